@@ -1,0 +1,3 @@
+from wms_terminal.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""`wms-terminal db upgrade|current`: schema migrations."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from wms_terminal import bootstrap
+from wms_terminal.core import migrate
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    db = sub.add_parser("db", parents=[common], help="database schema")
+    dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = dbsub.add_parser("upgrade", parents=[common], help="migrate the schema to the newest")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(handler=_upgrade)
+    cur = dbsub.add_parser("current", parents=[common], help="print the schema revision")
+    cur.set_defaults(handler=_current)
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database, require_schema=False)
+    try:
+        rev = migrate.upgrade(app.db.engine, args.revision)
+    finally:
+        app.close()
+    print(f"database at schema {rev}")
+    return 0
+
+
+def _current(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database, require_schema=False)
+    try:
+        rev = migrate.current_revision(app.db.engine)
+    finally:
+        app.close()
+    head = migrate.head_revision()
+    print(f"{rev or 'none'} (head {head})")
+    return 0 if rev == head else 1

@@ -1,0 +1,177 @@
+"""Engine factory and the transaction helper every service uses.
+
+SQLite: WAL, a busy timeout and `BEGIN IMMEDIATE` (SQLAlchemy's documented recipe: pysqlite would
+otherwise run the first SELECT outside the transaction and two terminals could oversell).
+PostgreSQL (psycopg 3): READ COMMITTED with conditional UPDATEs and row locks in services, and a
+bounded retry on serialization failures and deadlocks.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session, create_engine
+
+from wms_terminal.core.errors import ConfigurationError, DatabaseBusy, DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+READ_ONLY = "wms_read_only"
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
+    """Build the engine for `url`. Called once at start-up (bootstrap), never at import."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(f"not a database URL: {url!r}") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            parsed,
+            echo=echo,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            poolclass=NullPool if database in ("", ":memory:") else None,
+        )
+        _install_sqlite_recipe(engine)
+        return engine
+    if backend == "postgresql":
+        return create_engine(
+            parsed,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=pool_size,
+            max_overflow=pool_size * 2,
+            connect_args={"connect_timeout": 5, "application_name": "wms-terminal"},
+        )
+    raise ConfigurationError(
+        f"unsupported database {backend!r}: use a sqlite:/// or postgresql:// URL"
+    )
+
+
+def _install_sqlite_recipe(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy so that our BEGIN below is the one that runs.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the write lock up front; read-only work may share.
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise DatabaseUnavailable with the cause when the database does not answer."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except (OperationalError, DBAPIError) as exc:
+        raise DatabaseUnavailable(
+            f"cannot reach the database {describe(engine)}: {first_line(exc)}"
+        ) from exc
+
+
+def describe(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _is_retryable(exc: DBAPIError) -> bool:
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
+    if sqlstate in ("40001", "40P01", "55P03"):
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def with_retry(
+    fn: Callable[[], T], *, attempts: int = 6, base_delay: float = 0.01, what: str = "transaction"
+) -> T:
+    """Run `fn` (one whole transaction) again after a serialization failure, deadlock or lock."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except DBAPIError as exc:
+            if not _is_retryable(exc):
+                raise
+            if attempt == attempts:
+                raise DatabaseBusy(
+                    f"the database stayed busy; {what} not applied, try again"
+                ) from exc
+            delay = base_delay * (2 ** (attempt - 1)) * (0.5 + random.random())
+            log.debug("retrying %s after %s (attempt %d)", what, first_line(exc), attempt)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+class Database:
+    """The engine plus a session factory; built once by bootstrap and passed to services."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.read_engine = engine.execution_options(**{READ_ONLY: True})
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session that never takes SQLite's write lock."""
+        with Session(self.read_engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def run(self, fn: Callable[[Session], T], *, what: str = "transaction") -> T:
+        """Run `fn` in one transaction, retried as a whole on transient conflicts."""
+
+        def attempt() -> T:
+            with self.transaction() as session:
+                return fn(session)
+
+        return with_retry(attempt, what=what)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,70 @@
+"""Schema migrations (Alembic). The schema never comes from create_all outside tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from wms_terminal.core.db import check_connection, describe, first_line
+from wms_terminal.core.errors import DatabaseBusy, DatabaseUnavailable, SchemaOutOfDate
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    check_connection(engine)
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str:
+    """Bring the database to `revision`; returns the revision it is at afterwards."""
+    check_connection(engine)
+    cfg = _config()
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    except OperationalError as exc:
+        if "locked" in str(exc.orig).lower():
+            raise DatabaseBusy(
+                f"the database {describe(engine)} is locked by another process; try again"
+            ) from exc
+        raise DatabaseUnavailable(f"migration failed: {first_line(exc)}") from exc
+    except DBAPIError as exc:
+        raise DatabaseUnavailable(f"migration failed: {first_line(exc)}") from exc
+    rev = current_revision(engine)
+    return rev or ""
+
+
+def ensure_current(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is not at head."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current is None:
+        raise SchemaOutOfDate(
+            f"the database {describe(engine)} has no schema yet: run `wms-terminal db upgrade`"
+        )
+    if current != head:
+        raise SchemaOutOfDate(
+            f"the database {describe(engine)} is at schema {current}, this program needs {head}: "
+            "run `wms-terminal db upgrade`"
+        )

@@ -1,0 +1,85 @@
+"""Users and roles, the audit log, the notification outbox and stored scan outcomes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, String
+from sqlmodel import Field, SQLModel
+
+from ._base import created_at, json_field, timestamp
+
+
+class Role:
+    PICKER = "picker"
+    PACKER = "packer"
+    SUPERVISOR = "supervisor"
+    MANAGER = "manager"
+    ALL = (PICKER, PACKER, SUPERVISOR, MANAGER)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('picker', 'packer', 'supervisor', 'manager')", name="user_role"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_type=String(40), unique=True)
+    name: str = Field(sa_type=String(120))
+    role: str = Field(sa_type=String(12))
+    badge_code: str = Field(sa_type=String(40), unique=True)
+    pin_hash: str = Field(sa_type=String(200))
+    email: str = Field(default="", sa_type=String(200))
+    warehouse_id: int | None = Field(default=None, foreign_key="warehouse.id")
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = timestamp()
+    created_at: datetime = created_at()
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = created_at()
+    warehouse_id: int | None = Field(default=None, foreign_key="warehouse.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    terminal: str = Field(default="", sa_type=String(64))
+    action: str = Field(sa_type=String(40), index=True)
+    entity: str = Field(default="", sa_type=String(40))
+    entity_id: str = Field(default="", sa_type=String(64))
+    reason_code: str = Field(default="", sa_type=String(20))
+    detail: dict[str, Any] = json_field()
+
+
+class Notification(SQLModel, table=True):
+    """Outbox: written in the caller's transaction, delivered later by a sender."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    warehouse_id: int | None = Field(default=None, foreign_key="warehouse.id", index=True)
+    recipient_role: str = Field(default="manager", sa_type=String(12))
+    recipient_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    subject: str = Field(sa_type=String(200))
+    body: str = Field(default="", sa_type=String(2000))
+    kind: str = Field(default="", sa_type=String(40))
+    created_at: datetime = created_at()
+    sent_at: datetime | None = timestamp(index=True)
+
+
+class ScanRecord(SQLModel, table=True):
+    """The outcome of every scan under its id, rejections included: a replay returns it."""
+
+    __tablename__ = "scan_record"
+    scan_id: str = Field(sa_type=String(64), primary_key=True)
+    warehouse_id: int | None = Field(default=None, foreign_key="warehouse.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    terminal: str = Field(default="", sa_type=String(64))
+    action: str = Field(sa_type=String(40))
+    raw: str = Field(default="", sa_type=String(400))
+    accepted: bool = False
+    outcome: dict[str, Any] = json_field()
+    created_at: datetime = created_at()

@@ -1,0 +1,33 @@
+"""Purchase orders raised at reorder points."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, String
+from sqlmodel import Field, SQLModel
+
+from ._base import COST, created_at, warehouse_fk
+
+
+class PurchaseOrder(SQLModel, table=True):
+    __tablename__ = "purchase_order"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_type=String(20), unique=True)
+    warehouse_id: int = warehouse_fk()
+    supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
+    status: str = Field(default="open", sa_type=String(12), index=True)
+    reason: str = Field(default="", sa_type=String(200))
+    created_at: datetime = created_at()
+
+
+class PurchaseOrderLine(SQLModel, table=True):
+    __tablename__ = "purchase_order_line"
+    __table_args__ = (CheckConstraint("qty > 0", name="po_line_qty"),)
+    id: int | None = Field(default=None, primary_key=True)
+    purchase_order_id: int = Field(foreign_key="purchase_order.id", index=True)
+    warehouse_id: int = warehouse_fk()
+    product_id: int = Field(foreign_key="product.id", index=True)
+    qty: int
+    unit_cost: Decimal = Field(default=Decimal("0"), sa_type=COST)

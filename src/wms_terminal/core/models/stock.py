@@ -1,0 +1,109 @@
+"""Stock per location, the append-only ledger, reservations and floor tasks on stock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ._base import created_at, timestamp, warehouse_fk
+
+
+class Stock(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("location_id", "product_id"),
+        CheckConstraint("on_hand >= 0", name="stock_on_hand_nonnegative"),
+        CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="stock_reserved_within"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    warehouse_id: int = warehouse_fk()
+    location_id: int = Field(foreign_key="location.id", index=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    on_hand: int = 0
+    reserved: int = 0
+
+
+class MoveKind:
+    RECEIPT = "receipt"
+    RESERVATION = "reservation"
+    UNRESERVE = "unreserve"
+    PICK = "pick"
+    PACK = "pack"
+    SHIP = "ship"
+    ADJUSTMENT = "adjustment"
+    COUNT = "count"
+    RETURN = "return"
+    TRANSFER = "transfer"
+    ALL = (RECEIPT, RESERVATION, UNRESERVE, PICK, PACK, SHIP, ADJUSTMENT, COUNT, RETURN, TRANSFER)
+
+
+class StockMove(SQLModel, table=True):
+    """One line per movement; never updated or deleted (triggers enforce it)."""
+
+    __tablename__ = "stock_ledger"
+    id: int | None = Field(default=None, primary_key=True)
+    warehouse_id: int = warehouse_fk()
+    product_id: int = Field(foreign_key="product.id", index=True)
+    location_id: int | None = Field(default=None, foreign_key="location.id")
+    kind: str = Field(sa_type=String(16))
+    on_hand_delta: int = 0
+    reserved_delta: int = 0
+    order_id: int | None = Field(default=None, foreign_key="sales_order.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    terminal: str = Field(default="", sa_type=String(64))
+    scan_id: str | None = Field(default=None, sa_type=String(64), index=True)
+    reason: str = Field(default="", sa_type=String(200))
+    created_at: datetime = created_at()
+
+
+class ReservationStatus:
+    ACTIVE = "active"
+    PICKED = "picked"
+    RELEASED = "released"
+
+
+class Reservation(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("qty >= 0", name="reservation_qty"),)
+    id: int | None = Field(default=None, primary_key=True)
+    warehouse_id: int = warehouse_fk()
+    order_id: int = Field(foreign_key="sales_order.id", index=True)
+    order_line_id: int = Field(foreign_key="order_line.id", index=True)
+    stock_id: int = Field(foreign_key="stock.id", index=True)
+    product_id: int = Field(foreign_key="product.id")
+    location_id: int = Field(foreign_key="location.id")
+    qty: int
+    status: str = Field(default=ReservationStatus.ACTIVE, sa_type=String(12), index=True)
+    created_at: datetime = created_at()
+
+
+class TaskStatus:
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class ReplenishmentTask(SQLModel, table=True):
+    __tablename__ = "replenishment_task"
+    id: int | None = Field(default=None, primary_key=True)
+    warehouse_id: int = warehouse_fk()
+    product_id: int = Field(foreign_key="product.id", index=True)
+    from_location_id: int | None = Field(default=None, foreign_key="location.id")
+    to_location_id: int = Field(foreign_key="location.id", index=True)
+    qty: int
+    status: str = Field(default=TaskStatus.OPEN, sa_type=String(12), index=True)
+    created_at: datetime = created_at()
+    done_at: datetime | None = timestamp()
+
+
+class CountTask(SQLModel, table=True):
+    __tablename__ = "count_task"
+    id: int | None = Field(default=None, primary_key=True)
+    warehouse_id: int = warehouse_fk()
+    product_id: int = Field(foreign_key="product.id", index=True)
+    location_id: int = Field(foreign_key="location.id", index=True)
+    reason: str = Field(default="", sa_type=String(40))
+    expected_qty: int | None = None
+    counted_qty: int | None = None
+    status: str = Field(default=TaskStatus.OPEN, sa_type=String(12), index=True)
+    created_at: datetime = created_at()
