@@ -21,7 +21,9 @@ BADGE_PREFIX = "B-"
 ORDER_PREFIX = "SO-"
 COMMAND_PREFIX = "CMD-"
 
-LOCATION_RE = re.compile(r"^L-(?P<wh>[A-Z0-9]{1,8})-(?P<aisle>\d{2,3})-(?P<bay>\d{2,3})-(?P<level>\d)(?P<side>[LR])$")
+LOCATION_RE = re.compile(
+    r"^L-(?P<wh>[A-Z0-9]{1,8})-(?P<aisle>\d{2,3})-(?P<bay>\d{2,3})-(?P<level>\d)(?P<side>[LR])$"
+)
 TOTE_RE = re.compile(r"^T-(?P<wh>[A-Z0-9]{1,8})-(?P<n>\d{4,6})$")
 BADGE_RE = re.compile(r"^B-[0-9A-Z]{8}$")
 ORDER_RE = re.compile(r"^SO-\d{7}$")

@@ -112,7 +112,9 @@ def first_line(exc: BaseException) -> str:
 
 def _is_retryable(exc: DBAPIError) -> bool:
     orig = exc.orig
-    sqlstate = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(
+        getattr(orig, "diag", None), "sqlstate", None
+    )
     if sqlstate in ("40001", "40P01", "55P03"):
         return True
     text = str(orig).lower()
@@ -153,16 +155,14 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only session that never takes SQLite's write lock."""
-        with Session(self.read_engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with Session(self.read_engine, expire_on_commit=False) as session, session.begin():
+            yield session
 
     def run(self, fn: Callable[[Session], T], *, what: str = "transaction") -> T:
         """Run `fn` in one transaction, retried as a whole on transient conflicts."""
@@ -175,3 +175,20 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING on either backend; returns the rows inserted."""
+    if not rows:
+        return 0
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table).on_conflict_do_nothing()
+    result: Any = session.execute(stmt, rows)
+    return int(result.rowcount or 0)

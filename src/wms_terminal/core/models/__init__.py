@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from .catalog import Product, ProductBarcode, Supplier
 from .customers import Address, CurrencyRate, Customer, CustomerContact
 from .orders import Channel, OrderFlag, OrderLine, SalesOrder, SalesOrderFlag
-from .people import AuditEntry, Notification, Role, ScanRecord, User
+from .people import AuditEntry, Counter, Notification, Role, ScanRecord, User
 from .picking import PickList, PickTask, Tote, Wave
 from .purchasing import PurchaseOrder, PurchaseOrderLine
 from .shipping import (
@@ -33,11 +33,48 @@ from .warehouse import Location, LocationKind, Warehouse, Zone
 metadata = SQLModel.metadata
 
 __all__ = [
-    "Address", "AuditEntry", "BoxType", "Carrier", "CarrierService", "Channel", "CountTask",
-    "CurrencyRate", "Customer", "CustomerContact", "Location", "LocationKind",
-    "MoveKind", "Notification", "OrderFlag", "OrderLine", "Package", "PackageLine", "PickList",
-    "PickTask", "Product", "ProductBarcode", "PurchaseOrder", "PurchaseOrderLine",
-    "ReplenishmentTask", "Reservation", "ReservationStatus", "ReturnLine", "ReturnOrder", "Role",
-    "SalesOrder", "SalesOrderFlag", "ScanRecord", "Shipment", "Stock", "StockMove", "Supplier",
-    "TaskStatus", "Tote", "User", "Wave", "Warehouse", "Zone", "metadata",
+    "Address",
+    "AuditEntry",
+    "BoxType",
+    "Carrier",
+    "CarrierService",
+    "Channel",
+    "CountTask",
+    "CurrencyRate",
+    "Customer",
+    "CustomerContact",
+    "Location",
+    "LocationKind",
+    "MoveKind",
+    "Notification",
+    "OrderFlag",
+    "OrderLine",
+    "Package",
+    "PackageLine",
+    "PickList",
+    "PickTask",
+    "Product",
+    "ProductBarcode",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "ReplenishmentTask",
+    "Reservation",
+    "ReservationStatus",
+    "ReturnLine",
+    "ReturnOrder",
+    "Role",
+    "SalesOrder",
+    "SalesOrderFlag",
+    "ScanRecord",
+    "Shipment",
+    "Stock",
+    "StockMove",
+    "Supplier",
+    "TaskStatus",
+    "Tote",
+    "User",
+    "Warehouse",
+    "Wave",
+    "Zone",
+    "metadata",
 ]

@@ -39,5 +39,6 @@ def json_field() -> Any:
 
 def warehouse_fk(*, nullable: bool = False) -> Any:
     """Every floor table carries its warehouse: the shard key if a chain outgrows one server."""
-    return Field(default=None if nullable else ..., foreign_key="warehouse.id", index=True,
-                 nullable=nullable)
+    return Field(
+        default=None if nullable else ..., foreign_key="warehouse.id", index=True, nullable=nullable
+    )

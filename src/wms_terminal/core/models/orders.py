@@ -40,7 +40,9 @@ class SalesOrder(SQLModel, table=True):
     __tablename__ = "sales_order"
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
-        CheckConstraint("channel IN ('web', 'marketplace', 'store', 'phone')", name="order_channel"),
+        CheckConstraint(
+            "channel IN ('web', 'marketplace', 'store', 'phone')", name="order_channel"
+        ),
         CheckConstraint("total >= 0", name="order_total"),
     )
     id: int | None = Field(default=None, primary_key=True)

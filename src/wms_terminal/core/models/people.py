@@ -22,9 +22,7 @@ class Role:
 class User(SQLModel, table=True):
     __tablename__ = "app_user"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('picker', 'packer', 'supervisor', 'manager')", name="user_role"
-        ),
+        CheckConstraint("role IN ('picker', 'packer', 'supervisor', 'manager')", name="user_role"),
     )
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(sa_type=String(40), unique=True)
@@ -83,3 +81,11 @@ class ScanRecord(SQLModel, table=True):
     accepted: bool = False
     outcome: dict[str, Any] = json_field()
     created_at: datetime = created_at()
+
+
+class Counter(SQLModel, table=True):
+    """Named number sequences (order, wave, purchase order, SSCC serial) that work on every backend:
+    `UPDATE counter SET value = value + n RETURNING value` hands out a block atomically."""
+
+    name: str = Field(sa_type=String(40), primary_key=True)
+    value: int = 0

@@ -31,3 +31,6 @@ class PurchaseOrderLine(SQLModel, table=True):
     product_id: int = Field(foreign_key="product.id", index=True)
     qty: int
     unit_cost: Decimal = Field(default=Decimal("0"), sa_type=COST)
+    # "<warehouse>:<product>" while the line is open, NULL after: at most one open reorder per
+    # product and warehouse, even when two terminals cross the reorder point at once.
+    open_key: str | None = Field(default=None, sa_type=String(40), unique=True)

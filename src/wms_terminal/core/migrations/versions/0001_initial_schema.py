@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:57:40.918373
+Create Date: 2026-11-25 13:03:02.943265
 """
 
 from collections.abc import Sequence
@@ -80,6 +80,12 @@ def upgrade() -> None:
         sa.Column("gs1_prefix", sa.String(length=12), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("code"),
+    )
+    op.create_table(
+        "counter",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
     )
     op.create_table(
         "currency_rate",
@@ -418,6 +424,7 @@ def upgrade() -> None:
         sa.Column("product_id", sa.Integer(), nullable=False),
         sa.Column("qty", sa.Integer(), nullable=False),
         sa.Column("unit_cost", sa.Numeric(precision=14, scale=4), nullable=False),
+        sa.Column("open_key", sa.String(length=40), nullable=True),
         sa.CheckConstraint("qty > 0", name="po_line_qty"),
         sa.ForeignKeyConstraint(
             ["product_id"],
@@ -432,6 +439,7 @@ def upgrade() -> None:
             ["warehouse.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("open_key"),
     )
     with op.batch_alter_table("purchase_order_line", schema=None) as batch_op:
         batch_op.create_index(
@@ -1286,6 +1294,7 @@ def downgrade() -> None:
 
     op.drop_table("customer")
     op.drop_table("currency_rate")
+    op.drop_table("counter")
     op.drop_table("carrier")
     op.drop_table("box_type")
     # ### end Alembic commands ###

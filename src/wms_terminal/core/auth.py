@@ -1,0 +1,138 @@
+"""Users, roles, badge + PIN log-in and the permission checks every service uses."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from wms_terminal.core.audit import record
+from wms_terminal.core.codes import BADGE_ALPHABET, badge_code
+from wms_terminal.core.errors import AuthenticationFailed, PermissionDenied, ValidationError
+from wms_terminal.core.models import Role, User
+
+# Argon2id with moderate cost: a log-in at a terminal should answer in well under a second.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=5)
+
+# What each role may do; supervisors and managers can do everything pickers and packers can.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.PICKER: frozenset({"pick"}),
+    Role.PACKER: frozenset({"pack"}),
+    Role.SUPERVISOR: frozenset({"pick", "pack", "plan_wave", "release_wave", "adjust_stock"}),
+    Role.MANAGER: frozenset(
+        {"pick", "pack", "plan_wave", "release_wave", "adjust_stock", "manage_users"}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something, and from which terminal: handed to every service call."""
+
+    user_id: int | None
+    username: str
+    role: str
+    terminal: str = ""
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, frozenset())
+
+
+SYSTEM = Actor(user_id=None, username="system", role=Role.MANAGER, terminal="system")
+
+
+def require(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionDenied(
+            f"{actor.username} ({actor.role}) may not {permission.replace('_', ' ')}"
+        )
+
+
+def hash_pin(pin: str) -> str:
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise ValidationError("a PIN is 4 to 8 digits")
+    return _hasher.hash(pin)
+
+
+def new_badge_code(rng: secrets.SystemRandom | None = None) -> str:
+    choice = (rng or secrets.SystemRandom()).choice
+    return badge_code("".join(choice(BADGE_ALPHABET) for _ in range(8)))
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    name: str,
+    role: str,
+    pin: str,
+    badge: str | None = None,
+    warehouse_id: int | None = None,
+    email: str = "",
+) -> User:
+    if role not in Role.ALL:
+        raise ValidationError(f"unknown role {role!r}; one of {', '.join(Role.ALL)}")
+    user = User(
+        username=username,
+        name=name,
+        role=role,
+        badge_code=badge or new_badge_code(),
+        pin_hash=hash_pin(pin),
+        warehouse_id=warehouse_id,
+        email=email,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def login(session: Session, *, badge: str, pin: str, terminal: str = "") -> Actor:
+    """Check badge + PIN; lock the badge for a while after repeated failures."""
+    user = session.exec(select(User).where(User.badge_code == badge.strip())).first()
+    now = datetime.now(UTC)
+    if user is None or not user.active:
+        raise AuthenticationFailed("unknown badge")
+    if user.locked_until is not None and _aware(user.locked_until) > now:
+        raise AuthenticationFailed("too many wrong PINs: badge locked for a few minutes")
+    try:
+        _hasher.verify(user.pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+        session.add(user)
+        record(
+            session,
+            action="login_failed",
+            user_id=user.id,
+            terminal=terminal,
+            entity="user",
+            entity_id=str(user.id),
+        )
+        raise AuthenticationFailed("wrong PIN") from None
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    record(
+        session,
+        action="login",
+        user_id=user.id,
+        terminal=terminal,
+        entity="user",
+        entity_id=str(user.id),
+    )
+    assert user.id is not None
+    return Actor(user_id=user.id, username=user.username, role=user.role, terminal=terminal)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,495 @@
+"""Order intake: validated orders in, customers and orders written, stock reserved.
+
+Each order goes to the warehouse that can ship it complete, the nearest to its destination when
+several can; when none can, to the one that can ship the most, and the rest is back-ordered.
+Orders are written in short chunks (one transaction each) so that terminals keep working during a
+large import; importing the same orders again creates nothing (unique channel + external id).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, text, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from wms_terminal.core.audit import record
+from wms_terminal.core.auth import Actor
+from wms_terminal.core.db import Database
+from wms_terminal.core.inventory import StockRow, Taken, candidate_rows, move, take, write_moves
+from wms_terminal.core.models import (
+    Address,
+    CarrierService,
+    CurrencyRate,
+    Customer,
+    MoveKind,
+    OrderFlag,
+    OrderLine,
+    Product,
+    Reservation,
+    SalesOrder,
+    SalesOrderFlag,
+    Warehouse,
+)
+from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.order_files import ImportFileError, OrderInput, Problem
+from wms_terminal.core.reorder import check_reorder_points
+from wms_terminal.core.sequences import allocate
+from wms_terminal.core.states import OrderStatus
+
+CHUNK = 250
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    already_present: int = 0
+    lines: int = 0
+    backordered_lines: int = 0
+    purchase_orders: list[str] = field(default_factory=list)
+    order_numbers: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Refs:
+    products: dict[str, int]
+    flags: dict[str, int]
+    services: dict[str, int]
+    rates: dict[str, Decimal]
+    warehouses: list[tuple[int, float, float, str]]
+
+
+def import_orders(
+    db: Database,
+    orders: Sequence[OrderInput],
+    *,
+    actor: Actor,
+    name: str = "import",
+    chunk_size: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Validate references for every order first; then write the new ones in chunks."""
+    with db.reading() as session:
+        refs = _load_refs(session, orders)
+        existing = _existing(session, orders)
+    _check_refs(name, orders, refs)
+    todo = [o for o in orders if (o.channel, o.external_id) not in existing]
+    result = ImportResult(already_present=len(orders) - len(todo))
+    for start in range(0, len(todo), chunk_size):
+        chunk = todo[start : start + chunk_size]
+        _write_chunk_retrying(db, chunk, refs, actor, result)
+        if progress:
+            progress(start + len(chunk))
+    if result.created:
+        db.run(
+            lambda s: record(
+                s,
+                action="orders_imported",
+                user_id=actor.user_id,
+                terminal=actor.terminal,
+                entity="import",
+                entity_id=name[:64],
+                created=result.created,
+                already_present=result.already_present,
+                backordered_lines=result.backordered_lines,
+            )
+        )
+    return result
+
+
+def _write_chunk_retrying(
+    db: Database, chunk: list[OrderInput], refs: _Refs, actor: Actor, result: ImportResult
+) -> None:
+    for _ in range(3):
+        try:
+            part = db.run(lambda s: _write_chunk(s, chunk, refs, actor), what="order import")
+        except IntegrityError:
+            # Another import wrote some of these orders meanwhile: drop them and write the rest.
+            with db.reading() as session:
+                done = _existing(session, chunk)
+            result.already_present += len(done)
+            chunk = [o for o in chunk if (o.channel, o.external_id) not in done]
+            if not chunk:
+                return
+            continue
+        result.created += part.created
+        result.lines += part.lines
+        result.backordered_lines += part.backordered_lines
+        result.purchase_orders += part.purchase_orders
+        result.order_numbers += part.order_numbers
+        return
+    raise RuntimeError("order import kept colliding with another import")
+
+
+def _load_refs(session: Session, orders: Sequence[OrderInput]) -> _Refs:
+    skus = {ln.sku for o in orders for ln in o.lines}
+    products: dict[str, int] = {}
+    sku_list = sorted(skus)
+    for i in range(0, len(sku_list), 900):
+        part = sku_list[i : i + 900]
+        for pid, sku in session.exec(
+            select(Product.id, Product.sku).where(
+                Product.sku.in_(part),
+                Product.active,  # type: ignore[attr-defined]
+            )
+        ):
+            products[sku] = pid
+    flags = {c: i for i, c in session.exec(select(OrderFlag.id, OrderFlag.code))}
+    services = {c: i for i, c in session.exec(select(CarrierService.id, CarrierService.code))}
+    rates = {c: r for c, r in session.exec(select(CurrencyRate.currency, CurrencyRate.rate_to_eur))}
+    rates.setdefault("EUR", Decimal("1"))
+    warehouses = [
+        (w.id, w.latitude, w.longitude, w.country)
+        for w in session.exec(select(Warehouse).order_by(Warehouse.id))  # type: ignore[arg-type]
+        if w.id is not None
+    ]
+    return _Refs(products, flags, services, rates, warehouses)
+
+
+def _check_refs(name: str, orders: Sequence[OrderInput], refs: _Refs) -> None:
+    problems: list[Problem] = []
+    for o in orders:
+        for ln in o.lines:
+            if ln.sku not in refs.products:
+                problems.append(Problem(o.source, f"unknown SKU {ln.sku!r}"))
+        for flag in o.flags:
+            if flag not in refs.flags:
+                problems.append(Problem(o.source, f"unknown special-order flag {flag!r}"))
+        if o.carrier_service and o.carrier_service not in refs.services:
+            problems.append(Problem(o.source, f"unknown carrier service {o.carrier_service!r}"))
+        if o.currency not in refs.rates:
+            problems.append(Problem(o.source, f"no exchange rate for currency {o.currency}"))
+    if not refs.warehouses:
+        problems.append(Problem("database", "no warehouse is set up"))
+    if problems:
+        raise ImportFileError(name, problems)
+
+
+def _existing(session: Session, orders: Sequence[OrderInput]) -> set[tuple[str, str]]:
+    keys = sorted({(o.channel, o.external_id) for o in orders})
+    found: set[tuple[str, str]] = set()
+    for i in range(0, len(keys), 400):
+        part = keys[i : i + 400]
+        stmt = select(SalesOrder.channel, SalesOrder.external_id).where(
+            tuple_(SalesOrder.channel, SalesOrder.external_id).in_(part)
+        )
+        found.update((c, e) for c, e in session.exec(stmt))
+    return found
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12_742.0 * math.asin(math.sqrt(a))
+
+
+def _by_distance(order: OrderInput, refs: _Refs) -> list[int]:
+    ship = order.ship_to
+
+    def key(w: tuple[int, float, float, str]) -> tuple[float, int]:
+        wid, lat, lon, country = w
+        if ship.latitude is not None and ship.longitude is not None:
+            return (_km(ship.latitude, ship.longitude, lat, lon), wid)
+        return (0.0 if country and country == ship.country else 1.0, wid)
+
+    return [w[0] for w in sorted(refs.warehouses, key=key)]
+
+
+class _Mirror:
+    """Free stock per warehouse and product for one chunk, kept in step with what we take."""
+
+    def __init__(self, session: Session, warehouse_ids: list[int], product_ids: set[int]) -> None:
+        self.rows: dict[int, dict[int, list[StockRow]]] = {
+            wid: candidate_rows(session, wid, product_ids) for wid in warehouse_ids
+        }
+
+    def free(self, wid: int, pid: int) -> int:
+        return sum(r.available for r in self.rows[wid].get(pid, []))
+
+    def taken(self, wid: int, t: Taken, sign: int = 1) -> None:
+        rows = self.rows[wid][t.product_id]
+        for i, r in enumerate(rows):
+            if r.stock_id == t.stock_id:
+                rows[i] = StockRow(
+                    r.stock_id,
+                    r.location_id,
+                    r.product_id,
+                    max(0, r.available - sign * t.qty),
+                    r.pick_face,
+                )
+
+
+def _needs(order: OrderInput, refs: _Refs) -> dict[int, int]:
+    need: dict[int, int] = defaultdict(int)
+    for ln in order.lines:
+        need[refs.products[ln.sku]] += ln.qty
+    return need
+
+
+def _reserve_order(
+    session: Session, order: OrderInput, refs: _Refs, mirror: _Mirror
+) -> tuple[int, list[Taken]]:
+    """Pick the warehouse and reserve; returns (warehouse id, what was reserved)."""
+    need = _needs(order, refs)
+    ranked = _by_distance(order, refs)
+    for wid in ranked:
+        if all(mirror.free(wid, pid) >= q for pid, q in need.items()):
+            takes = _take_all(session, wid, need, mirror)
+            if sum(t.qty for t in takes) == sum(need.values()):
+                return wid, takes
+            _give_back(session, wid, takes, mirror)  # lost a race: try the next warehouse
+    # No warehouse ships it complete: the one that ships the most, the nearest on a tie.
+    best = max(
+        ranked,
+        key=lambda w: (sum(min(mirror.free(w, p), q) for p, q in need.items()), -ranked.index(w)),
+    )
+    return best, _take_all(session, best, need, mirror)
+
+
+def _take_all(session: Session, wid: int, need: dict[int, int], mirror: _Mirror) -> list[Taken]:
+    takes: list[Taken] = []
+    for pid, qty in need.items():
+        got = take(session, mirror.rows[wid].get(pid, []), qty)
+        for t in got:
+            mirror.taken(wid, t)
+        takes += got
+    return takes
+
+
+def _give_back(session: Session, wid: int, takes: list[Taken], mirror: _Mirror) -> None:
+    for t in takes:
+        session.execute(
+            text("UPDATE stock SET reserved = reserved - :q WHERE id = :id"),
+            {"q": t.qty, "id": t.stock_id},
+        )
+        mirror.taken(wid, t, sign=-1)
+
+
+def _customers(session: Session, chunk: list[OrderInput]) -> dict[int, int]:
+    """Customer id per order index: matched on the channel's reference, then on e-mail."""
+    refs = {o.customer_ref for o in chunk if o.customer_ref}
+    emails = {o.customer_email.lower() for o in chunk if o.customer_email and not o.customer_ref}
+    by_ref: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    if refs:
+        stmt = select(Customer.external_ref, Customer.id).where(
+            Customer.external_ref.in_(refs)  # type: ignore[union-attr]
+        )
+        by_ref = {r: i for r, i in session.exec(stmt) if r is not None and i is not None}
+    if emails:
+        stmt2 = select(Customer.email, Customer.id).where(
+            Customer.email.in_(emails)  # type: ignore[attr-defined]
+        )
+        for e, i in session.exec(stmt2):
+            if i is not None:
+                by_email.setdefault(e, i)
+    out: dict[int, int] = {}
+    for n, o in enumerate(chunk):
+        email = o.customer_email.lower()
+        cid = by_ref.get(o.customer_ref or "") or (None if o.customer_ref else by_email.get(email))
+        if cid is None:
+            c = Customer(
+                external_ref=o.customer_ref,
+                name=o.customer_name,
+                email=email,
+                phone=o.customer_phone,
+            )
+            session.add(c)
+            session.flush()
+            assert c.id is not None
+            cid = c.id
+            if o.customer_ref:
+                by_ref[o.customer_ref] = cid
+            elif email:
+                by_email[email] = cid
+        out[n] = cid
+    return out
+
+
+def _insert_returning(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    table = model.__table__
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [r[0] for r in session.execute(stmt, rows)]
+
+
+def _write_chunk(
+    session: Session, chunk: list[OrderInput], refs: _Refs, actor: Actor
+) -> ImportResult:
+    result = ImportResult()
+    now = utcnow()
+    numbers = allocate(session, "sales_order", len(chunk))
+    customer_ids = _customers(session, chunk)
+    address_ids = _insert_returning(
+        session,
+        Address,
+        [
+            {
+                "customer_id": customer_ids[n],
+                "name": o.ship_to.name,
+                "street": o.ship_to.street,
+                "city": o.ship_to.city,
+                "postcode": o.ship_to.postcode,
+                "country": o.ship_to.country,
+                "latitude": o.ship_to.latitude,
+                "longitude": o.ship_to.longitude,
+            }
+            for n, o in enumerate(chunk)
+        ],
+    )
+    mirror = _Mirror(
+        session,
+        [w[0] for w in refs.warehouses],
+        {refs.products[ln.sku] for o in chunk for ln in o.lines},
+    )
+    headers: list[dict[str, Any]] = []
+    plans: list[tuple[int, list[Taken]]] = []
+    ltv: dict[int, Decimal] = defaultdict(Decimal)
+    counts: dict[int, int] = defaultdict(int)
+    for n, o in enumerate(chunk):
+        wid, takes = _reserve_order(session, o, refs, mirror)
+        plans.append((wid, takes))
+        reserved, wanted = sum(t.qty for t in takes), sum(ln.qty for ln in o.lines)
+        status = (
+            OrderStatus.RESERVED
+            if reserved == wanted
+            else OrderStatus.PARTIALLY_RESERVED
+            if reserved
+            else OrderStatus.BACKORDERED
+        )
+        subtotal = sum((ln.unit_price * ln.qty for ln in o.lines), Decimal("0.00"))
+        total = subtotal + o.shipping + o.tax
+        ltv[customer_ids[n]] += (total * refs.rates[o.currency]).quantize(Decimal("0.01"))
+        counts[customer_ids[n]] += 1
+        number = f"SO-{numbers[n]:07d}"
+        result.order_numbers.append(number)
+        headers.append(
+            {
+                "number": number,
+                "channel": o.channel,
+                "external_id": o.external_id,
+                "warehouse_id": wid,
+                "customer_id": customer_ids[n],
+                "ship_address_id": address_ids[n],
+                "currency": o.currency,
+                "subtotal": subtotal,
+                "shipping": o.shipping,
+                "tax": o.tax,
+                "total": total,
+                "status": status,
+                "priority": o.priority,
+                "gift_message": o.gift_message,
+                "carrier_service_id": refs.services.get(o.carrier_service or ""),
+                "ship_by": o.ship_by,
+                "ordered_at": o.ordered_at or now,
+                "updated_at": now,
+            }
+        )
+    order_ids = _insert_returning(session, SalesOrder, headers)
+    flag_rows = [
+        {"order_id": oid, "flag_id": refs.flags[f]}
+        for oid, o in zip(order_ids, chunk, strict=True)
+        for f in o.flags
+    ]
+    if flag_rows:
+        session.execute(insert(SalesOrderFlag.__table__), flag_rows)  # type: ignore[attr-defined]
+    line_rows: list[dict[str, Any]] = []
+    allotments: list[list[Taken]] = []
+    for oid, o, (wid, takes) in zip(order_ids, chunk, plans, strict=True):
+        # Share each product's reserved units out over the order's lines, in line order.
+        pool: dict[int, list[Taken]] = defaultdict(list)
+        for t in takes:
+            pool[t.product_id].append(t)
+        for no, ln in enumerate(o.lines, start=1):
+            pid = refs.products[ln.sku]
+            mine = _allot(pool[pid], ln.qty)
+            got = sum(t.qty for t in mine)
+            allotments.append(mine)
+            line_rows.append(
+                {
+                    "order_id": oid,
+                    "warehouse_id": wid,
+                    "line_no": no,
+                    "product_id": pid,
+                    "qty": ln.qty,
+                    "unit_price": ln.unit_price,
+                    "qty_reserved": got,
+                    "qty_backordered": ln.qty - got,
+                    "qty_picked": 0,
+                    "qty_packed": 0,
+                    "qty_shipped": 0,
+                }
+            )
+            result.backordered_lines += int(got < ln.qty)
+    line_ids = _insert_returning(session, OrderLine, line_rows)
+    reservations: list[dict[str, Any]] = []
+    moves: list[dict[str, object]] = []
+    for lid, row, mine in zip(line_ids, line_rows, allotments, strict=True):
+        for t in mine:
+            reservations.append(
+                {
+                    "warehouse_id": row["warehouse_id"],
+                    "order_id": row["order_id"],
+                    "order_line_id": lid,
+                    "stock_id": t.stock_id,
+                    "product_id": t.product_id,
+                    "location_id": t.location_id,
+                    "qty": t.qty,
+                    "status": "active",
+                    "created_at": now,
+                }
+            )
+            moves.append(
+                move(
+                    warehouse_id=row["warehouse_id"],
+                    product_id=t.product_id,
+                    location_id=t.location_id,
+                    kind=MoveKind.RESERVATION,
+                    actor=actor,
+                    reserved_delta=t.qty,
+                    order_id=row["order_id"],
+                )
+            )
+    if reservations:
+        session.execute(insert(Reservation.__table__), reservations)  # type: ignore[attr-defined]
+    write_moves(session, moves)
+    for cid, value in ltv.items():
+        session.execute(
+            text(
+                "UPDATE customer SET lifetime_value_eur = lifetime_value_eur + :v, "
+                "order_count = order_count + :n WHERE id = :id"
+            ),
+            {"v": value, "n": counts[cid], "id": cid},
+        )
+    touched: dict[int, set[int]] = defaultdict(set)
+    for wid, takes in plans:
+        touched[wid].update(t.product_id for t in takes)
+    for wid, pids in touched.items():
+        result.purchase_orders += [
+            r.number
+            for r in check_reorder_points(session, warehouse_id=wid, product_ids=pids, actor=actor)
+        ]
+    result.created = len(chunk)
+    result.lines = len(line_rows)
+    return result
+
+
+def _allot(pool: list[Taken], qty: int) -> list[Taken]:
+    """Take up to `qty` units off the front of `pool` (splitting a Taken when needed)."""
+    out: list[Taken] = []
+    while qty > 0 and pool:
+        t = pool[0]
+        if t.qty <= qty:
+            out.append(pool.pop(0))
+            qty -= t.qty
+        else:
+            out.append(Taken(t.stock_id, t.location_id, t.product_id, qty))
+            pool[0] = Taken(t.stock_id, t.location_id, t.product_id, t.qty - qty)
+            qty = 0
+    return out

@@ -1,0 +1,357 @@
+"""Stock, reservations and the ledger.
+
+Every change here is a conditional UPDATE: the database checks the quantity in the same statement
+that changes it (`... WHERE on_hand - reserved >= :q RETURNING`), so two terminals can never both
+take the last unit, on SQLite or PostgreSQL. Callers run these inside one transaction
+(`Database.run`), together with the ledger lines written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, text
+from sqlmodel import Session, select
+
+from wms_terminal.core.auth import Actor
+from wms_terminal.core.db import insert_ignore
+from wms_terminal.core.errors import InsufficientStock, NotFound, ValidationError
+from wms_terminal.core.models import (
+    Location,
+    LocationKind,
+    MoveKind,
+    Reservation,
+    Stock,
+    StockMove,
+)
+from wms_terminal.core.models._base import utcnow
+
+_TAKE_RESERVED = text(
+    "UPDATE stock SET reserved = reserved + :q "
+    "WHERE id = :id AND on_hand - reserved >= :q RETURNING on_hand - reserved"
+)
+_UNRESERVE = text(
+    "UPDATE stock SET reserved = reserved - :q WHERE id = :id AND reserved >= :q RETURNING id"
+)
+_PICK = text(
+    "UPDATE stock SET on_hand = on_hand - :q, reserved = reserved - :q "
+    "WHERE id = :id AND reserved >= :q AND on_hand >= :q RETURNING on_hand, reserved"
+)
+_ADD = text(
+    "UPDATE stock SET on_hand = on_hand + :q WHERE id = :id AND on_hand + :q >= reserved "
+    "RETURNING on_hand"
+)
+
+
+@dataclass(frozen=True)
+class StockRow:
+    stock_id: int
+    location_id: int
+    product_id: int
+    available: int
+    pick_face: bool
+
+
+@dataclass(frozen=True)
+class Taken:
+    """Units reserved on one stock row."""
+
+    stock_id: int
+    location_id: int
+    product_id: int
+    qty: int
+
+
+def candidate_rows(
+    session: Session, warehouse_id: int, product_ids: Iterable[int]
+) -> dict[int, list[StockRow]]:
+    """Stock rows with free units, per product: pick faces first, fullest first.
+
+    A hint only: the quantities may change before the conditional UPDATE that uses them.
+    """
+    ids = sorted(set(product_ids))
+    rows: dict[int, list[StockRow]] = {pid: [] for pid in ids}
+    if not ids:
+        return rows
+    stmt = (
+        select(
+            Stock.id,
+            Stock.location_id,
+            Stock.product_id,
+            Stock.on_hand - Stock.reserved,
+            Location.kind,
+        )
+        .join(Location, Location.id == Stock.location_id)  # type: ignore[arg-type]
+        .where(Stock.warehouse_id == warehouse_id)
+        .where(Stock.product_id.in_(ids))  # type: ignore[attr-defined]
+        .where(Stock.on_hand > Stock.reserved)
+        .where(Location.active)
+    )
+    for sid, lid, pid, avail, kind in session.exec(stmt):
+        rows[pid].append(StockRow(sid, lid, pid, int(avail), kind == LocationKind.PICK_FACE))
+    for found in rows.values():
+        found.sort(key=lambda r: (not r.pick_face, -r.available, r.stock_id))
+    return rows
+
+
+def available_by_product(
+    session: Session, warehouse_id: int, product_ids: Iterable[int]
+) -> dict[int, int]:
+    ids = sorted(set(product_ids))
+    if not ids:
+        return {}
+    stmt = (
+        select(Stock.product_id, func.sum(Stock.on_hand - Stock.reserved))
+        .where(Stock.warehouse_id == warehouse_id)
+        .where(Stock.product_id.in_(ids))  # type: ignore[attr-defined]
+        .group_by(Stock.product_id)  # type: ignore[arg-type]
+    )
+    found = {pid: int(total or 0) for pid, total in session.exec(stmt)}
+    return {pid: found.get(pid, 0) for pid in ids}
+
+
+def take(session: Session, rows: Sequence[StockRow], qty: int) -> list[Taken]:
+    """Reserve up to `qty` units across `rows` with conditional UPDATEs; returns what was taken.
+
+    When another terminal got there first, the row's UPDATE matches nothing and we re-read the
+    row once and take what is left of it.
+    """
+    taken: list[Taken] = []
+    need = qty
+    for row in rows:
+        if need <= 0:
+            break
+        want = min(need, row.available)
+        while want > 0:
+            left = session.execute(_TAKE_RESERVED, {"q": want, "id": row.stock_id}).first()
+            if left is not None:
+                taken.append(Taken(row.stock_id, row.location_id, row.product_id, want))
+                need -= want
+                break
+            # Lost a race: the row now has less free stock than the hint said.
+            free = session.execute(
+                text("SELECT on_hand - reserved FROM stock WHERE id = :id"), {"id": row.stock_id}
+            ).scalar_one()
+            want = min(need, int(free))
+    return taken
+
+
+def write_moves(session: Session, moves: list[dict[str, object]]) -> None:
+    """Append ledger lines (one executemany)."""
+    if moves:
+        session.execute(insert(StockMove.__table__), moves)  # type: ignore[attr-defined]
+
+
+def move(
+    *,
+    warehouse_id: int,
+    product_id: int,
+    location_id: int | None,
+    kind: str,
+    actor: Actor,
+    on_hand_delta: int = 0,
+    reserved_delta: int = 0,
+    order_id: int | None = None,
+    scan_id: str | None = None,
+    reason: str = "",
+) -> dict[str, object]:
+    """One ledger line as a row for `write_moves`."""
+    assert kind in MoveKind.ALL, kind
+    return {
+        "warehouse_id": warehouse_id,
+        "product_id": product_id,
+        "location_id": location_id,
+        "kind": kind,
+        "on_hand_delta": on_hand_delta,
+        "reserved_delta": reserved_delta,
+        "order_id": order_id,
+        "user_id": actor.user_id,
+        "terminal": actor.terminal,
+        "scan_id": scan_id,
+        "reason": reason,
+        "created_at": utcnow(),
+    }
+
+
+def receive(
+    session: Session,
+    *,
+    location_id: int,
+    product_id: int,
+    qty: int,
+    actor: Actor,
+    scan_id: str | None = None,
+    reason: str = "",
+    kind: str = MoveKind.RECEIPT,
+) -> int:
+    """Put `qty` units into a location (receipt, return, count gain); returns the new on-hand."""
+    if qty <= 0:
+        raise ValidationError("quantity must be positive")
+    location = session.get(Location, location_id)
+    if location is None:
+        raise NotFound(f"no location {location_id}")
+    insert_ignore(
+        session,
+        Stock,
+        [
+            {
+                "warehouse_id": location.warehouse_id,
+                "location_id": location_id,
+                "product_id": product_id,
+                "on_hand": 0,
+                "reserved": 0,
+            }
+        ],
+    )
+    stock_id = _stock_id(session, location_id, product_id)
+    on_hand = session.execute(_ADD, {"q": qty, "id": stock_id}).scalar_one()
+    write_moves(
+        session,
+        [
+            move(
+                warehouse_id=location.warehouse_id,
+                product_id=product_id,
+                location_id=location_id,
+                kind=kind,
+                actor=actor,
+                on_hand_delta=qty,
+                scan_id=scan_id,
+                reason=reason,
+            )
+        ],
+    )
+    return int(on_hand)
+
+
+def remove(
+    session: Session,
+    *,
+    location_id: int,
+    product_id: int,
+    qty: int,
+    actor: Actor,
+    kind: str = MoveKind.ADJUSTMENT,
+    scan_id: str | None = None,
+    reason: str = "",
+) -> int:
+    """Take free (unreserved) units out of a location: damage, count loss. Returns new on-hand."""
+    if qty <= 0:
+        raise ValidationError("quantity must be positive")
+    stock_id = _stock_id(session, location_id, product_id)
+    row = session.execute(
+        text(
+            "UPDATE stock SET on_hand = on_hand - :q WHERE id = :id "
+            "AND on_hand - reserved >= :q RETURNING on_hand, warehouse_id"
+        ),
+        {"q": qty, "id": stock_id},
+    ).first()
+    if row is None:
+        raise InsufficientStock(
+            f"only reserved or no stock left to remove at location {location_id}"
+        )
+    write_moves(
+        session,
+        [
+            move(
+                warehouse_id=row[1],
+                product_id=product_id,
+                location_id=location_id,
+                kind=kind,
+                actor=actor,
+                on_hand_delta=-qty,
+                scan_id=scan_id,
+                reason=reason,
+            )
+        ],
+    )
+    return int(row[0])
+
+
+def pick(
+    session: Session,
+    *,
+    reservation_id: int,
+    qty: int,
+    actor: Actor,
+    scan_id: str | None = None,
+) -> Reservation:
+    """Take `qty` reserved units off the shelf: on-hand and reserved drop together."""
+    res = session.get(Reservation, reservation_id)
+    if res is None:
+        raise NotFound(f"no reservation {reservation_id}")
+    if qty <= 0 or qty > res.qty:
+        raise ValidationError(f"can pick 1 to {res.qty} on this reservation, not {qty}")
+    if session.execute(_PICK, {"q": qty, "id": res.stock_id}).first() is None:
+        raise InsufficientStock("the location holds less than was reserved: count it")
+    res.qty -= qty
+    if res.qty == 0:
+        res.status = "picked"
+    session.add(res)
+    write_moves(
+        session,
+        [
+            move(
+                warehouse_id=res.warehouse_id,
+                product_id=res.product_id,
+                location_id=res.location_id,
+                kind=MoveKind.PICK,
+                actor=actor,
+                on_hand_delta=-qty,
+                reserved_delta=-qty,
+                order_id=res.order_id,
+                scan_id=scan_id,
+            )
+        ],
+    )
+    return res
+
+
+def unreserve(
+    session: Session,
+    *,
+    reservation_id: int,
+    qty: int | None = None,
+    actor: Actor,
+    reason: str = "",
+    scan_id: str | None = None,
+) -> int:
+    """Give reserved units back to free stock; returns how many."""
+    res = session.get(Reservation, reservation_id)
+    if res is None:
+        raise NotFound(f"no reservation {reservation_id}")
+    amount = res.qty if qty is None else min(qty, res.qty)
+    if amount <= 0:
+        return 0
+    if session.execute(_UNRESERVE, {"q": amount, "id": res.stock_id}).first() is None:
+        raise InsufficientStock("stock row holds fewer reserved units than the reservation")
+    res.qty -= amount
+    if res.qty == 0:
+        res.status = "released"
+    session.add(res)
+    write_moves(
+        session,
+        [
+            move(
+                warehouse_id=res.warehouse_id,
+                product_id=res.product_id,
+                location_id=res.location_id,
+                kind=MoveKind.UNRESERVE,
+                actor=actor,
+                reserved_delta=-amount,
+                order_id=res.order_id,
+                reason=reason,
+                scan_id=scan_id,
+            )
+        ],
+    )
+    return amount
+
+
+def _stock_id(session: Session, location_id: int, product_id: int) -> int:
+    sid = session.exec(
+        select(Stock.id).where(Stock.location_id == location_id, Stock.product_id == product_id)
+    ).first()
+    if sid is None:
+        raise NotFound(f"product {product_id} is not stocked at location {location_id}")
+    return sid

@@ -1,0 +1,98 @@
+"""Allowed status transitions. Status changes only through `transition`, never by assignment."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from wms_terminal.core.errors import InvalidTransition
+
+
+class OrderStatus:
+    NEW = "new"
+    BACKORDERED = "backordered"
+    PARTIALLY_RESERVED = "partially_reserved"
+    RESERVED = "reserved"
+    ON_HOLD = "on_hold"
+    RELEASED = "released"
+    PICKING = "picking"
+    PICKED = "picked"
+    PACKING = "packing"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+    # Orders a wave may take: everything is reserved, or what is reserved may ship now.
+    RELEASABLE = (RESERVED, PARTIALLY_RESERVED)
+
+
+class PickListStatus:
+    OPEN = "open"
+    CLAIMED = "claimed"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class PackageStatus:
+    OPEN = "open"
+    CLOSED = "closed"
+    SHIPPED = "shipped"
+    CANCELLED = "cancelled"
+
+
+_S = OrderStatus
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.NEW: frozenset(
+        {_S.RESERVED, _S.PARTIALLY_RESERVED, _S.BACKORDERED, _S.ON_HOLD, _S.CANCELLED}
+    ),
+    _S.BACKORDERED: frozenset({_S.RESERVED, _S.PARTIALLY_RESERVED, _S.ON_HOLD, _S.CANCELLED}),
+    _S.PARTIALLY_RESERVED: frozenset(
+        {_S.RESERVED, _S.BACKORDERED, _S.RELEASED, _S.ON_HOLD, _S.CANCELLED}
+    ),
+    _S.RESERVED: frozenset({_S.RELEASED, _S.PARTIALLY_RESERVED, _S.ON_HOLD, _S.CANCELLED}),
+    _S.ON_HOLD: frozenset(
+        {_S.NEW, _S.RESERVED, _S.PARTIALLY_RESERVED, _S.BACKORDERED, _S.CANCELLED}
+    ),
+    # A released order goes back to reserved when its wave is cancelled.
+    _S.RELEASED: frozenset({_S.PICKING, _S.RESERVED, _S.PARTIALLY_RESERVED, _S.CANCELLED}),
+    _S.PICKING: frozenset({_S.PICKED, _S.PARTIALLY_RESERVED, _S.BACKORDERED}),
+    _S.PICKED: frozenset({_S.PACKING, _S.PACKED}),
+    _S.PACKING: frozenset({_S.PACKED, _S.PICKED}),
+    _S.PACKED: frozenset({_S.SHIPPED}),
+    _S.SHIPPED: frozenset({_S.RETURNED}),
+    _S.CANCELLED: frozenset(),
+    _S.RETURNED: frozenset(),
+}
+
+PICK_LIST_TRANSITIONS: dict[str, frozenset[str]] = {
+    PickListStatus.OPEN: frozenset({PickListStatus.CLAIMED, PickListStatus.CANCELLED}),
+    PickListStatus.CLAIMED: frozenset(
+        {PickListStatus.OPEN, PickListStatus.DONE, PickListStatus.CANCELLED}
+    ),
+    PickListStatus.DONE: frozenset(),
+    PickListStatus.CANCELLED: frozenset(),
+}
+
+PACKAGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    PackageStatus.OPEN: frozenset({PackageStatus.CLOSED, PackageStatus.CANCELLED}),
+    PackageStatus.CLOSED: frozenset({PackageStatus.OPEN, PackageStatus.SHIPPED}),
+    PackageStatus.SHIPPED: frozenset(),
+    PackageStatus.CANCELLED: frozenset(),
+}
+
+
+class HasStatus(Protocol):
+    status: str
+
+
+def can_transition(table: dict[str, frozenset[str]], current: str, new: str) -> bool:
+    return new in table.get(current, frozenset())
+
+
+def transition(entity: HasStatus, new: str, table: dict[str, frozenset[str]]) -> None:
+    current = entity.status
+    if current == new:
+        return
+    if not can_transition(table, current, new):
+        name = type(entity).__name__
+        raise InvalidTransition(f"{name} cannot go from {current} to {new}")
+    entity.status = new
