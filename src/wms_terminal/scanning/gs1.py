@@ -107,6 +107,8 @@ def _verify(message: GS1Message) -> Gs1Message:
 
 def _explain(exc: BiipException) -> str:
     found = _AI_IN_ERROR.search(str(exc))
+    if found and "date" in str(exc):
+        return f"AI ({found.group(1)}) is not a valid date"
     if found:
         return f"GS1 field AI ({found.group(1)}) is malformed or has the wrong length"
     return "not a valid GS1 element string"
