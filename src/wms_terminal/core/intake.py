@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, text, tuple_
+from sqlalchemy import insert, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -461,11 +461,12 @@ def _write_chunk(
     write_moves(session, moves)
     for cid, value in ltv.items():
         session.execute(
-            text(
-                "UPDATE customer SET lifetime_value_eur = lifetime_value_eur + :v, "
-                "order_count = order_count + :n WHERE id = :id"
-            ),
-            {"v": value, "n": counts[cid], "id": cid},
+            update(Customer)
+            .where(Customer.id == cid)  # type: ignore[arg-type]
+            .values(
+                lifetime_value_eur=Customer.lifetime_value_eur + value,
+                order_count=Customer.order_count + counts[cid],
+            )
         )
     touched: dict[int, set[int]] = defaultdict(set)
     for wid, takes in plans:
