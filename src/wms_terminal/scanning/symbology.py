@@ -8,7 +8,6 @@ conservative preview of the scan, so nothing from a barcode can act as markup or
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType

@@ -21,6 +21,7 @@ Rules (each one tested):
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 
@@ -143,7 +144,7 @@ class WedgeDecoder:
 
     def _gaps_fast(self, keys: list[_Key]) -> bool:
         limit = self.config.max_key_gap_s
-        return all(b.t - a.t <= limit for a, b in zip(keys, keys[1:], strict=False))
+        return all(b.t - a.t <= limit for a, b in itertools.pairwise(keys))
 
     def _is_burst(self, keys: list[_Key]) -> bool:
         chars = sum(1 for k in keys if k.char)
