@@ -56,13 +56,15 @@ from types import MappingProxyType
 from typing import Final
 
 from . import _dp
-from .layout import InvalidPickPoint, Layout, PickPoint
+from .layout import DEPOT, InvalidPickPoint, Layout, PickPoint, Stop
 
 __all__ = [
+    "MAX_EXACT_CROSS_AISLES",
     "ROUTING_METHODS",
     "Route",
     "RoutingMethod",
     "combined_route",
+    "is_exact",
     "largest_gap_route",
     "optimal_length",
     "optimal_route",
@@ -94,11 +96,25 @@ def _check_points(layout: Layout, points: Sequence[PickPoint]) -> None:
 # optimal
 
 
+#: The exact programme's state space grows steeply with the number of cross-aisles (6 frontier
+#: states for 2, 24 for 3, 112 for 4, 568 for 5, 3,032 for 6). Up to this many it is used; beyond,
+#: ``optimal`` falls back to the best heuristic improved by 2-opt and or-opt (not guaranteed
+#: optimal; ``is_exact`` tells).
+MAX_EXACT_CROSS_AISLES: Final = 6
+
+
+def is_exact(layout: Layout) -> bool:
+    """Whether ``optimal_route`` is guaranteed shortest on this layout."""
+    return layout.cross_aisles <= MAX_EXACT_CROSS_AISLES
+
+
 def optimal_route(layout: Layout, points: Sequence[PickPoint]) -> Route:
-    """The shortest route (exact for any number of cross-aisles)."""
+    """The shortest route: exact for up to ``MAX_EXACT_CROSS_AISLES`` cross-aisles."""
     _check_points(layout, points)
     if not points:
         return Route(0.0, [])
+    if not is_exact(layout):
+        return _local_search_route(layout, points)
     subaisles = _dp.build_subaisles(layout, points)
     plan = _dp.solve(layout, subaisles)
     order = _dp.tour_order(layout, subaisles, plan)
@@ -113,6 +129,8 @@ def optimal_length(layout: Layout, points: Sequence[PickPoint]) -> float:
     _check_points(layout, points)
     if not points:
         return 0.0
+    if not is_exact(layout):
+        return _local_search_route(layout, points).length_m
     return _dp.solve(layout, _dp.build_subaisles(layout, points), want_plan=False).length
 
 
@@ -283,6 +301,8 @@ largest_gap_route.__doc__ = "Largest gap heuristic; multi-block as in the module
 combined_route: Final[RoutingMethod] = _heuristic(_combined_block)
 combined_route.__doc__ = "Combined heuristic (traverse or return per aisle, chosen by a DP)."
 
+_HEURISTICS: Final = (s_shape_route, largest_gap_route, combined_route)
+
 #: Routing methods by their public names (the CLI's ``--method``).
 ROUTING_METHODS: Final[Mapping[str, RoutingMethod]] = MappingProxyType(
     {
@@ -292,6 +312,49 @@ ROUTING_METHODS: Final[Mapping[str, RoutingMethod]] = MappingProxyType(
         "optimal": optimal_route,
     }
 )
+
+
+def _local_search_route(layout: Layout, points: Sequence[PickPoint]) -> Route:
+    """Best heuristic order, improved by 2-opt and or-opt over shortest-path distances."""
+    start = min((fn(layout, points) for fn in _HEURISTICS), key=lambda r: r.length_m)
+    groups: dict[PickPoint, list[int]] = {}
+    for index in start.sequence:
+        groups.setdefault(points[index], []).append(index)
+    stops: list[Stop] = [DEPOT, *groups]
+    n = len(stops)
+    dist = [[layout.distance(a, b) for b in stops] for a in stops]
+    tour = [*range(n), 0]  # depot .. depot, stops in the heuristic's first-visit order
+    improved = True
+    rounds = 0
+    while improved and rounds < 50:
+        improved = False
+        rounds += 1
+        for i in range(1, n - 1):  # 2-opt: reverse tour[i..j]
+            for j in range(i + 1, n):
+                a, b, c, d = tour[i - 1], tour[i], tour[j], tour[j + 1]
+                if dist[a][c] + dist[b][d] < dist[a][b] + dist[c][d] - 1e-9:
+                    tour[i : j + 1] = tour[i : j + 1][::-1]
+                    improved = True
+        for size in (1, 2, 3):  # or-opt: move a run of 1..3 stops elsewhere
+            i = 1
+            while i + size <= n:
+                run = tour[i : i + size]
+                prev, nxt = tour[i - 1], tour[i + size]
+                gain = dist[prev][run[0]] + dist[run[-1]][nxt] - dist[prev][nxt]
+                rest = tour[:i] + tour[i + size :]
+                best_delta, best_at, best_run = -1e-9, -1, run
+                for at in range(len(rest) - 1):
+                    u, v = rest[at], rest[at + 1]
+                    for cand in (run, run[::-1]):
+                        delta = dist[u][cand[0]] + dist[cand[-1]][v] - dist[u][v] - gain
+                        if delta < best_delta:
+                            best_delta, best_at, best_run = delta, at, cand
+                if best_at >= 0:
+                    tour = rest[: best_at + 1] + best_run + rest[best_at + 1 :]
+                    improved = True
+                i += 1
+    order = [index for stop in tour[1:-1] for index in groups[stops[stop]]]  # type: ignore[index]
+    return Route(layout.route_length(points, order), order)
 
 
 def route(layout: Layout, points: Sequence[PickPoint], method: str = "optimal") -> Route:
