@@ -42,8 +42,9 @@ def test_sixteen_processes_never_reserve_more_than_exists(db: Database, db_url: 
 
     ctx = mp.get_context("spawn")
     start, done = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_reserve_worker, args=(db_url, w, start, done))
-             for w in range(PROCESSES)]
+    procs = [
+        ctx.Process(target=_reserve_worker, args=(db_url, w, start, done)) for w in range(PROCESSES)
+    ]
     for proc in procs:
         proc.start()
     start.set()

@@ -61,8 +61,19 @@ def test_ledger_is_append_only(db: Database) -> None:
         wh = f.warehouse(s, "MAIN", 52.0, 4.5)
         p = f.product(s, 1)
         assert wh.id is not None and p.id is not None
-        write_moves(s, [move(warehouse_id=wh.id, product_id=p.id, location_id=None,
-                             kind="adjustment", actor=SYSTEM, on_hand_delta=1)])
+        write_moves(
+            s,
+            [
+                move(
+                    warehouse_id=wh.id,
+                    product_id=p.id,
+                    location_id=None,
+                    kind="adjustment",
+                    actor=SYSTEM,
+                    on_hand_delta=1,
+                )
+            ],
+        )
     for stmt in ("UPDATE stock_ledger SET on_hand_delta = 99", "DELETE FROM stock_ledger"):
         with pytest.raises(DBAPIError, match="append-only"), db.transaction() as s:
             s.execute(text(stmt))

@@ -7,6 +7,9 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from sqlalchemy.exc import DBAPIError
+
+from wms_terminal.core.db import first_line
 from wms_terminal.core.errors import WmsError
 
 from . import db_cmd, demo_cmd, labels_cmd, orders_cmd, route_cmd, run_cmd, scan_cmd, wave_cmd
@@ -52,5 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("wms_terminal").info("command failed: %s", exc, exc_info=True)
         print(f"wms-terminal: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except DBAPIError as exc:
+        logging.getLogger("wms_terminal").info("database error", exc_info=True)
+        print(f"wms-terminal: database error: {first_line(exc)}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130

@@ -9,6 +9,7 @@ bounded retry on serialization failures and deadlocks.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +29,11 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _busy_timeout_ms() -> int:
+    # How long a terminal waits for another's write lock before it reports "busy".
+    return int(os.environ.get("WMS_SQLITE_BUSY_TIMEOUT_MS", "15000"))
 READ_ONLY = "wms_read_only"
 
 
@@ -50,7 +55,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
         engine = create_engine(
             parsed,
             echo=echo,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            connect_args={"timeout": _busy_timeout_ms() / 1000, "check_same_thread": False},
             poolclass=NullPool if database in ("", ":memory:") else None,
         )
         _install_sqlite_recipe(engine)
@@ -75,7 +80,7 @@ def _install_sqlite_recipe(engine: Engine) -> None:
         # Hand transaction control to SQLAlchemy so that our BEGIN below is the one that runs.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {_busy_timeout_ms()}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -96,6 +101,11 @@ def check_connection(engine: Engine) -> None:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
     except (OperationalError, DBAPIError) as exc:
+        if "locked" in first_line(exc).lower():
+            raise DatabaseBusy(
+                f"the database {describe(engine)} is locked by another program "
+                "(busy: a long write or a crashed tool holding it); try again"
+            ) from exc
         raise DatabaseUnavailable(
             f"cannot reach the database {describe(engine)}: {first_line(exc)}"
         ) from exc

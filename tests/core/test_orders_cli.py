@@ -1,0 +1,183 @@
+"""`wms-terminal orders import` and the command line's answers to bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, text
+from sqlmodel import select
+
+from tests import factories as f
+from wms_terminal.cli import main
+from wms_terminal.core.db import Database
+from wms_terminal.core.models import Customer, SalesOrder, Stock, StockMove
+
+EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
+
+
+@pytest.fixture
+def stocked(db: Database) -> Database:
+    with db.transaction() as s:
+        f.reference_data(s)
+        wh = f.warehouse(s, "MAIN", 52.0, 4.5)
+        p1, p2 = f.product(s, 1), f.product(s, 2)
+        f.put(s, f.location(s, wh, 1, 1), p1, 10)
+        f.put(s, f.location(s, wh, 1, 2), p2, 10)
+    return db
+
+
+def _counts(db: Database) -> tuple[int, int, int, int]:
+    with db.reading() as s:
+        return (
+            s.exec(select(func.count()).select_from(SalesOrder)).one(),
+            s.exec(select(func.count()).select_from(Customer)).one(),
+            s.exec(select(func.coalesce(func.sum(Stock.reserved), 0))).one(),
+            s.exec(select(func.count()).select_from(StockMove)).one(),
+        )
+
+
+def test_documented_csv_example_imports_once(stocked: Database, db_url: str, capsys) -> None:
+    args = ["orders", "import", str(EXAMPLES / "orders.csv"), "--database", db_url, "--json"]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert (first["created"], first["lines"]) == (2, 3)
+    assert main(args) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["created"], again["already_present"]) == (0, 2)
+    assert _counts(stocked)[:3] == (2, 2, 4)
+
+
+def test_json_file_imports(stocked: Database, db_url: str, tmp_path: Path) -> None:
+    doc = {
+        "orders": [
+            {
+                "channel": "marketplace",
+                "external_id": "MP-1",
+                "currency": "USD",
+                "customer": {"name": "Lee"},
+                "ship_to": {"name": "Lee", "country": "US"},
+                "lines": [{"sku": "SKU-00002", "qty": 3, "unit_price": "4.10"}],
+                "flags": ["VIP"],
+            }
+        ]
+    }
+    path = tmp_path / "o.json"
+    path.write_text(json.dumps(doc))
+    assert main(["orders", "import", str(path), "--database", db_url]) == 0
+    with stocked.reading() as s:
+        order = s.exec(select(SalesOrder)).one()
+        assert (order.channel, order.currency, str(order.total)) == ("marketplace", "USD", "12.30")
+
+
+BROKEN_CSV = """channel,external_id,currency,customer_name,ship_name,sku,qty,unit_price
+web,W1,EUR,Ann,Ann,SKU-00001,1,5.00
+web,W2,EUR,Bob,Bob,SKU-00001,two,5.00
+fax,W3,EUR,Cy,Cy,SKU-00001,1,5.00
+web,W4,EUR,Di,Di,SKU-00001,1
+web,W5,EUR,Ed,Ed,SKU-99999,1,5.00
+"""
+
+
+def test_broken_csv_reports_every_bad_line_and_changes_nothing(
+    stocked: Database, db_url: str, tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text(BROKEN_CSV)
+    before = _counts(stocked)
+    assert main(["orders", "import", str(path), "--database", db_url]) == 2
+    err = capsys.readouterr().err
+    assert "line 3: qty 'two' is not a whole number" in err
+    assert "line 4: channel 'fax'" in err
+    assert "line 5: expected 8 fields" in err
+    assert "nothing imported" in err
+    assert "Traceback" not in err
+    assert _counts(stocked) == before
+
+
+def test_unknown_sku_is_reported_after_syntax_and_nothing_is_written(
+    stocked: Database, db_url: str, tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "unknown.csv"
+    path.write_text(
+        BROKEN_CSV.splitlines()[0]
+        + "\n"
+        + "\n".join([BROKEN_CSV.splitlines()[1], BROKEN_CSV.splitlines()[5]])
+        + "\n"
+    )
+    before = _counts(stocked)
+    assert main(["orders", "import", str(path), "--database", db_url]) == 2
+    assert "unknown SKU 'SKU-99999'" in capsys.readouterr().err
+    assert _counts(stocked) == before
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("\x00\x01garbage", "NUL"),
+        ('{"orders": [', "broken JSON"),
+    ],
+)
+def test_garbage_files_are_rejected(tmp_path: Path, capsys, content: str, message: str) -> None:
+    path = tmp_path / ("x.json" if content.startswith("{") else "x.csv")
+    path.write_text(content)
+    assert (
+        main(["orders", "import", str(path), "--database", "sqlite:///" + str(tmp_path / "n.db")])
+        == 2
+    )
+    assert message in capsys.readouterr().err
+
+
+def test_unreachable_database_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    url = "postgresql://postgres@127.0.0.1:1/nowhere"
+    assert main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", url]) == 3
+    err = capsys.readouterr().err
+    assert "cannot reach the database" in err and "Traceback" not in err
+
+
+def test_database_without_schema_asks_for_upgrade(tmp_path: Path, capsys) -> None:
+    url = f"sqlite:///{tmp_path / 'blank.sqlite3'}"
+    assert main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", url]) == 4
+    assert "run `wms-terminal db upgrade`" in capsys.readouterr().err
+
+
+def test_database_at_another_schema_is_refused(db_url: str, capsys) -> None:
+    from wms_terminal.core.db import make_engine
+
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0000_old'"))
+    engine.dispose()
+    assert main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", db_url]) == 4
+    assert "is at schema 0000_old" in capsys.readouterr().err
+
+
+def test_locked_sqlite_file_is_reported_busy_and_nothing_written(
+    sqlite_template: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    path = tmp_path / "locked.sqlite3"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    db = Database(__import__("wms_terminal.core.db", fromlist=["make_engine"]).make_engine(url))
+    with db.transaction() as s:
+        f.reference_data(s)
+        wh = f.warehouse(s, "MAIN", 52.0, 4.5)
+        p1, p2 = f.product(s, 1), f.product(s, 2)
+        f.put(s, f.location(s, wh, 1, 1), p1, 10)
+        f.put(s, f.location(s, wh, 1, 2), p2, 10)
+    monkeypatch.setenv("WMS_SQLITE_BUSY_TIMEOUT_MS", "100")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        code = main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", url])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = capsys.readouterr().err
+    assert code == 5, err
+    assert "busy" in err and "Traceback" not in err
+    assert _counts(db)[0] == 0
+    db.dispose()
