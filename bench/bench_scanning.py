@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from wms_terminal.scanning.decoders import (
+    CAMERA_MAX_WIDTH,
     Decoder,
     PyzbarDecoder,
     ZxingDecoder,
@@ -75,8 +76,8 @@ def decoders() -> dict[str, Decoder]:
         "pyzbar (linear)": PyzbarDecoder(),
         "pyzbar (all)": PyzbarDecoder(symbols=None, ascii_only=False),
         "zxing-cpp": ZxingDecoder(),
-        "chain (default)": default_decoder(),
-        "chain, full resolution": default_decoder(max_width=None),
+        "chain (stills)": default_decoder(),
+        "chain (camera, 960px)": default_decoder(max_width=CAMERA_MAX_WIDTH),
         "chain, 640 px wide": default_decoder(max_width=640),
     }
 
@@ -123,7 +124,7 @@ def main() -> None:
             f"{name:22} {len(ok):4d}/{len(labelled):<4d} {rate:6.1f}% {other:6d} {false:6d} {ms:7.2f}"
         )
     for alone in ("pyzbar (linear)", "pyzbar (all)", "zxing-cpp"):
-        missing = reads[alone] - reads["chain (default)"]
+        missing = reads[alone] - reads["chain (stills)"]
         names = [str(p.relative_to(DATA)) for p in sorted(missing)]
         print(f"codes {alone} reads that the chain misses: {len(missing)} {names}")
     print()

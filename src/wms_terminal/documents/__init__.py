@@ -1,0 +1,1 @@
+"""Rendering only: frozen data in, document bytes out. No database, no Textual."""

@@ -7,8 +7,8 @@ Measured on the real photographs in testdata/barcodes (see bench/bench_scanning.
   restricted to the linear retail/logistics symbologies (cheaper, and keeps zbar away from
   DataBar, where it prints assertion warnings) and to ASCII results (zbar guesses text encodings
   and mangles Latin-1 and Shift-JIS content that zxing-cpp decodes correctly).
-- Frames wider than `max_width` (960 px by default) are downscaled with INTER_AREA first: a
-  1280x720 frame costs 2-3x a 640x480 one for no gain on labels filling a fair part of the view.
+- Camera frames wider than 960 px are downscaled with INTER_AREA first: a 1280x720 frame
+  costs 2-3x a 640x480 one for no gain on labels filling a fair part of the view.
 OpenCV and the decoders are imported lazily: importing wms_terminal.scanning stays cheap.
 """
 
@@ -227,10 +227,14 @@ class ChainDecoder:
         return list(found.values())
 
 
-def default_decoder(*, max_width: int | None = 960) -> ChainDecoder:
+CAMERA_MAX_WIDTH = 960
+
+
+def default_decoder(*, max_width: int | None = None) -> ChainDecoder:
     """The chain chosen from the measurements: zxing-cpp, then pyzbar on linear codes and QR.
 
-    960 px: a 1280x720 frame decodes about 2x faster downscaled, losing no label-sized code.
+    Stills are decoded at full resolution (a thin DataBar 1082 px wide is lost at 960 px); the
+    camera passes CAMERA_MAX_WIDTH: a 1280x720 frame then decodes about 3x faster.
     """
     return ChainDecoder([ZxingDecoder(), PyzbarDecoder(symbols=CHAIN_SYMBOLS)], max_width=max_width)
 
