@@ -44,6 +44,8 @@ heuristic when there are two cross-aisles:
    a block with nothing left to pick is crossed along the current aisle;
 3. return along the front cross-aisle to the depot.
 
+When every pick is in one aisle, all three walk up it to the farthest pick and back.
+
 Each heuristic is run as described and on the mirrored warehouse (starting from the rightmost
 aisle), and the shorter walk is kept.
 """
@@ -191,6 +193,12 @@ _BlockPolicy = Callable[[_Walk, float, float, list[int]], None]
 def _walk_blocks(layout: Layout, points: Sequence[PickPoint], policy: _BlockPolicy) -> _Walk:
     walk = _Walk(layout, points)
     first_aisle = min(p.aisle for p in points)
+    if all(p.aisle == first_aisle for p in points):  # one aisle: in to the farthest pick and out
+        walk.go_aisle(first_aisle)
+        walk.go_y(max(layout.bay_y(p.bay) for p in points))
+        walk.go_y(0.0)
+        walk.go_aisle(layout.depot_aisle)
+        return walk
     farthest = max(layout.block_of(p) for p in points)
     walk.go_aisle(first_aisle)
     walk.go_y(layout.cross_aisle_y(farthest + 1))
@@ -353,7 +361,8 @@ def _local_search_route(layout: Layout, points: Sequence[PickPoint]) -> Route:
                     tour = rest[: best_at + 1] + best_run + rest[best_at + 1 :]
                     improved = True
                 i += 1
-    order = [index for stop in tour[1:-1] for index in groups[stops[stop]]]  # type: ignore[index]
+    keys = list(groups)  # stop i (i >= 1) is keys[i - 1]
+    order = [index for stop in tour[1:-1] for index in groups[keys[stop - 1]]]
     return Route(layout.route_length(points, order), order)
 
 
