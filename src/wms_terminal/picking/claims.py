@@ -1,0 +1,207 @@
+"""Claiming pick lists: no list is ever held by two pickers.
+
+PostgreSQL: `UPDATE pick_list ... WHERE id = (SELECT id ... FOR UPDATE SKIP LOCKED LIMIT 1)`: the
+row lock is on the pick list only, never on stock rows, and concurrent pickers skip each other's
+candidates instead of queueing on them. SQLite: the same UPDATE ... RETURNING, atomic under
+BEGIN IMMEDIATE (one writer at a time).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from wms_terminal.core.audit import record
+from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import NotFound, PermissionDenied
+from wms_terminal.core.models import (
+    Location,
+    PickList,
+    PickTask,
+    Product,
+    SalesOrder,
+    Tote,
+    Warehouse,
+    Wave,
+)
+from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.states import PICK_LIST_TRANSITIONS, PickListStatus, transition
+from wms_terminal.picking.views import PickListView, TaskView
+
+_CANDIDATE = (
+    "SELECT id FROM pick_list WHERE status = 'open' AND warehouse_id = :w{zone}{wave} "
+    "ORDER BY priority DESC, id LIMIT 1{lock}"
+)
+_CLAIM = (
+    "UPDATE pick_list SET status = 'claimed', claimed_by = :u, claimed_at = :now, terminal = :t "
+    "WHERE id = ({candidate}) AND status = 'open' RETURNING id"
+)
+
+
+def claim_next(
+    db: Database,
+    actor: Actor,
+    *,
+    warehouse_id: int,
+    zone_id: int | None = None,
+    wave_id: int | None = None,
+    resume: bool = True,
+) -> int | None:
+    """Claim the most urgent open pick list (or, with `resume`, the one this picker holds)."""
+    require(actor, "pick")
+    pg = db.dialect == "postgresql"
+    candidate = _CANDIDATE.format(
+        zone=" AND zone_id = :z" if zone_id is not None else "",
+        wave=" AND wave_id = :v" if wave_id is not None else "",
+        lock=" FOR UPDATE SKIP LOCKED" if pg else "",
+    )
+    claim = text(_CLAIM.format(candidate=candidate))
+
+    def fn(session: Session) -> int | None:
+        if resume and actor.user_id is not None:
+            held = session.execute(
+                text(
+                    "SELECT id FROM pick_list WHERE claimed_by = :u AND status = 'claimed' "
+                    "AND warehouse_id = :w ORDER BY claimed_at, id LIMIT 1"
+                ),
+                {"u": actor.user_id, "w": warehouse_id},
+            ).scalar()
+            if held is not None:
+                return int(held)
+        params: dict[str, Any] = {
+            "u": actor.user_id,
+            "now": utcnow(),
+            "t": actor.terminal[:64],
+            "w": warehouse_id,
+        }
+        if zone_id is not None:
+            params["z"] = zone_id
+        if wave_id is not None:
+            params["v"] = wave_id
+        got = session.execute(claim, params).scalar()
+        if got is None:
+            return None
+        record(
+            session,
+            action="pick_list_claimed",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=warehouse_id,
+            entity="pick_list",
+            entity_id=str(got),
+        )
+        return int(got)
+
+    return db.run(fn, what="claim a pick list")
+
+
+def release_list(db: Database, actor: Actor, pick_list_id: int) -> None:
+    """Give a claimed list back (its holder, or a supervisor): it goes back to open."""
+
+    def fn(session: Session) -> None:
+        pl = session.get(PickList, pick_list_id, with_for_update=True)
+        if pl is None:
+            raise NotFound(f"no pick list {pick_list_id}")
+        if pl.claimed_by != actor.user_id and not actor.can("release_wave"):
+            raise PermissionDenied("only its picker or a supervisor may give this list back")
+        transition(pl, PickListStatus.OPEN, PICK_LIST_TRANSITIONS)
+        pl.claimed_by = None
+        pl.claimed_at = None
+        pl.terminal = ""
+        session.add(pl)
+        record(
+            session,
+            action="pick_list_released",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=pl.warehouse_id,
+            entity="pick_list",
+            entity_id=str(pick_list_id),
+        )
+
+    db.run(fn, what="give back a pick list")
+
+
+def slot_totes(session: Session, pick_list_id: int) -> dict[int, str]:
+    """The tote in use per slot of a list: the in-use tote that last took a pick in that slot."""
+    rows = session.execute(
+        text(
+            "SELECT COALESCE(pt.tote_slot, 1), t.code, MAX(pt.picked_at) FROM pick_task pt "
+            "JOIN tote t ON t.id = pt.tote_id "
+            "WHERE pt.pick_list_id = :l AND t.status = 'in_use' AND t.pick_list_id = :l "
+            "GROUP BY COALESCE(pt.tote_slot, 1), t.code ORDER BY 3"
+        ),
+        {"l": pick_list_id},
+    ).all()
+    out: dict[int, str] = {}
+    for slot, code, _ in rows:
+        out[int(slot)] = str(code)
+    # Totes scanned for a slot before its first pick are bound through tote.pick_list_id only.
+    return out
+
+
+def load_list(session: Session, pick_list_id: int) -> PickListView:
+    pl = session.get(PickList, pick_list_id)
+    if pl is None:
+        raise NotFound(f"no pick list {pick_list_id}")
+    wh = session.get(Warehouse, pl.warehouse_id)
+    wave = session.get(Wave, pl.wave_id) if pl.wave_id else None
+    stmt = (
+        select(PickTask, SalesOrder.number, Product.sku, Product.name, Location)
+        .join(SalesOrder, SalesOrder.id == PickTask.order_id)  # type: ignore[arg-type]
+        .join(Product, Product.id == PickTask.product_id)  # type: ignore[arg-type]
+        .join(Location, Location.id == PickTask.location_id)  # type: ignore[arg-type]
+        .where(PickTask.pick_list_id == pick_list_id)
+        .order_by(PickTask.seq, PickTask.id)  # type: ignore[arg-type]
+    )
+    tote_codes = {
+        t.id: t.code for t in session.exec(select(Tote).where(Tote.pick_list_id == pick_list_id))
+    }
+    tasks = []
+    for task, number, sku, name, loc in session.exec(stmt):
+        assert task.id is not None and loc.id is not None
+        tasks.append(
+            TaskView(
+                task_id=task.id,
+                seq=task.seq,
+                order_id=task.order_id,
+                order_number=number,
+                order_line_id=task.order_line_id,
+                product_id=task.product_id,
+                sku=sku,
+                product_name=name,
+                location_id=loc.id,
+                location_code=loc.code,
+                location_barcode=loc.barcode,
+                zone_id=loc.zone_id,
+                qty=task.qty,
+                qty_picked=task.qty_picked,
+                status=task.status,
+                tote_slot=task.tote_slot,
+                tote_code=tote_codes.get(task.tote_id) if task.tote_id else None,
+            )
+        )
+    assert pl.id is not None
+    return PickListView(
+        pick_list_id=pl.id,
+        warehouse_id=pl.warehouse_id,
+        warehouse_code=wh.code if wh else "",
+        wave_number=wave.number if wave else None,
+        strategy=pl.strategy,
+        status=pl.status,
+        zone_id=pl.zone_id,
+        claimed_by=pl.claimed_by,
+        routing_method=pl.routing_method,
+        route_length_m=pl.route_length_m,
+        tote_count=pl.tote_count,
+        tasks=tuple(tasks),
+        totes=slot_totes(session, pick_list_id),
+    )
+
+
+def get_list(db: Database, pick_list_id: int) -> PickListView:
+    with db.reading() as session:
+        return load_list(session, pick_list_id)

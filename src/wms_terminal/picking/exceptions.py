@@ -1,0 +1,335 @@
+"""Pick exceptions: each with a reason code, an audit entry and what follows, in one transaction.
+
+SHORT    fewer units on the shelf than the task needs: the units found are picked, the
+         shortage written off the location, a count task made, the rest re-allocated from
+         another location (a new pick at the end of the route) or back-ordered; the outcome
+         says which other orders hold the product's remaining stock.
+DAMAGED  damaged units written off the location and replaced from stock (the same shelf
+         first, picked next) or back-ordered; the task keeps its good units.
+EMPTY    the location is empty (zero check): its free stock written off, a count task made
+         expecting zero, the task re-allocated or back-ordered as for a short pick.
+SKIP     the task goes to the end of the route.
+FULLTOTE the slot's tote is closed as full; the next pick in that slot asks for a new tote.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from wms_terminal.core import inventory
+from wms_terminal.core.audit import record
+from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.db import Database
+from wms_terminal.core.models import CountTask, MoveKind
+from wms_terminal.picking import messages as M
+from wms_terminal.picking.pickops import (
+    TaskCtx,
+    TaskStatus,
+    apply_pick,
+    close_task,
+    current_tote,
+    holders,
+    reallocate,
+    settle,
+    start_order,
+    task_ctx,
+)
+from wms_terminal.picking.scans import Outcome, Rejected, run_scan
+from wms_terminal.picking.views import ScanResult
+
+
+class Reason:
+    SHORT = "SHORT"
+    DAMAGED = "DAMAGED"
+    EMPTY = "EMPTY"
+    SKIP = "SKIP"
+    FULL_TOTE = "FULLTOTE"
+
+
+def _audit(session: Session, actor: Actor, ctx: TaskCtx, reason: str, **detail: Any) -> None:
+    record(
+        session,
+        action="pick_exception",
+        user_id=actor.user_id,
+        terminal=actor.terminal,
+        warehouse_id=ctx.warehouse_id,
+        entity="pick_task",
+        entity_id=str(ctx.task_id),
+        reason_code=reason,
+        pick_list_id=ctx.pick_list_id,
+        order_id=ctx.order_id,
+        product_id=ctx.product_id,
+        location_id=ctx.location_id,
+        **detail,
+    )
+
+
+def _follow_up(
+    session: Session,
+    ctx: TaskCtx,
+    missing: int,
+    actor: Actor,
+    scan_id: str,
+    *,
+    exclude_location: bool,
+) -> tuple[dict[str, Any], list[str]]:
+    created, back = reallocate(
+        session, ctx, missing, actor, exclude_location=exclude_location, scan_id=scan_id
+    )
+    data: dict[str, Any] = {"reallocated": created, "backordered": back}
+    lines = [M.fmt(M.SHORT_REALLOCATED, qty=c["qty"], location=c["location"]) for c in created]
+    if back:
+        lines.append(M.fmt(M.SHORT_BACKORDERED, qty=back))
+        held = holders(session, ctx)
+        data["held_by"] = held
+        if held:
+            names = ", ".join(f"{h['order']}" for h in held[:2])
+            more = f" +{len(held) - 2}" if len(held) > 2 else ""
+            lines.append(M.fmt(M.SHORT_HELD_BY, holders=names + more))
+    return data, lines
+
+
+def _count_task(session: Session, ctx: TaskCtx, reason: str, expected: int | None) -> int:
+    task = CountTask(
+        warehouse_id=ctx.warehouse_id,
+        product_id=ctx.product_id,
+        location_id=ctx.location_id,
+        reason=reason,
+        expected_qty=expected,
+    )
+    session.add(task)
+    session.flush()
+    assert task.id is not None
+    return task.id
+
+
+def _on_hand(session: Session, ctx: TaskCtx) -> int:
+    value = session.execute(
+        text("SELECT on_hand FROM stock WHERE location_id = :l AND product_id = :p"),
+        {"l": ctx.location_id, "p": ctx.product_id},
+    ).scalar()
+    return int(value or 0)
+
+
+def _write_off(
+    session: Session, ctx: TaskCtx, qty: int, actor: Actor, scan_id: str, reason: str
+) -> None:
+    """Give `qty` of the task's reserved units back and take them off the shelf."""
+    if qty <= 0:
+        return
+    if ctx.reservation_id is not None:
+        inventory.unreserve(
+            session,
+            reservation_id=ctx.reservation_id,
+            qty=qty,
+            actor=actor,
+            reason=reason,
+            scan_id=scan_id,
+        )
+    inventory.remove(
+        session,
+        location_id=ctx.location_id,
+        product_id=ctx.product_id,
+        qty=qty,
+        actor=actor,
+        kind=MoveKind.ADJUSTMENT,
+        scan_id=scan_id,
+        reason=reason,
+    )
+
+
+def report_short(
+    db: Database,
+    actor: Actor,
+    *,
+    scan_id: str,
+    task_id: int,
+    found: int,
+    tote: str | None = None,
+) -> ScanResult:
+    """The shelf holds only `found` of the units still to pick for this task."""
+    require(actor, "pick")
+
+    def body(session: Session) -> Outcome:
+        ctx = task_ctx(session, task_id, actor)
+        if not 0 <= found < ctx.remaining:
+            raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining - 1))
+        from wms_terminal.picking.pickops import resolve_tote
+
+        order = start_order(session, ctx.order_id)
+        missing = ctx.remaining - found
+        if found:
+            tote_id = resolve_tote(session, ctx, tote) if tote else None
+            apply_pick(
+                session, ctx, found, actor, scan_id=scan_id, tote_id=tote_id, close=TaskStatus.SHORT
+            )
+        _write_off(session, ctx, missing, actor, scan_id, "short pick")
+        if not found:
+            close_task(session, ctx, TaskStatus.SHORT, Reason.SHORT)
+        else:
+            session.execute(
+                text("UPDATE pick_task SET reason_code = :r WHERE id = :id"),
+                {"r": Reason.SHORT, "id": ctx.task_id},
+            )
+        count_id = _count_task(session, ctx, "short_pick", _on_hand(session, ctx))
+        data, lines = _follow_up(session, ctx, missing, actor, scan_id, exclude_location=True)
+        data.update(
+            {"task_id": task_id, "found": found, "missing": missing, "count_task_id": count_id}
+        )
+        data.update(settle(session, ctx, order))
+        _audit(
+            session,
+            actor,
+            ctx,
+            Reason.SHORT,
+            found=found,
+            missing=missing,
+            backordered=data["backordered"],
+            held_by=data.get("held_by", []),
+        )
+        message = "\n".join([M.fmt(M.SHORT_DONE, missing=missing), *lines])
+        return Outcome("short", message, data, ctx.warehouse_id)
+
+    return run_scan(
+        db, actor, scan_id=scan_id, action="pick_short", raw=f"SHORT {found}", body=body
+    )
+
+
+def report_damaged(
+    db: Database, actor: Actor, *, scan_id: str, task_id: int, damaged: int
+) -> ScanResult:
+    """`damaged` of the units still to pick are damaged: written off and replaced."""
+    require(actor, "pick")
+
+    def body(session: Session) -> Outcome:
+        ctx = task_ctx(session, task_id, actor)
+        if not 1 <= damaged <= ctx.remaining:
+            raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining))
+        order = start_order(session, ctx.order_id)
+        _write_off(session, ctx, damaged, actor, scan_id, "damaged")
+        if damaged == ctx.remaining:
+            close_task(session, ctx, TaskStatus.DAMAGED, Reason.DAMAGED)
+        else:
+            session.execute(
+                text(
+                    "UPDATE pick_task SET qty = qty - :d, reason_code = :r "
+                    "WHERE id = :id AND status = 'open' AND qty - :d >= qty_picked"
+                ),
+                {"d": damaged, "r": Reason.DAMAGED, "id": ctx.task_id},
+            )
+        data, lines = _follow_up(session, ctx, damaged, actor, scan_id, exclude_location=False)
+        data.update({"task_id": task_id, "damaged": damaged})
+        data.update(settle(session, ctx, order))
+        _audit(
+            session, actor, ctx, Reason.DAMAGED, damaged=damaged, backordered=data["backordered"]
+        )
+        message = "\n".join([M.fmt(M.DAMAGED_DONE, qty=damaged), *lines])
+        return Outcome("damaged", message, data, ctx.warehouse_id)
+
+    return run_scan(
+        db, actor, scan_id=scan_id, action="pick_damaged", raw=f"DAMAGED {damaged}", body=body
+    )
+
+
+def report_empty(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> ScanResult:
+    """The location is empty: zero check."""
+    require(actor, "pick")
+
+    def body(session: Session) -> Outcome:
+        ctx = task_ctx(session, task_id, actor)
+        order = start_order(session, ctx.order_id)
+        missing = ctx.remaining
+        _write_off(session, ctx, missing, actor, scan_id, "empty location")
+        # Whatever else the system thought was free on the shelf is not there either.
+        free = session.execute(
+            text("SELECT on_hand - reserved FROM stock WHERE location_id = :l AND product_id = :p"),
+            {"l": ctx.location_id, "p": ctx.product_id},
+        ).scalar()
+        if free:
+            inventory.remove(
+                session,
+                location_id=ctx.location_id,
+                product_id=ctx.product_id,
+                qty=int(free),
+                actor=actor,
+                kind=MoveKind.ADJUSTMENT,
+                scan_id=scan_id,
+                reason="empty location",
+            )
+        close_task(session, ctx, TaskStatus.EMPTY, Reason.EMPTY)
+        count_id = _count_task(session, ctx, "zero_check", 0)
+        data, lines = _follow_up(session, ctx, missing, actor, scan_id, exclude_location=True)
+        data.update(
+            {
+                "task_id": task_id,
+                "missing": missing,
+                "written_off": int(free or 0),
+                "count_task_id": count_id,
+            }
+        )
+        data.update(settle(session, ctx, order))
+        _audit(
+            session,
+            actor,
+            ctx,
+            Reason.EMPTY,
+            missing=missing,
+            written_off=int(free or 0),
+            backordered=data["backordered"],
+            held_by=data.get("held_by", []),
+        )
+        return Outcome("empty", "\n".join([M.EMPTY_DONE, *lines]), data, ctx.warehouse_id)
+
+    return run_scan(db, actor, scan_id=scan_id, action="pick_empty", raw="EMPTY", body=body)
+
+
+def skip_task(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> ScanResult:
+    """Put the task at the end of the route."""
+    require(actor, "pick")
+
+    def body(session: Session) -> Outcome:
+        ctx = task_ctx(session, task_id, actor)
+        last = session.execute(
+            text("SELECT MAX(seq) FROM pick_task WHERE pick_list_id = :l"),
+            {"l": ctx.pick_list_id},
+        ).scalar_one()
+        new_seq = int(last or 0) + 1
+        session.execute(
+            text("UPDATE pick_task SET seq = :s WHERE id = :id AND status = 'open'"),
+            {"s": new_seq, "id": task_id},
+        )
+        _audit(session, actor, ctx, Reason.SKIP, from_seq=ctx.seq, to_seq=new_seq)
+        return Outcome("skipped", M.SKIPPED, {"task_id": task_id, "seq": new_seq}, ctx.warehouse_id)
+
+    return run_scan(db, actor, scan_id=scan_id, action="pick_skip", raw="SKIP", body=body)
+
+
+def full_tote(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> ScanResult:
+    """The tote of this task's slot is full: close it; the next pick asks for a new one."""
+    require(actor, "pick")
+
+    def body(session: Session) -> Outcome:
+        ctx = task_ctx(session, task_id, actor)
+        tote = current_tote(session, ctx.pick_list_id, ctx.slot)
+        if tote is None:
+            raise Rejected("no_tote", M.fmt(M.PROMPT_TOTE_NEW, slot=ctx.slot))
+        session.execute(
+            text("UPDATE tote SET status = 'full' WHERE id = :id AND status = 'in_use'"),
+            {"id": tote.id},
+        )
+        session.execute(
+            text("UPDATE pick_list SET tote_count = tote_count + 1 WHERE id = :l"),
+            {"l": ctx.pick_list_id},
+        )
+        _audit(session, actor, ctx, Reason.FULL_TOTE, tote=tote.code, slot=ctx.slot)
+        return Outcome(
+            "tote_full",
+            M.fmt(M.TOTE_CLOSED, tote=tote.code),
+            {"task_id": task_id, "tote": tote.code, "slot": ctx.slot},
+            ctx.warehouse_id,
+        )
+
+    return run_scan(db, actor, scan_id=scan_id, action="pick_full_tote", raw="FULLTOTE", body=body)

@@ -1,0 +1,70 @@
+"""The one catalogue of operator messages for picking.
+
+Every line a picker can see is written here once, short enough for a 40x16 terminal (each fits in
+40 columns once its fields are filled with typical values). Placeholders use `str.format`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+WIDTH: Final = 40
+
+# Prompts, one per step of the pick flow.
+PROMPT_CLAIM = "Scan DONE or press Enter for a list"
+PROMPT_LOCATION = "Go to {location} and scan it"
+PROMPT_ITEM = "Scan item {sku}"
+PROMPT_QTY = "Pick {qty}: key the quantity"
+PROMPT_TOTE = "Put in tote {slot}: scan tote"
+PROMPT_TOTE_NEW = "Scan an empty tote for slot {slot}"
+PROMPT_DONE = "List done. Take totes to packing"
+PROMPT_NO_WORK = "No pick list waiting. Try later"
+
+# Accepted scans.
+OK_LOCATION = "Location OK"
+OK_ITEM = "Item OK"
+OK_TOTE = "Tote {tote} OK"
+OK_PICKED = "Picked {qty} x {sku}"
+OK_LIST_DONE = "Pick list {list} done"
+OK_CLAIMED = "List {list}: {tasks} picks"
+
+# Rejections: nothing changed.
+WRONG_LOCATION = "Wrong location: go to {expected}"
+WRONG_ITEM = "Wrong item: pick {expected}"
+UNKNOWN_ITEM = "Unknown item barcode"
+WRONG_TOTE = "Wrong tote: use {expected}"
+TOTE_BUSY = "Tote {tote} is in use on another list"
+TOTE_FULL = "Tote {tote} is full: scan another"
+TOTE_OTHER_WH = "Tote of another warehouse"
+NOT_A_TOTE = "Scan a tote label (T-...)"
+NOT_A_LOCATION = "Scan the location label (L-...)"
+BAD_QTY = "Quantity must be 1 to {max}"
+TASK_CLOSED = "This pick is already done"
+NOT_YOUR_LIST = "This list is not claimed by you"
+LIST_CLOSED = "This pick list is closed"
+STOCK_MISSING = "Stock missing here: report SHORT"
+UNKNOWN_SCAN = "Not expected here: {hint}"
+UNKNOWN_COMMAND = "Command not available now"
+
+# Exceptions and what follows.
+SHORT_DONE = "Short {missing}: count task made"
+SHORT_REALLOCATED = "{qty} more from {location} at end"
+SHORT_BACKORDERED = "{qty} back-ordered"
+SHORT_HELD_BY = "Rest held by {holders}"
+DAMAGED_DONE = "{qty} damaged written off"
+SKIPPED = "Skipped: back at end of route"
+TOTE_CLOSED = "Tote {tote} full: scan a new tote"
+EMPTY_DONE = "Location empty: zero check made"
+REPLENISH = "Replenish {location} made"
+REORDER = "Reorder {number} raised"
+
+# Supervisor.
+WAVE_RELEASED = "Wave {wave}: {lists} lists, {orders} orders"
+WAVE_EMPTY = "No orders match these filters"
+WAVE_CHANGED = "Orders changed meanwhile: plan again"
+
+
+def fmt(template: str, **fields: object) -> str:
+    """Fill a template and cut it to the screen width (never a partial crash on long names)."""
+    text = template.format(**fields)
+    return text if len(text) <= WIDTH else text[: WIDTH - 1] + "…"

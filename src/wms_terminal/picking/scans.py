@@ -1,0 +1,166 @@
+"""Every scan carries an id; its outcome, rejections included, is stored under that id.
+
+`run_scan` wraps one operator action: it returns the stored outcome for a scan id seen before
+(a replay changes nothing), otherwise runs the action in one transaction and stores its outcome
+in the same transaction. A rejected action (`Rejected` or any `WmsError`) is rolled back whole
+and its rejection stored on its own. Two terminals sending the same scan id at once: the second
+INSERT of the scan id violates the primary key, its transaction rolls back and it returns the
+first one's stored outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from wms_terminal.core.auth import Actor
+from wms_terminal.core.db import Database, insert_ignore, with_retry
+from wms_terminal.core.errors import ValidationError, WmsError
+from wms_terminal.core.models import ScanRecord
+from wms_terminal.core.models._base import utcnow
+from wms_terminal.picking.views import ScanResult
+
+MAX_SCAN_ID = 64
+MAX_RAW = 400
+
+
+class Rejected(WmsError):
+    """An operator action refused before it changed anything; `code` names why."""
+
+    def __init__(self, code: str, message: str, **data: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.data = data
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an accepted action returns: stored as the scan's outcome."""
+
+    code: str
+    message: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    warehouse_id: int | None = None
+
+
+def _check_id(scan_id: str) -> None:
+    if not scan_id or len(scan_id) > MAX_SCAN_ID:
+        raise ValidationError(f"a scan id is 1 to {MAX_SCAN_ID} characters")
+
+
+def stored(session: Session, scan_id: str) -> ScanResult | None:
+    rec = session.get(ScanRecord, scan_id)
+    if rec is None:
+        return None
+    return ScanResult.from_outcome(scan_id, rec.accepted, rec.outcome, replayed=True)
+
+
+def _row(
+    scan_id: str,
+    actor: Actor,
+    action: str,
+    raw: str,
+    accepted: bool,
+    outcome: dict[str, Any],
+    warehouse_id: int | None,
+) -> dict[str, Any]:
+    return {
+        "scan_id": scan_id,
+        "warehouse_id": warehouse_id,
+        "user_id": actor.user_id,
+        "terminal": actor.terminal[:64],
+        "action": action[:40],
+        "raw": raw[:MAX_RAW],
+        "accepted": accepted,
+        "outcome": outcome,
+        "created_at": utcnow(),
+    }
+
+
+def run_scan(
+    db: Database,
+    actor: Actor,
+    *,
+    scan_id: str,
+    action: str,
+    raw: str,
+    body: Callable[[Session], Outcome],
+    warehouse_id: int | None = None,
+) -> ScanResult:
+    """Run `body` once per scan id; see the module docstring."""
+    _check_id(scan_id)
+
+    def accepted() -> ScanResult | Rejected:
+        try:
+            with db.transaction() as session:
+                seen = stored(session, scan_id)
+                if seen is not None:
+                    return seen
+                out = body(session)
+                result = ScanResult(
+                    scan_id, True, out.code, out.message, _freeze(out.data), replayed=False
+                )
+                session.execute(
+                    insert(ScanRecord.__table__),  # type: ignore[attr-defined]
+                    [
+                        _row(
+                            scan_id,
+                            actor,
+                            action,
+                            raw,
+                            True,
+                            result.to_outcome(),
+                            out.warehouse_id or warehouse_id,
+                        )
+                    ],
+                )
+            return result
+        except Rejected as exc:
+            return exc
+        except IntegrityError:
+            # Another terminal stored this scan id first: return its outcome.
+            with db.reading() as session:
+                seen = stored(session, scan_id)
+            if seen is None:
+                raise
+            return seen
+        except WmsError as exc:
+            return Rejected("refused", exc.message)
+
+    got = with_retry(accepted, what=action)
+    if isinstance(got, ScanResult):
+        return got
+    return _store_rejection(db, actor, scan_id, action, raw, got, warehouse_id)
+
+
+def _store_rejection(
+    db: Database,
+    actor: Actor,
+    scan_id: str,
+    action: str,
+    raw: str,
+    exc: Rejected,
+    warehouse_id: int | None,
+) -> ScanResult:
+    result = ScanResult(scan_id, False, exc.code, exc.message, _freeze(exc.data))
+
+    def write(session: Session) -> ScanResult:
+        row = _row(scan_id, actor, action, raw, False, result.to_outcome(), warehouse_id)
+        if insert_ignore(session, ScanRecord, [row]) == 0:
+            seen = stored(session, scan_id)
+            assert seen is not None
+            return seen
+        return result
+
+    return db.run(write, what=action)
+
+
+def _freeze(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    from types import MappingProxyType
+
+    return MappingProxyType(dict(data))
