@@ -1,10 +1,182 @@
-"""`wms-terminal labels` commands."""
+"""`wms-terminal labels locations|totes|badges|commands [filters] --out FILE.pdf`.
+
+The CLI does the querying and hands plain frozen label data to documents.labels, which knows no
+database. The PDF is written to a temporary file beside FILE and renamed, so a failed run never
+leaves half a PDF for the printer.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.models import Role
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Filled in by the issue that builds this command family."""
+    labels = sub.add_parser("labels", parents=[common], help="print label sheets as PDF")
+    lsub = labels.add_subparsers(dest="labels_command", metavar="KIND", required=True)
+
+    def out(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
+
+    loc = lsub.add_parser("locations", parents=[common], help="location labels (24 per A4)")
+    loc.add_argument("--warehouse", metavar="CODE", help="only this warehouse")
+    loc.add_argument("--zone", metavar="CODE", help="only this zone")
+    loc.add_argument("--aisle", metavar="N", type=int, action="append", help="only aisle N")
+    loc.add_argument("--include-inactive", action="store_true", help="also inactive locations")
+    out(loc)
+    loc.set_defaults(handler=_locations)
+
+    totes = lsub.add_parser("totes", parents=[common], help="tote labels (8 per A4)")
+    totes.add_argument("--warehouse", metavar="CODE", help="only this warehouse")
+    out(totes)
+    totes.set_defaults(handler=_totes)
+
+    badges = lsub.add_parser("badges", parents=[common], help="user badges (10 per A4)")
+    badges.add_argument("--warehouse", metavar="CODE", help="only users of this warehouse")
+    badges.add_argument("--role", choices=Role.ALL, help="only users with this role")
+    badges.add_argument("--user", metavar="USERNAME", action="append", help="only this user")
+    badges.add_argument("--include-inactive", action="store_true", help="also inactive users")
+    out(badges)
+    badges.set_defaults(handler=_badges)
+
+    cmds = lsub.add_parser("commands", parents=[common], help="command barcode cheat sheet")
+    out(cmds)
+    cmds.set_defaults(handler=_commands)
+
+
+def _write(path: str, render: Callable[[], bytes], count: int, what: str) -> int:
+    from wms_terminal.documents.barcodes import BarcodeDataError
+
+    target = Path(path)
+    if target.suffix.lower() != ".pdf":
+        raise ValidationError(f"--out must name a .pdf file, not {path!r}")
+    if not target.parent.is_dir():
+        raise ValidationError(f"no such directory: {target.parent}")
+    try:
+        pdf = render()
+    except BarcodeDataError as exc:
+        raise ValidationError(f"cannot print {what}: {exc.message}") from None
+    fd, tmp = tempfile.mkstemp(prefix=".labels-", suffix=".pdf", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pdf)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ValidationError(f"cannot write {path}: {exc.strerror}") from None
+    print(f"wrote {count} {what} to {target}")
+    return 0
+
+
+def _warehouse_id(session: Any, code: str | None) -> int | None:
+    from sqlmodel import select
+
+    from wms_terminal.core.models import Warehouse
+
+    if code is None:
+        return None
+    wid = session.exec(select(Warehouse.id).where(Warehouse.code == code)).first()
+    if wid is None:
+        raise NotFound(f"no warehouse with code {code!r}")
+    return int(wid)
+
+
+def _locations(args: argparse.Namespace) -> int:
+    from sqlmodel import select
+
+    from wms_terminal import bootstrap
+    from wms_terminal.core.models import Location, Warehouse, Zone
+    from wms_terminal.documents.labels import LocationLabel, location_sheet
+
+    app = bootstrap.connect(args.database)
+    try:
+        with app.db.reading() as session:
+            wid = _warehouse_id(session, args.warehouse)
+            query = (
+                select(Location, Warehouse.code, Zone.code)
+                .join(Warehouse, Warehouse.id == Location.warehouse_id)  # type: ignore[arg-type]
+                .join(Zone, Zone.id == Location.zone_id)  # type: ignore[arg-type]
+            )
+            if wid is not None:
+                query = query.where(Location.warehouse_id == wid)
+            if args.zone:
+                query = query.where(Zone.code == args.zone)
+            if args.aisle:
+                query = query.where(Location.aisle.in_(args.aisle))  # type: ignore[attr-defined]
+            if not args.include_inactive:
+                query = query.where(Location.active == True)  # noqa: E712
+            query = query.order_by(
+                Warehouse.code, Location.aisle, Location.bay, Location.level, Location.side
+            )
+            labels = [
+                LocationLabel(barcode=loc.barcode, code=loc.code, warehouse=wh, zone=zone)
+                for loc, wh, zone in session.exec(query).all()
+            ]
+    finally:
+        app.close()
+    return _write(args.out, lambda: location_sheet(labels), len(labels), "location labels")
+
+
+def _totes(args: argparse.Namespace) -> int:
+    from sqlmodel import select
+
+    from wms_terminal import bootstrap
+    from wms_terminal.core.models import Tote, Warehouse
+    from wms_terminal.documents.labels import ToteLabel, tote_sheet
+
+    app = bootstrap.connect(args.database)
+    try:
+        with app.db.reading() as session:
+            wid = _warehouse_id(session, args.warehouse)
+            query = select(Tote.code, Warehouse.code).join(
+                Warehouse,
+                Warehouse.id == Tote.warehouse_id,  # type: ignore[arg-type]
+            )
+            if wid is not None:
+                query = query.where(Tote.warehouse_id == wid)
+            rows = session.exec(query.order_by(Tote.code)).all()
+            labels = [ToteLabel(code=code, warehouse=wh) for code, wh in rows]
+    finally:
+        app.close()
+    return _write(args.out, lambda: tote_sheet(labels), len(labels), "tote labels")
+
+
+def _badges(args: argparse.Namespace) -> int:
+    from sqlmodel import select
+
+    from wms_terminal import bootstrap
+    from wms_terminal.core.models import User
+    from wms_terminal.documents.labels import BadgeLabel, badge_sheet
+
+    app = bootstrap.connect(args.database)
+    try:
+        with app.db.reading() as session:
+            wid = _warehouse_id(session, args.warehouse)
+            query = select(User)
+            if wid is not None:
+                query = query.where(User.warehouse_id == wid)
+            if args.role:
+                query = query.where(User.role == args.role)
+            if args.user:
+                query = query.where(User.username.in_(args.user))  # type: ignore[attr-defined]
+            if not args.include_inactive:
+                query = query.where(User.active == True)  # noqa: E712
+            users: Sequence[User] = session.exec(query.order_by(User.name)).all()
+            labels = [BadgeLabel(code=u.badge_code, name=u.name, role=u.role) for u in users]
+    finally:
+        app.close()
+    return _write(args.out, lambda: badge_sheet(labels), len(labels), "badges")
+
+
+def _commands(args: argparse.Namespace) -> int:
+    from wms_terminal.documents.labels import command_labels, command_sheet
+
+    labels = command_labels()
+    return _write(args.out, lambda: command_sheet(labels), len(labels), "command barcodes")

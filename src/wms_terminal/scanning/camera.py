@@ -98,6 +98,7 @@ class CameraSource:
         self._thread: threading.Thread | None = None
         self._cap: Any = None
         self.frames = 0
+        self.ended = False  # the worker finished and every scan has been taken
         self.error: str | None = None
 
     def describe(self) -> str:
@@ -146,16 +147,22 @@ class CameraSource:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def next_scan(self, timeout: float | None = None) -> Scan | None:
+        """The next scan, or None after `timeout` seconds or once the source has ended."""
+        if self.ended:
+            return None
+        try:
+            item = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if item is None:
+            self.ended = True
+        return item
+
     def scans(self, timeout: float | None = None) -> Iterator[Scan]:
-        """Scans as they are decoded, until the source ends or stop() (or `timeout` of quiet)."""
-        while True:
-            try:
-                item = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                return
-            if item is None:
-                return
-            yield item
+        """Scans as they are decoded, until the source ends (or `timeout` seconds of quiet)."""
+        while (scan := self.next_scan(timeout)) is not None:
+            yield scan
 
     def _clock(self, cap: Any) -> float:
         import cv2

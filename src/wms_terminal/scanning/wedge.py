@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .scan import GS, Scan, Source, split_aim
@@ -49,6 +51,23 @@ class WedgeConfig:
     double_read_s: float = 0.6
     allow_typed: bool = True
     max_length: int = MAX_SCAN_LENGTH
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WedgeConfig:
+        """Station settings: WMS_SCANNER_GS_SUBSTITUTE (one character, e.g. "~"),
+        WMS_SCANNER_KEY_GAP_MS (default 35) and WMS_SCANNER_DOUBLE_READ_MS (default 600)."""
+        env = os.environ if env is None else env
+        kwargs: dict[str, object] = {}
+        if sub := env.get("WMS_SCANNER_GS_SUBSTITUTE"):
+            kwargs["gs_substitute"] = sub
+        try:
+            if gap := env.get("WMS_SCANNER_KEY_GAP_MS"):
+                kwargs["max_key_gap_s"] = float(gap) / 1000
+            if window := env.get("WMS_SCANNER_DOUBLE_READ_MS"):
+                kwargs["double_read_s"] = float(window) / 1000
+        except ValueError:
+            raise ValueError("WMS_SCANNER_*_MS settings must be numbers of milliseconds") from None
+        return cls(**kwargs)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         sub = self.gs_substitute
