@@ -11,19 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, PermissionDenied
 from wms_terminal.core.models import (
-    Location,
     PickList,
-    PickTask,
-    Product,
-    SalesOrder,
-    Tote,
     Warehouse,
     Wave,
 )
@@ -149,41 +144,18 @@ def load_list(session: Session, pick_list_id: int) -> PickListView:
         raise NotFound(f"no pick list {pick_list_id}")
     wh = session.get(Warehouse, pl.warehouse_id)
     wave = session.get(Wave, pl.wave_id) if pl.wave_id else None
-    stmt = (
-        select(PickTask, SalesOrder.number, Product.sku, Product.name, Location)
-        .join(SalesOrder, SalesOrder.id == PickTask.order_id)  # type: ignore[arg-type]
-        .join(Product, Product.id == PickTask.product_id)  # type: ignore[arg-type]
-        .join(Location, Location.id == PickTask.location_id)  # type: ignore[arg-type]
-        .where(PickTask.pick_list_id == pick_list_id)
-        .order_by(PickTask.seq, PickTask.id)  # type: ignore[arg-type]
-    )
-    tote_codes = {
-        t.id: t.code for t in session.exec(select(Tote).where(Tote.pick_list_id == pick_list_id))
-    }
-    tasks = []
-    for task, number, sku, name, loc in session.exec(stmt):
-        assert task.id is not None and loc.id is not None
-        tasks.append(
-            TaskView(
-                task_id=task.id,
-                seq=task.seq,
-                order_id=task.order_id,
-                order_number=number,
-                order_line_id=task.order_line_id,
-                product_id=task.product_id,
-                sku=sku,
-                product_name=name,
-                location_id=loc.id,
-                location_code=loc.code,
-                location_barcode=loc.barcode,
-                zone_id=loc.zone_id,
-                qty=task.qty,
-                qty_picked=task.qty_picked,
-                status=task.status,
-                tote_slot=task.tote_slot,
-                tote_code=tote_codes.get(task.tote_id) if task.tote_id else None,
-            )
-        )
+    rows = session.execute(
+        text(
+            "SELECT pt.id, pt.seq, pt.order_id, so.number, pt.order_line_id, pt.product_id, "
+            "p.sku, p.name, l.id, l.code, l.barcode, l.zone_id, pt.qty, pt.qty_picked, "
+            "pt.status, pt.tote_slot, t.code FROM pick_task pt "
+            "JOIN sales_order so ON so.id = pt.order_id JOIN product p ON p.id = pt.product_id "
+            "JOIN location l ON l.id = pt.location_id LEFT JOIN tote t ON t.id = pt.tote_id "
+            "WHERE pt.pick_list_id = :l ORDER BY pt.seq, pt.id"
+        ),
+        {"l": pick_list_id},
+    ).all()
+    tasks = [TaskView(*row) for row in rows]
     assert pl.id is not None
     return PickListView(
         pick_list_id=pl.id,

@@ -206,8 +206,10 @@ def apply_pick(
     row = session.execute(
         text(
             "UPDATE pick_task SET qty_picked = qty_picked + :q, "
-            "status = CASE WHEN qty_picked + :q = qty THEN 'picked' ELSE COALESCE(CAST(:close AS VARCHAR(12)), status) "
-            "END, picked_by = :u, picked_at = :now, tote_id = COALESCE(CAST(:tote AS INTEGER), tote_id) "
+            "status = CASE WHEN qty_picked + :q = qty THEN 'picked' "
+            "ELSE COALESCE(CAST(:close AS VARCHAR(12)), status) END, "
+            "picked_by = :u, picked_at = :now, "
+            "tote_id = COALESCE(CAST(:tote AS INTEGER), tote_id) "
             "WHERE id = :id AND status = 'open' AND qty_picked + :q <= qty RETURNING status"
         ),
         {

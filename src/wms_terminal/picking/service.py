@@ -33,6 +33,7 @@ from wms_terminal.picking.pickops import (
     apply_pick,
     check_item,
     check_location,
+    current_tote,
     resolve_tote,
     settle,
     sku_of,
@@ -115,7 +116,11 @@ def confirm_pick(
             check_item(session, ctx, item, sku)
         if not 1 <= qty <= ctx.remaining:
             raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining))
-        tote_id = resolve_tote(session, ctx, tote) if tote is not None else None
+        if tote is not None:
+            tote_id: int | None = resolve_tote(session, ctx, tote)
+        else:
+            in_use = current_tote(session, ctx.pick_list_id, ctx.slot)
+            tote_id = in_use.id if in_use is not None else None
         order = start_order(session, ctx.order_id)
         status = apply_pick(session, ctx, qty, actor, scan_id=scan_id, tote_id=tote_id)
         data: dict[str, Any] = {
