@@ -1,10 +1,171 @@
-"""`wms-terminal wave` commands."""
+"""`wms-terminal wave plan|release`: preview and release waves of orders for picking.
+
+    wms-terminal wave plan [filters] --strategy S [--routing M] [--json]
+    wms-terminal wave release [filters] --strategy S --user USERNAME (or --badge CODE)
+
+Filters: --cutoff, --carrier-service, --channel, --priority-min, --zone, --flag (repeatable),
+--max-orders, --warehouse. Only supervisors and managers may release (checked in the service).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+from datetime import UTC, datetime, time
 from typing import Any
+
+from sqlmodel import or_, select
+
+from wms_terminal import bootstrap
+from wms_terminal.core.auth import Actor
+from wms_terminal.core.errors import AuthenticationFailed, ValidationError
+from wms_terminal.core.models import User
+from wms_terminal.picking.strategies import STRATEGIES
+from wms_terminal.picking.travel import METHODS, CartCapacity
+from wms_terminal.picking.waves import WaveFilter, WavePlan, plan_wave, release_wave
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Filled in by the issue that builds this command family."""
+    wave = sub.add_parser("wave", parents=[common], help="plan and release pick waves")
+    wsub = wave.add_subparsers(dest="wave_command", metavar="ACTION", required=True)
+    plan = wsub.add_parser("plan", parents=[common], help="preview a wave (writes nothing)")
+    _filters(plan)
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan.set_defaults(handler=_plan)
+    rel = wsub.add_parser("release", parents=[common], help="release a wave (supervisor)")
+    _filters(rel)
+    who = rel.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user", metavar="USERNAME", help="the supervisor releasing the wave")
+    who.add_argument("--badge", metavar="CODE", help="badge code of the supervisor")
+    rel.add_argument("--json", action="store_true", help="print the result as JSON")
+    rel.set_defaults(handler=_release)
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--warehouse", metavar="CODE", help="warehouse code (needed if several)")
+    p.add_argument("--cutoff", metavar="WHEN", help="orders to ship by then (ISO date or time)")
+    p.add_argument("--carrier-service", metavar="CODE")
+    p.add_argument("--channel", choices=("web", "marketplace", "store", "phone"))
+    p.add_argument("--priority-min", type=int, metavar="N")
+    p.add_argument("--zone", metavar="CODE", help="orders whose picks all lie in this zone")
+    p.add_argument(
+        "--flag", action="append", default=[], metavar="CODE", help="special-order flag (any of)"
+    )
+    p.add_argument("--max-orders", type=int, metavar="N")
+    p.add_argument("--strategy", choices=sorted(STRATEGIES), default="per-order")
+    p.add_argument("--routing", choices=METHODS, default="optimal", help="routing method")
+    p.add_argument("--cart-totes", type=int, default=CartCapacity().totes, metavar="N")
+
+
+def _cutoff(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValidationError(f"--cutoff {value!r} is not an ISO date or date-time") from exc
+    if len(value) == 10:  # a date: the end of that day
+        dt = datetime.combine(dt.date(), time.max)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _filter(args: argparse.Namespace) -> WaveFilter:
+    if args.max_orders is not None and args.max_orders < 1:
+        raise ValidationError("--max-orders must be at least 1")
+    return WaveFilter(
+        warehouse=args.warehouse,
+        cutoff=_cutoff(args.cutoff),
+        carrier_service=args.carrier_service,
+        channel=args.channel,
+        priority_min=args.priority_min,
+        zone=args.zone,
+        flags=tuple(args.flag),
+        max_orders=args.max_orders,
+    )
+
+
+def _capacity(args: argparse.Namespace) -> CartCapacity:
+    if args.cart_totes < 1:
+        raise ValidationError("--cart-totes must be at least 1")
+    per = CartCapacity()
+    return CartCapacity(
+        totes=args.cart_totes,
+        volume_cm3=per.volume_cm3 / per.totes * args.cart_totes,
+        weight_g=per.weight_g // per.totes * args.cart_totes,
+    )
+
+
+def _table(plan: WavePlan) -> str:
+    rows = [
+        ("warehouse", plan.warehouse_code),
+        ("strategy", plan.strategy),
+        ("orders", str(plan.orders)),
+        ("lines", str(plan.lines)),
+        ("picks", str(plan.picks)),
+        ("units", str(plan.units)),
+        ("pick lists", str(plan.pick_lists)),
+    ]
+    for method, metres in plan.travel_m.items():
+        mark = " *" if method == plan.routing_method else ""
+        rows.append((f"travel {method}{mark}", f"{metres:,.1f} m"))
+    rows.append(("picker-hours", f"{plan.picker_hours:.2f}"))
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        plan = plan_wave(
+            app.db,
+            _filter(args),
+            strategy=args.strategy,
+            routing_method=args.routing,
+            capacity=_capacity(args),
+        )
+    finally:
+        app.close()
+    print(json.dumps(plan.to_json(), indent=2) if args.json else _table(plan))
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        with app.db.reading() as session:
+            key = args.user or args.badge
+            user = session.exec(
+                select(User).where(or_(User.username == key, User.badge_code == key))
+            ).first()
+        if user is None or not user.active or user.id is None:
+            raise AuthenticationFailed(f"no active user {key!r}")
+        actor = Actor(user.id, user.username, user.role, terminal=app.settings.terminal_id)
+        wave = release_wave(
+            app.db,
+            actor,
+            _filter(args),
+            strategy=args.strategy,
+            routing_method=args.routing,
+            capacity=_capacity(args),
+        )
+    finally:
+        app.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "wave": wave.number,
+                    "orders": wave.orders,
+                    "lines": wave.lines,
+                    "picks": wave.picks,
+                    "pick_lists": len(wave.pick_list_ids),
+                    "route_length_m": round(wave.route_length_m, 1),
+                }
+            )
+        )
+    else:
+        print(
+            f"released {wave.number}: {wave.orders} orders, {wave.lines} lines, "
+            f"{len(wave.pick_list_ids)} pick lists, {wave.route_length_m:,.1f} m"
+        )
+    return 0

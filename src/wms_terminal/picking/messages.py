@@ -19,6 +19,10 @@ PROMPT_TOTE = "Put in tote {slot}: scan tote"
 PROMPT_TOTE_NEW = "Scan an empty tote for slot {slot}"
 PROMPT_DONE = "List done. Take totes to packing"
 PROMPT_NO_WORK = "No pick list waiting. Try later"
+PROMPT_SHORT = "Short: key qty found (0-{max})"
+PROMPT_DAMAGED = "Damaged: key qty damaged (1-{max})"
+KEY_QTY = "Key the quantity, not a scan"
+HELP = "SHORT DAMAGED SKIP FULLTOTE EMPTY"
 
 # Accepted scans.
 OK_LOCATION = "Location OK"
@@ -59,7 +63,7 @@ REPLENISH = "Replenish {location} made"
 REORDER = "Reorder {number} raised"
 
 # Supervisor.
-WAVE_RELEASED = "Wave {wave}: {lists} lists, {orders} orders"
+WAVE_RELEASED = "{wave}: {lists} lists, {orders} orders"
 WAVE_EMPTY = "No orders match these filters"
 WAVE_CHANGED = "Orders changed meanwhile: plan again"
 
