@@ -1,0 +1,79 @@
+"""Reference data of the demo: currency rates, special-order flags, carriers with their services
+and cut-off times, box types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal
+
+# Rate to EUR (the base currency): one unit of the currency is worth this many euros.
+RATES: dict[str, Decimal] = {"EUR": Decimal("1.00"), "USD": Decimal("0.92"), "GBP": Decimal("1.17")}
+
+# (code, name, wave priority): VIP goes first in a wave.
+FLAGS: tuple[tuple[str, str, int], ...] = (
+    ("VIP", "VIP customer", 100),
+    ("REPLACEMENT", "Replacement for a damaged or lost order", 50),
+    ("GIFT", "Gift (wrap, no prices on the slip)", 10),
+)
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    code: str
+    name: str
+    cutoff: time
+    transit_days: int
+    base_rate: Decimal  # EUR
+    express: bool
+    max_weight_g: int = 30_000
+
+
+@dataclass(frozen=True)
+class CarrierSpec:
+    code: str
+    name: str
+    gs1_prefix: str
+    services: tuple[ServiceSpec, ...]
+
+
+CARRIERS: tuple[CarrierSpec, ...] = (
+    CarrierSpec(
+        "DHL",
+        "DHL Parcel",
+        "8712345",
+        (
+            ServiceSpec("DHL-STD", "DHL Parcel Standard", time(17, 0), 2, Decimal("4.95"), False),
+            ServiceSpec("DHL-EXP", "DHL Express 12:00", time(15, 0), 1, Decimal("12.50"), True),
+        ),
+    ),
+    CarrierSpec(
+        "UPS",
+        "UPS",
+        "8754321",
+        (
+            ServiceSpec("UPS-STD", "UPS Standard", time(17, 30), 3, Decimal("6.20"), False),
+            ServiceSpec("UPS-SAVER", "UPS Express Saver", time(16, 0), 1, Decimal("14.90"), True),
+        ),
+    ),
+)
+
+# (code, name, inner length, width, height in mm, max weight g, tare g, cost EUR)
+BOX_TYPES: tuple[tuple[str, str, int, int, int, int, int, Decimal], ...] = (
+    ("MAILER", "Padded mailer", 330, 250, 50, 2_000, 40, Decimal("0.35")),
+    ("BOX-S", "Small box", 250, 180, 100, 5_000, 150, Decimal("0.55")),
+    ("BOX-M", "Medium box", 350, 250, 200, 12_000, 320, Decimal("0.85")),
+    ("BOX-L", "Large box", 500, 350, 300, 20_000, 560, Decimal("1.30")),
+    ("BOX-XL", "Extra large box", 600, 400, 400, 30_000, 850, Decimal("1.90")),
+)
+
+GIFT_MESSAGES = (
+    "Happy birthday! Love, {sender}",
+    "Congratulations on the new home! {sender}",
+    "Thinking of you. x {sender}",
+    "Thank you for everything - {sender}",
+    "Merry Christmas and a happy new year! {sender}",
+    "Welcome to the world, little one! {sender}",
+    "Get well soon! {sender}",
+    "For the best colleague ever. {sender}",
+)
