@@ -107,7 +107,7 @@ def _verify(message: GS1Message) -> Gs1Message:
 
 def _explain(exc: BiipException) -> str:
     found = _AI_IN_ERROR.search(str(exc))
-    if found and "date" in str(exc):
+    if found and ("date" in str(exc) or found.group(1) in _DATE_AIS):
         return f"AI ({found.group(1)}) is not a valid date"
     if found:
         return f"GS1 field AI ({found.group(1)}) is malformed or has the wrong length"
