@@ -97,8 +97,11 @@ def main() -> None:
         print(f"no test images at {DATA} (set WMS_BARCODE_TESTDATA)")
         return
     items = samples()
-    images = [(p, e, load(p)) for p, e in items]
-    images = [(p, e, img) for p, e, img in images if img is not None]
+    images: list[tuple[Path, str | None, np.ndarray]] = []
+    for path, expected in items:
+        image = load(path)
+        if image is not None:
+            images.append((path, expected, image))
     labelled = [(p, e, img) for p, e, img in images if e is not None]
     falses = [(p, img) for p, e, img in images if e is None]
     decs = decoders()
@@ -115,14 +118,13 @@ def main() -> None:
             texts = [d.text for d in dec.decode(img)]
             if expected in texts:
                 ok.add(path)
-            other += sum(1 for t in texts if t != expected)
+            other += len([t for t in texts if t != expected])
         false = sum(len(dec.decode(img)) for _p, img in falses)
         ms = (time.perf_counter() - t0) * 1000 / len(images)
         reads[name] = ok
         rate = 100 * len(ok) / len(labelled)
-        print(
-            f"{name:22} {len(ok):4d}/{len(labelled):<4d} {rate:6.1f}% {other:6d} {false:6d} {ms:7.2f}"
-        )
+        count = f"{len(ok):4d}/{len(labelled):<4d}"
+        print(f"{name:22} {count} {rate:6.1f}% {other:6d} {false:6d} {ms:7.2f}")
     for alone in ("pyzbar (linear)", "pyzbar (all)", "zxing-cpp"):
         missing = reads[alone] - reads["chain (stills)"]
         names = [str(p.relative_to(DATA)) for p in sorted(missing)]

@@ -54,6 +54,11 @@ class Floor:
     badges: dict[str, str]  # badge code -> name
 
 
+def _id(value: int | None) -> int:
+    assert value is not None
+    return value
+
+
 @pytest.fixture()
 def floor(tmp_path: Path) -> Iterator[Floor]:
     """A small warehouse in a migrated SQLite file: 2 warehouses, zones, locations, totes, users."""
@@ -87,7 +92,7 @@ def floor(tmp_path: Path) -> Iterator[Floor]:
                     s.add(
                         Location(
                             warehouse_id=main.id,
-                            zone_id=zone.id,
+                            zone_id=_id(zone.id),
                             code=codes.location_code(aisle, bay, level, side),
                             barcode=barcode,
                             aisle=aisle,
@@ -100,7 +105,7 @@ def floor(tmp_path: Path) -> Iterator[Floor]:
         s.add(
             Location(
                 warehouse_id=north.id,
-                zone_id=zone_n.id,
+                zone_id=_id(zone_n.id),
                 code=codes.location_code(1, 1, 1, "L"),
                 barcode=codes.location_barcode("NORTH", 1, 1, 1, "L"),
                 aisle=1,

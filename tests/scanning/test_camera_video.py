@@ -1,4 +1,4 @@
-"""A video file built from real photographs and generated labels, played through OpenCV as a camera."""
+"""A video file of real photographs and generated labels, played through OpenCV as a camera."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def video(tmp_path_factory: pytest.TempPathFactory, real_photos: list[Any]) -> P
     )
     shots += [(location, 8), (tote, 8), (gs1, 8), (tote, 40), (tote, 8)]
     path = tmp_path_factory.mktemp("video") / "floor.avi"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), FPS, SIZE)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), FPS, SIZE)
     assert writer.isOpened()
     blank = np.full((SIZE[1], SIZE[0], 3), 150, np.uint8)
     for image, hold in shots:

@@ -96,7 +96,7 @@ def test_camera_on_a_video_file_prints_scans_and_ends(tmp_path: Path) -> None:
     frame = np.full((480, 640), 150, np.uint8)
     frame[180:300, 20 : 20 + image.shape[1]] = image
     path = tmp_path / "tote.avi"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (640, 480))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 10, (640, 480))
     for _ in range(10):
         writer.write(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR))
     writer.release()

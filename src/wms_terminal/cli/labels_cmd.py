@@ -89,7 +89,7 @@ def _warehouse_id(session: Any, code: str | None) -> int | None:
 
 
 def _locations(args: argparse.Namespace) -> int:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from wms_terminal import bootstrap
     from wms_terminal.core.models import Location, Warehouse, Zone
@@ -113,7 +113,11 @@ def _locations(args: argparse.Namespace) -> int:
             if not args.include_inactive:
                 query = query.where(Location.active == True)  # noqa: E712
             query = query.order_by(
-                Warehouse.code, Location.aisle, Location.bay, Location.level, Location.side
+                col(Warehouse.code),
+                col(Location.aisle),
+                col(Location.bay),
+                col(Location.level),
+                col(Location.side),
             )
             labels = [
                 LocationLabel(barcode=loc.barcode, code=loc.code, warehouse=wh, zone=zone)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from barcode.codex import Code128, Gs1_128
-from barcode.ean import EuropeanArticleNumber13, EuropeanArticleNumber8
+from barcode.ean import EuropeanArticleNumber8, EuropeanArticleNumber13
 
 from wms_terminal.scanning import gs1
 from wms_terminal.scanning.scan import GS
