@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, text
+from sqlalchemy import DateTime, bindparam, insert, text
 from sqlmodel import Session, select
 
 from wms_terminal.core.audit import record
@@ -168,9 +168,12 @@ def _select(session: Session, flt: WaveFilter) -> _Selection:
     assert wh.id is not None
     where = ["so.warehouse_id = :w", "so.status IN ('reserved', 'partially_reserved')"]
     params: dict[str, Any] = {"w": wh.id}
+    expanding: list[Any] = []
     if flt.cutoff is not None:
         where.append("so.ship_by IS NOT NULL AND so.ship_by <= :cutoff")
-        params["cutoff"] = flt.cutoff
+        # Typed like the column, so SQLite compares its own stored text form (UTC).
+        params["cutoff"] = flt.cutoff.astimezone(UTC) if flt.cutoff.tzinfo else flt.cutoff
+        expanding.append(bindparam("cutoff", type_=DateTime(timezone=True)))
     if flt.carrier_service:
         cs = session.exec(
             select(CarrierService.id).where(CarrierService.code == flt.carrier_service)
@@ -185,7 +188,6 @@ def _select(session: Session, flt: WaveFilter) -> _Selection:
     if flt.priority_min is not None:
         where.append("so.priority >= :pmin")
         params["pmin"] = flt.priority_min
-    expanding: list[Any] = []
     if flt.flags:
         codes = [f.upper() for f in flt.flags]
         known = set(session.exec(select(OrderFlag.code).where(OrderFlag.code.in_(codes))).all())  # type: ignore[attr-defined]
@@ -250,6 +252,8 @@ def _select(session: Session, flt: WaveFilter) -> _Selection:
             continue
         if zone_id is not None and any(p.zone_id != zone_id for p in mine):
             continue
+        if isinstance(ship_by, str):  # SQLite hands back text from a plain SQL query
+            ship_by = datetime.fromisoformat(ship_by)
         deadline = ship_by.replace(tzinfo=None) if ship_by is not None else far
         ranked.append(((-int(tier), -int(prio), deadline, oid), oid, number, status, prio, tier))
     ranked.sort(key=lambda r: r[0])
