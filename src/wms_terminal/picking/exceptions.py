@@ -24,6 +24,7 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.models import CountTask, MoveKind
+from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.pickops import (
     TaskCtx,
@@ -80,6 +81,12 @@ def _follow_up(
         session, ctx, missing, actor, exclude_location=exclude_location, scan_id=scan_id
     )
     data: dict[str, Any] = {"reallocated": created, "backordered": back}
+    # Written-off units lower the free stock: the reorder point may have been crossed.
+    raised = check_reorder_points(
+        session, warehouse_id=ctx.warehouse_id, product_ids=[ctx.product_id], actor=actor
+    )
+    if raised:
+        data["purchase_orders"] = [r.number for r in raised]
     lines = [M.fmt(M.SHORT_REALLOCATED, qty=c["qty"], location=c["location"]) for c in created]
     if back:
         lines.append(M.fmt(M.SHORT_BACKORDERED, qty=back))
@@ -89,6 +96,8 @@ def _follow_up(
             names = ", ".join(f"{h['order']}" for h in held[:2])
             more = f" +{len(held) - 2}" if len(held) > 2 else ""
             lines.append(M.fmt(M.SHORT_HELD_BY, holders=names + more))
+    if raised:
+        lines.append(M.fmt(M.REORDER, number=raised[0].number))
     return data, lines
 
 
