@@ -29,7 +29,8 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Unique per pytest process: two runs on one server must never drop each other's databases.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 def _pg_dsn(database: str | None = None) -> str:
@@ -60,13 +61,28 @@ def create_pg_database(admin_dsn: str, name: str) -> str:
     return normalise_database_url(_pg_dsn(name))
 
 
+def drop_pg_database(admin_dsn: str, name: str) -> None:
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def pg_template_url(pg_admin_dsn: str) -> str:
-    url = create_pg_database(pg_admin_dsn, f"wms_test_{_worker()}")
+def pg_template_url(pg_admin_dsn: str) -> Iterator[str]:
+    name = f"wms_test_{_worker()}"
+    url = create_pg_database(pg_admin_dsn, name)
     engine = make_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
-    return url
+    yield url
+    drop_pg_database(pg_admin_dsn, name)
+
+
+@pytest.fixture
+def pg_scratch_url(pg_admin_dsn: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    name = f"wms_scratch_{_worker()}"
+    yield create_pg_database(pg_admin_dsn, name)
+    drop_pg_database(pg_admin_dsn, name)
 
 
 @pytest.fixture(scope="session")

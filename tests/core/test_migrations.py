@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from tests.conftest import create_pg_database
 from wms_terminal.core import migrate
 from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.db import Database, make_engine
@@ -21,10 +20,8 @@ from wms_terminal.core.models import metadata
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    admin = request.getfixturevalue("pg_admin_dsn")
-    import os
-
-    return create_pg_database(admin, f"wms_migrate_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+    url: str = request.getfixturevalue("pg_scratch_url")
+    return url
 
 
 def test_upgrade_takes_an_empty_database_to_head(empty_url: str) -> None:

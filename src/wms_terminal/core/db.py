@@ -8,6 +8,7 @@ bounded retry on serialization failures and deadlocks.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -17,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, insert, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -30,10 +31,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-
 def _busy_timeout_ms() -> int:
     # How long a terminal waits for another's write lock before it reports "busy".
     return int(os.environ.get("WMS_SQLITE_BUSY_TIMEOUT_MS", "15000"))
+
+
 READ_ONLY = "wms_read_only"
 
 
@@ -202,3 +204,61 @@ def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]]) -> i
         stmt = sqlite_insert(table).on_conflict_do_nothing()
     result: Any = session.execute(stmt, rows)
     return int(result.rowcount or 0)
+
+
+def insert_rows(
+    session: Session, model: Any, rows: list[dict[str, Any]], *, returning_ids: bool = True
+) -> list[int]:
+    """Insert many rows (all with the same keys); returns their new ids in the order of `rows`.
+
+    PostgreSQL: ids are drawn from the table's sequence first, then all rows go in as one
+    `INSERT ... SELECT FROM unnest(arrays)`: one statement, a handful of array parameters, instead
+    of thousands of parameters or round trips. SQLite: INSERT ... RETURNING, ordered by parameter.
+    """
+    if not rows:
+        return []  # an executemany of nothing would run one INSERT of defaults
+    table = model.__table__
+    if session.get_bind().dialect.name != "postgresql":
+        if not returning_ids:
+            session.execute(insert(table), rows)
+            return []
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return [r[0] for r in session.execute(stmt, rows)]
+    ids: list[int] = []
+    if returning_ids:
+        ids = list(
+            session.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
+                    "FROM generate_series(1, :n) ORDER BY 1"
+                ),
+                {"t": table.name, "n": len(rows)},
+            ).scalars()
+        )
+        rows = [{**row, "id": i} for row, i in zip(rows, ids, strict=True)]
+    columns = list(rows[0])
+    dialect = session.get_bind().dialect
+    params: dict[str, Any] = {}
+    selects = []
+    for n, name in enumerate(columns):
+        col_type = table.c[name].type.compile(dialect=dialect)
+        if col_type == "JSON":  # no JSON[] adaptation: send text, cast back per row
+            params[f"a{n}"] = [json.dumps(r[name]) for r in rows]
+            selects.append(f"CAST(:a{n} AS TEXT[])")
+        else:
+            params[f"a{n}"] = [r[name] for r in rows]
+            selects.append(f"CAST(:a{n} AS {col_type}[])")
+    names = ", ".join(f'"{c}"' for c in columns)
+    casts = ", ".join(
+        f"CAST(c{n} AS JSON)" if table.c[c].type.compile(dialect=dialect) == "JSON" else f"c{n}"
+        for n, c in enumerate(columns)
+    )
+    aliases = ", ".join(f"c{n}" for n in range(len(columns)))
+    session.execute(
+        text(
+            f'INSERT INTO "{table.name}" ({names}) SELECT {casts} '
+            f"FROM unnest({', '.join(selects)}) AS u({aliases})"
+        ),
+        params,
+    )
+    return ids

@@ -8,6 +8,7 @@ large import; importing the same orders again creates nothing (unique channel + 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -15,14 +16,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, text, tuple_, update
+from sqlalchemy import insert, text, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor
-from wms_terminal.core.db import Database
-from wms_terminal.core.inventory import StockRow, Taken, candidate_rows, move, take, write_moves
+from wms_terminal.core.db import Database, insert_rows
+from wms_terminal.core.inventory import (
+    StockRow,
+    Taken,
+    candidate_rows,
+    move,
+    plan,
+    take,
+    take_planned,
+    write_moves,
+)
 from wms_terminal.core.models import (
     Address,
     CarrierService,
@@ -106,9 +116,18 @@ def import_orders(
 def _write_chunk_retrying(
     db: Database, chunk: list[OrderInput], refs: _Refs, actor: Actor, result: ImportResult
 ) -> None:
-    for _ in range(3):
+    planned = True
+    for _ in range(4):
         try:
-            part = db.run(lambda s: _write_chunk(s, chunk, refs, actor), what="order import")
+            part = db.run(
+                functools.partial(
+                    _write_chunk, chunk=chunk, refs=refs, actor=actor, planned=planned
+                ),
+                what="order import",
+            )
+        except _PlanOutdated:
+            planned = False  # another terminal moved stock meanwhile: go row by row
+            continue
         except IntegrityError:
             # Another import wrote some of these orders meanwhile: drop them and write the rest.
             with db.reading() as session:
@@ -134,19 +153,30 @@ def _load_refs(session: Session, orders: Sequence[OrderInput]) -> _Refs:
     for i in range(0, len(sku_list), 900):
         part = sku_list[i : i + 900]
         for pid, sku in session.exec(
-            select(Product.id, Product.sku).where(
-                Product.sku.in_(part),
-                Product.active,  # type: ignore[attr-defined]
+            select(col(Product.id), col(Product.sku)).where(
+                col(Product.sku).in_(part), col(Product.active)
             )
         ):
-            products[sku] = pid
-    flags = {c: i for i, c in session.exec(select(OrderFlag.id, OrderFlag.code))}
-    services = {c: i for i, c in session.exec(select(CarrierService.id, CarrierService.code))}
-    rates = {c: r for c, r in session.exec(select(CurrencyRate.currency, CurrencyRate.rate_to_eur))}
+            if pid is not None:
+                products[sku] = pid
+    flags = {
+        c: i
+        for i, c in session.exec(select(col(OrderFlag.id), col(OrderFlag.code)))
+        if i is not None
+    }
+    services = {
+        c: i
+        for i, c in session.exec(select(col(CarrierService.id), col(CarrierService.code)))
+        if i is not None
+    }
+    rates = {
+        c: r
+        for c, r in session.exec(select(col(CurrencyRate.currency), col(CurrencyRate.rate_to_eur)))
+    }
     rates.setdefault("EUR", Decimal("1"))
     warehouses = [
         (w.id, w.latitude, w.longitude, w.country)
-        for w in session.exec(select(Warehouse).order_by(Warehouse.id))  # type: ignore[arg-type]
+        for w in session.exec(select(Warehouse).order_by(col(Warehouse.id)))
         if w.id is not None
     ]
     return _Refs(products, flags, services, rates, warehouses)
@@ -234,9 +264,12 @@ def _needs(order: OrderInput, refs: _Refs) -> dict[int, int]:
 
 
 def _reserve_order(
-    session: Session, order: OrderInput, refs: _Refs, mirror: _Mirror
+    session: Session | None, order: OrderInput, refs: _Refs, mirror: _Mirror
 ) -> tuple[int, list[Taken]]:
-    """Pick the warehouse and reserve; returns (warehouse id, what was reserved)."""
+    """Pick the warehouse and reserve; returns (warehouse id, what was reserved).
+
+    With no session this only plans against the mirror; `take_planned` applies the plan later.
+    """
     need = _needs(order, refs)
     ranked = _by_distance(order, refs)
     for wid in ranked:
@@ -253,23 +286,31 @@ def _reserve_order(
     return best, _take_all(session, best, need, mirror)
 
 
-def _take_all(session: Session, wid: int, need: dict[int, int], mirror: _Mirror) -> list[Taken]:
+def _take_all(
+    session: Session | None, wid: int, need: dict[int, int], mirror: _Mirror
+) -> list[Taken]:
     takes: list[Taken] = []
     for pid, qty in need.items():
-        got = take(session, mirror.rows[wid].get(pid, []), qty)
+        rows = mirror.rows[wid].get(pid, [])
+        got = plan(rows, qty) if session is None else take(session, rows, qty)
         for t in got:
             mirror.taken(wid, t)
         takes += got
     return takes
 
 
-def _give_back(session: Session, wid: int, takes: list[Taken], mirror: _Mirror) -> None:
+def _give_back(session: Session | None, wid: int, takes: list[Taken], mirror: _Mirror) -> None:
     for t in takes:
-        session.execute(
-            text("UPDATE stock SET reserved = reserved - :q WHERE id = :id"),
-            {"q": t.qty, "id": t.stock_id},
-        )
+        if session is not None:
+            session.execute(
+                text("UPDATE stock SET reserved = reserved - :q WHERE id = :id"),
+                {"q": t.qty, "id": t.stock_id},
+            )
         mirror.taken(wid, t, sign=-1)
+
+
+class _PlanOutdated(Exception):
+    """Stock changed under a planned chunk: roll it back and reserve row by row instead."""
 
 
 def _customers(session: Session, chunk: list[OrderInput]) -> dict[int, int]:
@@ -291,42 +332,44 @@ def _customers(session: Session, chunk: list[OrderInput]) -> dict[int, int]:
             if i is not None:
                 by_email.setdefault(e, i)
     out: dict[int, int] = {}
+    new: dict[str, list[int]] = {}  # one new customer per reference / e-mail / order
+    new_rows: list[dict[str, Any]] = []
     for n, o in enumerate(chunk):
         email = o.customer_email.lower()
         cid = by_ref.get(o.customer_ref or "") or (None if o.customer_ref else by_email.get(email))
-        if cid is None:
-            c = Customer(
-                external_ref=o.customer_ref,
-                name=o.customer_name,
-                email=email,
-                phone=o.customer_phone,
+        if cid is not None:
+            out[n] = cid
+            continue
+        key = f"r:{o.customer_ref}" if o.customer_ref else f"e:{email}" if email else f"n:{n}"
+        if key not in new:
+            new[key] = []
+            new_rows.append(
+                {
+                    "external_ref": o.customer_ref,
+                    "name": o.customer_name,
+                    "email": email,
+                    "phone": o.customer_phone,
+                    "lifetime_value_eur": Decimal("0.00"),
+                    "order_count": 0,
+                    "created_at": utcnow(),
+                }
             )
-            session.add(c)
-            session.flush()
-            assert c.id is not None
-            cid = c.id
-            if o.customer_ref:
-                by_ref[o.customer_ref] = cid
-            elif email:
-                by_email[email] = cid
-        out[n] = cid
+        new[key].append(n)
+    ids = insert_rows(session, Customer, new_rows)
+    for cid, members in zip(ids, new.values(), strict=True):
+        for n in members:
+            out[n] = cid
     return out
 
 
-def _insert_returning(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    table = model.__table__
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [r[0] for r in session.execute(stmt, rows)]
-
-
 def _write_chunk(
-    session: Session, chunk: list[OrderInput], refs: _Refs, actor: Actor
+    session: Session, chunk: list[OrderInput], refs: _Refs, actor: Actor, *, planned: bool
 ) -> ImportResult:
     result = ImportResult()
     now = utcnow()
     numbers = allocate(session, "sales_order", len(chunk))
     customer_ids = _customers(session, chunk)
-    address_ids = _insert_returning(
+    address_ids = insert_rows(
         session,
         Address,
         [
@@ -353,7 +396,7 @@ def _write_chunk(
     ltv: dict[int, Decimal] = defaultdict(Decimal)
     counts: dict[int, int] = defaultdict(int)
     for n, o in enumerate(chunk):
-        wid, takes = _reserve_order(session, o, refs, mirror)
+        wid, takes = _reserve_order(None if planned else session, o, refs, mirror)
         plans.append((wid, takes))
         reserved, wanted = sum(t.qty for t in takes), sum(ln.qty for ln in o.lines)
         status = (
@@ -391,7 +434,9 @@ def _write_chunk(
                 "updated_at": now,
             }
         )
-    order_ids = _insert_returning(session, SalesOrder, headers)
+    if planned and not take_planned(session, [t for _, takes in plans for t in takes]):
+        raise _PlanOutdated
+    order_ids = insert_rows(session, SalesOrder, headers)
     flag_rows = [
         {"order_id": oid, "flag_id": refs.flags[f]}
         for oid, o in zip(order_ids, chunk, strict=True)
@@ -427,7 +472,7 @@ def _write_chunk(
                 }
             )
             result.backordered_lines += int(got < ln.qty)
-    line_ids = _insert_returning(session, OrderLine, line_rows)
+    line_ids = insert_rows(session, OrderLine, line_rows)
     reservations: list[dict[str, Any]] = []
     moves: list[dict[str, object]] = []
     for lid, row, mine in zip(line_ids, line_rows, allotments, strict=True):
@@ -457,17 +502,9 @@ def _write_chunk(
                 )
             )
     if reservations:
-        session.execute(insert(Reservation.__table__), reservations)  # type: ignore[attr-defined]
+        insert_rows(session, Reservation, reservations, returning_ids=False)
     write_moves(session, moves)
-    for cid, value in ltv.items():
-        session.execute(
-            update(Customer)
-            .where(Customer.id == cid)  # type: ignore[arg-type]
-            .values(
-                lifetime_value_eur=Customer.lifetime_value_eur + value,
-                order_count=Customer.order_count + counts[cid],
-            )
-        )
+    _add_lifetime_value(session, ltv, counts)
     touched: dict[int, set[int]] = defaultdict(set)
     for wid, takes in plans:
         touched[wid].update(t.product_id for t in takes)
@@ -479,6 +516,34 @@ def _write_chunk(
     result.created = len(chunk)
     result.lines = len(line_rows)
     return result
+
+
+def _add_lifetime_value(session: Session, ltv: dict[int, Decimal], counts: dict[int, int]) -> None:
+    """One UPDATE for the whole chunk (amounts are bound as text: SQLite has no Decimal)."""
+    params: dict[str, Any] = {}
+    values = []
+    for i, (cid, value) in enumerate(sorted(ltv.items())):
+        params[f"c{i}"], params[f"v{i}"], params[f"n{i}"] = cid, str(value), counts[cid]
+        values.append(f"(:c{i}, :v{i}, :n{i})")
+    if not values:
+        return
+    rows = ", ".join(values)
+    if session.get_bind().dialect.name == "postgresql":
+        source = f"(VALUES {rows}) AS v(id, amount, n)"
+        amount = "CAST(v.amount AS NUMERIC)"
+    else:
+        source = (
+            f"(SELECT column1 AS id, column2 AS amount, column3 AS n FROM (VALUES {rows})) AS v"
+        )
+        amount = "CAST(v.amount AS REAL)"
+    session.execute(
+        text(
+            f"UPDATE customer SET lifetime_value_eur = customer.lifetime_value_eur + {amount}, "
+            f"order_count = customer.order_count + CAST(v.n AS INTEGER) FROM {source} "
+            "WHERE customer.id = v.id"
+        ),
+        params,
+    )
 
 
 def _allot(pool: list[Taken], qty: int) -> list[Taken]:

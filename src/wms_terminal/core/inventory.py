@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, insert, text
-from sqlmodel import Session, select
+from sqlalchemy import func, text
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from wms_terminal.core.auth import Actor
-from wms_terminal.core.db import insert_ignore
+from wms_terminal.core.db import insert_ignore, insert_rows
 from wms_terminal.core.errors import InsufficientStock, NotFound, ValidationError
 from wms_terminal.core.models import (
     Location,
@@ -75,20 +77,20 @@ def candidate_rows(
     if not ids:
         return rows
     stmt = (
-        select(
-            Stock.id,
-            Stock.location_id,
-            Stock.product_id,
-            Stock.on_hand - Stock.reserved,
-            Location.kind,
+        sa_select(
+            col(Stock.id),
+            col(Stock.location_id),
+            col(Stock.product_id),
+            col(Stock.on_hand) - col(Stock.reserved),
+            col(Location.kind),
         )
-        .join(Location, Location.id == Stock.location_id)  # type: ignore[arg-type]
-        .where(Stock.warehouse_id == warehouse_id)
-        .where(Stock.product_id.in_(ids))  # type: ignore[attr-defined]
-        .where(Stock.on_hand > Stock.reserved)
-        .where(Location.active)
+        .join(Location, col(Location.id) == col(Stock.location_id))
+        .where(col(Stock.warehouse_id) == warehouse_id)
+        .where(col(Stock.product_id).in_(ids))
+        .where(col(Stock.on_hand) > col(Stock.reserved))
+        .where(col(Location.active))
     )
-    for sid, lid, pid, avail, kind in session.exec(stmt):
+    for sid, lid, pid, avail, kind in session.execute(stmt):
         rows[pid].append(StockRow(sid, lid, pid, int(avail), kind == LocationKind.PICK_FACE))
     for found in rows.values():
         found.sort(key=lambda r: (not r.pick_face, -r.available, r.stock_id))
@@ -137,10 +139,59 @@ def take(session: Session, rows: Sequence[StockRow], qty: int) -> list[Taken]:
     return taken
 
 
-def write_moves(session: Session, moves: list[dict[str, object]]) -> None:
+def plan(rows: Sequence[StockRow], qty: int) -> list[Taken]:
+    """What `take` would reserve if nothing changed meanwhile (no database access)."""
+    out: list[Taken] = []
+    for row in rows:
+        if qty <= 0:
+            break
+        n = min(qty, row.available)
+        if n > 0:
+            out.append(Taken(row.stock_id, row.location_id, row.product_id, n))
+            qty -= n
+    return out
+
+
+def take_planned(session: Session, takes: Sequence[Taken]) -> bool:
+    """Apply planned reservations in one conditional UPDATE per few hundred stock rows.
+
+    All or nothing: returns False (and changes nothing that the caller keeps: it must roll back)
+    when any row no longer has the free stock the plan counted on.
+    """
+    per_row: dict[int, int] = {}
+    for t in takes:
+        per_row[t.stock_id] = per_row.get(t.stock_id, 0) + t.qty
+    items = sorted(per_row.items())  # a fixed order: no deadlock between two importers
+    pg = session.get_bind().dialect.name == "postgresql"
+    for start in range(0, len(items), 500):
+        part = items[start : start + 500]
+        params: dict[str, int] = {}
+        values = []
+        for i, (sid, q) in enumerate(part):
+            params[f"i{i}"], params[f"q{i}"] = sid, q
+            values.append(f"(:i{i}, :q{i})")
+        rows = ", ".join(values)
+        source = (
+            f"(VALUES {rows}) AS v(id, q)"
+            if pg
+            else f"(SELECT column1 AS id, column2 AS q FROM (VALUES {rows})) AS v"
+        )
+        updated = session.execute(
+            text(
+                f"UPDATE stock SET reserved = stock.reserved + v.q FROM {source} "
+                "WHERE stock.id = v.id AND stock.on_hand - stock.reserved >= v.q "
+                "RETURNING stock.id"
+            ),
+            params,
+        ).all()
+        if len(updated) != len(part):
+            return False
+    return True
+
+
+def write_moves(session: Session, moves: list[dict[str, Any]]) -> None:
     """Append ledger lines (one executemany)."""
-    if moves:
-        session.execute(insert(StockMove.__table__), moves)  # type: ignore[attr-defined]
+    insert_rows(session, StockMove, moves, returning_ids=False)
 
 
 def move(

@@ -264,7 +264,8 @@ def parse_json(content: str, name: str = "<json>") -> list[OrderInput]:
                     out, f"{where}.lines[{j}]", ln.get("sku"), ln.get("qty"), ln.get("unit_price")
                 )
             )
-        customer = item.get("customer") if isinstance(item.get("customer"), dict) else {}
+        raw_customer = item.get("customer")
+        customer: dict[str, Any] = raw_customer if isinstance(raw_customer, dict) else {}
         fields = dict(item)
         fields.update(
             {
@@ -377,7 +378,8 @@ def _order(
     customer_name = _text(f.get("customer_name"), 200)
     if not customer_name:
         out.add(where, "customer name is missing")
-    ship = f.get("ship_to") if isinstance(f.get("ship_to"), dict) else {}
+    raw_ship = f.get("ship_to")
+    ship: dict[str, Any] = raw_ship if isinstance(raw_ship, dict) else {}
     ship_name = _text(ship.get("name"), 200) or customer_name
     country = _text(ship.get("country"), 2).upper()
     if country and (len(country) != 2 or not country.isalpha()):

@@ -110,7 +110,8 @@ def _raise(
             kind="purchase_order",
             subject=f"{number}: reorder {product.reorder_qty} x {product.sku}",
             body=(
-                f"{product.sku} {product.name}: {free} free, reorder point {product.reorder_point}. "
+                f"{product.sku} {product.name}: {free} free, "
+                f"reorder point {product.reorder_point}. "
                 f"Raised {number} for {product.reorder_qty} units"
                 + (f" from {supplier.name}." if supplier else " (no preferred supplier set).")
             ),

@@ -40,6 +40,7 @@ __all__ = [
     "CarrierService",
     "Channel",
     "CountTask",
+    "Counter",
     "CurrencyRate",
     "Customer",
     "CustomerContact",
