@@ -1,9 +1,22 @@
-"""`wms-terminal run`: open the terminal app."""
+"""`wms-terminal run [--demo]`: open the terminal app."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import sys
 from typing import Any
+
+from sqlmodel import select
+
+from wms_terminal import bootstrap
+from wms_terminal.config import default_data_dir
+from wms_terminal.core import migrate
+from wms_terminal.core.models import User, Warehouse
+
+DEMO_SEED = 7
+DEMO_ORDERS = 1000
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -11,10 +24,59 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--demo",
         action="store_true",
-        help="use the demo warehouse (built on first use) unless --database is given",
+        help="open the demo warehouse (a SQLite file in the data directory, built on first use) "
+        "unless --database is given",
     )
     run.set_defaults(handler=_run)
 
 
+def demo_database_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'demo.sqlite3'}"
+
+
 def _run(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    url = args.database
+    if args.demo and not url and not os.environ.get("WMS_DATABASE_URL"):
+        url = demo_database_url()
+    app = bootstrap.connect(url, require_schema=not args.demo)
+    demo_users: list[tuple[str, str, str, str, str]] = []
+    try:
+        if args.demo:
+            migrate.upgrade(app.db.engine)  # create, or upgrade an older demo file
+            demo_users = _ensure_demo(app)
+        _log_to_file()
+        from wms_terminal.tui.app import WmsApp  # Textual only when a screen is wanted
+
+        WmsApp(app.db, terminal=app.settings.terminal_id, demo_users=demo_users).run()
+    finally:
+        app.close()
+    return 0
+
+
+def _ensure_demo(app: bootstrap.App) -> list[tuple[str, str, str, str, str]]:
+    """Build the demo warehouse when the database is empty; return its users' badges and PINs."""
+    from wms_terminal.demo import build_demo, demo_users
+
+    with app.db.reading() as session:
+        empty = session.exec(select(Warehouse.id)).first() is None
+    if empty:
+        print(f"building the demo warehouse ({DEMO_ORDERS} orders), once ...", file=sys.stderr)
+        build_demo(app.db, orders=DEMO_ORDERS, seed=DEMO_SEED)
+    users = demo_users(DEMO_SEED)
+    with app.db.reading() as session:
+        known = set(session.exec(select(User.badge_code)).all())
+    # Show the demo credentials only when this database really is the demo built with them.
+    return [u for u in users if u[3] in known]
+
+
+def _log_to_file() -> None:
+    # The screen owns the terminal: log to a file in the data directory instead of stderr.
+    path = default_data_dir() / "wms-terminal.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)

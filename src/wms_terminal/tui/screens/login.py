@@ -1,0 +1,112 @@
+"""Log-in: scan (or key) the badge, then key the PIN. Works on a 40x16 terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from wms_terminal.core.auth import Actor, login
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import WmsError
+from wms_terminal.scanning.symbology import Kind, classify
+from wms_terminal.tui.text import plain
+from wms_terminal.tui.widgets.scan_input import ScanInput
+
+DemoUser = tuple[str, str, str, str, str]  # role, username, name, badge, PIN
+
+
+class LoginScreen(Screen[Actor]):
+    """Dismisses with the logged-in Actor."""
+
+    BINDINGS = [Binding("escape", "restart", "Restart", id="login-restart")]
+
+    DEFAULT_CSS = """
+    LoginScreen { align: center middle; }
+    #login-box { width: 100%; max-width: 60; height: auto; padding: 0 1; }
+    #title { text-style: bold; }
+    #prompt { margin-top: 1; }
+    #message { height: auto; min-height: 1; }
+    #message.error { color: $error; }
+    #demo { color: $text-muted; margin-top: 1; height: auto; }
+    """
+
+    def __init__(self, db: Database, *, terminal: str, demo_users: Sequence[DemoUser] = ()) -> None:
+        super().__init__()
+        self.db = db
+        self.terminal = terminal
+        self.demo_users = list(demo_users)
+        self.badge: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box"):
+            yield Static(Text("wms-terminal · sign in"), id="title")
+            yield Static(Text("Scan your badge"), id="prompt")
+            yield ScanInput(placeholder="badge", id="entry")
+            yield Static("", id="message")
+            if self.demo_users:
+                lines = ["Demo users (badge / PIN):"]
+                lines += [
+                    f"{role:<10} {badge} {pin}" for role, _u, _n, badge, pin in self.demo_users
+                ]
+                yield Static(Text("\n".join(lines)), id="demo")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ScanInput).focus()
+
+    def action_restart(self) -> None:
+        self._ask_badge()
+        self._say("")
+
+    def _ask_badge(self) -> None:
+        self.badge = None
+        entry = self.query_one(ScanInput)
+        entry.password, entry.placeholder = False, "badge"
+        entry.clear()
+        self.query_one("#prompt", Static).update(Text("Scan your badge"))
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        box = self.query_one("#message", Static)
+        box.set_class(error, "error")
+        box.update(plain(message))
+
+    @on(ScanInput.Scanned)
+    def _scanned(self, event: ScanInput.Scanned) -> None:
+        text = event.scan.text
+        if self.badge is None:
+            result = classify(text, event.scan.symbology)
+            if result.kind is not Kind.BADGE:
+                self._say(result.error or "That is not a badge: scan your badge", error=True)
+                return
+            self.badge = result.text
+            entry = self.query_one(ScanInput)
+            entry.password, entry.placeholder = True, "PIN"
+            entry.clear()
+            self.query_one("#prompt", Static).update(Text("Key your PIN, then Enter"))
+            self._say("")
+            return
+        self._check(self.badge, text)
+
+    @work(thread=True, exclusive=True)
+    def _check(self, badge: str, pin: str) -> None:
+        # argon2 and the database stay off the event loop.
+        try:
+            actor = self.db.run(lambda s: login(s, badge=badge, pin=pin, terminal=self.terminal))
+        except WmsError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+            return
+        self.app.call_from_thread(self.dismiss, actor)
+
+    def _failed(self, message: str) -> None:
+        self._say(message, error=True)
+        if message != "wrong PIN":
+            self._ask_badge()
+        else:
+            self.query_one(ScanInput).clear()

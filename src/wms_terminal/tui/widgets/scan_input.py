@@ -1,0 +1,97 @@
+"""The field every scan and keyed entry goes through.
+
+Every key goes to the keyboard-wedge decoder, never to Textual's bindings: a scanner sending
+byte 0x11 (ctrl+q) or 0x15 (ctrl+u) must neither quit the app nor clear the field. Function keys
+and Escape still reach the screen, so operators keep their shortcuts.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from wms_terminal.scanning.scan import Scan
+from wms_terminal.scanning.wedge import WedgeConfig, WedgeDecoder
+
+# Keys that belong to the screen, not to the field.
+PASS_THROUGH = frozenset({"escape", *(f"f{n}" for n in range(1, 13))})
+# Keys Textual names without giving a character; what the decoder should see for them.
+KEY_CHARS = {"enter": "\r", "tab": "\t", "backspace": "\x08", "ctrl+h": "\x08"}
+
+
+class ScanInput(Widget, can_focus=True):
+    """Shows what is being typed (masked for PINs) and posts `ScanInput.Scanned` per scan."""
+
+    DEFAULT_CSS = """
+    ScanInput {
+        height: 3;
+        border: tall $accent;
+        padding: 0 1;
+    }
+    ScanInput:focus { border: tall $success; }
+    """
+
+    pending: reactive[str] = reactive("")
+
+    class Scanned(Message):
+        def __init__(self, sender: ScanInput, scan: Scan) -> None:
+            super().__init__()
+            self.input = sender
+            self.scan = scan
+
+    def __init__(
+        self,
+        *,
+        placeholder: str = "",
+        password: bool = False,
+        config: WedgeConfig | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.placeholder = placeholder
+        self.password = password
+        self.decoder = WedgeDecoder(config or WedgeConfig.from_env())
+
+    def on_mount(self) -> None:
+        # A scanner programmed without a suffix still ends its scan after a pause.
+        self.set_interval(0.1, self._flush)
+
+    def render(self) -> Text:
+        if not self.pending:
+            return Text(self.placeholder, style="dim")
+        shown = "•" * len(self.pending) if self.password else self.pending
+        return Text(shown[-60:])
+
+    def clear(self) -> None:
+        self.decoder.reset()
+        self.pending = ""
+
+    async def on_key(self, event: events.Key) -> None:
+        if event.key in PASS_THROUGH:
+            return
+        # Everything else is ours: stop it before any binding (quit, clear line ...) sees it.
+        event.stop()
+        event.prevent_default()
+        char = KEY_CHARS.get(event.key, event.character or "")
+        if not char:
+            return
+        self._emit(self.decoder.feed(char, time.monotonic()))
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        now = time.monotonic()
+        for ch in event.text:
+            self._emit(self.decoder.feed(ch, now))
+
+    def _flush(self) -> None:
+        self._emit(self.decoder.flush(time.monotonic()))
+
+    def _emit(self, scans: list[Scan]) -> None:
+        self.pending = self.decoder.pending
+        for scan in scans:
+            self.post_message(self.Scanned(self, scan))
