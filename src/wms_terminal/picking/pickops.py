@@ -86,14 +86,14 @@ _TASK = text(
 def task_ctx(session: Session, task_id: int, actor: Actor, *, open_only: bool = True) -> TaskCtx:
     row = session.execute(_TASK, {"id": task_id}).first()
     if row is None:
-        raise Rejected("no_task", M.TASK_CLOSED)
+        raise Rejected("no_task", M.TASK_CLOSED, clean=True)
     ctx = TaskCtx(*row)
     if ctx.list_status != PickListStatus.CLAIMED:
-        raise Rejected("list_closed", M.LIST_CLOSED)
+        raise Rejected("list_closed", M.LIST_CLOSED, clean=True)
     if ctx.claimed_by != actor.user_id:
-        raise Rejected("not_your_list", M.NOT_YOUR_LIST)
+        raise Rejected("not_your_list", M.NOT_YOUR_LIST, clean=True)
     if open_only and ctx.status != TaskStatus.OPEN:
-        raise Rejected("task_closed", M.TASK_CLOSED)
+        raise Rejected("task_closed", M.TASK_CLOSED, clean=True)
     return ctx
 
 
@@ -117,18 +117,23 @@ def product_for_barcode(session: Session, code: str) -> tuple[int, int] | None:
 def check_location(ctx: TaskCtx, code: str) -> None:
     if code.strip() != ctx.location_barcode:
         if not code.strip().startswith("L-"):
-            raise Rejected("not_location", M.NOT_A_LOCATION)
+            raise Rejected("not_location", M.NOT_A_LOCATION, clean=True)
         raise Rejected(
-            "wrong_location", M.fmt(M.WRONG_LOCATION, expected=ctx.location_code), scanned=code
+            "wrong_location",
+            M.fmt(M.WRONG_LOCATION, expected=ctx.location_code),
+            clean=True,
+            scanned=code,
         )
 
 
 def check_item(session: Session, ctx: TaskCtx, code: str, sku: str = "") -> None:
     found = product_for_barcode(session, code)
     if found is None:
-        raise Rejected("unknown_item", M.UNKNOWN_ITEM, scanned=code)
+        raise Rejected("unknown_item", M.UNKNOWN_ITEM, clean=True, scanned=code)
     if found[0] != ctx.product_id:
-        raise Rejected("wrong_item", M.fmt(M.WRONG_ITEM, expected=sku or "the shown item"))
+        raise Rejected(
+            "wrong_item", M.fmt(M.WRONG_ITEM, expected=sku or "the shown item"), clean=True
+        )
 
 
 def sku_of(session: Session, product_id: int) -> str:

@@ -32,10 +32,13 @@ MAX_RAW = 400
 class Rejected(WmsError):
     """An operator action refused before it changed anything; `code` names why."""
 
-    def __init__(self, code: str, message: str, **data: Any) -> None:
+    def __init__(self, code: str, message: str, *, clean: bool = False, **data: Any) -> None:
         super().__init__(message)
         self.code = code
         self.data = data
+        # Raised before the action wrote anything: its rejection is stored in the same
+        # transaction instead of rolling back and writing it in a second one.
+        self.clean = clean
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,27 @@ def run_scan(
                 seen = stored(session, scan_id)
                 if seen is not None:
                     return seen
-                out = body(session)
+                try:
+                    out = body(session)
+                except Rejected as exc:
+                    if not exc.clean:
+                        raise
+                    result = ScanResult(scan_id, False, exc.code, exc.message, _freeze(exc.data))
+                    session.execute(
+                        insert(ScanRecord.__table__),  # type: ignore[attr-defined]
+                        [
+                            _row(
+                                scan_id,
+                                actor,
+                                action,
+                                raw,
+                                False,
+                                result.to_outcome(),
+                                warehouse_id,
+                            )
+                        ],
+                    )
+                    return result
                 result = ScanResult(
                     scan_id, True, out.code, out.message, _freeze(out.data), replayed=False
                 )

@@ -115,7 +115,7 @@ def confirm_pick(
         if item is not None:
             check_item(session, ctx, item, sku)
         if not 1 <= qty <= ctx.remaining:
-            raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining))
+            raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining), clean=True)
         if tote is not None:
             tote_id: int | None = resolve_tote(session, ctx, tote)
         else:
