@@ -29,7 +29,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="build the demo warehouse (two warehouses, 2,000 products, open orders, users)",
         description=(
             "Migrate the database to the newest schema and fill it with a deterministic demo "
-            "warehouse. The database must be empty. Prints the demo users' badges and PINs."
+            "warehouse. The database must be empty. The same seed builds the same warehouse; "
+            "order dates and ship-by cut-offs are relative to today (UTC). Prints the demo "
+            "users' badges and PINs."
         ),
     )
     demo.add_argument(
@@ -85,5 +87,5 @@ def _demo(args: argparse.Namespace) -> int:
     table = [header, *summary.users]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
-        print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+        print(("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))).rstrip())
     return 0

@@ -3,7 +3,7 @@
 - Channels: web shop (about 55 %), marketplace (33 %) and phone (12 %); currency by destination
   (GBP to the UK, USD to the US, EUR elsewhere).
 - Order size: 1 + a geometric-like number of extra lines (mean about 5 lines, at most 40); a line
-  is usually 1 or 2 units, sometimes a full case (business customers).
+  is usually 1 or 2 units (about 2 on average); business customers sometimes buy a full case.
 - Products are drawn by their popularity weight (see `catalog`), so A-class products dominate.
 - Flags: VIP for the few VIP customers (express, high priority), GIFT (about 6 %, with a message and
   often another recipient), REPLACEMENT (about 2 %, free of charge, express).
@@ -30,8 +30,6 @@ from wms_terminal.demo.reference import CARRIERS, GIFT_MESSAGES, RATES, ServiceS
 
 MAX_LINES = 40
 _LINE_RATE = 1 / 4.5  # extra lines ~ floor(Exp(mean 4.5)): about 4 extra, 5 lines per order
-MEAN_LINES = 5.0
-MEAN_QTY = 1.9  # mean units per line (see _qty)
 _CENTS = Decimal("0.01")
 _SERVICES: dict[str, ServiceSpec] = {s.code: s for c in CARRIERS for s in c.services}
 
@@ -45,15 +43,15 @@ class OrderContext:
 
 def _qty(rng: random.Random, product: ProductSpec, business: bool) -> int:
     r = rng.random()
-    if business and r < 0.5:
-        return product.case_qty * rng.randint(1, 3)
+    if business and r < 0.35:
+        return product.case_qty
     if r < 0.68:
         return 1
     if r < 0.88:
         return 2
     if r < 0.97:
         return rng.randint(3, 6)
-    return product.case_qty
+    return rng.randint(6, 12)
 
 
 def _convert(eur: Decimal, currency: str) -> Decimal:
