@@ -103,7 +103,9 @@ def test_the_same_scan_sent_by_two_threads_at_once_applies_once(floor: Floor, db
         t.start()
     for t in threads:
         t.join()
-    assert len(results) == 8 and all(r.accepted for r in results)
+    assert len(results) == 8 and all(r.accepted for r in results), [
+        r for r in results if not r.accepted
+    ]
     assert sum(not r.replayed for r in results) == 1
     assert scalar(floor.db, "SELECT qty_picked FROM pick_task") == 1
     assert scalar(floor.db, "SELECT COUNT(*) FROM stock_ledger WHERE kind = 'pick'") == 1

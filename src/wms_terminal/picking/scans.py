@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from wms_terminal.core.auth import Actor
-from wms_terminal.core.db import Database, insert_ignore, with_retry
+from wms_terminal.core.db import Database, with_retry
 from wms_terminal.core.errors import ValidationError, WmsError
 from wms_terminal.core.models import ScanRecord
 from wms_terminal.core.models._base import utcnow
@@ -174,13 +174,30 @@ def _store_rejection(
 
     def write(session: Session) -> ScanResult:
         row = _row(scan_id, actor, action, raw, False, result.to_outcome(), warehouse_id)
-        if insert_ignore(session, ScanRecord, [row]) == 0:
+        if not _insert_new(session, row):
             seen = stored(session, scan_id)
             assert seen is not None
             return seen
         return result
 
     return db.run(write, what=action)
+
+
+def _insert_new(session: Session, row: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: True when this row was written.
+
+    (Not `core.db.insert_ignore`: its rowcount is -1 on PostgreSQL with psycopg executemany.)"""
+    table = ScanRecord.__table__  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table)
+    stmt = stmt.values(**row).on_conflict_do_nothing().returning(table.c.scan_id)
+    return session.execute(stmt).first() is not None
 
 
 def _freeze(data: Mapping[str, Any]) -> Mapping[str, Any]:
