@@ -15,9 +15,6 @@ from wms_terminal.config import default_data_dir
 from wms_terminal.core import migrate
 from wms_terminal.core.models import User, Warehouse
 
-DEMO_SEED = 7
-DEMO_ORDERS = 1000
-
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     run = sub.add_parser("run", parents=[common], help="open the terminal app")
@@ -55,14 +52,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _ensure_demo(app: bootstrap.App) -> list[tuple[str, str, str, str, str]]:
     """Build the demo warehouse when the database is empty; return its users' badges and PINs."""
-    from wms_terminal.demo import build_demo, demo_users
+    from wms_terminal.demo import DEFAULT_ORDERS, DEFAULT_SEED, build_demo, demo_users
 
     with app.db.reading() as session:
         empty = session.exec(select(Warehouse.id)).first() is None
     if empty:
-        print(f"building the demo warehouse ({DEMO_ORDERS} orders), once ...", file=sys.stderr)
-        build_demo(app.db, orders=DEMO_ORDERS, seed=DEMO_SEED)
-    users = demo_users(DEMO_SEED)
+        print(f"building the demo warehouse ({DEFAULT_ORDERS} orders), once ...", file=sys.stderr)
+        build_demo(app.db, orders=DEFAULT_ORDERS, seed=DEFAULT_SEED)
+    users = demo_users(DEFAULT_SEED)
     with app.db.reading() as session:
         known = set(session.exec(select(User.badge_code)).all())
     # Show the demo credentials only when this database really is the demo built with them.

@@ -1,6 +1,12 @@
 """The demo warehouse: `build_demo(db, orders=..., seed=...)` fills an empty database with a
 deterministic, realistic warehouse (see `build` for what and how)."""
 
-from wms_terminal.demo.build import DEFAULT_ORDERS, DEFAULT_SEED, DemoSummary, build_demo
+from wms_terminal.demo.build import (
+    DEFAULT_ORDERS,
+    DEFAULT_SEED,
+    DemoSummary,
+    build_demo,
+    demo_users,
+)
 
-__all__ = ["DEFAULT_ORDERS", "DEFAULT_SEED", "DemoSummary", "build_demo"]
+__all__ = ["DEFAULT_ORDERS", "DEFAULT_SEED", "DemoSummary", "build_demo", "demo_users"]

@@ -98,6 +98,13 @@ class DemoSummary:
     users: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
 
+def demo_users(seed: int = DEFAULT_SEED) -> list[tuple[str, str, str, str, str]]:
+    """The (role, username, name, badge, PIN) of the users `build_demo(seed=seed)` creates."""
+    return [
+        (u.role, u.username, u.name, u.badge, u.pin) for u in people.users(_stream(seed, "users"))
+    ]
+
+
 def _stream(seed: int, part: str) -> random.Random:
     # A string seed is hashed (SHA-512) by random.seed: stable across runs and platforms.
     return random.Random(f"wms-terminal-demo:{seed}:{part}")
