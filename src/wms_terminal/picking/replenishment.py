@@ -71,16 +71,29 @@ def replenish_if_low(
 
 
 def after_pick(
-    session: Session, *, warehouse_id: int, location_id: int, product_id: int, actor: Actor
+    session: Session,
+    *,
+    warehouse_id: int,
+    location_id: int,
+    product_id: int,
+    actor: Actor,
+    reorder: bool = False,
 ) -> AfterPick:
+    """Replenishment check after a pick. The reorder point is on free stock (on hand - reserved),
+    which a pick of reserved units leaves unchanged: it is crossed when stock is reserved (intake)
+    or written off (pick exceptions, which pass `reorder=True`), so a plain pick skips it."""
     task = replenish_if_low(session, location_id=location_id, product_id=product_id)
     code = None
     if task is not None:
         code = session.execute(
             text("SELECT code FROM location WHERE id = :id"), {"id": location_id}
         ).scalar()
-    raised = check_reorder_points(
-        session, warehouse_id=warehouse_id, product_ids=[product_id], actor=actor
+    raised = (
+        check_reorder_points(
+            session, warehouse_id=warehouse_id, product_ids=[product_id], actor=actor
+        )
+        if reorder
+        else []
     )
     return AfterPick(
         task.id if task is not None else None,
