@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import select
+from tests.tui.test_login import _type, _wait_for
 from textual.widgets import Static
 
-from tests.tui.test_login import _type, _wait_for
 from wms_terminal import bootstrap
 from wms_terminal.cli.run_cmd import _ensure_demo
 from wms_terminal.core import migrate
@@ -28,7 +28,7 @@ async def test_demo_is_built_once_and_its_picker_signs_in(tmp_path: Path) -> Non
     assert orders == 1000
     assert users == again and {u[0] for u in users} == {"picker", "packer", "supervisor", "manager"}
 
-    role, _username, name, badge, pin = next(u for u in users if u[0] == "picker")
+    _role, _username, _name, badge, pin = next(u for u in users if u[0] == "picker")
     app = WmsApp(app_ctx.db, terminal="t1", demo_users=users)
     async with app.run_test(size=(40, 16)) as pilot:
         shown = str(app.screen.query_one("#demo", Static).render())

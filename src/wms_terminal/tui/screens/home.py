@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.table import Table
 from rich.text import Text
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -88,12 +87,18 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self._show, view)
 
     def _show(self, view: FloorView) -> None:
-        table = Table.grid(padding=(0, 1))
-        table.add_column()
-        table.add_column(justify="right")
-        table.add_row(Text("Warehouses"), plain(", ".join(view.warehouses), limit=30))
-        for status, count in view.orders_by_status:
-            table.add_row(Text(f"Orders {status.replace('_', ' ')}"), Text(str(count)))
-        table.add_row(Text("Open pick lists"), Text(str(view.open_pick_lists)))
-        table.add_row(Text("Open replenishments"), Text(str(view.open_replenishments)))
-        self.query_one("#floor", Static).update(table)
+        rows = [("Warehouses", ", ".join(view.warehouses))]
+        rows += [
+            (f"Orders {status.replace('_', ' ')}", str(n)) for status, n in view.orders_by_status
+        ]
+        rows += [
+            ("Open pick lists", str(view.open_pick_lists)),
+            ("Open replenishments", str(view.open_replenishments)),
+        ]
+        # Two columns that fit a 40-column handheld: label left, value right.
+        width = max(20, min(38, self.size.width - 2))
+        lines = []
+        for label, value in rows:
+            value = value[: width - len(label) - 1]
+            lines.append(label + " " * (width - len(label) - len(value)) + value)
+        self.query_one("#floor", Static).update(Text("\n").join(plain(ln) for ln in lines))
