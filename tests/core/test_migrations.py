@@ -76,3 +76,17 @@ def test_ledger_is_append_only(db: Database) -> None:
             s.execute(text(stmt))
     with db.reading() as s:
         assert s.execute(text("SELECT on_hand_delta FROM stock_ledger")).scalar_one() == 1
+
+
+def test_insert_ignore_counts_what_went_in(db: Database) -> None:
+    from wms_terminal.core.db import insert_ignore
+    from wms_terminal.core.models import Counter
+
+    with db.transaction() as s:
+        assert (
+            insert_ignore(s, Counter, [{"name": "a", "value": 0}, {"name": "b", "value": 0}]) == 2
+        )
+        assert (
+            insert_ignore(s, Counter, [{"name": "a", "value": 5}, {"name": "c", "value": 0}]) == 1
+        )
+        assert insert_ignore(s, Counter, [{"name": "c", "value": 1}]) == 0

@@ -190,7 +190,10 @@ class Database:
 
 
 def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]]) -> int:
-    """INSERT ... ON CONFLICT DO NOTHING on either backend; returns the rows inserted."""
+    """INSERT ... ON CONFLICT DO NOTHING on either backend; returns how many rows went in.
+
+    Counted from RETURNING: psycopg reports no row count (-1) for a multi-row insert.
+    """
     if not rows:
         return 0
     table = model.__table__
@@ -202,8 +205,8 @@ def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]]) -> i
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         stmt = sqlite_insert(table).on_conflict_do_nothing()
-    result: Any = session.execute(stmt, rows)
-    return int(result.rowcount or 0)
+    stmt = stmt.returning(*table.primary_key.columns)
+    return len(session.execute(stmt, rows).all())
 
 
 def insert_rows(
