@@ -11,7 +11,10 @@ SYSTEM_PACKAGES := libzbar0 poppler-utils
 setup: system-deps $(STAMP)
 
 system-deps:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "wms-terminal needs Python 3.11 or newer (found $$($(PYTHON) --version 2>&1)); set PYTHON=python3.x"; exit 1; }
 	@missing=""; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0' || missing="$$missing libzbar0"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
