@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from wms_terminal.core.db import insert_rows
 from wms_terminal.core.errors import NotFound
 from wms_terminal.core.models import Address, Customer, CustomerContact, SalesOrder
+from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.order_files import OrderInput
 
 
 @dataclass(frozen=True)
@@ -70,4 +76,81 @@ def customer_history(session: Session, customer_id: int, *, limit: int = 50) -> 
             )
             for o in orders
         ),
+    )
+
+
+def match_or_create(session: Session, chunk: Sequence[OrderInput]) -> dict[int, int]:
+    """Customer id per order index: matched on the channel's reference, then on e-mail."""
+    refs = {o.customer_ref for o in chunk if o.customer_ref}
+    emails = {o.customer_email.lower() for o in chunk if o.customer_email and not o.customer_ref}
+    by_ref: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    if refs:
+        stmt = select(Customer.external_ref, Customer.id).where(
+            Customer.external_ref.in_(refs)  # type: ignore[union-attr]
+        )
+        by_ref = {r: i for r, i in session.exec(stmt) if r is not None and i is not None}
+    if emails:
+        stmt2 = select(Customer.email, Customer.id).where(
+            Customer.email.in_(emails)  # type: ignore[attr-defined]
+        )
+        for e, i in session.exec(stmt2):
+            if i is not None:
+                by_email.setdefault(e, i)
+    out: dict[int, int] = {}
+    new: dict[str, list[int]] = {}  # one new customer per reference / e-mail / order
+    new_rows: list[dict[str, Any]] = []
+    for n, o in enumerate(chunk):
+        email = o.customer_email.lower()
+        cid = by_ref.get(o.customer_ref or "") or (None if o.customer_ref else by_email.get(email))
+        if cid is not None:
+            out[n] = cid
+            continue
+        key = f"r:{o.customer_ref}" if o.customer_ref else f"e:{email}" if email else f"n:{n}"
+        if key not in new:
+            new[key] = []
+            new_rows.append(
+                {
+                    "external_ref": o.customer_ref,
+                    "name": o.customer_name,
+                    "email": email,
+                    "phone": o.customer_phone,
+                    "lifetime_value_eur": Decimal("0.00"),
+                    "order_count": 0,
+                    "created_at": utcnow(),
+                }
+            )
+        new[key].append(n)
+    ids = insert_rows(session, Customer, new_rows)
+    for cid, members in zip(ids, new.values(), strict=True):
+        for n in members:
+            out[n] = cid
+    return out
+
+
+def add_lifetime_value(session: Session, ltv: dict[int, Decimal], counts: dict[int, int]) -> None:
+    """One UPDATE for the whole chunk (amounts are bound as text: SQLite has no Decimal)."""
+    params: dict[str, Any] = {}
+    values = []
+    for i, (cid, value) in enumerate(sorted(ltv.items())):
+        params[f"c{i}"], params[f"v{i}"], params[f"n{i}"] = cid, str(value), counts[cid]
+        values.append(f"(:c{i}, :v{i}, :n{i})")
+    if not values:
+        return
+    rows = ", ".join(values)
+    if session.get_bind().dialect.name == "postgresql":
+        source = f"(VALUES {rows}) AS v(id, amount, n)"
+        amount = "CAST(v.amount AS NUMERIC)"
+    else:
+        source = (
+            f"(SELECT column1 AS id, column2 AS amount, column3 AS n FROM (VALUES {rows})) AS v"
+        )
+        amount = "CAST(v.amount AS REAL)"
+    session.execute(
+        text(
+            f"UPDATE customer SET lifetime_value_eur = customer.lifetime_value_eur + {amount}, "
+            f"order_count = customer.order_count + CAST(v.n AS INTEGER) FROM {source} "
+            "WHERE customer.id = v.id"
+        ),
+        params,
     )

@@ -9,27 +9,30 @@ large import; importing the same orders again creates nothing (unique channel + 
 from __future__ import annotations
 
 import functools
-import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, text, tuple_
+from sqlalchemy import insert, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from wms_terminal.core.allocation import (
+    StockMirror,
+    WarehouseSite,
+    allot,
+    choose_and_reserve,
+    rank_warehouses,
+)
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor
+from wms_terminal.core.customers import add_lifetime_value, match_or_create
 from wms_terminal.core.db import Database, insert_rows
 from wms_terminal.core.inventory import (
-    StockRow,
     Taken,
-    candidate_rows,
     move,
-    plan,
-    take,
     take_planned,
     write_moves,
 )
@@ -37,7 +40,6 @@ from wms_terminal.core.models import (
     Address,
     CarrierService,
     CurrencyRate,
-    Customer,
     MoveKind,
     OrderFlag,
     OrderLine,
@@ -72,7 +74,7 @@ class _Refs:
     flags: dict[str, int]
     services: dict[str, int]
     rates: dict[str, Decimal]
-    warehouses: list[tuple[int, float, float, str]]
+    warehouses: list[WarehouseSite]
 
 
 def import_orders(
@@ -175,7 +177,7 @@ def _load_refs(session: Session, orders: Sequence[OrderInput]) -> _Refs:
     }
     rates.setdefault("EUR", Decimal("1"))
     warehouses = [
-        (w.id, w.latitude, w.longitude, w.country)
+        WarehouseSite(w.id, w.latitude, w.longitude, w.country)
         for w in session.exec(select(Warehouse).order_by(col(Warehouse.id)))
         if w.id is not None
     ]
@@ -213,49 +215,6 @@ def _existing(session: Session, orders: Sequence[OrderInput]) -> set[tuple[str, 
     return found
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12_742.0 * math.asin(math.sqrt(a))
-
-
-def _by_distance(order: OrderInput, refs: _Refs) -> list[int]:
-    ship = order.ship_to
-
-    def key(w: tuple[int, float, float, str]) -> tuple[float, int]:
-        wid, lat, lon, country = w
-        if ship.latitude is not None and ship.longitude is not None:
-            return (_km(ship.latitude, ship.longitude, lat, lon), wid)
-        return (0.0 if country and country == ship.country else 1.0, wid)
-
-    return [w[0] for w in sorted(refs.warehouses, key=key)]
-
-
-class _Mirror:
-    """Free stock per warehouse and product for one chunk, kept in step with what we take."""
-
-    def __init__(self, session: Session, warehouse_ids: list[int], product_ids: set[int]) -> None:
-        self.rows: dict[int, dict[int, list[StockRow]]] = {
-            wid: candidate_rows(session, wid, product_ids) for wid in warehouse_ids
-        }
-
-    def free(self, wid: int, pid: int) -> int:
-        return sum(r.available for r in self.rows[wid].get(pid, []))
-
-    def taken(self, wid: int, t: Taken, sign: int = 1) -> None:
-        rows = self.rows[wid][t.product_id]
-        for i, r in enumerate(rows):
-            if r.stock_id == t.stock_id:
-                rows[i] = StockRow(
-                    r.stock_id,
-                    r.location_id,
-                    r.product_id,
-                    max(0, r.available - sign * t.qty),
-                    r.pick_face,
-                )
-
-
 def _needs(order: OrderInput, refs: _Refs) -> dict[int, int]:
     need: dict[int, int] = defaultdict(int)
     for ln in order.lines:
@@ -263,103 +222,8 @@ def _needs(order: OrderInput, refs: _Refs) -> dict[int, int]:
     return need
 
 
-def _reserve_order(
-    session: Session | None, order: OrderInput, refs: _Refs, mirror: _Mirror
-) -> tuple[int, list[Taken]]:
-    """Pick the warehouse and reserve; returns (warehouse id, what was reserved).
-
-    With no session this only plans against the mirror; `take_planned` applies the plan later.
-    """
-    need = _needs(order, refs)
-    ranked = _by_distance(order, refs)
-    for wid in ranked:
-        if all(mirror.free(wid, pid) >= q for pid, q in need.items()):
-            takes = _take_all(session, wid, need, mirror)
-            if sum(t.qty for t in takes) == sum(need.values()):
-                return wid, takes
-            _give_back(session, wid, takes, mirror)  # lost a race: try the next warehouse
-    # No warehouse ships it complete: the one that ships the most, the nearest on a tie.
-    best = max(
-        ranked,
-        key=lambda w: (sum(min(mirror.free(w, p), q) for p, q in need.items()), -ranked.index(w)),
-    )
-    return best, _take_all(session, best, need, mirror)
-
-
-def _take_all(
-    session: Session | None, wid: int, need: dict[int, int], mirror: _Mirror
-) -> list[Taken]:
-    takes: list[Taken] = []
-    for pid, qty in need.items():
-        rows = mirror.rows[wid].get(pid, [])
-        got = plan(rows, qty) if session is None else take(session, rows, qty)
-        for t in got:
-            mirror.taken(wid, t)
-        takes += got
-    return takes
-
-
-def _give_back(session: Session | None, wid: int, takes: list[Taken], mirror: _Mirror) -> None:
-    for t in takes:
-        if session is not None:
-            session.execute(
-                text("UPDATE stock SET reserved = reserved - :q WHERE id = :id"),
-                {"q": t.qty, "id": t.stock_id},
-            )
-        mirror.taken(wid, t, sign=-1)
-
-
 class _PlanOutdated(Exception):
     """Stock changed under a planned chunk: roll it back and reserve row by row instead."""
-
-
-def _customers(session: Session, chunk: list[OrderInput]) -> dict[int, int]:
-    """Customer id per order index: matched on the channel's reference, then on e-mail."""
-    refs = {o.customer_ref for o in chunk if o.customer_ref}
-    emails = {o.customer_email.lower() for o in chunk if o.customer_email and not o.customer_ref}
-    by_ref: dict[str, int] = {}
-    by_email: dict[str, int] = {}
-    if refs:
-        stmt = select(Customer.external_ref, Customer.id).where(
-            Customer.external_ref.in_(refs)  # type: ignore[union-attr]
-        )
-        by_ref = {r: i for r, i in session.exec(stmt) if r is not None and i is not None}
-    if emails:
-        stmt2 = select(Customer.email, Customer.id).where(
-            Customer.email.in_(emails)  # type: ignore[attr-defined]
-        )
-        for e, i in session.exec(stmt2):
-            if i is not None:
-                by_email.setdefault(e, i)
-    out: dict[int, int] = {}
-    new: dict[str, list[int]] = {}  # one new customer per reference / e-mail / order
-    new_rows: list[dict[str, Any]] = []
-    for n, o in enumerate(chunk):
-        email = o.customer_email.lower()
-        cid = by_ref.get(o.customer_ref or "") or (None if o.customer_ref else by_email.get(email))
-        if cid is not None:
-            out[n] = cid
-            continue
-        key = f"r:{o.customer_ref}" if o.customer_ref else f"e:{email}" if email else f"n:{n}"
-        if key not in new:
-            new[key] = []
-            new_rows.append(
-                {
-                    "external_ref": o.customer_ref,
-                    "name": o.customer_name,
-                    "email": email,
-                    "phone": o.customer_phone,
-                    "lifetime_value_eur": Decimal("0.00"),
-                    "order_count": 0,
-                    "created_at": utcnow(),
-                }
-            )
-        new[key].append(n)
-    ids = insert_rows(session, Customer, new_rows)
-    for cid, members in zip(ids, new.values(), strict=True):
-        for n in members:
-            out[n] = cid
-    return out
 
 
 def _write_chunk(
@@ -368,7 +232,7 @@ def _write_chunk(
     result = ImportResult()
     now = utcnow()
     numbers = allocate(session, "sales_order", len(chunk))
-    customer_ids = _customers(session, chunk)
+    customer_ids = match_or_create(session, chunk)
     address_ids = insert_rows(
         session,
         Address,
@@ -386,9 +250,9 @@ def _write_chunk(
             for n, o in enumerate(chunk)
         ],
     )
-    mirror = _Mirror(
+    mirror = StockMirror(
         session,
-        [w[0] for w in refs.warehouses],
+        [w.id for w in refs.warehouses],
         {refs.products[ln.sku] for o in chunk for ln in o.lines},
     )
     headers: list[dict[str, Any]] = []
@@ -396,7 +260,15 @@ def _write_chunk(
     ltv: dict[int, Decimal] = defaultdict(Decimal)
     counts: dict[int, int] = defaultdict(int)
     for n, o in enumerate(chunk):
-        wid, takes = _reserve_order(None if planned else session, o, refs, mirror)
+        ranked = rank_warehouses(
+            refs.warehouses,
+            lat=o.ship_to.latitude,
+            lon=o.ship_to.longitude,
+            country=o.ship_to.country,
+        )
+        wid, takes = choose_and_reserve(
+            None if planned else session, _needs(o, refs), ranked, mirror
+        )
         plans.append((wid, takes))
         reserved, wanted = sum(t.qty for t in takes), sum(ln.qty for ln in o.lines)
         status = (
@@ -453,7 +325,7 @@ def _write_chunk(
             pool[t.product_id].append(t)
         for no, ln in enumerate(o.lines, start=1):
             pid = refs.products[ln.sku]
-            mine = _allot(pool[pid], ln.qty)
+            mine = allot(pool[pid], ln.qty)
             got = sum(t.qty for t in mine)
             allotments.append(mine)
             line_rows.append(
@@ -504,7 +376,7 @@ def _write_chunk(
     if reservations:
         insert_rows(session, Reservation, reservations, returning_ids=False)
     write_moves(session, moves)
-    _add_lifetime_value(session, ltv, counts)
+    add_lifetime_value(session, ltv, counts)
     touched: dict[int, set[int]] = defaultdict(set)
     for wid, takes in plans:
         touched[wid].update(t.product_id for t in takes)
@@ -516,46 +388,3 @@ def _write_chunk(
     result.created = len(chunk)
     result.lines = len(line_rows)
     return result
-
-
-def _add_lifetime_value(session: Session, ltv: dict[int, Decimal], counts: dict[int, int]) -> None:
-    """One UPDATE for the whole chunk (amounts are bound as text: SQLite has no Decimal)."""
-    params: dict[str, Any] = {}
-    values = []
-    for i, (cid, value) in enumerate(sorted(ltv.items())):
-        params[f"c{i}"], params[f"v{i}"], params[f"n{i}"] = cid, str(value), counts[cid]
-        values.append(f"(:c{i}, :v{i}, :n{i})")
-    if not values:
-        return
-    rows = ", ".join(values)
-    if session.get_bind().dialect.name == "postgresql":
-        source = f"(VALUES {rows}) AS v(id, amount, n)"
-        amount = "CAST(v.amount AS NUMERIC)"
-    else:
-        source = (
-            f"(SELECT column1 AS id, column2 AS amount, column3 AS n FROM (VALUES {rows})) AS v"
-        )
-        amount = "CAST(v.amount AS REAL)"
-    session.execute(
-        text(
-            f"UPDATE customer SET lifetime_value_eur = customer.lifetime_value_eur + {amount}, "
-            f"order_count = customer.order_count + CAST(v.n AS INTEGER) FROM {source} "
-            "WHERE customer.id = v.id"
-        ),
-        params,
-    )
-
-
-def _allot(pool: list[Taken], qty: int) -> list[Taken]:
-    """Take up to `qty` units off the front of `pool` (splitting a Taken when needed)."""
-    out: list[Taken] = []
-    while qty > 0 and pool:
-        t = pool[0]
-        if t.qty <= qty:
-            out.append(pool.pop(0))
-            qty -= t.qty
-        else:
-            out.append(Taken(t.stock_id, t.location_id, t.product_id, qty))
-            pool[0] = Taken(t.stock_id, t.location_id, t.product_id, t.qty - qty)
-            qty = 0
-    return out
