@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.codes import BADGE_ALPHABET, badge_code
+from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed, PermissionDenied, ValidationError
 from wms_terminal.core.models import Role, User
 
@@ -93,19 +94,24 @@ def create_user(
     return user
 
 
-def login(session: Session, *, badge: str, pin: str, terminal: str = "") -> Actor:
-    """Check badge + PIN; lock the badge for a while after repeated failures."""
+def check_login(session: Session, *, badge: str, pin: str, terminal: str = "") -> Actor | str:
+    """Check badge + PIN: the Actor, or the operator message of the refusal.
+
+    Never raises for a refusal, so that the caller commits the failed-attempt count, the lock and
+    the audit line (a raise would roll them back and make the lock-out toothless).
+    """
     user = session.exec(select(User).where(User.badge_code == badge.strip())).first()
     now = datetime.now(UTC)
     if user is None or not user.active:
-        raise AuthenticationFailed("unknown badge")
+        return "unknown badge"
     if user.locked_until is not None and _aware(user.locked_until) > now:
-        raise AuthenticationFailed("too many wrong PINs: badge locked for a few minutes")
+        return "too many wrong PINs: badge locked for a few minutes"
     try:
         _hasher.verify(user.pin_hash, pin)
     except (VerificationError, InvalidHashError):
         user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
+        locked = user.failed_logins >= MAX_FAILED_LOGINS
+        if locked:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
         session.add(user)
@@ -116,8 +122,9 @@ def login(session: Session, *, badge: str, pin: str, terminal: str = "") -> Acto
             terminal=terminal,
             entity="user",
             entity_id=str(user.id),
+            locked=locked,
         )
-        raise AuthenticationFailed("wrong PIN") from None
+        return "wrong PIN: badge now locked for a few minutes" if locked else "wrong PIN"
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
@@ -131,6 +138,25 @@ def login(session: Session, *, badge: str, pin: str, terminal: str = "") -> Acto
     )
     assert user.id is not None
     return Actor(user_id=user.id, username=user.username, role=user.role, terminal=terminal)
+
+
+def login(session: Session, *, badge: str, pin: str, terminal: str = "") -> Actor:
+    """`check_login` that raises AuthenticationFailed; the caller's transaction decides whether
+    the failure is counted (prefer `authenticate`, which always counts it)."""
+    outcome = check_login(session, badge=badge, pin=pin, terminal=terminal)
+    if isinstance(outcome, str):
+        raise AuthenticationFailed(outcome)
+    return outcome
+
+
+def authenticate(db: Database, *, badge: str, pin: str, terminal: str = "") -> Actor:
+    """Log in: one transaction that commits success or failure alike, then raises on failure."""
+    outcome = db.run(
+        lambda s: check_login(s, badge=badge, pin=pin, terminal=terminal), what="log-in"
+    )
+    if isinstance(outcome, str):
+        raise AuthenticationFailed(outcome)
+    return outcome
 
 
 def _aware(value: datetime) -> datetime:

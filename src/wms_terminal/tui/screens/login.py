@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from wms_terminal.core.auth import Actor, login
+from wms_terminal.core.auth import Actor, authenticate
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import WmsError
 from wms_terminal.scanning.symbology import Kind, classify
@@ -98,7 +98,7 @@ class LoginScreen(Screen[Actor]):
     def _check(self, badge: str, pin: str) -> None:
         # argon2 and the database stay off the event loop.
         try:
-            actor = self.db.run(lambda s: login(s, badge=badge, pin=pin, terminal=self.terminal))
+            actor = authenticate(self.db, badge=badge, pin=pin, terminal=self.terminal)
         except WmsError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             return
@@ -106,7 +106,7 @@ class LoginScreen(Screen[Actor]):
 
     def _failed(self, message: str) -> None:
         self._say(message, error=True)
-        if message != "wrong PIN":
+        if not message.startswith("wrong PIN") or "locked" in message:
             self._ask_badge()
         else:
             self.query_one(ScanInput).clear()
