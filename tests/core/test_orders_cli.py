@@ -181,3 +181,31 @@ def test_locked_sqlite_file_is_reported_busy_and_nothing_written(
     assert "busy" in err and "Traceback" not in err
     assert _counts(db)[0] == 0
     db.dispose()
+
+
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        ("sqlite:////proc/nope/x.db", "cannot create the database folder"),
+        ("postgresql://postgres@127.0.0.1:notaport/x", "not a usable database URL"),
+        ("postgresql+psycopg2://postgres@127.0.0.1/x", "no driver"),
+        ("mysql://root@127.0.0.1/x", "unsupported database"),
+    ],
+)
+def test_bad_database_urls_are_explained(url: str, expected: str, capsys) -> None:
+    assert main(["db", "upgrade", "--database", url]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+
+
+def test_unknown_revision_and_newer_schema(db_url: str, capsys) -> None:
+    from wms_terminal.core.db import make_engine
+
+    assert main(["db", "upgrade", "nonsense", "--database", db_url]) == 4
+    assert "cannot migrate to 'nonsense'" in capsys.readouterr().err
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    engine.dispose()
+    assert main(["db", "upgrade", "--database", db_url]) == 4
+    assert "migrated by a newer wms-terminal" in capsys.readouterr().err

@@ -46,9 +46,28 @@ def is_sqlite(engine: Engine) -> bool:
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
     """Build the engine for `url`. Called once at start-up (bootstrap), never at import."""
     try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigurationError(f"not a database URL: {url!r}") from exc
+        return _make_engine(url, echo=echo, pool_size=pool_size)
+    except (ArgumentError, ValueError) as exc:
+        raise ConfigurationError(f"not a usable database URL ({exc}): {_hide(url)}") from exc
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"no driver for {_hide(url)} ({exc.name or exc}); use sqlite:/// or postgresql://"
+        ) from exc
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot create the database folder for {_hide(url)}: {exc.strerror or exc}"
+        ) from exc
+
+
+def _hide(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL may still hold a password: show only its scheme
+        return url.split(":", 1)[0] + ":…"
+
+
+def _make_engine(url: str, *, echo: bool, pool_size: int) -> Engine:
+    parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         database = parsed.database or ""

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -35,9 +36,19 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _known(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def upgrade(engine: Engine, revision: str = "head") -> str:
     """Bring the database to `revision`; returns the revision it is at afterwards."""
     check_connection(engine)
+    current = current_revision(engine)
+    if current is not None and not _known(current):
+        raise SchemaOutOfDate(_newer(engine, current))
     cfg = _config()
     try:
         with engine.begin() as conn:
@@ -51,6 +62,8 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
         raise DatabaseUnavailable(f"migration failed: {first_line(exc)}") from exc
     except DBAPIError as exc:
         raise DatabaseUnavailable(f"migration failed: {first_line(exc)}") from exc
+    except CommandError as exc:
+        raise SchemaOutOfDate(f"cannot migrate to {revision!r}: {exc}") from exc
     rev = current_revision(engine)
     return rev or ""
 
@@ -63,8 +76,17 @@ def ensure_current(engine: Engine) -> None:
         raise SchemaOutOfDate(
             f"the database {describe(engine)} has no schema yet: run `wms-terminal db upgrade`"
         )
+    if not _known(current):
+        raise SchemaOutOfDate(_newer(engine, current))
     if current != head:
         raise SchemaOutOfDate(
             f"the database {describe(engine)} is at schema {current}, this program needs {head}: "
             "run `wms-terminal db upgrade`"
         )
+
+
+def _newer(engine: Engine, current: str) -> str:
+    return (
+        f"the database {describe(engine)} is at schema {current}, which this program does not "
+        "know: it was migrated by a newer wms-terminal; upgrade this program"
+    )

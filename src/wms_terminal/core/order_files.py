@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +129,29 @@ CSV_REQUIRED = (
     "qty",
     "unit_price",
 )
+JSON_ORDER_KEYS = frozenset(
+    {
+        "channel",
+        "external_id",
+        "currency",
+        "customer",
+        "ship_to",
+        "lines",
+        "shipping",
+        "tax",
+        "flags",
+        "gift_message",
+        "carrier_service",
+        "ship_by",
+        "priority",
+        "ordered_at",
+    }
+)
+# The largest amount a money column (NUMERIC(14, 2)) holds, with room for totals.
+MAX_AMOUNT = Decimal("1000000.00")
+MAX_ORDER_TOTAL = Decimal("9999999999.99")
+_UNSIGNED = re.compile(r"^[0-9]+$")
+_AMOUNT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 # Order-level columns must agree on every line of the same order.
 ORDER_COLUMNS = tuple(c for c in CSV_COLUMNS if c not in ("sku", "qty", "unit_price"))
 
@@ -158,6 +183,9 @@ def parse_csv(content: str, name: str = "<csv>") -> list[OrderInput]:
         header = reader.fieldnames or []
     except csv.Error as exc:
         raise ImportFileError(name, [Problem("line 1", f"unreadable header: {exc}")]) from exc
+    doubled = sorted({c for c in header if header.count(c) > 1})
+    if doubled:
+        out.add("line 1", f"column(s) named twice: {', '.join(map(repr, doubled))}")
     missing = [c for c in CSV_REQUIRED if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if missing:
@@ -173,7 +201,8 @@ def parse_csv(content: str, name: str = "<csv>") -> list[OrderInput]:
             if None in row or any(v is None for v in row.values()):
                 out.add(f"line {line}", f"expected {len(header)} fields")
                 continue
-            key = (row["channel"].strip(), row["external_id"].strip())
+            # The same key the database sees: "WEB" and "web" are one channel.
+            key = (row["channel"].strip().lower(), row["external_id"].strip())
             groups.setdefault(key, []).append((line, row))
     except csv.Error as exc:
         out.add(f"line {reader.line_num}", f"broken CSV: {exc}")
@@ -182,7 +211,7 @@ def parse_csv(content: str, name: str = "<csv>") -> list[OrderInput]:
         first_line, first = rows[0]
         for line, row in rows[1:]:
             for col in ORDER_COLUMNS:
-                if (row.get(col) or "").strip() != (first.get(col) or "").strip():
+                if not _same(row.get(col), first.get(col), col):
                     out.add(
                         f"line {line}", f"{col} differs from line {first_line} of the same order"
                     )
@@ -232,6 +261,11 @@ def parse_csv(content: str, name: str = "<csv>") -> list[OrderInput]:
     return orders
 
 
+def _same(a: str | None, b: str | None, column: str) -> bool:
+    x, y = (a or "").strip(), (b or "").strip()
+    return x.lower() == y.lower() if column in ("channel", "currency", "flags") else x == y
+
+
 def parse_json(content: str, name: str = "<json>") -> list[OrderInput]:
     out = _Collector()
     try:
@@ -240,6 +274,8 @@ def parse_json(content: str, name: str = "<json>") -> list[OrderInput]:
         raise ImportFileError(
             name, [Problem(f"line {exc.lineno}", f"broken JSON: {exc.msg}")]
         ) from exc
+    except (ValueError, RecursionError) as exc:  # e.g. a 5,000-digit number, absurd nesting
+        raise ImportFileError(name, [Problem("file", f"unreadable JSON: {exc}")]) from exc
     items = doc.get("orders") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise ImportFileError(name, [Problem("file", 'expected {"orders": [...]}')])
@@ -250,6 +286,9 @@ def parse_json(content: str, name: str = "<json>") -> list[OrderInput]:
         if not isinstance(item, dict):
             out.add(where, "an order must be an object")
             continue
+        stray = sorted(set(item) - JSON_ORDER_KEYS)
+        if stray:
+            out.add(where, f"unknown field(s): {', '.join(map(repr, stray))}")
         raw_lines = item.get("lines")
         if not isinstance(raw_lines, list) or not raw_lines:
             out.add(f"{where}.lines", "an order needs at least one line")
@@ -259,6 +298,9 @@ def parse_json(content: str, name: str = "<json>") -> list[OrderInput]:
             if not isinstance(ln, dict):
                 out.add(f"{where}.lines[{j}]", "a line must be an object")
                 continue
+            if set(ln) - {"sku", "qty", "unit_price"}:
+                extra = ", ".join(map(repr, sorted(set(ln) - {"sku", "qty", "unit_price"})))
+                out.add(f"{where}.lines[{j}]", f"unknown field(s): {extra}")
             lines.append(
                 _line(
                     out, f"{where}.lines[{j}]", ln.get("sku"), ln.get("qty"), ln.get("unit_price")
@@ -290,23 +332,32 @@ def parse_json(content: str, name: str = "<json>") -> list[OrderInput]:
     return orders
 
 
-def _text(value: Any, limit: int) -> str:
+def _text(
+    out: _Collector, where: str, name: str, value: Any, limit: int, *, multiline: bool = False
+) -> str:
+    """A text field: control characters and over-long values are refused, never cut silently."""
     s = "" if value is None else str(value).strip()
-    # Control characters have no place in a name or address; they would reach terminals.
-    s = "".join(ch for ch in s if ch.isprintable())
+    if multiline:
+        s = s.replace("\r\n", "\n")
+    allowed = "\n" if multiline else ""
+    if any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in allowed for ch in s):
+        out.add(where, f"{name} contains control characters")
+        s = "".join(ch for ch in s if ch in allowed or unicodedata.category(ch) not in ("Cc", "Cf"))
+    if len(s) > limit:
+        out.add(where, f"{name} is longer than {limit} characters")
     return s[:limit]
 
 
 def _decimal(out: _Collector, where: str, name: str, value: Any, default: str | None) -> Decimal:
     if value in (None, "") and default is not None:
         return Decimal(default)
-    try:
-        d = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        out.add(where, f"{name} {value!r} is not a number")
+    text = str(value).strip()
+    if isinstance(value, bool) or not _AMOUNT.match(text):
+        out.add(where, f"{name} {value!r} is not an amount like 12.50")
         return Decimal(0)
-    if not d.is_finite() or d < 0:
-        out.add(where, f"{name} must be zero or more, not {value!r}")
+    d = Decimal(text)
+    if d > MAX_AMOUNT:
+        out.add(where, f"{name} {value!r} is more than {MAX_AMOUNT}")
         return Decimal(0)
     if d.as_tuple().exponent < -2:  # type: ignore[operator]
         out.add(where, f"{name} {value!r} has more than 2 decimals")
@@ -314,13 +365,12 @@ def _decimal(out: _Collector, where: str, name: str, value: Any, default: str | 
 
 
 def _int(out: _Collector, where: str, name: str, value: Any, lo: int, hi: int) -> int:
-    try:
-        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-            raise ValueError
-        n = int(str(value).strip())
-    except (TypeError, ValueError):
+    text = str(value).strip()
+    negative = text.startswith("-")
+    if isinstance(value, bool) or not _UNSIGNED.match(text.removeprefix("-")) or len(text) > 12:
         out.add(where, f"{name} {value!r} is not a whole number")
         return lo
+    n = -int(text[1:]) if negative else int(text)
     if not lo <= n <= hi:
         out.add(where, f"{name} must be {lo} to {hi}, not {n}")
     return n
@@ -352,7 +402,7 @@ def _coord(out: _Collector, where: str, name: str, value: Any, limit: float) -> 
 
 
 def _line(out: _Collector, where: str, sku: Any, qty: Any, price: Any) -> LineInput:
-    s = _text(sku, 40)
+    s = _text(out, where, "sku", sku, 40)
     if not s:
         out.add(where, "sku is missing")
     return LineInput(
@@ -366,29 +416,29 @@ def _order(
     out: _Collector, where: str, f: dict[str, Any], lines: Iterable[LineInput]
 ) -> OrderInput | None:
     before = len(out.problems)
-    channel = _text(f.get("channel"), 12).lower()
+    channel = _text(out, where, "channel", f.get("channel"), 12).lower()
     if channel not in Channel.ALL:
         out.add(where, f"channel {f.get('channel')!r} is not one of {', '.join(Channel.ALL)}")
-    external_id = _text(f.get("external_id"), 80)
+    external_id = _text(out, where, "external_id", f.get("external_id"), 80)
     if not external_id:
         out.add(where, "external_id is missing")
-    currency = _text(f.get("currency"), 3).upper()
+    currency = _text(out, where, "currency", f.get("currency"), 3).upper()
     if len(currency) != 3 or not currency.isalpha():
         out.add(where, f"currency {f.get('currency')!r} is not a 3-letter ISO 4217 code")
-    customer_name = _text(f.get("customer_name"), 200)
+    customer_name = _text(out, where, "customer_name", f.get("customer_name"), 200)
     if not customer_name:
         out.add(where, "customer name is missing")
     raw_ship = f.get("ship_to")
     ship: dict[str, Any] = raw_ship if isinstance(raw_ship, dict) else {}
-    ship_name = _text(ship.get("name"), 200) or customer_name
-    country = _text(ship.get("country"), 2).upper()
+    ship_name = _text(out, where, "ship-to name", ship.get("name"), 200) or customer_name
+    country = _text(out, where, "ship-to country", ship.get("country"), 2).upper()
     if country and (len(country) != 2 or not country.isalpha()):
         out.add(where, f"ship-to country {ship.get('country')!r} is not a 2-letter code")
     address = AddressInput(
         name=ship_name,
-        street=_text(ship.get("street"), 200),
-        city=_text(ship.get("city"), 100),
-        postcode=_text(ship.get("postcode"), 20),
+        street=_text(out, where, "ship-to street", ship.get("street"), 200),
+        city=_text(out, where, "ship-to city", ship.get("city"), 100),
+        postcode=_text(out, where, "ship-to postcode", ship.get("postcode"), 20),
         country=country,
         latitude=_coord(out, where, "latitude", ship.get("latitude"), 90),
         longitude=_coord(out, where, "longitude", ship.get("longitude"), 180),
@@ -402,9 +452,15 @@ def _order(
     if not isinstance(raw_flags, list):
         out.add(where, "flags must be a list")
         raw_flags = []
-    flags = tuple(sorted({_text(x, 20).upper() for x in raw_flags if _text(x, 20)}))
+    codes = {_text(out, where, "flag", x, 20).upper() for x in raw_flags}
+    flags = tuple(sorted(c for c in codes if c))
+    shipping = _decimal(out, where, "shipping", f.get("shipping"), "0")
+    tax = _decimal(out, where, "tax", f.get("tax"), "0")
+    total = sum((ln.unit_price * ln.qty for ln in line_list), shipping + tax)
+    if total > MAX_ORDER_TOTAL:
+        out.add(where, f"order total {total} is more than {MAX_ORDER_TOTAL}")
     priority = _int(out, where, "priority", f.get("priority") or 0, -100, 100)
-    carrier = _text(f.get("carrier_service"), 20) or None
+    carrier = _text(out, where, "carrier_service", f.get("carrier_service"), 20) or None
     order = OrderInput(
         channel=channel,
         external_id=external_id,
@@ -412,13 +468,13 @@ def _order(
         customer_name=customer_name,
         ship_to=address,
         lines=line_list,
-        customer_email=_text(f.get("customer_email"), 200),
-        customer_phone=_text(f.get("customer_phone"), 40),
-        customer_ref=_text(f.get("customer_ref"), 80) or None,
-        shipping=_decimal(out, where, "shipping", f.get("shipping"), "0"),
-        tax=_decimal(out, where, "tax", f.get("tax"), "0"),
+        customer_email=_text(out, where, "customer_email", f.get("customer_email"), 200),
+        customer_phone=_text(out, where, "customer_phone", f.get("customer_phone"), 40),
+        customer_ref=_text(out, where, "customer_ref", f.get("customer_ref"), 80) or None,
+        shipping=shipping,
+        tax=tax,
         flags=flags,
-        gift_message=_text(f.get("gift_message"), 500),
+        gift_message=_text(out, where, "gift_message", f.get("gift_message"), 500, multiline=True),
         carrier_service=carrier,
         ship_by=_datetime(out, where, "ship_by", f.get("ship_by")),
         priority=priority,
