@@ -165,3 +165,18 @@ def test_customer_history_lists_orders_newest_first_with_value(two_warehouses: D
         "Customer H1, Main St 1, 1000, Town, NL",
         "Customer H2, Main St 1, 1000, Town, NL",
     )
+
+
+def test_a_backordered_product_is_reordered_to_cover_what_is_owed(two_warehouses: Database):
+    db = two_warehouses
+    with db.transaction() as s:
+        f.product(s, 3, reorder_point=5, reorder_qty=20)  # none in stock anywhere
+    result = import_orders(db, [f.order("K1", [("SKU-00003", 30)])], actor=SYSTEM)
+    assert _order(db, "K1").status == "backordered"
+    assert len(result.purchase_orders) == 1
+    with db.reading() as s:
+        line = s.exec(select(PurchaseOrderLine)).one()
+        note = s.exec(select(Notification)).one()
+    # 30 owed and nothing free: reorder quantity 20 plus the 30 owed.
+    assert line.qty == 50
+    assert "30 back-ordered" in note.body

@@ -30,6 +30,7 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.customers import add_lifetime_value, match_or_create
 from wms_terminal.core.db import Database, insert_rows
+from wms_terminal.core.errors import DatabaseBusy
 from wms_terminal.core.inventory import (
     Taken,
     move,
@@ -134,6 +135,8 @@ def _write_chunk_retrying(
             # Another import wrote some of these orders meanwhile: drop them and write the rest.
             with db.reading() as session:
                 done = _existing(session, chunk)
+            if not done:
+                raise  # not a duplicate order: a real constraint broke, report it
             result.already_present += len(done)
             chunk = [o for o in chunk if (o.channel, o.external_id) not in done]
             if not chunk:
@@ -145,7 +148,7 @@ def _write_chunk_retrying(
         result.purchase_orders += part.purchase_orders
         result.order_numbers += part.order_numbers
         return
-    raise RuntimeError("order import kept colliding with another import")
+    raise DatabaseBusy("order import kept colliding with another import; run it again")
 
 
 def _load_refs(session: Session, orders: Sequence[OrderInput]) -> _Refs:
@@ -377,9 +380,11 @@ def _write_chunk(
         insert_rows(session, Reservation, reservations, returning_ids=False)
     write_moves(session, moves)
     add_lifetime_value(session, ltv, counts)
+    # Every product the chunk asked of a warehouse, back-ordered ones included: a product
+    # with nothing left must be reordered most of all.
     touched: dict[int, set[int]] = defaultdict(set)
-    for wid, takes in plans:
-        touched[wid].update(t.product_id for t in takes)
+    for (wid, _takes), o in zip(plans, chunk, strict=True):
+        touched[wid].update(_needs(o, refs))
     for wid, pids in touched.items():
         result.purchase_orders += [
             r.number

@@ -6,17 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.inventory import available_by_product
 from wms_terminal.core.models import (
     Notification,
+    OrderLine,
     Product,
     PurchaseOrder,
     PurchaseOrderLine,
+    SalesOrder,
     Supplier,
 )
 from wms_terminal.core.sequences import next_number
@@ -44,7 +47,7 @@ def check_reorder_points(
     if not ids:
         return []
     products = session.exec(
-        select(Product).where(Product.id.in_(ids), Product.reorder_qty > 0)  # type: ignore[union-attr]
+        select(Product).where(col(Product.id).in_(ids), col(Product.reorder_qty) > 0)
     ).all()
     if not products:
         return []
@@ -58,28 +61,54 @@ def check_reorder_points(
             )
         ).all()
     )
+    waiting = backordered_by_product(session, warehouse_id, [p.id for p in products if p.id])
     raised: list[RaisedOrder] = []
     for product in products:
         assert product.id is not None
         free = available.get(product.id, 0)
+        owed = waiting.get(product.id, 0)
         key = open_key(warehouse_id, product.id)
-        if free > product.reorder_point or key in open_keys:
+        # Back-ordered units are already promised: they count against what is free.
+        if free - owed > product.reorder_point or key in open_keys:
             continue
-        order = _raise(session, warehouse_id=warehouse_id, product=product, free=free, actor=actor)
+        order = _raise(
+            session, warehouse_id=warehouse_id, product=product, free=free, owed=owed, actor=actor
+        )
         if order is not None:
             raised.append(order)
     return raised
 
 
+def backordered_by_product(
+    session: Session, warehouse_id: int, product_ids: list[int]
+) -> dict[int, int]:
+    """Units back-ordered per product on this warehouse's live orders."""
+    if not product_ids:
+        return {}
+    stmt = (
+        select(col(OrderLine.product_id), func.sum(col(OrderLine.qty_backordered)))
+        .join(SalesOrder, col(SalesOrder.id) == col(OrderLine.order_id))
+        .where(col(OrderLine.warehouse_id) == warehouse_id)
+        .where(col(OrderLine.product_id).in_(product_ids))
+        .where(col(OrderLine.qty_backordered) > 0)
+        .where(col(SalesOrder.status).not_in(("cancelled", "shipped", "returned")))
+        .group_by(col(OrderLine.product_id))
+    )
+    return {pid: int(n or 0) for pid, n in session.exec(stmt)}
+
+
 def _raise(
-    session: Session, *, warehouse_id: int, product: Product, free: int, actor: Actor
+    session: Session, *, warehouse_id: int, product: Product, free: int, owed: int, actor: Actor
 ) -> RaisedOrder | None:
     assert product.id is not None
-    number = f"PO-{next_number(session, 'purchase_order'):07d}"
+    # Enough to cover what is owed to customers and get back above the reorder point.
+    qty = product.reorder_qty + max(0, owed - free)
     try:
         # A savepoint: if another terminal raised the same reorder a moment ago, the unique
         # open_key refuses ours and only this part is rolled back.
         with session.begin_nested():
+            # Numbered inside the savepoint: a refused duplicate leaves no gap in the numbers.
+            number = f"PO-{next_number(session, 'purchase_order'):07d}"
             po = PurchaseOrder(
                 number=number,
                 warehouse_id=warehouse_id,
@@ -94,7 +123,7 @@ def _raise(
                     purchase_order_id=po.id,
                     warehouse_id=warehouse_id,
                     product_id=product.id,
-                    qty=product.reorder_qty,
+                    qty=qty,
                     unit_cost=product.cost,
                     open_key=open_key(warehouse_id, product.id),
                 )
@@ -108,11 +137,11 @@ def _raise(
             warehouse_id=warehouse_id,
             recipient_role="manager",
             kind="purchase_order",
-            subject=f"{number}: reorder {product.reorder_qty} x {product.sku}",
+            subject=f"{number}: reorder {qty} x {product.sku}",
             body=(
                 f"{product.sku} {product.name}: {free} free, "
                 f"reorder point {product.reorder_point}. "
-                f"Raised {number} for {product.reorder_qty} units"
+                f"{owed} back-ordered. Raised {number} for {qty} units"
                 + (f" from {supplier.name}." if supplier else " (no preferred supplier set).")
             ),
         )
@@ -126,7 +155,7 @@ def _raise(
         entity="purchase_order",
         entity_id=number,
         sku=product.sku,
-        qty=product.reorder_qty,
+        qty=qty,
         free=free,
     )
-    return RaisedOrder(number, warehouse_id, product.id, product.sku, product.reorder_qty, free)
+    return RaisedOrder(number, warehouse_id, product.id, product.sku, qty, free)
