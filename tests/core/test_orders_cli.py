@@ -209,3 +209,17 @@ def test_unknown_revision_and_newer_schema(db_url: str, capsys) -> None:
     engine.dispose()
     assert main(["db", "upgrade", "--database", db_url]) == 4
     assert "migrated by a newer wms-terminal" in capsys.readouterr().err
+
+
+def test_import_is_recorded_under_the_named_user(stocked: Database, db_url: str, capsys) -> None:
+    from wms_terminal.core.auth import create_user
+
+    with stocked.transaction() as s:
+        uid = create_user(s, username="mia", name="Mia", role="manager", pin="1234").id
+    path = str(EXAMPLES / "orders.csv")
+    assert main(["orders", "import", path, "--database", db_url, "--user", "nobody"]) != 0
+    assert "no active user 'nobody'" in capsys.readouterr().err
+    assert main(["orders", "import", path, "--database", db_url, "--user", "mia"]) == 0
+    with stocked.reading() as s:
+        users = set(s.exec(select(StockMove.user_id)).all())
+    assert users == {None, uid}  # receipts by the test set-up, reservations by mia

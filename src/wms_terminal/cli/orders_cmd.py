@@ -7,9 +7,13 @@ import json
 import sys
 from typing import Any
 
+from sqlmodel import select
+
 from wms_terminal import bootstrap
 from wms_terminal.core.auth import Actor
+from wms_terminal.core.errors import NotFound
 from wms_terminal.core.intake import import_orders
+from wms_terminal.core.models import User
 from wms_terminal.core.order_files import load_order_file
 
 
@@ -21,7 +25,23 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--json", action="store_true", help="print the result as JSON")
+    imp.add_argument(
+        "--user",
+        metavar="USERNAME",
+        help="who imports (recorded in ledger and audit log)",
+    )
     imp.set_defaults(handler=_import)
+
+
+def _actor(app: bootstrap.App, username: str | None) -> Actor:
+    terminal = app.settings.terminal_id
+    if not username:
+        return Actor(user_id=None, username="import", role="manager", terminal=terminal)
+    with app.db.reading() as session:
+        user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or user.id is None or not user.active:
+        raise NotFound(f"no active user {username!r}")
+    return Actor(user_id=user.id, username=user.username, role=user.role, terminal=terminal)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -29,9 +49,7 @@ def _import(args: argparse.Namespace) -> int:
     orders = load_order_file(args.file)
     app = bootstrap.connect(args.database)
     try:
-        actor = Actor(
-            user_id=None, username="import", role="manager", terminal=app.settings.terminal_id
-        )
+        actor = _actor(app, args.user)
         result = import_orders(app.db, orders, actor=actor, name=str(args.file))
     finally:
         app.close()
