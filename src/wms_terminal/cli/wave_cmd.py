@@ -20,8 +20,9 @@ from wms_terminal import bootstrap
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.errors import AuthenticationFailed, ValidationError
 from wms_terminal.core.models import User
+from wms_terminal.picking.batching import CartCapacity
 from wms_terminal.picking.strategies import STRATEGIES
-from wms_terminal.picking.travel import METHODS, CartCapacity
+from wms_terminal.picking.travel import DEFAULT_CART, METHODS, cart
 from wms_terminal.picking.waves import WaveFilter, WavePlan, plan_wave, release_wave
 
 
@@ -54,7 +55,7 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-orders", type=int, metavar="N")
     p.add_argument("--strategy", choices=sorted(STRATEGIES), default="per-order")
     p.add_argument("--routing", choices=METHODS, default="optimal", help="routing method")
-    p.add_argument("--cart-totes", type=int, default=CartCapacity().totes, metavar="N")
+    p.add_argument("--cart-totes", type=int, default=DEFAULT_CART.totes, metavar="N")
 
 
 def _cutoff(value: str | None) -> datetime | None:
@@ -87,12 +88,7 @@ def _filter(args: argparse.Namespace) -> WaveFilter:
 def _capacity(args: argparse.Namespace) -> CartCapacity:
     if args.cart_totes < 1:
         raise ValidationError("--cart-totes must be at least 1")
-    per = CartCapacity()
-    return CartCapacity(
-        totes=args.cart_totes,
-        volume_cm3=per.volume_cm3 / per.totes * args.cart_totes,
-        weight_g=per.weight_g // per.totes * args.cart_totes,
-    )
+    return cart(args.cart_totes)
 
 
 def _table(plan: WavePlan) -> str:

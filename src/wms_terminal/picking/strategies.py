@@ -8,9 +8,9 @@ with a `split`; a new strategy is one class and one `register` call, never anoth
     zone       one list per zone (per cart-sized group of orders); an order spread over zones is
                consolidated at the pack station (its slot number is the same in every zone)
 
-Batches come from `travel.batch` (savings batching from `picking.batching` where available, a
-location-seeded heuristic otherwise), always within one priority tier, so VIP orders are never
-held back in a batch of ordinary ones.
+Batches come from `travel.batch` (Clarke-Wright savings batching of `picking.batching`, then
+local search, over spatial groups of orders within a time budget), always within one priority
+tier, so VIP orders are never held back in a batch of ordinary ones.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 from wms_terminal.core.errors import ValidationError
+from wms_terminal.picking.batching import CartCapacity, OrderPicks
 from wms_terminal.picking.layout import Layout
-from wms_terminal.picking.travel import CartCapacity, OrderLoad, batch, clamp
+from wms_terminal.picking.travel import DEFAULT_CART, batch, clamp
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class PlannedList:
 @dataclass(frozen=True)
 class PlanContext:
     layout: Layout
-    capacity: CartCapacity = field(default_factory=CartCapacity)
+    capacity: CartCapacity = DEFAULT_CART
 
 
 class Strategy(Protocol):
@@ -115,7 +116,7 @@ def _batches(orders: Sequence[OrderSource], ctx: PlanContext) -> list[list[Order
         group = by_tier[tier]
         index = {o.order_id: o for o in group}
         loads = [
-            OrderLoad(
+            OrderPicks(
                 o.order_id,
                 tuple(clamp(ctx.layout, p.aisle, p.bay) for p in o.picks),
                 o.volume_cm3,
@@ -123,7 +124,8 @@ def _batches(orders: Sequence[OrderSource], ctx: PlanContext) -> list[list[Order
             )
             for o in group
         ]
-        out += [[index[k] for k in keys] for keys in batch(ctx.layout, loads, ctx.capacity)]
+        for keys in batch(ctx.layout, loads, ctx.capacity):
+            out.append([index[k] for k in keys])  # type: ignore[index]
     return out
 
 

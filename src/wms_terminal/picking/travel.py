@@ -1,18 +1,34 @@
 """Thin adapter between the database-backed pick engine and the pure routing/batching modules.
 
-Routing comes from `picking.routing` (`route(layout, points, method)`). Batching comes from
-`picking.batching` when it offers `batch_orders`; until then (and for very large waves, where
-savings over every pair of orders would not fit the release time budget) a seed heuristic here
-groups orders by where their picks are, under the cart's capacity.
+Routing comes from `picking.routing` (`route(layout, points, method)`); batching from
+`picking.batching` (`batch_savings`: Clarke-Wright savings with exact routes, then local search).
+
+`batch` keeps a wave's release time bounded: the orders are sorted along the warehouse (by the
+aisle and height of their picks' centre) and cut into spatial groups of `GROUP_ORDERS`; each group
+gets Clarke-Wright savings batches on its own (savings rarely pair orders far apart, so little is
+lost by the cut), then local search improves the whole wave, across group boundaries, for the
+rest of the time budget (`budget_s`: grows with the wave, at most `MAX_BUDGET_S`). When the
+construction's share of the budget runs out (a very large wave on a slow machine), the remaining
+groups are filled first come, first served in that spatial order: still batches of neighbouring
+orders, never a late release.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from wms_terminal.core.errors import ConfigurationError, ValidationError
+from wms_terminal.picking.batching import (
+    Batch,
+    BatchPlan,
+    CartCapacity,
+    OrderPicks,
+    batch_fcfs,
+    batch_savings,
+    improve,
+)
 from wms_terminal.picking.layout import Layout, LayoutError, PickPoint
 from wms_terminal.picking.routing import ROUTING_METHODS, Route, route
 
@@ -43,84 +59,96 @@ def route_points(layout: Layout, points: Sequence[PickPoint], method: str) -> Ro
     return route(layout, points, method)
 
 
-@dataclass(frozen=True)
-class CartCapacity:
-    totes: int = 8
-    volume_cm3: float = 8 * 40_000.0
-    weight_g: int = 8 * 15_000
+#: The cart the strategies batch for unless told otherwise: 8 totes of 40 l and 15 kg each.
+TOTE_VOLUME_CM3 = 40_000.0
+TOTE_WEIGHT_G = 15_000.0
+DEFAULT_CART = CartCapacity(totes=8, volume_cm3=8 * TOTE_VOLUME_CM3, weight_g=8 * TOTE_WEIGHT_G)
 
 
-@dataclass(frozen=True)
-class OrderLoad:
-    """What batching needs of one order: its pick points and its size."""
-
-    key: int
-    points: tuple[PickPoint, ...]
-    volume_cm3: float
-    weight_g: int
-
-
-def _fits(total: tuple[int, float, int], load: OrderLoad, cap: CartCapacity) -> bool:
-    n, vol, wt = total
-    if n == 0:
-        return True  # an order bigger than the cart still gets a cart of its own
-    return (
-        n + 1 <= cap.totes
-        and vol + load.volume_cm3 <= cap.volume_cm3
-        and wt + load.weight_g <= cap.weight_g
+def cart(totes: int) -> CartCapacity:
+    """A cart of `totes` standard totes (volume and weight scale with them)."""
+    return CartCapacity(
+        totes=totes, volume_cm3=totes * TOTE_VOLUME_CM3, weight_g=totes * TOTE_WEIGHT_G
     )
 
 
-def seed_batches(loads: Sequence[OrderLoad], cap: CartCapacity) -> list[list[int]]:
-    """Group orders whose picks lie close together: sort by the first aisle and bay they need
-    (a serpentine over aisles), then fill carts in that order under the capacity."""
-
-    def key(load: OrderLoad) -> tuple[int, int, int]:
-        if not load.points:
-            return (0, 0, load.key)
-        first = min(load.points)
-        bay = first.bay if first.aisle % 2 else -first.bay
-        return (first.aisle, bay, load.key)
-
-    batches: list[list[int]] = []
-    current: list[int] = []
-    total = (0, 0.0, 0)
-    for load in sorted(loads, key=key):
-        if not _fits(total, load, cap):
-            batches.append(current)
-            current, total = [], (0, 0.0, 0)
-        current.append(load.key)
-        total = (total[0] + 1, total[1] + load.volume_cm3, total[2] + load.weight_g)
-    if current:
-        batches.append(current)
-    return batches
+def fits_alone(order: OrderPicks, cap: CartCapacity) -> bool:
+    return (
+        order.totes <= cap.totes
+        and order.volume_cm3 <= cap.volume_cm3
+        and order.weight_g <= cap.weight_g
+    )
 
 
-# Savings-based batching costs a route per pair of orders; above this size use the seed groups.
-SAVINGS_LIMIT = 400
+#: Orders per spatial group batched together (savings over each order's nearest neighbours,
+#: then local search).
+GROUP_ORDERS = 300
+#: Candidate partners per order in the savings construction.
+NEIGHBOURS = 8
+#: Time budget of one `batch` call: a base plus a little per order, capped.
+BASE_BUDGET_S = 1.0
+PER_ORDER_BUDGET_S = 0.003
+MAX_BUDGET_S = 6.0
+#: The part of the budget kept for local search (construction stops using it).
+LOCAL_SEARCH_SHARE = 0.2
 
 
-def batch(layout: Layout, loads: Sequence[OrderLoad], cap: CartCapacity) -> list[list[int]]:
-    """Order keys per batch, each batch within the cart's capacity."""
-    if len(loads) <= SAVINGS_LIMIT:
-        found = _batching_module(layout, loads, cap)
-        if found is not None:
-            return found
-    return seed_batches(loads, cap)
+def budget_s(orders: int) -> float:
+    return min(MAX_BUDGET_S, BASE_BUDGET_S + PER_ORDER_BUDGET_S * orders)
 
 
-def _batching_module(
-    layout: Layout, loads: Sequence[OrderLoad], cap: CartCapacity
-) -> list[list[int]] | None:
-    try:
-        from wms_terminal.picking import batching
-    except ImportError:
-        return None
-    fn = getattr(batching, "batch_orders", None)
-    if fn is None:
-        return None
-    try:
-        result = fn(layout, loads, cap)
-    except TypeError:
-        return None
-    return [list(b) for b in result]
+def spatial_groups(
+    layout: Layout, orders: Sequence[OrderPicks], size: int = GROUP_ORDERS
+) -> list[list[OrderPicks]]:
+    """Orders sorted along the warehouse, aisle by aisle in a serpentine (by the centre of their
+    picks), cut into groups of at most `size` (the last groups evened out)."""
+
+    def key(o: OrderPicks) -> tuple[float, float, str]:
+        if not o.points:
+            return (0.0, 0.0, str(o.order_id))
+        aisle = sum(p.aisle for p in o.points) / len(o.points)
+        height = sum(layout.bay_y(p.bay) for p in o.points) / len(o.points)
+        band = round(aisle)
+        return (float(band), height if band % 2 else -height, str(o.order_id))
+
+    ranked = sorted(orders, key=key)
+    if len(ranked) <= size:
+        return [ranked] if ranked else []
+    count = -(-len(ranked) // size)
+    step = len(ranked) / count
+    cuts = [round(i * step) for i in range(count + 1)]
+    return [ranked[cuts[i] : cuts[i + 1]] for i in range(count)]
+
+
+def batch(
+    layout: Layout,
+    orders: Sequence[OrderPicks],
+    cap: CartCapacity,
+    *,
+    time_budget_s: float | None = None,
+) -> list[list[Hashable]]:
+    """Order ids per batch, each batch within the cart's capacity (an order bigger than the cart
+    gets a cart of its own). Savings batching per spatial group; see the module docstring."""
+    started = time.perf_counter()
+    budget = budget_s(len(orders)) if time_budget_s is None else time_budget_s
+    # Construction may use the budget up to this point; local search gets the rest.
+    build_by = started + budget * (1.0 - LOCAL_SEARCH_SHARE)
+    out: list[list[Hashable]] = [[o.order_id] for o in orders if not fits_alone(o, cap)]
+    batches: list[Batch] = []
+    per_order_s = 0.0  # construction time per order, learnt from the groups done so far
+    for group in spatial_groups(layout, [o for o in orders if fits_alone(o, cap)]):
+        t0 = time.perf_counter()
+        if t0 + per_order_s * len(group) > build_by:
+            # Out of time: neighbouring orders (spatial order) fill carts as they come.
+            batches += batch_fcfs(layout, group, cap).batches
+            continue
+        batches += batch_savings(
+            layout, group, cap, local_search=False, neighbours=NEIGHBOURS
+        ).batches
+        per_order_s = max(per_order_s, (time.perf_counter() - t0) / len(group))
+    plan = BatchPlan("savings", tuple(batches))
+    # Local search over the whole wave: moves and swaps across group boundaries too.
+    search_s = started + budget - time.perf_counter()
+    if search_s > 0 and len(batches) > 1:
+        plan = improve(layout, plan, cap, time_limit_s=search_s)
+    return out + [b.order_ids for b in plan.batches]
