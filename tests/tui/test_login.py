@@ -107,9 +107,23 @@ async def test_scanner_control_bytes_neither_quit_nor_clear(sqlite_db: Database)
         assert "PIN" in prompt, _message(app)
 
 
-async def test_f10_quits(sqlite_db: Database) -> None:
+async def test_f10_twice_quits_but_once_does_not(sqlite_db: Database) -> None:
     app = WmsApp(sqlite_db, terminal="t1")
     async with app.run_test(size=(40, 16)) as pilot:
         await pilot.press("f10")
         await pilot.pause()
+        assert app.is_running
+        await pilot.press("f10")
+        await pilot.pause()
         assert not app.is_running
+
+
+async def test_escape_and_f10_inside_a_scan_are_part_of_the_label(sqlite_db: Database) -> None:
+    app = WmsApp(sqlite_db, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        # A scanner burst (no pauses) with ESC and an escape sequence Textual reads as F10.
+        await pilot.press(*"B-7Q4", "escape", "f10", "f10", *"K9X2M", "enter")
+        await pilot.pause()
+        assert app.is_running
+        prompt = str(app.screen.query_one("#prompt", Static).render())
+        assert "PIN" in prompt, _message(app)

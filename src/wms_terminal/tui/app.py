@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from textual.app import App
@@ -15,11 +16,17 @@ from wms_terminal.tui.screens.login import DemoUser, LoginScreen
 
 
 class WmsApp(App[None], inherit_bindings=False):
-    """No ctrl+q / ctrl+c quit: a scanner's control bytes arrive as those keys. F10 quits."""
+    """No ctrl+q / ctrl+c quit: a scanner's control bytes arrive as those keys.
+
+    F10 twice within a few seconds quits: a single stray F10 (an escape sequence inside a label)
+    never closes a picker's session. Not a priority binding, so the scan field can swallow it
+    while a scan is under way.
+    """
 
     TITLE = "wms-terminal"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("f10", "quit", "Quit", id="app-quit", priority=True)]
+    BINDINGS = [Binding("f10", "request_quit", "Quit", id="app-quit")]
+    QUIT_CONFIRM_S = 3.0
 
     def __init__(
         self, db: Database, *, terminal: str = "", demo_users: Sequence[DemoUser] = ()
@@ -29,9 +36,18 @@ class WmsApp(App[None], inherit_bindings=False):
         self.terminal = terminal
         self.demo_users = list(demo_users)
         self.actor: Actor | None = None
+        self._quit_asked_at = -1e9
 
     def on_mount(self) -> None:
         self._sign_in()
+
+    def action_request_quit(self) -> None:
+        now = time.monotonic()
+        if now - self._quit_asked_at <= self.QUIT_CONFIRM_S:
+            self.exit()
+            return
+        self._quit_asked_at = now
+        self.notify("Press F10 again to quit", timeout=self.QUIT_CONFIRM_S)
 
     def _sign_in(self) -> None:
         self.actor = None

@@ -2,7 +2,8 @@
 
 Every key goes to the keyboard-wedge decoder, never to Textual's bindings: a scanner sending
 byte 0x11 (ctrl+q) or 0x15 (ctrl+u) must neither quit the app nor clear the field. Function keys
-and Escape still reach the screen, so operators keep their shortcuts.
+and Escape reach the screen only between scans: inside a scan they are bytes of the label (ESC, or
+an escape sequence the terminal turned into "f10"), and are dropped.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class ScanInput(Widget, can_focus=True):
         self.placeholder = placeholder
         self.password = password
         self.decoder = WedgeDecoder(config or WedgeConfig.from_env())
+        self._last_key_at = 0.0
 
     def on_mount(self) -> None:
         # A scanner programmed without a suffix still ends its scan after a pause.
@@ -71,16 +73,25 @@ class ScanInput(Widget, can_focus=True):
         self.decoder.reset()
         self.pending = ""
 
+    def scanning(self, now: float) -> bool:
+        """A scan is under way: keys are buffered and the last one came at scanner speed."""
+        cfg = self.decoder.config
+        return bool(self.decoder.pending) and now - self._last_key_at <= cfg.idle_end_s
+
     async def on_key(self, event: events.Key) -> None:
-        if event.key in PASS_THROUGH:
-            return
+        now = time.monotonic()
+        if event.key in PASS_THROUGH and not self.scanning(now):
+            return  # the operator's shortcut: let the screen have it
         # Everything else is ours: stop it before any binding (quit, clear line ...) sees it.
         event.stop()
         event.prevent_default()
+        self._last_key_at = now
+        if event.key in PASS_THROUGH:
+            return  # part of a label (ESC, or an escape sequence parsed as a key): dropped
         char = KEY_CHARS.get(event.key, event.character or "")
         if not char:
             return
-        self._emit(self.decoder.feed(char, time.monotonic()))
+        self._emit(self.decoder.feed(char, now))
 
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
