@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -56,11 +57,19 @@ def _check_id(scan_id: str) -> None:
         raise ValidationError(f"a scan id is 1 to {MAX_SCAN_ID} characters")
 
 
+_TABLE = ScanRecord.__table__  # type: ignore[attr-defined]
+_STORED = sa_select(_TABLE.c.accepted, _TABLE.c.outcome).where(
+    _TABLE.c.scan_id == bindparam("scan_id")
+)
+_INSERT = insert(_TABLE)
+
+
 def stored(session: Session, scan_id: str) -> ScanResult | None:
-    rec = session.get(ScanRecord, scan_id)
+    """The stored outcome of a scan id seen before (one primary-key read, no ORM object)."""
+    rec = session.execute(_STORED, {"scan_id": scan_id}).first()
     if rec is None:
         return None
-    return ScanResult.from_outcome(scan_id, rec.accepted, rec.outcome, replayed=True)
+    return ScanResult.from_outcome(scan_id, bool(rec[0]), rec[1], replayed=True)
 
 
 def _row(
@@ -111,36 +120,24 @@ def run_scan(
                         raise
                     result = ScanResult(scan_id, False, exc.code, exc.message, _freeze(exc.data))
                     session.execute(
-                        insert(ScanRecord.__table__),  # type: ignore[attr-defined]
-                        [
-                            _row(
-                                scan_id,
-                                actor,
-                                action,
-                                raw,
-                                False,
-                                result.to_outcome(),
-                                warehouse_id,
-                            )
-                        ],
+                        _INSERT,
+                        _row(scan_id, actor, action, raw, False, result.to_outcome(), warehouse_id),
                     )
                     return result
                 result = ScanResult(
                     scan_id, True, out.code, out.message, _freeze(out.data), replayed=False
                 )
                 session.execute(
-                    insert(ScanRecord.__table__),  # type: ignore[attr-defined]
-                    [
-                        _row(
-                            scan_id,
-                            actor,
-                            action,
-                            raw,
-                            True,
-                            result.to_outcome(),
-                            out.warehouse_id or warehouse_id,
-                        )
-                    ],
+                    _INSERT,
+                    _row(
+                        scan_id,
+                        actor,
+                        action,
+                        raw,
+                        True,
+                        result.to_outcome(),
+                        out.warehouse_id or warehouse_id,
+                    ),
                 )
             return result
         except Rejected as exc:

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
+from wms_terminal.core.models import LocationKind
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.claims import claim_next, get_list, load_list, release_list
 from wms_terminal.picking.exceptions import (
@@ -30,17 +31,17 @@ from wms_terminal.picking.exceptions import (
 )
 from wms_terminal.picking.pickops import (
     TaskStatus,
-    apply_pick,
+    apply_pick_lean,
     check_item,
     check_location,
-    current_tote,
+    confirm_ctx,
     resolve_tote,
-    settle,
+    settle_lean,
     sku_of,
-    start_order,
+    start_order_lean,
     task_ctx,
 )
-from wms_terminal.picking.replenishment import after_pick
+from wms_terminal.picking.replenishment import replenish_if_low
 from wms_terminal.picking.scans import Outcome, Rejected, run_scan
 from wms_terminal.picking.views import ScanResult
 
@@ -108,44 +109,43 @@ def confirm_pick(
     require(actor, "pick")
 
     def body(session: Session) -> Outcome:
-        ctx = task_ctx(session, task_id, actor)
+        # The lean path (issue 3: p99 <= 5 ms SQLite, <= 15 ms PostgreSQL): one read for the
+        # task and all it needs, then conditional UPDATEs whose RETURNING values build the
+        # outcome; nothing re-read, no ORM objects. Rare branches (a tote to bind, a pick face
+        # below its minimum, the last task of an order or list) add their own statements.
+        cc = confirm_ctx(session, task_id, actor)
+        ctx = cc.task
         if location is not None:
             check_location(ctx, location)
-        sku = sku_of(session, ctx.product_id)
         if item is not None:
-            check_item(session, ctx, item, sku)
+            check_item(session, ctx, item, cc.sku)
         if not 1 <= qty <= ctx.remaining:
             raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining), clean=True)
-        if tote is not None:
-            tote_id: int | None = resolve_tote(session, ctx, tote)
-        else:
-            in_use = current_tote(session, ctx.pick_list_id, ctx.slot)
-            tote_id = in_use.id if in_use is not None else None
-        order = start_order(session, ctx.order_id)
-        status = apply_pick(session, ctx, qty, actor, scan_id=scan_id, tote_id=tote_id)
+        tote_id = resolve_tote(session, ctx, tote) if tote is not None else cc.tote_in_use
+        order_status = start_order_lean(session, ctx.order_id)
+        status, picked = apply_pick_lean(session, ctx, qty, actor, scan_id=scan_id, tote_id=tote_id)
         data: dict[str, Any] = {
             "task_id": task_id,
             "qty": qty,
             "task_status": status,
-            "order_status": order.status,
+            "order_status": order_status,
             "list_done": False,
         }
         if status != TaskStatus.OPEN:
-            data.update(settle(session, ctx, order))
-        after = after_pick(
-            session,
-            warehouse_id=ctx.warehouse_id,
-            location_id=ctx.location_id,
-            product_id=ctx.product_id,
-            actor=actor,
-        )
-        lines = [M.fmt(M.OK_PICKED, qty=qty, sku=sku)]
-        if after.replenish_location:
-            data["replenishment"] = after.replenish_location
-            lines.append(M.fmt(M.REPLENISH, location=after.replenish_location))
-        if after.purchase_orders:
-            data["purchase_orders"] = list(after.purchase_orders)
-            lines.append(M.fmt(M.REORDER, number=after.purchase_orders[0]))
+            data.update(settle_lean(session, ctx, order_status))
+        lines = [M.fmt(M.OK_PICKED, qty=qty, sku=cc.sku)]
+        # Replenishment: only a pick face that dropped below its minimum is looked at further.
+        # (No reorder check: a pick of reserved units leaves free stock unchanged; see
+        # `replenishment.after_pick`.)
+        if (
+            cc.location_kind == LocationKind.PICK_FACE
+            and cc.min_qty > 0
+            and picked.on_hand < cc.min_qty
+        ):
+            task = replenish_if_low(session, location_id=ctx.location_id, product_id=ctx.product_id)
+            if task is not None:
+                data["replenishment"] = ctx.location_code
+                lines.append(M.fmt(M.REPLENISH, location=ctx.location_code))
         if data["list_done"]:
             lines.append(M.fmt(M.OK_LIST_DONE, list=ctx.pick_list_id))
         return Outcome("picked", "\n".join(lines), data, ctx.warehouse_id)
