@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from wms_terminal.core.codes import Command
@@ -127,3 +129,111 @@ def test_markup_in_a_scan_never_reaches_the_message() -> None:
     assert result.kind is Kind.UNKNOWN
     assert result.error is not None
     assert "[" not in result.error and "]" not in result.error
+
+
+# -- review fixes -----------------------------------------------------------------------------
+
+
+def _symbol_image(modules: str) -> Any:
+    import numpy as np
+
+    row = np.array([0 if m == "1" else 255 for m in "0" * 12 + modules + "0" * 12], np.uint8)
+    return np.tile(np.repeat(row, 3), (80, 1))
+
+
+def test_gs1_128_with_only_a_gtin_and_no_aim_id_is_a_product() -> None:
+    result = classify("0109501101530003")
+    assert (result.kind, result.error) == (Kind.GTIN, None)
+    assert result.fields["gtin"] == "09501101530003"
+    assert classify("0209501101530003").fields["ai"] == {"02": "09501101530003"}
+    assert classify("0109501101530004").error is not None  # wrong check digit still refused
+
+
+@pytest.mark.parametrize(
+    ("elements", "kind"),
+    [
+        ([("01", "09501101530003")], Kind.GTIN),
+        ([("01", "09504000059101"), ("10", "LOT7")], Kind.GS1),
+        ([("01", "09504000059101"), ("10", "LOT-7"), ("17", "250131")], Kind.GS1),
+    ],
+)
+def test_pyzbar_reads_of_our_gs1_128_labels_classify_without_a_symbology(
+    elements: list[tuple[str, str]], kind: Kind
+) -> None:
+    from wms_terminal.documents import barcodes
+    from wms_terminal.scanning.decoders import PyzbarDecoder
+
+    (code,) = PyzbarDecoder().decode(_symbol_image(barcodes.gs1_128(elements).modules))
+    assert code.symbology is None  # zbar drops the leading FNC1: no way to know it is GS1-128
+    result = classify(code.text, code.symbology)
+    assert (result.kind, result.error) == (kind, None), code.text
+    assert result.fields["ai"] == dict(elements)
+
+
+def test_plain_text_starting_with_01_is_not_taken_for_gs1_without_a_valid_gtin() -> None:
+    assert classify("01ABC").kind is Kind.UNKNOWN
+    assert classify("0112345678901234XYZ").kind is Kind.UNKNOWN  # check digit wrong: not GS1
+
+
+def test_eight_digits_valid_as_ean8_and_upce_without_aim_carry_both_candidates() -> None:
+    result = classify("01234565")  # EAN-8 00000001234565, or UPC-E for 012345000065
+    assert result.kind is Kind.GTIN and result.error is None
+    assert result.fields["ambiguous"] is True
+    assert result.to_json()["fields"]["candidates"] == ["00000001234565", "00012345000065"]
+    assert "gtin" not in result.fields  # no silent choice of one reading
+    assert result.warning == Msg.AMBIGUOUS_8
+    assert result.to_json()["warning"] == Msg.AMBIGUOUS_8
+    # An AIM id settles it; so does a code that is valid only one way.
+    assert classify("01234565", "]E4").fields["gtin"] == "00000001234565"
+    assert classify("01234565", "]E0").fields["gtin"] == "00012345000065"
+    assert classify("96385074").fields["gtin_format"] == "GTIN-8"
+    assert classify("96385074").warning is None
+
+
+def test_a_lot_that_swallowed_an_expiry_date_is_flagged_not_silent() -> None:
+    result = classify("0109504000059101" + "10AB123" + "17260131", "]C1")
+    assert result.kind is Kind.GS1 and result.fields["lot"] == "AB12317260131"
+    assert result.warning is not None
+    assert "AI 17" in result.warning and "260131" in result.warning
+    assert "[" not in result.warning and "]" not in result.warning
+    # With the separator delivered, the same data is two fields and there is nothing to say.
+    fine = classify("0109504000059101" + "10AB123\x1d17260131", "]C1")
+    assert fine.fields["expiry"] == "2026-01-31" and fine.warning is None
+    # A lot ending in digits that are no valid date is not flagged.
+    assert classify("0109504000059101" + "10AB12317261399", "]C1").warning is None
+
+
+@pytest.mark.parametrize(
+    ("symbology", "text"),
+    [
+        ("]e0", "5901234123457"),  # ]E0 EAN-13 typed with Caps Lock
+        ("]c0", "t-main-0042"),  # ]C0 Code 128
+        ("]D2", "0109504000059101" + "10lot7"),  # ]d2 GS1 DataMatrix, lot LOT7
+        ("]q1", "l-main-03-17-2l"),
+    ],
+)
+def test_caps_lock_is_detected_from_an_inverted_aim_id(symbology: str, text: str) -> None:
+    assert classify(text, symbology).error == Msg.CAPS_LOCK
+    assert classify(symbology + text).error == Msg.CAPS_LOCK  # AIM id left in the text
+
+
+def test_real_lower_case_aim_ids_are_not_mistaken_for_caps_lock() -> None:
+    assert classify("0109504000059101" + "10lot7", "]d2").fields["lot"] == "lot7"
+    assert classify("0109504000059101", "]e0").kind is Kind.GTIN
+    assert classify("5901234123457", "]E0").kind is Kind.GTIN
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("t-ma\u0131n-0042", Kind.TOTE),  # dotless i: str.upper() makes it I
+        ("L-MAIN-\u0660\u0663-17-2L", Kind.LOCATION),  # Arabic-Indic digits match \d
+        ("B-7Q4K9X2\u1e40", Kind.BADGE),
+        ("so-000123\u0664", Kind.ORDER),
+        ("cmd-\ufb00", Kind.COMMAND),  # the ff ligature upper-cases to FF
+    ],
+)
+def test_non_ascii_look_alikes_of_our_labels_are_refused(raw: str, kind: Kind) -> None:
+    result = classify(raw)
+    assert result.kind is Kind.INVALID and result.fields["looks_like"] == kind.value
+    assert result.error and "characters our labels never use" in result.error

@@ -7,6 +7,7 @@ label can never become a valid-looking product or package.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ _CHECKED_AIS = {
 }
 _DATE_AIS = {"11": "production_date", "13": "pack_date", "15": "best_before", "17": "expiry"}
 _AI_IN_ERROR = re.compile(r"AI \((\d{2,4})\)")
+# A date AI and YYMMDD at the end of a variable-length value: what a dropped GS leaves behind.
+_MERGED_DATE = re.compile(r"(11|13|15|17)(\d\d)(\d\d)(\d\d)$", re.ASCII)
 _CONFIG = ParseConfig(separator_chars=(GS,))
 
 
@@ -66,18 +69,44 @@ class Gs1Message:
 
     elements: tuple[tuple[str, str], ...]
     summary: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # (ai, value, date AI, YYMMDD): variable-length fields of a string that had no GS at all
+    # whose value ends like a date field; the separator may have been dropped on the way.
+    merged_dates: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def ai(self) -> dict[str, str]:
         return dict(self.elements)
 
 
-def _verify(message: GS1Message) -> Gs1Message:
+def _valid_yymmdd(yy: str, mm: str, dd: str) -> bool:
+    month, day = int(mm), int(dd)
+    if not 1 <= month <= 12:
+        return False
+    # GS1 dates allow day 00 (end of the month); the century does not change the leap years
+    # that matter here (2000 was one).
+    return 0 <= day <= calendar.monthrange(2000 + int(yy), month)[1]
+
+
+def _merged_date(value: str) -> tuple[str, str] | None:
+    """(date AI, YYMMDD) when `value` ends with a date AI and a valid date after >= 1 char."""
+    found = _MERGED_DATE.search(value)
+    if found is None or found.start() == 0 or not _valid_yymmdd(*found.group(2, 3, 4)):
+        return None
+    return found.group(1), "".join(found.group(2, 3, 4))
+
+
+def _verify(message: GS1Message, *, separators_seen: bool = True) -> Gs1Message:
     elements: list[tuple[str, str]] = []
     summary: dict[str, Any] = {}
+    merged: list[tuple[str, str, str, str]] = []
     for es in message.element_strings:
         ai = es.ai.ai
         value = es.value
+        if any(not (" " < c <= "~") for c in value):
+            raise Gs1Error("GS1 element strings hold only printable ASCII")
+        date = _merged_date(value) if es.ai.separator_required and not separators_seen else None
+        if date is not None:
+            merged.append((ai, value, *date))
         kind = _CHECKED_AIS.get(ai)
         if kind is not None:
             lib_error = es.gtin_error or es.sscc_error or es.gln_error
@@ -102,7 +131,7 @@ def _verify(message: GS1Message) -> Gs1Message:
             summary["net_weight_kg"] = str(es.decimal)
     if len({ai for ai, _ in elements}) != len(elements):
         raise Gs1Error("the same GS1 AI appears twice")
-    return Gs1Message(tuple(elements), MappingProxyType(summary))
+    return Gs1Message(tuple(elements), MappingProxyType(summary), tuple(merged))
 
 
 def _explain(exc: BiipException) -> str:
@@ -125,7 +154,7 @@ def parse(text: str) -> Gs1Message:
         message = GS1Message.parse(body, config=_CONFIG)
     except BiipException as exc:
         raise Gs1Error(_explain(exc)) from None
-    return _verify(message)
+    return _verify(message, separators_seen=GS in text)
 
 
 def parse_hri(text: str) -> Gs1Message:
