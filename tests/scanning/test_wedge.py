@@ -152,7 +152,9 @@ def test_double_read_within_the_window_is_dropped() -> None:
 def test_double_read_window_does_not_swallow_a_different_code() -> None:
     wedge = WedgeDecoder()
     scans, _ = type_keys(wedge, "T-MAIN-0042\rT-MAIN-0043\rT-MAIN-0042\r", 0.0, SCANNER_GAP)
-    assert texts(scans) == ["T-MAIN-0042", "T-MAIN-0043"]
+    # Review fix: A, B, A is three intended scans (this test used to expect the second A to be
+    # dropped, which is the defect: only the scan accepted just before counts).
+    assert texts(scans) == ["T-MAIN-0042", "T-MAIN-0043", "T-MAIN-0042"]
 
 
 def test_scanner_without_suffix_ends_on_silence_via_flush() -> None:
@@ -183,3 +185,101 @@ def test_config_is_validated_and_read_from_the_environment() -> None:
         WedgeConfig(gs_substitute="\t")
     cfg = WedgeConfig.from_env({"WMS_SCANNER_GS_SUBSTITUTE": "|", "WMS_SCANNER_KEY_GAP_MS": "60"})
     assert cfg.gs_substitute == "|" and cfg.max_key_gap_s == pytest.approx(0.06)
+
+
+# -- review fixes -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["-", "/", ".", "%", "_", "(", "A", "7", "[", "]", "#", " "])
+def test_gs_substitute_refuses_characters_that_occur_in_real_data(bad: str) -> None:
+    with pytest.raises(ValueError, match="gs_substitute"):
+        WedgeConfig(gs_substitute=bad)
+    with pytest.raises(ValueError, match="gs_substitute"):
+        WedgeConfig.from_env({"WMS_SCANNER_GS_SUBSTITUTE": bad})
+
+
+@pytest.mark.parametrize("sub", list("~|^{}$@`"))
+def test_every_allowed_substitute_leaves_our_labels_alone_and_restores_gs1(sub: str) -> None:
+    wedge = WedgeDecoder(WedgeConfig(gs_substitute=sub))
+    labels = ["L-MAIN-03-17-2L", "T-MAIN-0042", "B-7Q4K9X2M", "SO-0001234", "CMD-SHORT"]
+    t = 0.0
+    for label in labels:
+        scans, t = type_keys(wedge, label + "\r", t + 1, SCANNER_GAP)
+        assert classify(scans[0].text).ok, (sub, label)
+    scans, _ = type_keys(wedge, "]C10109504000059101" + f"10AB/12{sub}17250131\r", t + 1, 0.004)
+    result = classify(scans[0].text, scans[0].symbology)
+    assert result.fields["lot"] == "AB/12" and result.fields["expiry"] == "2025-01-31"
+
+
+def test_gs_substitute_is_applied_only_to_gs1_scans() -> None:
+    wedge = WedgeDecoder(WedgeConfig(gs_substitute="|"))
+    # A plain Code 128 (]C0) keeps its "|"; so does a scan without AIM id that is no GS1 string.
+    scans, t = type_keys(wedge, "]C0AB|CD\r", 0.0, SCANNER_GAP)
+    assert scans[0].text == "AB|CD"
+    scans, t = type_keys(wedge, "PART|7\r", t + 1, SCANNER_GAP)
+    assert scans[0].text == "PART|7"
+    # GS1 by AIM id (]C1, ]e0, ]d2, ]Q3), or by its content when the scanner sends no AIM id.
+    for aim in ("]C1", "]e0", "]d2", "]Q3", ""):
+        scans, t = type_keys(wedge, aim + "010950400005910110LOT7|17250131\r", t + 1, 0.004)
+        assert scans[0].text == "010950400005910110LOT7" + GS + "17250131", aim
+    wedge = WedgeDecoder(WedgeConfig(gs_substitute="|", strip_aim=False))
+    scans, _ = type_keys(wedge, "]C10109504000059101" + "10LOT7|17250131\r", 0.0, 0.004)
+    assert scans[0].text == "]C1010950400005910110LOT7" + GS + "17250131"
+
+
+def test_repeated_scans_of_one_gtin_are_measured_from_the_last_accepted_scan() -> None:
+    wedge = WedgeDecoder(WedgeConfig(double_read_s=0.6))
+    accepted: list[Scan] = []
+    t = 0.0
+    for _ in range(4):  # a picker scanning four units, 0.4 s apart
+        scans, end = type_keys(wedge, "5901234123457\r", t, SCANNER_GAP)
+        accepted += scans
+        t = end + 0.4
+    # Reads 2 and 4 come 0.4 s after an accepted read: double reads. Read 3 is 0.8 s after the
+    # accepted read 1 (a dropped read does not extend the window): a new scan.
+    assert len(accepted) == 2
+    notices = wedge.take_notices()
+    assert [n.text for n in notices] == ["5901234123457", "5901234123457"]
+    assert all(n.message == "Same code read twice: ignored." for n in notices)
+    assert wedge.take_notices() == [] and wedge.double_reads == 2
+
+
+def test_a_b_a_within_the_window_keeps_all_three_scans() -> None:
+    wedge = WedgeDecoder(WedgeConfig(double_read_s=0.6))
+    got: list[Scan] = []
+    t = 0.0
+    for code in ("5901234123457", "T-MAIN-0042", "5901234123457"):
+        scans, end = type_keys(wedge, code + "\r", t, SCANNER_GAP)
+        got += scans
+        t = end + 0.1
+    assert texts(got) == ["5901234123457", "T-MAIN-0042", "5901234123457"]
+    assert wedge.take_notices() == []
+
+
+def test_a_double_read_is_reported_as_a_notice_with_its_times() -> None:
+    wedge = WedgeDecoder(WedgeConfig(double_read_s=0.5))
+    first, t = type_keys(wedge, "T-MAIN-0042\r", 0.0, SCANNER_GAP)
+    again, _ = type_keys(wedge, "T-MAIN-0042\r", t + 0.1, SCANNER_GAP)
+    assert len(first) == 1 and again == []
+    (notice,) = wedge.take_notices()
+    assert notice.text == "T-MAIN-0042" and notice.source is Source.WEDGE
+    assert notice.at - notice.previous_at == pytest.approx(0.1 + 12 * SCANNER_GAP)
+
+
+def test_stray_keys_then_a_suffix_less_burst_is_flushed() -> None:
+    wedge = WedgeDecoder(WedgeConfig(idle_end_s=0.1))
+    _, t = type_keys(wedge, "xy", 0.0, TYPING_GAP)
+    scans, t = type_keys(wedge, "T-MAIN-0042", t + 0.3, SCANNER_GAP)
+    assert scans == []
+    got = wedge.flush(t + 0.2)
+    assert texts(got) == ["T-MAIN-0042"] and got[0].source is Source.WEDGE
+    assert wedge.pending == ""
+
+
+def test_stray_keys_then_a_suffix_less_burst_survive_the_next_scan() -> None:
+    wedge = WedgeDecoder(WedgeConfig(idle_end_s=0.1))
+    _, t = type_keys(wedge, "xy", 0.0, TYPING_GAP)
+    _, t = type_keys(wedge, "T-MAIN-0042", t + 0.3, SCANNER_GAP)
+    scans, _ = type_keys(wedge, "L-MAIN-03-17-2L", t + 0.5, SCANNER_GAP)  # no flush timer ran
+    assert texts(scans) == ["T-MAIN-0042"]
+    assert texts(wedge.flush(t + 5)) == ["L-MAIN-03-17-2L"]

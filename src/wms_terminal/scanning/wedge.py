@@ -11,12 +11,16 @@ Rules (each one tested):
   follows stray hand-typed keys is kept alone (the stray keys are dropped). Hand-typed lines are
   scans with source KEYBOARD (allowed unless `allow_typed` is False); backspace edits them.
 - An AIM symbology identifier ("]C1", "]E0", "]d2", "]Q3", "]e0" ...) is read and stripped.
-- The configured printable stand-in for GS (terminals drop 0x1D) becomes GS again; a real GS
-  that does get through is kept.
+- The configured printable stand-in for GS (terminals drop 0x1D) becomes GS again, only in scans
+  that are GS1 (AIM id ]C1, ]e0, ]d2, ]Q3 ... or, with no AIM id, text that then parses as a GS1
+  element string); a real GS that does get through is kept. The stand-in must be one of
+  GS_SUBSTITUTES: characters in neither GS1's AI character set nor our labels (A-Z 0-9 -).
 - Other control characters are dropped, never passed on: 0x11 must not become ctrl+q and quit,
   0x15 must not become ctrl+u and clear the field.
 - Two scans in one burst stay two scans.
-- The same code again within `double_read_s` of its last read is a double read and is dropped.
+- A scanner scan identical to the scan accepted just before it, within `double_read_s` of it, is
+  a double read: dropped, counted, and recorded as a `DoubleRead` notice the screen shows
+  (`take_notices()`). Only the preceding accepted scan counts: A, B, A keeps all three.
 """
 
 from __future__ import annotations
@@ -27,13 +31,33 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .scan import GS, Scan, Source, split_aim
+from . import gs1
+from .scan import GS, GS1_AIM_IDS, Scan, Source, split_aim
 from .symbology import MAX_SCAN_LENGTH
 from .text import is_unsafe_char
 
 log = logging.getLogger(__name__)
 
 BACKSPACES = frozenset({"\x08", "\x7f"})
+
+# Printable stand-ins for GS that can never be data: outside the GS1 AI character sets (set 82
+# holds ! " % & ' ( ) * + , - . / : ; < = > ? _ and letters and digits; set 39 adds #) and
+# outside our label alphabet (A-Z 0-9 -). "-" would break every location, tote, badge and order
+# label; "/" would split a lot "AB/12" into a bogus AI. "[" and "]" are left out (markup, AIM).
+GS_SUBSTITUTES = "~|^{}$@`"
+
+DOUBLE_READ_MESSAGE = "Same code read twice: ignored."
+
+
+@dataclass(frozen=True)
+class DoubleRead:
+    """A scan dropped as a double read; `message` is for the operator's screen."""
+
+    text: str
+    source: Source
+    at: float  # the dropped read's key time (monotonic, as fed)
+    previous_at: float  # when the accepted scan it repeats ended
+    message: str = DOUBLE_READ_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -54,7 +78,7 @@ class WedgeConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WedgeConfig:
-        """Station settings: WMS_SCANNER_GS_SUBSTITUTE (one character, e.g. "~"),
+        """Station settings: WMS_SCANNER_GS_SUBSTITUTE (one of GS_SUBSTITUTES, e.g. "~"),
         WMS_SCANNER_KEY_GAP_MS (default 35) and WMS_SCANNER_DOUBLE_READ_MS (default 600)."""
         env = os.environ if env is None else env
         kwargs: dict[str, object] = {}
@@ -71,10 +95,13 @@ class WedgeConfig:
 
     def __post_init__(self) -> None:
         sub = self.gs_substitute
-        if sub is not None and (len(sub) != 1 or not sub.isprintable() or sub.isalnum()):
-            raise ValueError("gs_substitute must be one printable, non-alphanumeric character")
         if sub is not None and sub in self.terminators:
             raise ValueError("gs_substitute cannot be a terminator")
+        if sub is not None and (len(sub) != 1 or sub not in GS_SUBSTITUTES):
+            raise ValueError(
+                f"gs_substitute must be one of {' '.join(GS_SUBSTITUTES)}: a character that "
+                "never occurs in GS1 data or in our labels"
+            )
 
 
 @dataclass
@@ -90,9 +117,15 @@ class WedgeDecoder:
     config: WedgeConfig = field(default_factory=WedgeConfig)
     _keys: list[_Key] = field(default_factory=list)
     _last_t: float | None = None
-    _last_read: dict[str, float] = field(default_factory=dict)
+    _last_accepted: tuple[str, float] | None = None  # text and time of the last scan passed on
+    _notices: list[DoubleRead] = field(default_factory=list)
     dropped_controls: int = 0
     double_reads: int = 0
+
+    def take_notices(self) -> list[DoubleRead]:
+        """Double reads dropped since the last call (oldest first), for the screen to show."""
+        notices, self._notices = self._notices, []
+        return notices
 
     @property
     def pending(self) -> str:
@@ -120,7 +153,7 @@ class WedgeDecoder:
         if not self._keys or self._last_t is None:
             return []
         idle = t - self._last_t
-        if force or (idle >= self.config.idle_end_s and self._is_burst(self._keys)):
+        if force or (idle >= self.config.idle_end_s and self._ends_in_burst(self._keys)):
             return self._end(t, by_terminator=False)
         return []
 
@@ -135,8 +168,9 @@ class WedgeDecoder:
         cfg = self.config
         if self._keys and self._last_t is not None:
             gap = t - self._last_t
-            # A long silence after a burst without terminator: that burst was a scan.
-            if gap >= cfg.idle_end_s and self._is_burst(self._keys):
+            # A long silence after a burst without terminator: that burst was a scan (also when
+            # stray typed keys came before it: _end keeps the burst alone).
+            if gap >= cfg.idle_end_s and self._ends_in_burst(self._keys):
                 out.extend(self._end(self._last_t, by_terminator=False))
         if ch in cfg.terminators:
             if self._keys:
@@ -169,6 +203,9 @@ class WedgeDecoder:
         chars = sum(1 for k in keys if k.char)
         return chars >= self.config.min_burst_length and self._gaps_fast(keys)
 
+    def _ends_in_burst(self, keys: list[_Key]) -> bool:
+        return self._is_burst(keys) or self._burst_tail(keys) is not None
+
     def _burst_tail(self, keys: list[_Key]) -> list[_Key] | None:
         """The trailing burst when hand-typed keys came before it, else None."""
         limit = self.config.max_key_gap_s
@@ -195,24 +232,38 @@ class WedgeDecoder:
         symbology: str | None = None
         if self.config.strip_aim:
             symbology, text = split_aim(text)
-        sub = self.config.gs_substitute
-        if sub is not None:
-            text = text.replace(sub, GS)
+        text = self._restore_gs(text, symbology)
         if not text:
             return []
         if source is Source.WEDGE and self._is_double_read(text, t):
             return []
+        self._last_accepted = (text, t)
         return [Scan(text=text, source=source, symbology=symbology)]
 
+    def _restore_gs(self, text: str, symbology: str | None) -> str:
+        """The GS stand-in back to GS, in GS1 scans only: other labels keep every character."""
+        sub = self.config.gs_substitute
+        if sub is None or sub not in text:
+            return text
+        aim, body = (symbology, text) if symbology is not None else split_aim(text)
+        if aim in GS1_AIM_IDS:
+            return text.replace(sub, GS)
+        if aim is not None:
+            return text  # the scanner says which symbology: not a GS1 one
+        restored = body.replace(sub, GS)
+        try:
+            gs1.parse(restored)
+        except gs1.Gs1Error:
+            return text
+        return text.replace(sub, GS)
+
     def _is_double_read(self, text: str, t: float) -> bool:
-        window = self.config.double_read_s
-        last = self._last_read.get(text)
-        # Measured from the last read, dropped or not: a label held under a scanner in
-        # continuous mode is one scan however long it stays there.
-        self._last_read[text] = t
-        if len(self._last_read) > 64:
-            self._last_read = {k: v for k, v in self._last_read.items() if t - v <= window}
-        if last is not None and t - last <= window:
-            self.double_reads += 1
-            return True
-        return False
+        """The same text as the scan accepted just before, within the window measured from it."""
+        last = self._last_accepted
+        if last is None or last[0] != text or t - last[1] > self.config.double_read_s:
+            return False
+        self.double_reads += 1
+        self._notices.append(DoubleRead(text, Source.WEDGE, t, last[1]))
+        del self._notices[:-32]  # bounded if nobody takes them
+        log.debug("wedge dropped a double read")
+        return True
