@@ -121,3 +121,83 @@ def test_scanning_package_imports_no_textual_and_no_opencv() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+# -- review fixes -----------------------------------------------------------------------------
+
+
+def _png_declaring(width: int, height: int) -> bytes:
+    """A tiny, well-formed PNG whose header declares `width` x `height` grey pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+def test_image_reports_a_png_declaring_60000_squared_pixels_as_that_files_error(
+    tmp_path: Path,
+) -> None:
+    huge = tmp_path / "huge.png"
+    huge.write_bytes(_png_declaring(60000, 60000))
+    assert len(huge.read_bytes()) <= 100
+    blank = tmp_path / "blank.png"
+    cv2.imwrite(str(blank), np.full((100, 100), 255, np.uint8))
+    proc = run("scan", "image", str(huge), str(blank))
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode()
+    assert proc.returncode == 1
+    out = lines(proc.stdout)
+    assert [o["file"] for o in out] == [str(huge), str(blank)]
+    assert out[0]["codes"] == [] and "not an image" in out[0]["error"]
+    assert out[1] == {"file": str(blank), "codes": [], "error": None}
+
+
+def test_read_image_turns_an_opencv_error_into_a_value_error(tmp_path: Path) -> None:
+    import pytest
+
+    from wms_terminal.scanning.decoders import read_image
+
+    huge = tmp_path / "huge.png"
+    huge.write_bytes(_png_declaring(60000, 60000))
+    with pytest.raises(ValueError, match="too large"):
+        read_image(str(huge))
+
+
+def test_inspect_prints_each_scan_before_stdin_is_closed() -> None:
+    import queue
+    import threading
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wms_terminal", "scan", "inspect"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    stdout = proc.stdout
+    got: queue.Queue[bytes] = queue.Queue()
+    reader = threading.Thread(target=lambda: got.put(stdout.readline()), daemon=True)
+    try:
+        reader.start()
+        proc.stdin.write(b"T-MAIN-0042\r\n")
+        proc.stdin.flush()
+        first = json.loads(got.get(timeout=60))  # stdin is still open: no Ctrl-D yet
+        assert first["kind"] == "tote" and first["error"] is None
+        assert set(first) >= {"raw", "kind", "fields", "error"}
+        proc.stdin.write(b"CMD-DONE")  # the last line may end without a terminator
+        proc.stdin.close()
+        rest = stdout.read()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert [o["kind"] for o in lines(rest)] == ["command"]

@@ -10,12 +10,16 @@ Output is JSON with ASCII escapes: control bytes and bidi characters from a barc
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wms_terminal.core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from wms_terminal.scanning.wedge import WedgeDecoder
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -62,7 +66,6 @@ def _emit(obj: dict[str, Any]) -> None:
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    from wms_terminal.scanning.symbology import classify
     from wms_terminal.scanning.wedge import WedgeConfig, WedgeDecoder
 
     try:
@@ -79,28 +82,41 @@ def _inspect(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
     wedge = WedgeDecoder(config)
-    data = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
-    t = 0.0
+    # Line by line as it arrives (read1 returns what is there, no waiting for Ctrl-D), one JSON
+    # object written and flushed per scan: support staff see each scan as they make it.
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
     line: list[str] = []
-    for ch in data + "\n":
-        if ch not in config.terminators:
-            line.append(ch)
-            continue
-        if not line:
-            continue  # CR LF, or an empty line: a wedge sends no scan for it
-        raw = "".join(line)
-        line = []
-        t += 10.0
-        dropped = wedge.dropped_controls
-        scans = wedge.feed(raw, t) + wedge.feed("\r", t)
-        text, symbology = (scans[0].text, scans[0].symbology) if scans else ("", None)
-        result = classify(text, symbology).to_json()
-        result["raw"] = raw
-        result["symbology"] = symbology
-        # Control characters a wedge never passes on: say so, they point at the scanner set-up.
-        result["dropped_controls"] = wedge.dropped_controls - dropped
-        _emit(result)
-    return 0
+    t = 0.0
+    stdin = sys.stdin.buffer
+    while True:
+        chunk = stdin.read1(65536) if hasattr(stdin, "read1") else stdin.read(65536)
+        data = decoder.decode(chunk, final=not chunk)
+        for ch in data if chunk else data + "\n":
+            if ch not in config.terminators:
+                line.append(ch)
+                continue
+            if not line:
+                continue  # CR LF, or an empty line: a wedge sends no scan for it
+            raw = "".join(line)
+            line = []
+            t += 10.0
+            _emit(_inspect_one(wedge, raw, t))
+        if not chunk:
+            return 0
+
+
+def _inspect_one(wedge: WedgeDecoder, raw: str, t: float) -> dict[str, Any]:
+    from wms_terminal.scanning.symbology import classify
+
+    dropped = wedge.dropped_controls
+    scans = wedge.feed(raw, t) + wedge.feed("\r", t)
+    text, symbology = (scans[0].text, scans[0].symbology) if scans else ("", None)
+    result = classify(text, symbology).to_json()
+    result["raw"] = raw
+    result["symbology"] = symbology
+    # Control characters a wedge never passes on: say so, they point at the scanner set-up.
+    result["dropped_controls"] = wedge.dropped_controls - dropped
+    return result
 
 
 def _image(args: argparse.Namespace) -> int:
@@ -114,6 +130,11 @@ def _image(args: argparse.Namespace) -> int:
         except ValueError as exc:
             failed += 1
             _emit({"file": path, "codes": [], "error": f"cannot read {path}: {exc}"})
+            continue
+        except Exception as exc:  # one bad file is that file's error, never the end of the run
+            failed += 1
+            reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            _emit({"file": path, "codes": [], "error": f"cannot decode {path}: {reason}"})
             continue
         _emit(
             {

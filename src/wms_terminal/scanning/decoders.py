@@ -257,7 +257,11 @@ def read_image(path: str) -> Image:
         raise ValueError(exc.strerror or "cannot read the file") from None
     if data.size == 0:
         raise ValueError("empty file")
-    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    try:
+        image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    except cv2.error as exc:  # e.g. a tiny PNG whose header declares 60000 x 60000 pixels
+        reason = "image too large" if "CV_IO_MAX_IMAGE_PIXELS" in str(exc) else "corrupt image"
+        raise ValueError(f"not an image OpenCV can read ({reason})") from None
     if image is None:
         raise ValueError("not an image OpenCV can read")
     return image
