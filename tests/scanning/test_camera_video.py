@@ -128,3 +128,86 @@ def test_tracker_needs_two_frames_and_forgets_after_the_gap() -> None:
     assert tracker.update([], 2.5) == []
     assert tracker.update([a], 2.6) == []
     assert tracker.update([a], 2.7) == [a]  # a new appearance
+
+
+# -- review fixes: who owns the capture ---------------------------------------------------------
+
+
+def _open_fds_to(path: Path) -> int:
+    """How many of this process's file descriptors are open on `path` (Linux /proc)."""
+    import os
+
+    fd_dir = Path("/proc/self/fd")
+    count = 0
+    for fd in fd_dir.iterdir():
+        try:
+            if os.path.realpath(os.readlink(fd)) == os.path.realpath(path):
+                count += 1
+        except OSError:
+            continue
+    return count
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
+
+
+class GatedDecoder:
+    """The real decoder chain, held at the door of each frame until the test opens it."""
+
+    name = "gated"
+
+    def __init__(self) -> None:
+        import threading
+
+        from wms_terminal.scanning.decoders import default_decoder
+
+        self.inner = default_decoder()
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def decode(self, image: np.ndarray) -> list[Decoded]:
+        self.entered.set()
+        self.gate.wait(30)
+        return self.inner.decode(image)
+
+
+@needs_proc
+def test_stop_never_releases_the_capture_under_a_busy_worker(video: Path) -> None:
+    import time
+
+    decoder = GatedDecoder()
+    camera = CameraSource(str(video), decoder=decoder).start()
+    try:
+        assert decoder.entered.wait(10)
+        assert _open_fds_to(video) >= 1
+        camera.stop(timeout=0.2)  # the worker is mid-frame and does not end in time
+        assert camera.running
+        assert _open_fds_to(video) >= 1  # still open: the worker may use it until it ends
+    finally:
+        decoder.gate.set()
+    deadline = time.monotonic() + 30
+    while camera.running and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not camera.running
+    assert _open_fds_to(video) == 0  # released by the worker on its way out
+
+
+@needs_proc
+def test_a_decoder_that_cannot_be_built_leaves_no_capture_open(
+    video: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "zxingcpp", None)  # zxing-cpp not installed
+    camera = CameraSource(str(video))
+    with pytest.raises(ImportError):
+        camera.start()
+    assert _open_fds_to(video) == 0
+    assert not camera.running
+
+
+@needs_proc
+def test_a_file_that_plays_to_its_end_releases_its_capture(video: Path) -> None:
+    with CameraSource(str(video)) as camera:
+        list(camera.scans(timeout=30))
+    assert _open_fds_to(video) == 0

@@ -96,7 +96,6 @@ class CameraSource:
         self._queue: queue.Queue[Scan | None] = queue.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._cap: Any = None
         self.frames = 0
         self.ended = False  # the worker finished and every scan has been taken
         self.error: str | None = None
@@ -115,27 +114,37 @@ class CameraSource:
         quiet_opencv()
         if isinstance(self.source, str) and not self.is_file and "://" not in self.source:
             raise CameraError(f"no such video file: {self.source}")
+        # The decoder first: if it cannot be built, no capture has been opened to leak.
+        decoder = self._decoder or default_decoder(max_width=CAMERA_MAX_WIDTH)
+        self._decoder = decoder
         params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, int(self._open_timeout_s * 1000)]
         cap = cv2.VideoCapture(self.source, cv2.CAP_ANY, params)
         if not cap.isOpened():
             cap.release()
             raise CameraError(f"cannot open {self.describe()}: no such device or unreadable")
-        if not self.is_file:
-            cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # decode the newest frame, not a stale one
-        self._cap = cap
-        if self._decoder is None:
-            self._decoder = default_decoder(max_width=CAMERA_MAX_WIDTH)
-        self._thread = threading.Thread(target=self._run, name="camera-decoder", daemon=True)
-        self._thread.start()
+        try:
+            if not self.is_file:
+                cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # decode the newest frame, not a stale one
+            thread = threading.Thread(
+                target=self._run, args=(cap, decoder), name="camera-decoder", daemon=True
+            )
+            thread.start()
+        except BaseException:
+            cap.release()
+            raise
+        # From here the worker owns the capture and releases it when it ends.
+        self._thread = thread
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Ask the worker to end and wait up to `timeout` s. The capture is released by the
+        worker itself, never from here: releasing it while the worker is inside `cap.read()`
+        (a stalled stream) would pull it from under a running read."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
-        if self._cap is not None:
-            self._cap.release()
-            self._cap = None
+            if self._thread.is_alive():
+                log.warning("camera worker still busy after %.1f s; it releases on exit", timeout)
 
     def __enter__(self) -> CameraSource:
         return self.start()
@@ -171,10 +180,7 @@ class CameraSource:
             return float(cap.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
         return time.monotonic()
 
-    def _run(self) -> None:
-        cap = self._cap
-        decoder = self._decoder
-        assert cap is not None and decoder is not None
+    def _run(self, cap: Any, decoder: Decoder) -> None:
         failures = 0
         try:
             while not self._stop.is_set():
@@ -197,6 +203,7 @@ class CameraSource:
             log.exception("camera worker failed")
             self.error = f"{self.describe()} failed: {type(exc).__name__}"
         finally:
+            cap.release()  # here, in the thread that reads it, once no read can be running
             self._queue.put(None)
 
     def _emit(self, code: Decoded) -> None:
