@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from typing import Any
 
 from wms_terminal.scanning import Kind, classify
 from wms_terminal.scanning.text import is_unsafe_char
@@ -33,6 +35,12 @@ HOSTILE = [
     "0109504000059101\x1d10\x1d\x1d",
     "%s%n%x",
     "' OR 1=1 --",
+    "https://id.gs1.org/01/09504000059101/10/%1B%5B2J",
+    "https://id.gs1.org/01/09504000059101/10/%E2%80%AE",
+    "(01)09504000059101(10)\x1b[2J",
+    "0109504000059101" + "10\u202eLOT",
+    "t-ma\u0131n-0042",
+    "L-MAIN-\u0660\u0663-17-2L",
 ]
 PIECES = [
     "L-MAIN-03-17-2L",
@@ -85,6 +93,29 @@ def test_hundred_thousand_hostile_scans_never_raise_and_always_explain() -> None
             assert not any(is_unsafe_char(c) for c in message), (raw, message)
         else:
             assert result.error is None
-            assert not any(
-                is_unsafe_char(c) for c in str(result.to_json()["fields"]) if c != "\x1d"
-            )
+            for value in field_strings(result.to_json()["fields"]):
+                assert not any(is_unsafe_char(c) for c in value if c != "\x1d"), (raw, value)
+            if result.warning is not None:
+                assert "[" not in result.warning and "]" not in result.warning
+                assert not any(is_unsafe_char(c) for c in result.warning)
+
+
+def field_strings(value: Any) -> Iterator[str]:
+    """Every string in a JSON-ready value (keys too), walked recursively: the strings as they
+    are, not their repr (which escapes every control character and so could never fail)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from field_strings(key)
+            yield from field_strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from field_strings(item)
+
+
+def test_the_field_walk_finds_what_repr_hides() -> None:
+    fields = {"ai": {"10": "LOT\x1b[2J"}, "candidates": ["0", "\u202e1"]}
+    assert not any(is_unsafe_char(c) for c in str(fields))  # the old check saw nothing
+    found = [v for v in field_strings(fields) if any(is_unsafe_char(c) for c in v)]
+    assert found == ["LOT\x1b[2J", "\u202e1"]
