@@ -172,6 +172,7 @@ def _camera(args: argparse.Namespace) -> int:
                     "kind": result["kind"],
                     "fields": result["fields"],
                     "error": result["error"],
+                    "warning": result["warning"],
                     "id": scan.id,
                     "at": scan.at,
                 }
