@@ -510,9 +510,14 @@ def apply_pick_lean(
     return str(status), picked
 
 
+# Open tasks counted with CASE, not `AND status = 'open'`: without fresh statistics both
+# SQLite and PostgreSQL chose the status index (every open task of the warehouse) over the order
+# or list index, which made this read grow with the backlog (12 ms p50 at 50,000 open tasks).
 _OPEN_COUNTS = text(
-    "SELECT (SELECT COUNT(*) FROM pick_task WHERE order_id = :o AND status = 'open'), "
-    "(SELECT COUNT(*) FROM pick_task WHERE pick_list_id = :l AND status = 'open'), "
+    "SELECT (SELECT COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) "
+    "FROM pick_task WHERE order_id = :o), "
+    "(SELECT COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) "
+    "FROM pick_task WHERE pick_list_id = :l), "
     "(SELECT COALESCE(SUM(qty_picked), 0) FROM order_line WHERE order_id = :o)"
 )
 _FINISH_ORDER = text(
