@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from tests import factories as f
+from textual import events
 from textual.widgets import Static
 
 from wms_terminal.core.auth import create_user
@@ -13,6 +14,7 @@ from wms_terminal.core.db import Database, make_engine
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.screens.home import HomeScreen
 from wms_terminal.tui.screens.login import LoginScreen
+from wms_terminal.tui.widgets.scan_input import ScanInput
 
 BADGE = "B-7Q4K9X2M"
 PIN = "4321"
@@ -127,3 +129,24 @@ async def test_escape_and_f10_inside_a_scan_are_part_of_the_label(sqlite_db: Dat
         assert app.is_running
         prompt = str(app.screen.query_one("#prompt", Static).render())
         assert "PIN" in prompt, _message(app)
+
+
+async def test_a_double_read_is_told_not_swallowed_silently(sqlite_db: Database) -> None:
+    app = WmsApp(sqlite_db, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        # A scanner burst: keys arrive back to back (Pilot's press is hand-typing speed).
+        field = app.screen.query_one(ScanInput)
+        for _ in range(2):  # the same label read twice in quick succession
+            for ch in "L-MAIN-01-01-1L":
+                field.post_message(events.Key(ch, ch))
+            field.post_message(events.Key("enter", "\r"))
+        await pilot.pause(0.3)
+        assert "read twice" in _message(app)
+
+
+def test_bad_scanner_setting_stops_run_with_its_reason(monkeypatch, capsys) -> None:
+    from wms_terminal.cli import main
+
+    monkeypatch.setenv("WMS_SCANNER_GS_SUBSTITUTE", "-")
+    assert main(["run", "--database", "sqlite:///:memory:"]) == 2
+    assert "scanner settings" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from sqlmodel import select
 from wms_terminal import bootstrap
 from wms_terminal.config import default_data_dir
 from wms_terminal.core import migrate
+from wms_terminal.core.errors import ConfigurationError
 from wms_terminal.core.models import User, Warehouse
 
 
@@ -32,6 +33,7 @@ def demo_database_url() -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    _check_scanner_settings()
     url = args.database
     if args.demo and not url and not os.environ.get("WMS_DATABASE_URL"):
         url = demo_database_url()
@@ -48,6 +50,16 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         app.close()
     return 0
+
+
+def _check_scanner_settings() -> None:
+    """A mistyped WMS_SCANNER_* setting stops here with its reason, not inside the screen."""
+    from wms_terminal.scanning.wedge import WedgeConfig
+
+    try:
+        WedgeConfig.from_env()
+    except ValueError as exc:
+        raise ConfigurationError(f"scanner settings: {exc}") from exc
 
 
 def _ensure_demo(app: bootstrap.App) -> list[tuple[str, str, str, str, str]]:

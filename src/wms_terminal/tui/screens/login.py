@@ -77,6 +77,10 @@ class LoginScreen(Screen[Actor]):
         box.set_class(error, "error")
         box.update(plain(message))
 
+    @on(ScanInput.Notice)
+    def _notice(self, event: ScanInput.Notice) -> None:
+        self._say(event.message)
+
     @on(ScanInput.Scanned)
     def _scanned(self, event: ScanInput.Scanned) -> None:
         text = event.scan.text

@@ -39,6 +39,14 @@ class ScanInput(Widget, can_focus=True):
 
     pending: reactive[str] = reactive("")
 
+    class Notice(Message):
+        """Something the operator should know that is not a scan (a double read dropped)."""
+
+        def __init__(self, sender: ScanInput, message: str) -> None:
+            super().__init__()
+            self.input = sender
+            self.message = message
+
     class Scanned(Message):
         def __init__(self, sender: ScanInput, scan: Scan) -> None:
             super().__init__()
@@ -104,5 +112,7 @@ class ScanInput(Widget, can_focus=True):
 
     def _emit(self, scans: list[Scan]) -> None:
         self.pending = self.decoder.pending
+        for notice in self.decoder.take_notices():
+            self.post_message(self.Notice(self, notice.message))
         for scan in scans:
             self.post_message(self.Scanned(self, scan))
