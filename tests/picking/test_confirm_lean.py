@@ -70,7 +70,12 @@ def test_a_confirm_moves_everything_a_pick_means(floor: Floor) -> None:
     assert snapshot(floor.db) == before
 
 
-def test_a_confirm_in_the_middle_of_a_list_is_a_few_statements(floor: Floor) -> None:
+def test_a_confirm_in_the_middle_of_a_list_is_a_few_statements(
+    floor: Floor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Python lean path, on both backends (on PostgreSQL a plain confirm otherwise goes
+    # through `wms_confirm_pick`: see test_confirm_function.py).
+    monkeypatch.setattr(service, "PG_FUNCTION_CONFIRM", False)
     floor.order([(3, 1), (4, 1), (5, 1)])
     floor.release()
     pat = floor.actors["pat"]

@@ -284,3 +284,15 @@ def insert_rows(
         params,
     )
     return ids
+
+
+def analyze(db: Database, tables: tuple[str, ...] = ()) -> None:
+    """Refresh the planner's statistics after a bulk load (the demo build, a large wave).
+
+    Without them PostgreSQL planned the pick list read as hash joins over whole tables (15 ms
+    instead of 0.3 ms) and sorted every open list to claim one. Outside any transaction: a
+    separate maintenance statement, never part of the load's own transaction."""
+    names = ", ".join(f'"{t}"' for t in tables)
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql(f"ANALYZE {names}" if names else "ANALYZE")

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 from wms_terminal.core import auth
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.codes import tote_code
-from wms_terminal.core.db import Database
+from wms_terminal.core.db import Database, analyze
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.intake import import_orders
 from wms_terminal.core.inventory import move
@@ -519,6 +519,9 @@ def build_demo(
             done += len(batch)
             say(f"orders imported and reserved: {done:,} of {orders:,}")
 
+    # Fresh planner statistics for what was just bulk-loaded (issue 3: stale statistics made
+    # the pick list read and the claim scan whole tables).
+    analyze(db)
     with db.reading() as session:
         return _summary(session, seed, users)
 

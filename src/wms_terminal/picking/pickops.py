@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from sqlalchemy import DateTime, bindparam, text
 from sqlmodel import Session, select
 
@@ -549,3 +551,59 @@ def settle_lean(session: Session, ctx: TaskCtx, order_status: str) -> dict[str, 
             raise Rejected("list_closed", M.LIST_CLOSED)
         out["list_done"] = True
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# PostgreSQL: the whole lean confirm in one round trip (`wms_confirm_pick`, migration 0002).
+
+_FAST_CONFIRM = "SELECT wms_confirm_pick(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+# Raised by the function before it changed anything (the statement is rolled back whole):
+# WM001 a refusal (its code in the message), WM002 a case the Python path handles (a replayed
+# scan id, a pick face that needs a replenishment task).
+FAST_REFUSED = "WM001"
+FAST_FALLBACK = "WM002"
+
+
+def confirm_fast(
+    engine: Any, actor: Actor, *, scan_id: str, task_id: int, qty: int, raw: str
+) -> tuple[dict[str, Any] | None, str | None]:
+    """Run `wms_confirm_pick` as one autocommit statement (one transaction, one round trip) on
+    the raw DBAPI connection, prepared server-side. Returns (stored outcome, None) when the pick
+    was confirmed, (None, refusal code or None) when it changed nothing and the caller must run
+    the Python path (which then stores the same refusal, or the replay, or the replenishment)."""
+    pooled = engine.raw_connection()
+    try:
+        conn = pooled.driver_connection
+        conn.autocommit = True
+        try:
+            row = conn.execute(
+                _FAST_CONFIRM,
+                (
+                    scan_id,
+                    task_id,
+                    qty,
+                    actor.user_id,
+                    actor.terminal[:64],
+                    raw[:400],
+                    M.OK_PICKED,
+                    M.OK_LIST_DONE,
+                    M.WIDTH,
+                    utcnow(),
+                ),
+                prepare=True,
+            ).fetchone()
+        except psycopg.Error as exc:
+            if conn.closed or conn.broken:
+                pooled.invalidate()
+            if exc.sqlstate == FAST_REFUSED:
+                return None, str(exc.diag.message_primary or "")
+            # WM002, a unique violation on the scan id (another terminal stored it first), a
+            # deadlock, a lost connection: nothing was committed; the Python path decides.
+            return None, None
+        finally:
+            if not conn.closed:
+                conn.autocommit = False
+    finally:
+        pooled.close()
+    assert row is not None
+    return json.loads(row[0]), None

@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
-from wms_terminal.core.db import Database, insert_rows
+from wms_terminal.core.db import Database, analyze, insert_rows
 from wms_terminal.core.errors import NotFound, ValidationError, WmsError
 from wms_terminal.core.models import (
     CarrierService,
@@ -60,6 +60,9 @@ WALK_M_PER_S = 1.0
 SECONDS_PER_PICK = 12.0
 SECONDS_PER_LIST = 90.0
 CHUNK = 900
+# Statistics refreshed after a release of at least this many picks (PostgreSQL).
+ANALYZE_AFTER_PICKS = 2_000
+ANALYZED_TABLES = ("pick_list", "pick_task", "reservation", "order_line", "sales_order", "tote")
 
 
 class WaveConflict(WmsError):
@@ -361,13 +364,19 @@ def release_wave(
         if not sel.orders:
             raise ValidationError(M.WAVE_EMPTY)
         try:
-            return db.run(
+            released = db.run(
                 lambda s, sel=sel, plan=plan: _write(s, actor, flt, sel, plan),  # type: ignore[misc]
                 what="release a wave",
             )
         except WaveConflict:
             if attempt == attempts:
                 raise
+            continue
+        if db.dialect == "postgresql" and released.picks >= ANALYZE_AFTER_PICKS:
+            # A large wave changes the shape of the pick tables: refresh the statistics so the
+            # claim and the pick list read keep their index plans (after the release committed).
+            analyze(db, ANALYZED_TABLES)
+        return released
     raise AssertionError("unreachable")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ._base import created_at, timestamp, warehouse_fk
@@ -64,7 +64,10 @@ class ReservationStatus:
 
 
 class Reservation(SQLModel, table=True):
-    __table_args__ = (CheckConstraint("qty >= 0", name="reservation_qty"),)
+    __table_args__ = (
+        CheckConstraint("qty >= 0", name="reservation_qty"),
+        Index("ix_reservation_order_status", "order_id", "status"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     warehouse_id: int = warehouse_fk()
     order_id: int = Field(foreign_key="sales_order.id", index=True)
