@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.models._base import utcnow
@@ -28,7 +28,9 @@ def pg_floor(floor: Floor) -> Floor:
     return floor
 
 
-def _call(floor: Floor, actor: Actor, scan_id: str, task_id: int, qty: int) -> Any:
+def _call(
+    floor: Floor, actor: Actor, scan_id: str, task_id: int, qty: int, tote: str | None = None
+) -> Any:
     """The function called directly: its result, or the psycopg error it raised."""
     pooled = floor.db.engine.raw_connection()
     try:
@@ -36,7 +38,7 @@ def _call(floor: Floor, actor: Actor, scan_id: str, task_id: int, qty: int) -> A
         conn.autocommit = True
         try:
             return conn.execute(
-                "SELECT wms_confirm_pick(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                "SELECT wms_confirm_pick(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 (
                     scan_id,
                     task_id,
@@ -48,6 +50,9 @@ def _call(floor: Floor, actor: Actor, scan_id: str, task_id: int, qty: int) -> A
                     M.OK_LIST_DONE,
                     M.WIDTH,
                     utcnow(),
+                    tote,
+                    tote.split("-")[1] if tote else None,
+                    M.REPLENISH,
                 ),
             ).fetchone()
         except psycopg.Error as exc:
@@ -157,19 +162,75 @@ def test_refusals_raise_wm001_with_their_code_and_change_nothing(pg_floor: Floor
     assert scalar(floor.db, "SELECT accepted FROM scan_record WHERE scan_id = 'z-closed'") is False
 
 
-def test_replays_and_replenishment_go_to_the_python_path(pg_floor: Floor) -> None:
+def test_replays_go_to_the_python_path_replenishment_and_totes_do_not(
+    pg_floor: Floor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     floor = pg_floor
     _lid, tasks = _claimed(floor, [(3, 1), (2, 10)])
     pat = floor.actors["pat"]
-    assert not isinstance(_call(floor, pat, "r1", tasks[0].task_id, 1), Exception)
+    ok = _call(floor, pat, "r1", tasks[0].task_id, 1, tote="T-MAIN-0031")
+    assert not isinstance(ok, Exception), ok
+    assert rows(floor.db, "SELECT code, status FROM tote") == [("T-MAIN-0031", "in_use")]
     before = snapshot(floor.db)
     err = _call(floor, pat, "r1", tasks[1].task_id, 1)  # scan id seen before
     assert isinstance(err, psycopg.Error) and err.sqlstate == FAST_FALLBACK
-    # Product 2's face (min 45, 50 on hand) drops below its minimum: a task to create.
-    task2 = tasks[1]
-    err = _call(floor, pat, "r2", task2.task_id, 10)
-    assert isinstance(err, psycopg.Error) and err.sqlstate == FAST_FALLBACK
+    # Totes: another label than the one in use for the slot, another warehouse's label.
+    err = _call(floor, pat, "t1", tasks[1].task_id, 1, tote="T-MAIN-0032")
+    assert isinstance(err, psycopg.Error)
+    assert (err.sqlstate, err.diag.message_primary) == (FAST_REFUSED, "wrong_tote")
     assert snapshot(floor.db) == before
-    r = service.confirm_pick(floor.db, pat, scan_id="r2", task_id=task2.task_id, qty=10)
-    assert r.accepted and "replenishment" in r.data, r
-    assert scalar(floor.db, "SELECT COUNT(*) FROM replenishment_task") == 1
+    # Product 2's face (min 45, 50 on hand) drops below its minimum: a task from reserve, and
+    # the same outcome as the Python path's.
+    r = service.confirm_pick(
+        floor.db, pat, scan_id="r2", task_id=tasks[1].task_id, qty=10, tote="T-MAIN-0031"
+    )
+    assert r.accepted and r.data["replenishment"] == floor.face[2].code, r
+    assert r.message.splitlines()[1] == M.fmt(M.REPLENISH, location=floor.face[2].code)
+    assert rows(
+        floor.db,
+        "SELECT from_location_id, to_location_id, qty, status FROM replenishment_task",
+    ) == [(floor.reserve[2].id, floor.face[2].id, 20, "open")]
+    assert scalar(floor.db, "SELECT COUNT(DISTINCT tote_id) FROM pick_task") == 1
+    monkeypatch.setattr(service, "PG_FUNCTION_CONFIRM", False)
+    with floor.db.transaction() as s:
+        s.execute(text("UPDATE replenishment_task SET status = 'done'"))
+        s.execute(
+            text("UPDATE stock SET on_hand = on_hand + 10 WHERE location_id = :l"),
+            {"l": floor.face[2].id},
+        )
+    _lid2, tasks2 = _claimed(floor, [(2, 10)])
+    p = service.confirm_pick(
+        floor.db, pat, scan_id="p2", task_id=tasks2[0].task_id, qty=10, tote="T-MAIN-0033"
+    )
+    assert p.accepted, p
+    assert p.data["replenishment"] == r.data["replenishment"]
+    assert p.message.splitlines()[:2] == r.message.splitlines()[:2]
+
+
+def test_tote_refusals_match_the_python_path(pg_floor: Floor) -> None:
+    floor = pg_floor
+    _lid, tasks = _claimed(floor, [(3, 1), (4, 1)])
+    pat = floor.actors["pat"]
+    with floor.db.transaction() as s:
+        s.execute(
+            text(
+                "INSERT INTO tote (warehouse_id, code, status) VALUES (:w, 'T-MAIN-0041', 'full')"
+            ),
+            {"w": floor.warehouse_id},
+        )
+    before = snapshot(floor.db)
+    for tote, code in (("T-MAIN-0041", "tote_full"), ("T-XX-0042", "tote_other_wh")):
+        err = _call(floor, pat, f"x-{code}", tasks[0].task_id, 1, tote=tote)
+        assert isinstance(err, psycopg.Error)
+        assert (err.sqlstate, err.diag.message_primary) == (FAST_REFUSED, code)
+        r = service.confirm_pick(
+            floor.db, pat, scan_id=f"s-{code}", task_id=tasks[0].task_id, qty=1, tote=tote
+        )
+        assert not r.accepted and r.code == code, r
+    r = service.confirm_pick(
+        floor.db, pat, scan_id="s-nt", task_id=tasks[0].task_id, qty=1, tote="BOX"
+    )
+    assert not r.accepted and r.code == "not_tote", r
+    after = snapshot(floor.db)
+    assert after["scan_record"] == before["scan_record"] + 3
+    assert {**after, "scan_record": 0} == {**before, "scan_record": 0}

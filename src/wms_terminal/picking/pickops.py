@@ -556,21 +556,35 @@ def settle_lean(session: Session, ctx: TaskCtx, order_status: str) -> dict[str, 
 # --------------------------------------------------------------------------------------------
 # PostgreSQL: the whole lean confirm in one round trip (`wms_confirm_pick`, migration 0002).
 
-_FAST_CONFIRM = "SELECT wms_confirm_pick(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_FAST_CONFIRM = "SELECT wms_confirm_pick(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 # Raised by the function before it changed anything (the statement is rolled back whole):
 # WM001 a refusal (its code in the message), WM002 a case the Python path handles (a replayed
-# scan id, a pick face that needs a replenishment task).
+# scan id).
 FAST_REFUSED = "WM001"
 FAST_FALLBACK = "WM002"
 
 
 def confirm_fast(
-    engine: Any, actor: Actor, *, scan_id: str, task_id: int, qty: int, raw: str
+    engine: Any,
+    actor: Actor,
+    *,
+    scan_id: str,
+    task_id: int,
+    qty: int,
+    raw: str,
+    tote: str | None = None,
 ) -> tuple[dict[str, Any] | None, str | None]:
     """Run `wms_confirm_pick` as one autocommit statement (one transaction, one round trip) on
     the raw DBAPI connection, prepared server-side. Returns (stored outcome, None) when the pick
     was confirmed, (None, refusal code or None) when it changed nothing and the caller must run
-    the Python path (which then stores the same refusal, or the replay, or the replenishment)."""
+    the Python path (which then stores the same refusal, or answers the replay)."""
+    tote_code = tote_wh = None
+    if tote is not None:
+        tote_code = tote.strip()
+        m = TOTE_RE.match(tote_code)
+        if m is None:
+            return None, "not_tote"
+        tote_wh = m.group("wh")
     pooled = engine.raw_connection()
     try:
         conn = pooled.driver_connection
@@ -589,6 +603,9 @@ def confirm_fast(
                     M.OK_LIST_DONE,
                     M.WIDTH,
                     utcnow(),
+                    tote_code,
+                    tote_wh,
+                    M.REPLENISH,
                 ),
                 prepare=True,
             ).fetchone()

@@ -116,7 +116,6 @@ def confirm_pick(
     if (
         PG_FUNCTION_CONFIRM
         and db.dialect == "postgresql"
-        and tote is None
         and location is None
         and item is None
         and 0 < len(scan_id) <= MAX_SCAN_ID
@@ -124,7 +123,7 @@ def confirm_pick(
         # One round trip: `wms_confirm_pick` does what `body` below does, or changes nothing
         # and leaves it to `body` (refusals are stored by the Python path, with its messages).
         outcome, _refusal = confirm_fast(
-            db.engine, actor, scan_id=scan_id, task_id=task_id, qty=qty, raw=raw
+            db.engine, actor, scan_id=scan_id, task_id=task_id, qty=qty, raw=raw, tote=tote
         )
         if outcome is not None:
             return ScanResult.from_outcome(scan_id, True, outcome, replayed=False)
