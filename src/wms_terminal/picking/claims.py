@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlmodel import Session
 
 from wms_terminal.core.audit import record
@@ -18,9 +18,8 @@ from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, PermissionDenied
 from wms_terminal.core.models import (
+    AuditEntry,
     PickList,
-    Warehouse,
-    Wave,
 )
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.states import PICK_LIST_TRANSITIONS, PickListStatus, transition
@@ -30,6 +29,7 @@ _CANDIDATE = (
     "SELECT id FROM pick_list WHERE status = 'open' AND warehouse_id = :w{zone}{wave} "
     "ORDER BY priority DESC, id LIMIT 1{lock}"
 )
+_AUDIT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
 _CLAIM = (
     "UPDATE pick_list SET status = 'claimed', claimed_by = :u, claimed_at = :now, terminal = :t "
     "WHERE id = ({candidate}) AND status = 'open' RETURNING id"
@@ -79,14 +79,20 @@ def claim_next(
         got = session.execute(claim, params).scalar()
         if got is None:
             return None
-        record(
-            session,
-            action="pick_list_claimed",
-            user_id=actor.user_id,
-            terminal=actor.terminal,
-            warehouse_id=warehouse_id,
-            entity="pick_list",
-            entity_id=str(got),
+        # The audit entry `core.audit.record` would add, as one Core INSERT (no unit of work).
+        session.execute(
+            _AUDIT,
+            {
+                "at": params["now"],
+                "warehouse_id": warehouse_id,
+                "user_id": actor.user_id,
+                "terminal": actor.terminal,
+                "action": "pick_list_claimed",
+                "entity": "pick_list",
+                "entity_id": str(got),
+                "reason_code": "",
+                "detail": {},
+            },
         )
         return int(got)
 
@@ -138,12 +144,19 @@ def slot_totes(session: Session, pick_list_id: int) -> dict[int, str]:
     return out
 
 
+_LIST = text(
+    "SELECT pl.id, pl.warehouse_id, w.code, wv.number, pl.strategy, pl.status, pl.zone_id, "
+    "pl.claimed_by, pl.routing_method, pl.route_length_m, pl.tote_count FROM pick_list pl "
+    "LEFT JOIN warehouse w ON w.id = pl.warehouse_id LEFT JOIN wave wv ON wv.id = pl.wave_id "
+    "WHERE pl.id = :l"
+)
+
+
 def load_list(session: Session, pick_list_id: int) -> PickListView:
-    pl = session.get(PickList, pick_list_id)
+    # One read for the list, its warehouse code and wave number (no ORM objects).
+    pl = session.execute(_LIST, {"l": pick_list_id}).first()
     if pl is None:
         raise NotFound(f"no pick list {pick_list_id}")
-    wh = session.get(Warehouse, pl.warehouse_id)
-    wave = session.get(Wave, pl.wave_id) if pl.wave_id else None
     rows = session.execute(
         text(
             "SELECT pt.id, pt.seq, pt.order_id, so.number, pt.order_line_id, pt.product_id, "
@@ -156,19 +169,18 @@ def load_list(session: Session, pick_list_id: int) -> PickListView:
         {"l": pick_list_id},
     ).all()
     tasks = [TaskView(*row) for row in rows]
-    assert pl.id is not None
     return PickListView(
-        pick_list_id=pl.id,
-        warehouse_id=pl.warehouse_id,
-        warehouse_code=wh.code if wh else "",
-        wave_number=wave.number if wave else None,
-        strategy=pl.strategy,
-        status=pl.status,
-        zone_id=pl.zone_id,
-        claimed_by=pl.claimed_by,
-        routing_method=pl.routing_method,
-        route_length_m=pl.route_length_m,
-        tote_count=pl.tote_count,
+        pick_list_id=int(pl[0]),
+        warehouse_id=int(pl[1]),
+        warehouse_code=pl[2] or "",
+        wave_number=pl[3],
+        strategy=pl[4],
+        status=pl[5],
+        zone_id=pl[6],
+        claimed_by=pl[7],
+        routing_method=pl[8],
+        route_length_m=float(pl[9] or 0.0),
+        tote_count=pl[10],
         tasks=tuple(tasks),
         totes=slot_totes(session, pick_list_id),
     )
