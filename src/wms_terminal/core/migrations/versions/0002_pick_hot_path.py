@@ -51,6 +51,8 @@ DECLARE
     v_line text;
     v_outcome text;
     v_tote_id integer;
+    v_in_use integer;
+    v_cand integer;
     v_tote record;
     v_wh_code varchar;
     v_reserve record;
@@ -63,12 +65,7 @@ BEGIN
     SELECT pt.pick_list_id, pt.warehouse_id, pt.order_id, pt.order_line_id, pt.reservation_id,
            pt.product_id, pt.location_id, pt.qty, pt.qty_picked, pt.status AS task_status,
            pl.status AS list_status, pl.claimed_by, p.sku, l.kind, l.min_qty, l.max_qty,
-           l.code AS location_code,
-           (SELECT t.id FROM pick_task o JOIN tote t ON t.id = o.tote_id
-             WHERE o.pick_list_id = pt.pick_list_id
-               AND COALESCE(o.tote_slot, 1) = COALESCE(pt.tote_slot, 1)
-               AND t.status = 'in_use' AND t.pick_list_id = pt.pick_list_id
-             ORDER BY o.picked_at DESC LIMIT 1) AS tote_id
+           l.code AS location_code, COALESCE(pt.tote_slot, 1) AS slot
       INTO c
       FROM pick_task pt JOIN pick_list pl ON pl.id = pt.pick_list_id
       JOIN location l ON l.id = pt.location_id JOIN product p ON p.id = pt.product_id
@@ -89,12 +86,29 @@ BEGIN
         RAISE EXCEPTION 'bad_qty' USING ERRCODE = 'WM001';
     END IF;
 
+    -- The tote in use for the task's slot (as `pickops._CONFIRM_CTX`): the in-use tote bound
+    -- to this list that took the slot's latest pick. Checked by primary key, task by task:
+    -- a join let the planner scan every in-use tote of the warehouse by status.
+    FOR v_cand IN
+        SELECT o.tote_id FROM pick_task o
+         WHERE o.pick_list_id = c.pick_list_id AND o.tote_id IS NOT NULL
+           AND COALESCE(o.tote_slot, 1) = c.slot
+         ORDER BY o.picked_at DESC
+    LOOP
+        PERFORM 1 FROM tote WHERE id = v_cand AND status = 'in_use'
+                              AND pick_list_id = c.pick_list_id;
+        IF FOUND THEN
+            v_in_use := v_cand;
+            EXIT;
+        END IF;
+    END LOOP;
+
     -- The tote scanned with the pick (resolve_tote): the one in use for the slot, or a free one
     -- bound now (created when unknown). The caller checked the label's form (TOTE_RE).
-    v_tote_id := c.tote_id;
+    v_tote_id := v_in_use;
     IF p_tote IS NOT NULL THEN
-        IF c.tote_id IS NOT NULL THEN
-            IF (SELECT code FROM tote WHERE id = c.tote_id) <> p_tote THEN
+        IF v_in_use IS NOT NULL THEN
+            IF (SELECT code FROM tote WHERE id = v_in_use) <> p_tote THEN
                 RAISE EXCEPTION 'wrong_tote' USING ERRCODE = 'WM001';
             END IF;
         ELSE
