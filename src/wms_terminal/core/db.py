@@ -80,6 +80,8 @@ def _make_engine(url: str, *, echo: bool, pool_size: int) -> Engine:
             poolclass=NullPool if database in ("", ":memory:") else None,
         )
         _install_sqlite_recipe(engine)
+        if database and database != ":memory:":
+            _install_checkpointer(engine, str(Path(database).expanduser()))
         return engine
     if backend == "postgresql":
         return create_engine(
@@ -105,6 +107,10 @@ def _install_sqlite_recipe(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # WAL checkpoints run in a background thread (`_install_checkpointer`), not in the
+        # commit that crosses the default 1,000-page mark: that commit took 10-20 ms and made
+        # the confirm-a-pick p99 (7.5 ms). A high mark stays as a bound on the WAL file.
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -114,6 +120,46 @@ def _install_sqlite_recipe(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN DEFERRED")
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+WAL_AUTOCHECKPOINT_PAGES = 16_000  # ~64 MB: reached only if the background checkpoint lags
+CHECKPOINT_EVERY_S = 0.5
+
+
+def _install_checkpointer(engine: Engine, path: str) -> None:
+    """A daemon thread that runs `PRAGMA wal_checkpoint(PASSIVE)` on its own connection every
+    CHECKPOINT_EVERY_S while the engine lives. PASSIVE never waits for or blocks readers and
+    writers; with synchronous=NORMAL it is the only place that syncs the database file. The
+    thread ends when the engine is disposed or garbage-collected."""
+    import sqlite3
+    import threading
+    import weakref
+
+    stop = threading.Event()
+    ref = weakref.ref(engine)
+
+    def loop() -> None:
+        conn = None
+        try:
+            while not stop.wait(CHECKPOINT_EVERY_S):
+                if ref() is None or not Path(path).exists():
+                    return
+                if conn is None:
+                    conn = sqlite3.connect(path, timeout=0, check_same_thread=False)
+                    conn.isolation_level = None
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as exc:  # busy or locked: the next tick tries again
+                    log.debug("background checkpoint of %s: %s", path, exc)
+        finally:
+            if conn is not None:
+                conn.close()
+
+    @event.listens_for(engine, "engine_disposed")
+    def _stop(_engine: Any) -> None:
+        stop.set()
+
+    threading.Thread(target=loop, name="wms-sqlite-checkpoint", daemon=True).start()
 
 
 def check_connection(engine: Engine) -> None:
