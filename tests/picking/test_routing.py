@@ -218,3 +218,23 @@ def test_beyond_exact_limit_falls_back_to_valid_routes() -> None:
         assert r.length_m >= brute_force(layout, points) - 1e-6
         for method in HEURISTICS:
             assert r.length_m <= route(layout, points, method).length_m + 1e-6
+
+
+@PROPS
+@given(instances(ks=[2, 3, 4]), st.data())
+def test_length_only_sweep_equals_brute_force(case: tuple[Layout, list[PickPoint]], data) -> None:  # type: ignore[no-untyped-def]
+    """`_dp.solve_length` (memoised sweep prefixes) and `batching.route_length` (memoised on
+    the set of points), as the batcher uses them: equal to brute force, also after related
+    sets (a point fewer, a point more) filled the memos."""
+    from wms_terminal.picking.batching import route_length
+
+    layout, points = case
+    if not points:
+        return
+    for pts in (points, points[:-1], points + points[:1], points):
+        if not pts:
+            continue
+        expected = brute_force(layout, pts)
+        costs = {key: sub.costs for key, sub in _dp.build_subaisles(layout, pts).items()}
+        assert _dp.solve_length(layout, costs) == pytest.approx(expected, abs=1e-6)
+        assert route_length(layout, pts) == pytest.approx(expected, abs=1e-6)

@@ -39,8 +39,9 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from . import _dp
 from .layout import DEPOT, Layout, PickPoint
-from .routing import optimal_length
+from .routing import _check_points, is_exact, optimal_length
 
 __all__ = [
     "BATCHING_METHODS",
@@ -115,6 +116,33 @@ class BatchPlan:
 BatchingMethod = Callable[[Layout, Sequence[OrderPicks], CartCapacity], BatchPlan]
 
 
+#: Exact route lengths by layout and set of distinct pick points, shared by every batching call
+#: (a wave's construction per spatial group, then its local search over the whole wave, route
+#: the same batches: each is solved once). The optimal length depends on the distinct points
+#: only. Bounded: cleared when full.
+_LENGTHS: dict[tuple[Layout, frozenset[PickPoint]], float] = {}
+_LENGTHS_MAX = 500_000
+
+
+def route_length(layout: Layout, points: Sequence[PickPoint]) -> float:
+    """``optimal_length`` of the points, memoised on the set of distinct points."""
+    if not points:
+        return 0.0
+    key = (layout, frozenset(points))
+    cached = _LENGTHS.get(key)
+    if cached is None:
+        if len(_LENGTHS) >= _LENGTHS_MAX:
+            _LENGTHS.clear()
+        if is_exact(layout):
+            _check_points(layout, points)
+            subs = _dp.build_subaisles(layout, points)
+            cached = _dp.solve_length(layout, {key: sub.costs for key, sub in subs.items()})
+        else:
+            cached = optimal_length(layout, points)
+        _LENGTHS[key] = cached
+    return cached
+
+
 # --------------------------------------------------------------------------------------------
 # shared machinery
 
@@ -165,8 +193,7 @@ class _Problem:
     def length(self, members: frozenset[int]) -> float:
         cached = self.cache.get(members)
         if cached is None:
-            points = [p for i in members for p in self.orders[i].points]
-            cached = optimal_length(self.layout, points) if points else 0.0
+            cached = route_length(self.layout, [p for i in members for p in self.orders[i].points])
             self.cache[members] = cached
         return cached
 
@@ -441,11 +468,20 @@ def _improve_groups(
                 A, B = batches[a], batches[b]
                 if not A or not B:
                     continue
-                base = length(frozenset(A)) + length(frozenset(B))
+                la, lb = length(frozenset(A)), length(frozenset(B))
+                base = la + lb
                 done = False
+                # Lower bounds prune most candidates without routing them: an optimal tour
+                # never gets shorter when orders are added (it still visits every pick of the
+                # smaller set), so length(A - o + q) >= length(A - o) and
+                # length(B - q + o) >= length(B - q); likewise length(B + o) >= length(B).
                 for o in sorted(A):
                     a_wo = A - {o}
                     la_wo = length(frozenset(a_wo))
+                    if la_wo >= la - 1e-9:
+                        # o costs A nothing (its picks lie on A's tour): a move cannot gain,
+                        # and swaps are tried from the orders that do cost their batch.
+                        continue
                     moved = B | {o}  # move o from A to B
                     if problem.fits(moved) and la_wo + length(frozenset(moved)) < base - 1e-9:
                         A.discard(o)
@@ -455,6 +491,8 @@ def _improve_groups(
                     for q in sorted(B):  # swap o and q
                         new_a, new_b = a_wo | {q}, (B - {q}) | {o}
                         if not (problem.fits(new_a) and problem.fits(new_b)):
+                            continue
+                        if la_wo + length(frozenset(B - {q})) >= base - 1e-9:
                             continue
                         if length(frozenset(new_a)) + length(frozenset(new_b)) < base - 1e-9:
                             A.discard(o)
