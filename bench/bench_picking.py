@@ -143,7 +143,9 @@ def _terminal(
         q.put((done, refused, errors, sorted(codes)))
 
 
-def bench_backend(name: str, url: str, orders: int, terminals: int) -> None:
+def bench_backend(
+    name: str, url: str, orders: int, terminals: int, strategy: str = "per-order"
+) -> None:
     engine = make_engine(url, pool_size=4)
     migrate.upgrade(engine)
     db = Database(engine)
@@ -159,11 +161,12 @@ def bench_backend(name: str, url: str, orders: int, terminals: int) -> None:
         wid = s.execute(text("SELECT id FROM warehouse WHERE code = 'MAIN'")).scalar_one()
     t0 = time.perf_counter()
     wave = release_wave(
-        db, boss, WaveFilter(warehouse="MAIN", max_orders=WAVE_ORDERS), strategy="per-order"
+        db, boss, WaveFilter(warehouse="MAIN", max_orders=WAVE_ORDERS), strategy=strategy
     )
     took = time.perf_counter() - t0
     print(
-        f"[{name}] release wave {wave.number}: {wave.orders} orders, {wave.lines} lines, "
+        f"[{name}] release wave {wave.number} ({strategy}): {wave.orders} orders, "
+        f"{wave.lines} lines, "
         f"{wave.picks} picks, {len(wave.pick_list_ids)} lists, persisted in {took:.2f} s"
     )
     lat = _pick_lists(db, pickers[0], wid, 2_000)
@@ -223,12 +226,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--orders", type=int, default=int(os.environ.get("BENCH_ORDERS", "14000")))
     ap.add_argument("--skip-pg", action="store_true")
     ap.add_argument("--skip-sqlite", action="store_true")
+    ap.add_argument("--strategy", default="per-order", help="strategy of the released wave")
     args = ap.parse_args(argv)
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
-            bench_backend("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.orders, 1)
+            bench_backend(
+                "sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.orders, 1, args.strategy
+            )
     if not args.skip_pg:
-        bench_backend("postgresql", _pg_url(), args.orders, 16)
+        bench_backend("postgresql", _pg_url(), args.orders, 16, args.strategy)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from typing import ClassVar, Protocol
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.picking.batching import CartCapacity, OrderPicks
 from wms_terminal.picking.layout import Layout
-from wms_terminal.picking.travel import DEFAULT_CART, batch, clamp
+from wms_terminal.picking.travel import DEFAULT_CART, batch, budget_s, clamp
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,11 @@ def _batches(orders: Sequence[OrderSource], ctx: PlanContext) -> list[list[Order
     for o in orders:
         by_tier[o.tier].append(o)
     out: list[list[OrderSource]] = []
+    # One time budget for the whole release: each tier's own budget, scaled down so that they
+    # add up to at most the budget of all the orders (each `batch` call taking a full budget of
+    # its own made a 10,000-order batch release of four tiers take four: 18.6 s on SQLite).
+    wanted = sum(budget_s(len(g)) for g in by_tier.values())
+    scale = min(1.0, budget_s(len(orders)) / wanted) if wanted > 0 else 1.0
     for tier in sorted(by_tier, reverse=True):
         group = by_tier[tier]
         index = {o.order_id: o for o in group}
@@ -124,7 +129,8 @@ def _batches(orders: Sequence[OrderSource], ctx: PlanContext) -> list[list[Order
             )
             for o in group
         ]
-        for keys in batch(ctx.layout, loads, ctx.capacity):
+        share = budget_s(len(group)) * scale
+        for keys in batch(ctx.layout, loads, ctx.capacity, time_budget_s=share):
             out.append([index[k] for k in keys])  # type: ignore[index]
     return out
 

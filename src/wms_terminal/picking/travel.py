@@ -88,7 +88,7 @@ NEIGHBOURS = 8
 #: Time budget of one `batch` call: a base plus a little per order, capped.
 BASE_BUDGET_S = 1.0
 PER_ORDER_BUDGET_S = 0.005
-MAX_BUDGET_S = 6.0
+MAX_BUDGET_S = 5.0
 #: The part of the budget kept for local search (construction stops using it).
 LOCAL_SEARCH_SHARE = 0.2
 
