@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
@@ -54,6 +55,10 @@ def claim_next(
         lock=" FOR UPDATE SKIP LOCKED" if pg else "",
     )
     claim = text(_CLAIM.format(candidate=candidate))
+    if pg and not resume:
+        got = _claim_pg_one_statement(db, actor, candidate, warehouse_id, zone_id, wave_id)
+        if got is not _FALL_BACK:
+            return got  # type: ignore[return-value]
 
     def fn(session: Session) -> int | None:
         if resume and actor.user_id is not None:
@@ -97,6 +102,59 @@ def claim_next(
         return int(got)
 
     return db.run(fn, what="claim a pick list")
+
+
+_FALL_BACK = object()
+
+
+def _claim_pg_one_statement(
+    db: Database,
+    actor: Actor,
+    candidate: str,
+    warehouse_id: int,
+    zone_id: int | None,
+    wave_id: int | None,
+) -> object:
+    """PostgreSQL: the claim and its audit entry as one autocommit statement (a data-modifying
+    CTE: the same `UPDATE ... WHERE id = (... FOR UPDATE SKIP LOCKED)` and the same audit row),
+    one round trip on the raw connection. Returns the list id, None when no list is open, or
+    `_FALL_BACK` when it failed and changed nothing (the transactional path then runs, with its
+    retries)."""
+    sql = (
+        "WITH c AS ("
+        + _CLAIM.format(candidate=candidate)
+        + ") INSERT INTO audit_log (at, warehouse_id, user_id, terminal, action, entity, "
+        "entity_id, reason_code, detail) SELECT :now, :w, :u, :ta, 'pick_list_claimed', "
+        "'pick_list', CAST(c.id AS VARCHAR), '', CAST('{}' AS JSON) FROM c RETURNING entity_id"
+    )
+    # The psycopg placeholders for the named parameters above.
+    for name in ("now", "ta", "u", "t", "w", "z", "v"):  # ":ta" before ":t"
+        sql = sql.replace(f":{name}", f"%({name})s")
+    params: dict[str, Any] = {
+        "u": actor.user_id,
+        "now": utcnow(),
+        "t": actor.terminal[:64],
+        "ta": actor.terminal,
+        "w": warehouse_id,
+        "z": zone_id,
+        "v": wave_id,
+    }
+    pooled = db.engine.raw_connection()
+    try:
+        conn: Any = pooled.driver_connection
+        conn.autocommit = True
+        try:
+            row = conn.execute(sql, params, prepare=True).fetchone()
+        except psycopg.Error:
+            if conn.closed or conn.broken:
+                pooled.invalidate()
+            return _FALL_BACK
+        finally:
+            if not conn.closed:
+                conn.autocommit = False
+    finally:
+        pooled.close()
+    return int(row[0]) if row is not None else None
 
 
 def release_list(db: Database, actor: Actor, pick_list_id: int) -> None:
