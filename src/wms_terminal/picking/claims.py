@@ -8,6 +8,7 @@ BEGIN IMMEDIATE (one writer at a time).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
@@ -184,49 +185,61 @@ def release_list(db: Database, actor: Actor, pick_list_id: int) -> None:
     db.run(fn, what="give back a pick list")
 
 
-def slot_totes(session: Session, pick_list_id: int) -> dict[int, str]:
-    """The tote in use per slot of a list: the in-use tote that last took a pick in that slot."""
-    rows = session.execute(
-        text(
-            "SELECT COALESCE(pt.tote_slot, 1), t.code, MAX(pt.picked_at) FROM pick_task pt "
-            "JOIN tote t ON t.id = pt.tote_id "
-            "WHERE pt.pick_list_id = :l AND t.status = 'in_use' AND t.pick_list_id = :l "
-            "GROUP BY COALESCE(pt.tote_slot, 1), t.code ORDER BY 3"
-        ),
-        {"l": pick_list_id},
-    ).all()
-    out: dict[int, str] = {}
-    for slot, code, _ in rows:
-        out[int(slot)] = str(code)
-    # Totes scanned for a slot before its first pick are bound through tote.pick_list_id only.
-    return out
-
-
-_LIST = text(
+_TOTES = (
+    "SELECT COALESCE(pt.tote_slot, 1), t.code, MAX(pt.picked_at) FROM pick_task pt "
+    "JOIN tote t ON t.id = pt.tote_id "
+    "WHERE pt.pick_list_id = :l AND t.status = 'in_use' AND t.pick_list_id = :l "
+    "GROUP BY COALESCE(pt.tote_slot, 1), t.code ORDER BY 3"
+)
+_LIST = (
     "SELECT pl.id, pl.warehouse_id, w.code, wv.number, pl.strategy, pl.status, pl.zone_id, "
     "pl.claimed_by, pl.routing_method, pl.route_length_m, pl.tote_count FROM pick_list pl "
     "LEFT JOIN warehouse w ON w.id = pl.warehouse_id LEFT JOIN wave wv ON wv.id = pl.wave_id "
     "WHERE pl.id = :l"
 )
+_TASKS = (
+    "SELECT pt.id, pt.seq, pt.order_id, so.number, pt.order_line_id, pt.product_id, "
+    "p.sku, p.name, l.id, l.code, l.barcode, l.zone_id, pt.qty, pt.qty_picked, "
+    "pt.status, pt.tote_slot, t.code FROM pick_task pt "
+    "JOIN sales_order so ON so.id = pt.order_id JOIN product p ON p.id = pt.product_id "
+    "JOIN location l ON l.id = pt.location_id LEFT JOIN tote t ON t.id = pt.tote_id "
+    "WHERE pt.pick_list_id = :l ORDER BY pt.seq, pt.id"
+)
+
+Fetch = Callable[[str, int], Sequence[Sequence[Any]]]
+
+
+def _session_fetch(session: Session) -> Fetch:
+    def fetch(sql: str, pick_list_id: int) -> Sequence[Sequence[Any]]:
+        return session.execute(text(sql), {"l": pick_list_id}).all()
+
+    return fetch
+
+
+def _totes(fetch: Fetch, pick_list_id: int) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for slot, code, _ in fetch(_TOTES, pick_list_id):
+        out[int(slot)] = str(code)
+    # Totes scanned for a slot before its first pick are bound through tote.pick_list_id only.
+    return out
+
+
+def slot_totes(session: Session, pick_list_id: int) -> dict[int, str]:
+    """The tote in use per slot of a list: the in-use tote that last took a pick in that slot."""
+    return _totes(_session_fetch(session), pick_list_id)
 
 
 def load_list(session: Session, pick_list_id: int) -> PickListView:
+    return _load(_session_fetch(session), pick_list_id)
+
+
+def _load(fetch: Fetch, pick_list_id: int) -> PickListView:
     # One read for the list, its warehouse code and wave number (no ORM objects).
-    pl = session.execute(_LIST, {"l": pick_list_id}).first()
-    if pl is None:
+    found = fetch(_LIST, pick_list_id)
+    if not found:
         raise NotFound(f"no pick list {pick_list_id}")
-    rows = session.execute(
-        text(
-            "SELECT pt.id, pt.seq, pt.order_id, so.number, pt.order_line_id, pt.product_id, "
-            "p.sku, p.name, l.id, l.code, l.barcode, l.zone_id, pt.qty, pt.qty_picked, "
-            "pt.status, pt.tote_slot, t.code FROM pick_task pt "
-            "JOIN sales_order so ON so.id = pt.order_id JOIN product p ON p.id = pt.product_id "
-            "JOIN location l ON l.id = pt.location_id LEFT JOIN tote t ON t.id = pt.tote_id "
-            "WHERE pt.pick_list_id = :l ORDER BY pt.seq, pt.id"
-        ),
-        {"l": pick_list_id},
-    ).all()
-    tasks = [TaskView(*row) for row in rows]
+    pl = found[0]
+    tasks = [TaskView(*row) for row in fetch(_TASKS, pick_list_id)]
     return PickListView(
         pick_list_id=int(pl[0]),
         warehouse_id=int(pl[1]),
@@ -240,10 +253,34 @@ def load_list(session: Session, pick_list_id: int) -> PickListView:
         route_length_m=float(pl[9] or 0.0),
         tote_count=pl[10],
         tasks=tuple(tasks),
-        totes=slot_totes(session, pick_list_id),
+        totes=_totes(fetch, pick_list_id),
     )
 
 
 def get_list(db: Database, pick_list_id: int) -> PickListView:
+    if db.dialect == "postgresql":
+        # The same three reads, each a prepared autocommit statement on the raw connection
+        # (under READ COMMITTED each statement of a read transaction had its own snapshot too).
+        pooled = db.engine.raw_connection()
+        try:
+            conn: Any = pooled.driver_connection
+            conn.autocommit = True
+
+            def fetch(sql: str, list_id: int) -> Sequence[Sequence[Any]]:
+                return conn.execute(
+                    sql.replace(":l", "%(l)s"), {"l": list_id}, prepare=True
+                ).fetchall()
+
+            try:
+                return _load(fetch, pick_list_id)
+            except psycopg.Error:
+                # Read again below through SQLAlchemy, which reports errors as everywhere else.
+                if conn.closed or conn.broken:
+                    pooled.invalidate()
+            finally:
+                if not conn.closed:
+                    conn.autocommit = False
+        finally:
+            pooled.close()
     with db.reading() as session:
         return load_list(session, pick_list_id)
