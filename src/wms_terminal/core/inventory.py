@@ -328,7 +328,9 @@ def pick(
     scan_id: str | None = None,
 ) -> Reservation:
     """Take `qty` reserved units off the shelf: on-hand and reserved drop together."""
-    res = session.get(Reservation, reservation_id)
+    # Locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): two terminals
+    # must not both take the same reserved units and leave the reservation counting one.
+    res = session.get(Reservation, reservation_id, with_for_update=True, populate_existing=True)
     if res is None:
         raise NotFound(f"no reservation {reservation_id}")
     if qty <= 0 or qty > res.qty:
@@ -432,7 +434,9 @@ def unreserve(
     scan_id: str | None = None,
 ) -> int:
     """Give reserved units back to free stock; returns how many."""
-    res = session.get(Reservation, reservation_id)
+    # Locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): two terminals
+    # must not both take the same reserved units and leave the reservation counting one.
+    res = session.get(Reservation, reservation_id, with_for_update=True, populate_existing=True)
     if res is None:
         raise NotFound(f"no reservation {reservation_id}")
     amount = res.qty if qty is None else min(qty, res.qty)
