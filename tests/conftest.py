@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +92,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     engine.dispose()
+    # Tests copy this file: everything must be in it, nothing left in a -wal file.
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert not path.with_name(path.name + "-wal").exists() or (
+        path.with_name(path.name + "-wal").stat().st_size == 0
+    )
     return path
 
 

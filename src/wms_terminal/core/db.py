@@ -155,11 +155,18 @@ def _install_checkpointer(engine: Engine, path: str) -> None:
             if conn is not None:
                 conn.close()
 
+    thread = threading.Thread(target=loop, name="wms-sqlite-checkpoint", daemon=True)
+
     @event.listens_for(engine, "engine_disposed")
     def _stop(_engine: Any) -> None:
+        # Wait for the thread to close its connection: the last connection to close folds the
+        # WAL back into the database file, so that after dispose() the file alone is complete
+        # (a copy or backup of it misses nothing).
         stop.set()
+        if thread.is_alive() and thread is not threading.current_thread():
+            thread.join(timeout=5)
 
-    threading.Thread(target=loop, name="wms-sqlite-checkpoint", daemon=True).start()
+    thread.start()
 
 
 def check_connection(engine: Engine) -> None:
