@@ -328,34 +328,20 @@ def pick(
     scan_id: str | None = None,
 ) -> Reservation:
     """Take `qty` reserved units off the shelf: on-hand and reserved drop together."""
-    # Locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): two terminals
-    # must not both take the same reserved units and leave the reservation counting one.
-    res = session.get(Reservation, reservation_id, with_for_update=True, populate_existing=True)
-    if res is None:
-        raise NotFound(f"no reservation {reservation_id}")
+    res = _locked_reservation(session, reservation_id)
     if qty <= 0 or qty > res.qty:
         raise ValidationError(f"can pick 1 to {res.qty} on this reservation, not {qty}")
     if session.execute(_PICK, {"q": qty, "id": res.stock_id}).first() is None:
         raise InsufficientStock("the location holds less than was reserved: count it")
-    res.qty -= qty
-    if res.qty == 0:
-        res.status = "picked"
-    session.add(res)
-    write_moves(
+    _settle(
         session,
-        [
-            move(
-                warehouse_id=res.warehouse_id,
-                product_id=res.product_id,
-                location_id=res.location_id,
-                kind=MoveKind.PICK,
-                actor=actor,
-                on_hand_delta=-qty,
-                reserved_delta=-qty,
-                order_id=res.order_id,
-                scan_id=scan_id,
-            )
-        ],
+        res,
+        -qty,
+        "picked",
+        kind=MoveKind.PICK,
+        actor=actor,
+        on_hand_delta=-qty,
+        scan_id=scan_id,
     )
     return res
 
@@ -434,19 +420,51 @@ def unreserve(
     scan_id: str | None = None,
 ) -> int:
     """Give reserved units back to free stock; returns how many."""
-    # Locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): two terminals
-    # must not both take the same reserved units and leave the reservation counting one.
-    res = session.get(Reservation, reservation_id, with_for_update=True, populate_existing=True)
-    if res is None:
-        raise NotFound(f"no reservation {reservation_id}")
+    res = _locked_reservation(session, reservation_id)
     amount = res.qty if qty is None else min(qty, res.qty)
     if amount <= 0:
         return 0
     if session.execute(_UNRESERVE, {"q": amount, "id": res.stock_id}).first() is None:
         raise InsufficientStock("stock row holds fewer reserved units than the reservation")
-    res.qty -= amount
+    _settle(
+        session,
+        res,
+        -amount,
+        "released",
+        kind=MoveKind.UNRESERVE,
+        actor=actor,
+        reason=reason,
+        scan_id=scan_id,
+    )
+    return amount
+
+
+def _locked_reservation(session: Session, reservation_id: int) -> Reservation:
+    # Locked (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): two terminals
+    # must not both take the same reserved units and leave the reservation counting one.
+    res = session.get(Reservation, reservation_id, with_for_update=True, populate_existing=True)
+    if res is None:
+        raise NotFound(f"no reservation {reservation_id}")
+    return res
+
+
+def _settle(
+    session: Session,
+    res: Reservation,
+    delta: int,
+    spent_status: str,
+    *,
+    kind: str,
+    actor: Actor,
+    on_hand_delta: int = 0,
+    reason: str = "",
+    scan_id: str | None = None,
+) -> None:
+    """Apply `delta` to the reservation (closing it with `spent_status` at zero) and write the
+    ledger line for the stock change that caused it."""
+    res.qty += delta
     if res.qty == 0:
-        res.status = "released"
+        res.status = spent_status
     session.add(res)
     write_moves(
         session,
@@ -455,16 +473,16 @@ def unreserve(
                 warehouse_id=res.warehouse_id,
                 product_id=res.product_id,
                 location_id=res.location_id,
-                kind=MoveKind.UNRESERVE,
+                kind=kind,
                 actor=actor,
-                reserved_delta=-amount,
+                on_hand_delta=on_hand_delta,
+                reserved_delta=delta,
                 order_id=res.order_id,
                 reason=reason,
                 scan_id=scan_id,
             )
         ],
     )
-    return amount
 
 
 def _stock_id(session: Session, location_id: int, product_id: int) -> int:
