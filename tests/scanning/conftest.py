@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.conftest import IN_CI
 
 REPO = Path(__file__).resolve().parents[2]
 TESTDATA = Path(
@@ -43,7 +44,7 @@ def photos() -> list[Photo]:
 def real_photos() -> list[Photo]:
     if not TESTDATA.is_dir():
         reason = f"barcode photographs not found at {TESTDATA} (set WMS_BARCODE_TESTDATA)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        if IN_CI:
             pytest.fail(f"{reason}; CI has shared/ beside the clone and must read them")
         pytest.skip(reason)
     return photos()

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from wms_terminal.core.db import insert_rows
+from wms_terminal.core.db import insert_rows, values_source
 from wms_terminal.core.errors import NotFound
 from wms_terminal.core.models import Address, Customer, CustomerContact, SalesOrder
 from wms_terminal.core.models._base import utcnow
@@ -130,22 +130,12 @@ def match_or_create(session: Session, chunk: Sequence[OrderInput]) -> dict[int, 
 
 def add_lifetime_value(session: Session, ltv: dict[int, Decimal], counts: dict[int, int]) -> None:
     """One UPDATE for the whole chunk (amounts are bound as text: SQLite has no Decimal)."""
-    params: dict[str, Any] = {}
-    values = []
-    for i, (cid, value) in enumerate(sorted(ltv.items())):
-        params[f"c{i}"], params[f"v{i}"], params[f"n{i}"] = cid, str(value), counts[cid]
-        values.append(f"(:c{i}, :v{i}, :n{i})")
-    if not values:
+    if not ltv:
         return
-    rows = ", ".join(values)
-    if session.get_bind().dialect.name == "postgresql":
-        source = f"(VALUES {rows}) AS v(id, amount, n)"
-        amount = "CAST(v.amount AS NUMERIC)"
-    else:
-        source = (
-            f"(SELECT column1 AS id, column2 AS amount, column3 AS n FROM (VALUES {rows})) AS v"
-        )
-        amount = "CAST(v.amount AS REAL)"
+    rows = [(cid, str(value), counts[cid]) for cid, value in sorted(ltv.items())]
+    source, params = values_source(session, ("id", "amount", "n"), rows)
+    pg = session.get_bind().dialect.name == "postgresql"
+    amount = "CAST(v.amount AS NUMERIC)" if pg else "CAST(v.amount AS REAL)"
     session.execute(
         text(
             f"UPDATE customer SET lifetime_value_eur = customer.lifetime_value_eur + {amount}, "

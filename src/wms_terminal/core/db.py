@@ -13,7 +13,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -259,6 +259,28 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def values_source(
+    session: Session, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> tuple[str, dict[str, Any]]:
+    """`rows` as a derived table `v(columns...)` for `UPDATE ... FROM`, with its parameters.
+
+    PostgreSQL names VALUES columns in the alias; SQLite cannot, so it renames column1... .
+    """
+    params: dict[str, Any] = {}
+    tuples = []
+    for r, row in enumerate(rows):
+        names = []
+        for c, value in enumerate(row):
+            params[f"v{r}_{c}"] = value
+            names.append(f":v{r}_{c}")
+        tuples.append(f"({', '.join(names)})")
+    values = ", ".join(tuples)
+    if session.get_bind().dialect.name == "postgresql":
+        return f"(VALUES {values}) AS v({', '.join(columns)})", params
+    renamed = ", ".join(f"column{i + 1} AS {name}" for i, name in enumerate(columns))
+    return f"(SELECT {renamed} FROM (VALUES {values})) AS v", params
 
 
 def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]]) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from wms_terminal.core.auth import Actor
-from wms_terminal.core.db import insert_ignore, insert_rows
+from wms_terminal.core.db import insert_ignore, insert_rows, values_source
 from wms_terminal.core.errors import InsufficientStock, NotFound, ValidationError
 from wms_terminal.core.models import (
     Location,
@@ -162,20 +162,9 @@ def take_planned(session: Session, takes: Sequence[Taken]) -> bool:
     for t in takes:
         per_row[t.stock_id] = per_row.get(t.stock_id, 0) + t.qty
     items = sorted(per_row.items())  # a fixed order: no deadlock between two importers
-    pg = session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(items), 500):
         part = items[start : start + 500]
-        params: dict[str, int] = {}
-        values = []
-        for i, (sid, q) in enumerate(part):
-            params[f"i{i}"], params[f"q{i}"] = sid, q
-            values.append(f"(:i{i}, :q{i})")
-        rows = ", ".join(values)
-        source = (
-            f"(VALUES {rows}) AS v(id, q)"
-            if pg
-            else f"(SELECT column1 AS id, column2 AS q FROM (VALUES {rows})) AS v"
-        )
+        source, params = values_source(session, ("id", "q"), part)
         updated = session.execute(
             text(
                 f"UPDATE stock SET reserved = stock.reserved + v.q FROM {source} "
