@@ -15,7 +15,7 @@ from wms_terminal.core.models._base import utcnow
 from wms_terminal.picking import messages as M
 from wms_terminal.picking import service
 from wms_terminal.picking.claims import get_list
-from wms_terminal.picking.pickops import FAST_FALLBACK, FAST_REFUSED, confirm_fast
+from wms_terminal.picking.confirm_path import FAST_FALLBACK, FAST_REFUSED, confirm_fast
 
 from .conftest import Floor
 from .helpers import rows, scalar, snapshot

@@ -22,6 +22,13 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.models import LocationKind
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.claims import claim_next, get_list, load_list, release_list
+from wms_terminal.picking.confirm_path import (
+    apply_pick_lean,
+    confirm_ctx,
+    confirm_fast,
+    settle_lean,
+    start_order_lean,
+)
 from wms_terminal.picking.exceptions import (
     full_tote,
     report_damaged,
@@ -31,15 +38,10 @@ from wms_terminal.picking.exceptions import (
 )
 from wms_terminal.picking.pickops import (
     TaskStatus,
-    apply_pick_lean,
     check_item,
     check_location,
-    confirm_ctx,
-    confirm_fast,
     resolve_tote,
-    settle_lean,
     sku_of,
-    start_order_lean,
     task_ctx,
 )
 from wms_terminal.picking.replenishment import replenish_if_low

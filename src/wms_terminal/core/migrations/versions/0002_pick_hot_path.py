@@ -86,7 +86,7 @@ BEGIN
         RAISE EXCEPTION 'bad_qty' USING ERRCODE = 'WM001';
     END IF;
 
-    -- The tote in use for the task's slot (as `pickops._CONFIRM_CTX`): the in-use tote bound
+    -- The tote in use for the task's slot (as `confirm_path._CONFIRM_CTX`): the in-use tote bound
     -- to this list that took the slot's latest pick. Checked by primary key, task by task:
     -- a join let the planner scan every in-use tote of the warehouse by status.
     FOR v_cand IN
