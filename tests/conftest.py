@@ -131,3 +131,12 @@ def db(db_url: str) -> Iterator[Database]:
     database = Database(make_engine(db_url))
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def wms_pin(monkeypatch: pytest.MonkeyPatch) -> str:
+    """WMS_PIN set to the PIN of `factories.cli_user` users (commands that change data ask it)."""
+    from tests.factories import CLI_PIN
+
+    monkeypatch.setenv("WMS_PIN", CLI_PIN)
+    return CLI_PIN

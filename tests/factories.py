@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 from stdnum import ean
 
-from wms_terminal.core.auth import SYSTEM
+from wms_terminal.core.auth import SYSTEM, create_user
 from wms_terminal.core.codes import location_barcode, location_code
 from wms_terminal.core.inventory import receive
 from wms_terminal.core.models import (
@@ -151,3 +151,12 @@ def order(
         lines=tuple(LineInput(sku=s, qty=q, unit_price=Decimal("10.00")) for s, q in lines),
         flags=flags,
     )
+
+
+CLI_PIN = "2580"  # the PIN of users made by cli_user; tests put it in WMS_PIN
+
+
+def cli_user(session: Session, username: str, role: str = "supervisor") -> list[str]:
+    """A user for command-line tests; returns the `--badge B` arguments (PIN: CLI_PIN)."""
+    user = create_user(session, username=username, name=username.title(), role=role, pin=CLI_PIN)
+    return ["--badge", user.badge_code]

@@ -14,13 +14,13 @@ from sqlmodel import select
 from tests import factories as f
 from wms_terminal.cli import main
 from wms_terminal.core.db import Database
-from wms_terminal.core.models import Customer, SalesOrder, Stock, StockMove
+from wms_terminal.core.models import AuditEntry, Customer, SalesOrder, Stock, StockMove, User
 
 EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
 
 
 @pytest.fixture
-def stocked(db: Database) -> Database:
+def stocked(db: Database, wms_pin: str) -> Database:
     with db.transaction() as s:
         f.reference_data(s)
         wh = f.warehouse(s, "MAIN", 52.0, 4.5)
@@ -28,6 +28,13 @@ def stocked(db: Database) -> Database:
         f.put(s, f.location(s, wh, 1, 1), p1, 10)
         f.put(s, f.location(s, wh, 1, 2), p2, 10)
     return db
+
+
+@pytest.fixture
+def sup(stocked: Database) -> list[str]:
+    """`--badge B` of a supervisor (WMS_PIN is set)."""
+    with stocked.transaction() as s:
+        return f.cli_user(s, "sue")
 
 
 def _counts(db: Database) -> tuple[int, int, int, int]:
@@ -40,8 +47,10 @@ def _counts(db: Database) -> tuple[int, int, int, int]:
         )
 
 
-def test_documented_csv_example_imports_once(stocked: Database, db_url: str, capsys) -> None:
-    args = ["orders", "import", str(EXAMPLES / "orders.csv"), "--database", db_url, "--json"]
+def test_documented_csv_example_imports_once(
+    stocked: Database, db_url: str, sup: list[str], capsys
+) -> None:
+    args = ["orders", "import", str(EXAMPLES / "orders.csv"), "--database", db_url, "--json", *sup]
     assert main(args) == 0
     first = json.loads(capsys.readouterr().out)
     assert (first["created"], first["lines"]) == (2, 3)
@@ -51,7 +60,7 @@ def test_documented_csv_example_imports_once(stocked: Database, db_url: str, cap
     assert _counts(stocked)[:3] == (2, 2, 4)
 
 
-def test_json_file_imports(stocked: Database, db_url: str, tmp_path: Path) -> None:
+def test_json_file_imports(stocked: Database, db_url: str, sup: list[str], tmp_path: Path) -> None:
     doc = {
         "orders": [
             {
@@ -67,7 +76,7 @@ def test_json_file_imports(stocked: Database, db_url: str, tmp_path: Path) -> No
     }
     path = tmp_path / "o.json"
     path.write_text(json.dumps(doc))
-    assert main(["orders", "import", str(path), "--database", db_url]) == 0
+    assert main(["orders", "import", str(path), "--database", db_url, *sup]) == 0
     with stocked.reading() as s:
         order = s.exec(select(SalesOrder)).one()
         assert (order.channel, order.currency, str(order.total)) == ("marketplace", "USD", "12.30")
@@ -99,7 +108,7 @@ def test_broken_csv_reports_every_bad_line_and_changes_nothing(
 
 
 def test_unknown_sku_is_reported_after_syntax_and_nothing_is_written(
-    stocked: Database, db_url: str, tmp_path: Path, capsys
+    stocked: Database, db_url: str, sup: list[str], tmp_path: Path, capsys
 ) -> None:
     path = tmp_path / "unknown.csv"
     path.write_text(
@@ -109,7 +118,7 @@ def test_unknown_sku_is_reported_after_syntax_and_nothing_is_written(
         + "\n"
     )
     before = _counts(stocked)
-    assert main(["orders", "import", str(path), "--database", db_url]) == 2
+    assert main(["orders", "import", str(path), "--database", db_url, *sup]) == 2
     assert "unknown SKU 'SKU-99999'" in capsys.readouterr().err
     assert _counts(stocked) == before
 
@@ -168,11 +177,13 @@ def test_locked_sqlite_file_is_reported_busy_and_nothing_written(
         p1, p2 = f.product(s, 1), f.product(s, 2)
         f.put(s, f.location(s, wh, 1, 1), p1, 10)
         f.put(s, f.location(s, wh, 1, 2), p2, 10)
+        sup = f.cli_user(s, "sue")
+    monkeypatch.setenv("WMS_PIN", f.CLI_PIN)
     monkeypatch.setenv("WMS_SQLITE_BUSY_TIMEOUT_MS", "100")
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
     try:
-        code = main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", url])
+        code = main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", url, *sup])
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -211,15 +222,85 @@ def test_unknown_revision_and_newer_schema(db_url: str, capsys) -> None:
     assert "migrated by a newer wms-terminal" in capsys.readouterr().err
 
 
-def test_import_is_recorded_under_the_named_user(stocked: Database, db_url: str, capsys) -> None:
-    from wms_terminal.core.auth import create_user
-
+def test_import_is_recorded_under_the_logged_in_user(
+    stocked: Database, db_url: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
     with stocked.transaction() as s:
-        uid = create_user(s, username="mia", name="Mia", role="manager", pin="1234").id
+        badge = f.cli_user(s, "mia", "manager")
+        picker = f.cli_user(s, "pat", "picker")
+        uid = s.exec(select(User.id).where(User.username == "mia")).one()
     path = str(EXAMPLES / "orders.csv")
-    assert main(["orders", "import", path, "--database", db_url, "--user", "nobody"]) != 0
-    assert "no active user 'nobody'" in capsys.readouterr().err
-    assert main(["orders", "import", path, "--database", db_url, "--user", "mia"]) == 0
+    cmd = ["orders", "import", path, "--database", db_url]
+    assert main([*cmd, "--user", "mia"]) == 6  # the old PIN-less way in anyone's name
+    assert "--user no longer logs in" in capsys.readouterr().err
+    assert main(cmd) == 6
+    assert "say who you are with --badge" in capsys.readouterr().err
+    assert main([*cmd, *picker]) == 6
+    assert "pat (picker) may not import orders" in capsys.readouterr().err
+    monkeypatch.setenv("WMS_PIN", "9999")
+    assert main([*cmd, *badge]) == 6
+    assert "wrong PIN" in capsys.readouterr().err
+    monkeypatch.delenv("WMS_PIN")
+    assert main([*cmd, *badge]) == 6
+    assert "no PIN: set WMS_PIN or give --pin-file" in capsys.readouterr().err
+    assert _counts(stocked)[0] == 0
+    pin_file = tmp_path / "pin"
+    pin_file.write_text(f.CLI_PIN + "\n")
+    assert main([*cmd, *badge, "--pin-file", str(pin_file)]) == 0
     with stocked.reading() as s:
         users = set(s.exec(select(StockMove.user_id)).all())
+        audit = s.exec(select(AuditEntry).where(AuditEntry.action == "orders_imported")).one()
     assert users == {None, uid}  # receipts by the test set-up, reservations by mia
+    assert audit.user_id == uid
+
+
+def test_a_locked_badge_stays_locked_on_the_command_line(
+    stocked: Database, db_url: str, sup: list[str], capsys, monkeypatch
+) -> None:
+    path = str(EXAMPLES / "orders.csv")
+    cmd = ["orders", "import", path, "--database", db_url, *sup]
+    monkeypatch.setenv("WMS_PIN", "0000")
+    for _ in range(4):
+        assert main(cmd) == 6
+        assert capsys.readouterr().err.endswith("wrong PIN\n")
+    assert main(cmd) == 6
+    assert "badge now locked" in capsys.readouterr().err
+    monkeypatch.setenv("WMS_PIN", f.CLI_PIN)  # the right PIN, too late
+    assert main(cmd) == 6
+    assert "too many wrong PINs: badge locked" in capsys.readouterr().err
+    assert _counts(stocked)[0] == 0
+    with stocked.reading() as s:
+        tries = s.exec(select(AuditEntry.action).where(AuditEntry.entity == "user")).all()
+    assert tries.count("login_failed") == 5 and "login" not in tries
+
+
+def test_integration_account_with_a_secret(
+    stocked: Database, db_url: str, sup: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    from wms_terminal.core.auth import create_user
+
+    secret = "s3cret-for-the-erp-link"
+    with stocked.transaction() as s:
+        erp = create_user(
+            s, username="erp", name="ERP link", role="supervisor", pin=secret, kind="integration"
+        )
+        badge = erp.badge_code
+    cmd = ["orders", "import", str(EXAMPLES / "orders.csv"), "--database", db_url]
+    assert main([*cmd, "--account", "erp"]) == 6
+    assert "no secret: set WMS_SECRET or give --secret-file" in capsys.readouterr().err
+    monkeypatch.setenv("WMS_SECRET", "not-the-secret-at-all")
+    assert main([*cmd, "--account", "erp"]) == 6
+    assert "account erp: wrong secret" in capsys.readouterr().err
+    # An account cannot log in as a person with its badge, nor a person as an account.
+    monkeypatch.setenv("WMS_PIN", secret)
+    assert main([*cmd, "--badge", badge]) == 6
+    assert "unknown badge" in capsys.readouterr().err
+    assert main([*cmd, "--account", "sue"]) == 6
+    assert "unknown integration account" in capsys.readouterr().err
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(secret + "\n")
+    assert main([*cmd, "--account", "erp", "--secret-file", str(secret_file), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["created"] == 2
+    with stocked.reading() as s:
+        audit = s.exec(select(AuditEntry).where(AuditEntry.action == "orders_imported")).one()
+    assert audit.user_id == erp.id

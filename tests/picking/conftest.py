@@ -27,6 +27,7 @@ class Floor:
     face: dict[int, Location]  # pick face of product n
     reserve: dict[int, Location] = field(default_factory=dict)
     actors: dict[str, Actor] = field(default_factory=dict)
+    badges: dict[str, str] = field(default_factory=dict)  # PIN: factories.CLI_PIN
     _orders: int = 0
 
     def sku(self, n: int) -> str:
@@ -116,8 +117,9 @@ def build_floor(db: Database, *, stock: int = 50, products: int = 8) -> Floor:
             ("quinn", "picker"),
             ("boss", "supervisor"),
         ):
-            u = create_user(s, username=username, name=username.title(), role=role, pin="1234")
+            u = create_user(s, username=username, name=username.title(), role=role, pin=f.CLI_PIN)
             assert u.id is not None
+            floor.badges[username] = u.badge_code
             floor.actors[username] = Actor(u.id, username, role, terminal=f"T-{username}")
     return floor
 

@@ -10,7 +10,7 @@ from .conftest import Floor
 from .helpers import scalar
 
 
-def test_plan_json_then_release_as_supervisor(floor: Floor, db_url: str, capsys):
+def test_plan_json_then_release_as_supervisor(floor: Floor, db_url: str, wms_pin: str, capsys):
     floor.order([(1, 1), (3, 2)])
     floor.order([(4, 1)], flags=("VIP",))
     assert main(["wave", "plan", "--database", db_url, "--strategy", "cluster", "--json"]) == 0
@@ -31,8 +31,8 @@ def test_plan_json_then_release_as_supervisor(floor: Floor, db_url: str, capsys)
             db_url,
             "--strategy",
             "cluster",
-            "--user",
-            "boss",
+            "--badge",
+            floor.badges["boss"],
             "--json",
         ]
     )
@@ -42,11 +42,16 @@ def test_plan_json_then_release_as_supervisor(floor: Floor, db_url: str, capsys)
     assert scalar(floor.db, "SELECT COUNT(*) FROM sales_order WHERE status = 'released'") == 2
 
 
-def test_a_picker_cannot_release_from_the_command_line(floor: Floor, db_url: str, capsys):
+def test_a_picker_cannot_release_from_the_command_line(
+    floor: Floor, db_url: str, wms_pin: str, capsys
+):
     floor.order([(1, 1)])
-    code = main(["wave", "release", "--database", db_url, "--user", "pat"])
+    code = main(["wave", "release", "--database", db_url, "--badge", floor.badges["pat"]])
     assert code == 6
     assert "may not release wave" in capsys.readouterr().err
+    # The old way, a name and no PIN, no longer acts in anyone's name.
+    assert main(["wave", "release", "--database", db_url, "--user", "boss"]) == 6
+    assert "--user no longer logs in" in capsys.readouterr().err
     assert scalar(floor.db, "SELECT COUNT(*) FROM wave") == 0
     assert scalar(floor.db, "SELECT status FROM sales_order") == "reserved"
 

@@ -7,13 +7,10 @@ import json
 import sys
 from typing import Any
 
-from sqlmodel import select
-
 from wms_terminal import bootstrap
-from wms_terminal.core.auth import Actor
-from wms_terminal.core.errors import NotFound
+from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.core.errors import AuthenticationFailed
 from wms_terminal.core.intake import import_orders
-from wms_terminal.core.models import User
 from wms_terminal.core.order_files import load_order_file
 
 
@@ -25,31 +22,23 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--json", action="store_true", help="print the result as JSON")
-    imp.add_argument(
-        "--user",
-        metavar="USERNAME",
-        help="who imports (recorded in ledger and audit log)",
-    )
+    add_auth_arguments(imp)
+    # `--user NAME` once imported in anyone's name without a PIN: it now only explains.
+    imp.add_argument("--user", metavar="USERNAME", help=argparse.SUPPRESS)
     imp.set_defaults(handler=_import)
-
-
-def _actor(app: bootstrap.App, username: str | None) -> Actor:
-    terminal = app.settings.terminal_id
-    if not username:
-        return Actor(user_id=None, username="import", role="manager", terminal=terminal)
-    with app.db.reading() as session:
-        user = session.exec(select(User).where(User.username == username)).first()
-    if user is None or user.id is None or not user.active:
-        raise NotFound(f"no active user {username!r}")
-    return Actor(user_id=user.id, username=user.username, role=user.role, terminal=terminal)
 
 
 def _import(args: argparse.Namespace) -> int:
     # The file is read and checked before the database is touched: a broken file writes nothing.
+    if args.user:
+        raise AuthenticationFailed(
+            "--user no longer logs in: give --badge B with the PIN in WMS_PIN or --pin-file F, "
+            "or --account NAME with WMS_SECRET"
+        )
     orders = load_order_file(args.file)
     app = bootstrap.connect(args.database)
     try:
-        actor = _actor(app, args.user)
+        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
         result = import_orders(app.db, orders, actor=actor, name=str(args.file))
     finally:
         app.close()

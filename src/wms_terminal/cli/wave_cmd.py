@@ -1,7 +1,7 @@
 """`wms-terminal wave plan|release`: preview and release waves of orders for picking.
 
     wms-terminal wave plan [filters] --strategy S [--routing M] [--json]
-    wms-terminal wave release [filters] --strategy S --user USERNAME (or --badge CODE)
+    wms-terminal wave release [filters] --strategy S --badge B   (PIN in WMS_PIN or --pin-file F)
 
 Filters: --cutoff, --carrier-service, --channel, --priority-min, --zone, --flag (repeatable),
 --max-orders, --warehouse. Only supervisors and managers may release (checked in the service).
@@ -14,12 +14,9 @@ import json
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlmodel import or_, select
-
 from wms_terminal import bootstrap
-from wms_terminal.core.auth import Actor
+from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
 from wms_terminal.core.errors import AuthenticationFailed, ValidationError
-from wms_terminal.core.models import User
 from wms_terminal.picking.batching import CartCapacity
 from wms_terminal.picking.strategies import STRATEGIES
 from wms_terminal.picking.travel import DEFAULT_CART, METHODS, cart
@@ -35,11 +32,23 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     plan.set_defaults(handler=_plan)
     rel = wsub.add_parser("release", parents=[common], help="release a wave (supervisor)")
     _filters(rel)
-    who = rel.add_mutually_exclusive_group(required=True)
-    who.add_argument("--user", metavar="USERNAME", help="the supervisor releasing the wave")
-    who.add_argument("--badge", metavar="CODE", help="badge code of the supervisor")
+    add_auth_arguments(rel)
+    _no_user_option(rel)
     rel.add_argument("--json", action="store_true", help="print the result as JSON")
     rel.set_defaults(handler=_release)
+
+
+def _no_user_option(p: argparse.ArgumentParser) -> None:
+    # `--user NAME` once released a wave in anyone's name without a PIN: it now only explains.
+    p.add_argument("--user", metavar="USERNAME", help=argparse.SUPPRESS)
+
+
+def _refuse_user_option(args: argparse.Namespace) -> None:
+    if getattr(args, "user", None):
+        raise AuthenticationFailed(
+            "--user no longer logs in: give --badge B with the PIN in WMS_PIN or --pin-file F "
+            "(or --account NAME with WMS_SECRET)"
+        )
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
@@ -126,23 +135,18 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
+    _refuse_user_option(args)
+    flt, capacity = _filter(args), _capacity(args)
     app = bootstrap.connect(args.database)
     try:
-        with app.db.reading() as session:
-            key = args.user or args.badge
-            user = session.exec(
-                select(User).where(or_(User.username == key, User.badge_code == key))
-            ).first()
-        if user is None or not user.active or user.id is None:
-            raise AuthenticationFailed(f"no active user {key!r}")
-        actor = Actor(user.id, user.username, user.role, terminal=app.settings.terminal_id)
+        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
         wave = release_wave(
             app.db,
             actor,
-            _filter(args),
+            flt,
             strategy=args.strategy,
             routing_method=args.routing,
-            capacity=_capacity(args),
+            capacity=capacity,
         )
     finally:
         app.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,7 +15,7 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.codes import BADGE_ALPHABET, badge_code
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed, PermissionDenied, ValidationError
-from wms_terminal.core.models import Role, User
+from wms_terminal.core.models import Role, User, UserKind
 
 # Argon2id with moderate cost: a log-in at a terminal should answer in well under a second.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
@@ -26,9 +27,12 @@ LOCKOUT = timedelta(minutes=5)
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PICKER: frozenset({"pick"}),
     Role.PACKER: frozenset({"pack"}),
-    Role.SUPERVISOR: frozenset({"pick", "pack", "plan_wave", "release_wave", "adjust_stock"}),
+    Role.SUPERVISOR: frozenset(
+        {"pick", "pack", "plan_wave", "release_wave", "adjust_stock", "import_orders"}
+    ),
     Role.MANAGER: frozenset(
-        {"pick", "pack", "plan_wave", "release_wave", "adjust_stock", "manage_users"}
+        {"pick", "pack", "plan_wave", "release_wave", "adjust_stock", "import_orders"}
+        | {"manage_users"}
     ),
 }
 
@@ -62,6 +66,22 @@ def hash_pin(pin: str) -> str:
     return _hasher.hash(pin)
 
 
+MIN_SECRET = 16
+
+
+def hash_secret(secret: str) -> str:
+    """An integration account's secret: at least MIN_SECRET printable characters."""
+    if len(secret) < MIN_SECRET or not secret.isprintable() or secret != secret.strip():
+        raise ValidationError(
+            f"an account secret is at least {MIN_SECRET} printable characters, no outer spaces"
+        )
+    return _hasher.hash(secret)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
 def new_badge_code(rng: secrets.SystemRandom | None = None) -> str:
     choice = (rng or secrets.SystemRandom()).choice
     return badge_code("".join(choice(BADGE_ALPHABET) for _ in range(8)))
@@ -77,15 +97,20 @@ def create_user(
     badge: str | None = None,
     warehouse_id: int | None = None,
     email: str = "",
+    kind: str = UserKind.PERSON,
 ) -> User:
+    """A person (`pin` is the PIN) or an integration account (`pin` is its secret)."""
     if role not in Role.ALL:
         raise ValidationError(f"unknown role {role!r}; one of {', '.join(Role.ALL)}")
+    if kind not in UserKind.ALL:
+        raise ValidationError(f"unknown user kind {kind!r}; one of {', '.join(UserKind.ALL)}")
     user = User(
         username=username,
         name=name,
         role=role,
+        kind=kind,
         badge_code=badge or new_badge_code(),
-        pin_hash=hash_pin(pin),
+        pin_hash=hash_pin(pin) if kind == UserKind.PERSON else hash_secret(pin),
         warehouse_id=warehouse_id,
         email=email,
     )
@@ -100,14 +125,55 @@ def check_login(session: Session, *, badge: str, pin: str, terminal: str = "") -
     Never raises for a refusal, so that the caller commits the failed-attempt count, the lock and
     the audit line (a raise would roll them back and make the lock-out toothless).
     """
-    user = session.exec(select(User).where(User.badge_code == badge.strip())).first()
-    now = datetime.now(UTC)
-    if user is None or not user.active:
+    user = _locked_row(session, User.badge_code == badge.strip(), UserKind.PERSON)
+    if user is None:
         return "unknown badge"
+    return _verify(session, user, pin, terminal, what=("PIN", "badge"))
+
+
+def check_account(
+    session: Session, *, account: str, secret: str, terminal: str = ""
+) -> Actor | str:
+    """Check an integration account's name + secret, counted and locked like badge + PIN."""
+    user = _locked_row(session, User.username == account.strip(), UserKind.INTEGRATION)
+    if user is None:
+        return "unknown integration account"
+    return _verify(session, user, secret, terminal, what=("secret", "account"))
+
+
+def _locked_row(session: Session, where: Any, kind: str) -> User | None:
+    """The active user row of that kind, locked until the transaction ends (PostgreSQL:
+    FOR UPDATE; SQLite: the log-in transaction holds the write lock from BEGIN IMMEDIATE), so
+    that concurrent guesses are counted one after the other: at most MAX_FAILED_LOGINS tries
+    are ever checked before the lock-out, however many terminals guess at once."""
+    user = session.exec(
+        select(User)
+        .where(where, User.kind == kind)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if user is None or not user.active:
+        return None
+    return user
+
+
+def _verify(
+    session: Session, user: User, secret: str, terminal: str, *, what: tuple[str, str]
+) -> Actor | str:
+    word, holder = what
+    now = datetime.now(UTC)
     if user.locked_until is not None and _aware(user.locked_until) > now:
-        return "too many wrong PINs: badge locked for a few minutes"
+        record(
+            session,
+            action="login_refused_locked",
+            user_id=user.id,
+            terminal=terminal,
+            entity="user",
+            entity_id=str(user.id),
+        )
+        return f"too many wrong {word}s: {holder} locked for a few minutes"
     try:
-        _hasher.verify(user.pin_hash, pin)
+        _hasher.verify(user.pin_hash, secret)
     except (VerificationError, InvalidHashError):
         user.failed_logins += 1
         locked = user.failed_logins >= MAX_FAILED_LOGINS
@@ -124,7 +190,8 @@ def check_login(session: Session, *, badge: str, pin: str, terminal: str = "") -
             entity_id=str(user.id),
             locked=locked,
         )
-        return "wrong PIN: badge now locked for a few minutes" if locked else "wrong PIN"
+        wrong = f"wrong {word}"
+        return f"{wrong}: {holder} now locked for a few minutes" if locked else wrong
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
@@ -153,6 +220,17 @@ def authenticate(db: Database, *, badge: str, pin: str, terminal: str = "") -> A
     """Log in: one transaction that commits success or failure alike, then raises on failure."""
     outcome = db.run(
         lambda s: check_login(s, badge=badge, pin=pin, terminal=terminal), what="log-in"
+    )
+    if isinstance(outcome, str):
+        raise AuthenticationFailed(outcome)
+    return outcome
+
+
+def authenticate_account(db: Database, *, account: str, secret: str, terminal: str = "") -> Actor:
+    """`authenticate` for an integration account (name + secret)."""
+    outcome = db.run(
+        lambda s: check_account(s, account=account, secret=secret, terminal=terminal),
+        what="log-in",
     )
     if isinstance(outcome, str):
         raise AuthenticationFailed(outcome)

@@ -27,7 +27,7 @@ from wms_terminal.core.allocation import (
     rank_warehouses,
 )
 from wms_terminal.core.audit import record
-from wms_terminal.core.auth import Actor
+from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.customers import add_lifetime_value, match_or_create
 from wms_terminal.core.db import Database, insert_rows
 from wms_terminal.core.errors import DatabaseBusy
@@ -88,6 +88,7 @@ def import_orders(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Validate references for every order first; then write the new ones in chunks."""
+    require(actor, "import_orders")
     with db.reading() as session:
         refs = _load_refs(session, orders)
         existing = _existing(session, orders)

@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 from .catalog import Product, ProductBarcode, Supplier
 from .customers import Address, CurrencyRate, Customer, CustomerContact
 from .orders import Channel, OrderFlag, OrderLine, SalesOrder, SalesOrderFlag
-from .people import AuditEntry, Counter, Notification, Role, ScanRecord, User
+from .people import AuditEntry, Counter, Notification, Role, ScanRecord, User, UserKind
 from .picking import PickList, PickTask, Tote, Wave
 from .purchasing import PurchaseOrder, PurchaseOrderLine
 from .shipping import (
@@ -74,6 +74,7 @@ __all__ = [
     "TaskStatus",
     "Tote",
     "User",
+    "UserKind",
     "Warehouse",
     "Wave",
     "Zone",

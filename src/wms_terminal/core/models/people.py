@@ -19,17 +19,30 @@ class Role:
     ALL = (PICKER, PACKER, SUPERVISOR, MANAGER)
 
 
+class UserKind:
+    """A person logs in with badge + PIN; an integration account (a script, an ERP link) with its
+    name + secret. Both are hashed alike and locked alike; neither can log in the other way."""
+
+    PERSON = "person"
+    INTEGRATION = "integration"
+    ALL = (PERSON, INTEGRATION)
+
+
 class User(SQLModel, table=True):
     __tablename__ = "app_user"
     __table_args__ = (
         CheckConstraint("role IN ('picker', 'packer', 'supervisor', 'manager')", name="user_role"),
+        CheckConstraint("kind IN ('person', 'integration')", name="user_kind"),
     )
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(sa_type=String(40), unique=True)
     name: str = Field(sa_type=String(120))
     role: str = Field(sa_type=String(12))
     badge_code: str = Field(sa_type=String(40), unique=True)
-    pin_hash: str = Field(sa_type=String(200))
+    pin_hash: str = Field(sa_type=String(200))  # argon2 of the PIN, or of an account's secret
+    kind: str = Field(
+        default=UserKind.PERSON, sa_type=String(12), sa_column_kwargs={"server_default": "person"}
+    )
     email: str = Field(default="", sa_type=String(200))
     warehouse_id: int | None = Field(default=None, foreign_key="warehouse.id")
     active: bool = True
