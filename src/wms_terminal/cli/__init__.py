@@ -12,9 +12,31 @@ from sqlalchemy.exc import DBAPIError
 from wms_terminal.core.db import first_line
 from wms_terminal.core.errors import WmsError
 
-from . import db_cmd, demo_cmd, labels_cmd, orders_cmd, route_cmd, run_cmd, scan_cmd, wave_cmd
+from . import (
+    db_cmd,
+    demo_cmd,
+    labels_cmd,
+    orders_cmd,
+    picklist_cmd,
+    route_cmd,
+    run_cmd,
+    scan_cmd,
+    users_cmd,
+    wave_cmd,
+)
 
-_FAMILIES = (run_cmd, db_cmd, demo_cmd, orders_cmd, route_cmd, wave_cmd, scan_cmd, labels_cmd)
+_FAMILIES = (
+    run_cmd,
+    db_cmd,
+    demo_cmd,
+    users_cmd,
+    orders_cmd,
+    route_cmd,
+    wave_cmd,
+    picklist_cmd,
+    scan_cmd,
+    labels_cmd,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

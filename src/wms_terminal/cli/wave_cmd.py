@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from wms_terminal import bootstrap
+from wms_terminal.cli import picklist_cmd
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
 from wms_terminal.core.errors import AuthenticationFailed, ValidationError
 from wms_terminal.picking.batching import CartCapacity
@@ -36,6 +37,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     _no_user_option(rel)
     rel.add_argument("--json", action="store_true", help="print the result as JSON")
     rel.set_defaults(handler=_release)
+    picklist_cmd.add_wave_actions(wsub, common)
 
 
 def _no_user_option(p: argparse.ArgumentParser) -> None:

@@ -1,0 +1,200 @@
+"""`wms-terminal wave list|show|cancel` and `wms-terminal picklist list|show|release|reassign`.
+
+wave list [--status S] [--warehouse CODE] [--json]
+wave show W-000001 [--json]
+wave cancel W-000001 [--reason TEXT] --badge B          (supervisor)
+picklist list [--wave W] [--status S] [--json]
+picklist show ID [--json]
+picklist release ID --badge B      give a claimed list back (its picker or a supervisor)
+picklist reassign ID --to USER --badge B                 (supervisor)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from wms_terminal import bootstrap
+from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.picking import wave_admin
+from wms_terminal.picking.claims import release_list
+
+
+def add_wave_actions(wsub: Any, common: argparse.ArgumentParser) -> None:
+    """Called by `wave_cmd.register` beside plan and release."""
+    lst = wsub.add_parser("list", parents=[common], help="waves, newest first")
+    lst.add_argument("--status", choices=("released", "cancelled"))
+    lst.add_argument("--warehouse", metavar="CODE")
+    lst.add_argument("--limit", type=int, default=50, metavar="N")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(handler=_wave_list)
+    show = wsub.add_parser("show", parents=[common], help="a wave: its orders and pick lists")
+    show.add_argument("wave", metavar="WAVE", help="wave number, e.g. W-000001")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(handler=_wave_show)
+    cancel = wsub.add_parser(
+        "cancel",
+        parents=[common],
+        help="cancel a wave nobody has picked from (supervisor): orders back to reserved",
+    )
+    cancel.add_argument("wave", metavar="WAVE", help="wave number, e.g. W-000001")
+    cancel.add_argument("--reason", default="", metavar="TEXT", help="recorded in the audit log")
+    cancel.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(cancel)
+    cancel.set_defaults(handler=_wave_cancel)
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    top = sub.add_parser("picklist", parents=[common], help="see, give back and reassign lists")
+    psub = top.add_subparsers(dest="picklist_command", metavar="ACTION", required=True)
+    lst = psub.add_parser("list", parents=[common], help="pick lists, newest first")
+    lst.add_argument("--wave", metavar="WAVE")
+    lst.add_argument("--status", choices=("open", "claimed", "done", "cancelled"))
+    lst.add_argument("--limit", type=int, default=200, metavar="N")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(handler=_list_list)
+    show = psub.add_parser("show", parents=[common], help="a pick list and its tasks")
+    show.add_argument("id", type=int, metavar="ID")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(handler=_list_show)
+    rel = psub.add_parser(
+        "release", parents=[common], help="give a claimed list back (its picker or a supervisor)"
+    )
+    rel.add_argument("id", type=int, metavar="ID")
+    add_auth_arguments(rel)
+    rel.set_defaults(handler=_list_release)
+    rea = psub.add_parser("reassign", parents=[common], help="hand a list to another picker")
+    rea.add_argument("id", type=int, metavar="ID")
+    rea.add_argument("--to", required=True, metavar="USER", help="username or badge")
+    rea.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(rea)
+    rea.set_defaults(handler=_list_reassign)
+
+
+def _wave_list(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        rows = wave_admin.list_waves(
+            app.db, status=args.status, warehouse=args.warehouse, limit=max(1, args.limit)
+        )
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows]))
+        return 0
+    if not rows:
+        print("no waves")
+    for r in rows:
+        lists = ", ".join(f"{n} {k}" for k, n in sorted(r.lists.items())) or "no lists"
+        when = r.released_at.strftime("%Y-%m-%d %H:%M") if r.released_at else ""
+        print(
+            f"{r.number}  {r.warehouse}  {r.status:<9}  {when}  {r.strategy}  "
+            f"{r.orders} orders  {lists}"
+        )
+    return 0
+
+
+def _wave_show(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        detail = wave_admin.show_wave(app.db, args.wave)
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps(detail.to_json()))
+        return 0
+    w = detail.wave
+    print(f"wave {w.number} ({w.warehouse}): {w.status}, {w.strategy}, routing {w.routing_method}")
+    print(f"filters: {json.dumps(detail.filters) if detail.filters else 'none'}")
+    print(f"orders ({w.orders}): {' '.join(detail.order_numbers)}")
+    print("pick lists:")
+    _print_lists(detail.pick_lists)
+    return 0
+
+
+def _wave_cancel(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+        done = wave_admin.cancel_wave(app.db, actor, args.wave, reason=args.reason)
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps(done.__dict__))
+    else:
+        print(
+            f"cancelled {done.number}: {done.orders} order(s) back to reserved, "
+            f"{done.pick_lists} pick list(s) cancelled, {done.totes_freed} tote(s) freed"
+        )
+    return 0
+
+
+def _list_list(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        rows = wave_admin.list_pick_lists(
+            app.db, wave=args.wave, status=args.status, limit=max(1, args.limit)
+        )
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows]))
+    elif rows:
+        _print_lists(tuple(rows))
+    else:
+        print("no pick lists")
+    return 0
+
+
+def _print_lists(rows: tuple[wave_admin.ListRow, ...]) -> None:
+    for r in rows:
+        who = f" by {r.claimed_by}" if r.claimed_by else ""
+        print(
+            f"  {r.id:>6}  {r.wave or '-'}  {r.status}{who}  "
+            f"{r.tasks - r.open_tasks}/{r.tasks} tasks closed  {r.route_length_m:,.1f} m"
+        )
+
+
+def _list_show(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        row, tasks = wave_admin.show_pick_list(app.db, args.id)
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps({**row.to_json(), "tasks": tasks}))
+        return 0
+    _print_lists((row,))
+    for t in tasks:
+        slot = f" slot {t['tote_slot']}" if t["tote_slot"] else ""
+        print(
+            f"    {t['seq']:>3}. {t['location']}  {t['sku']} x{t['qty']}  "
+            f"order {t['order']}{slot}  {t['status']} ({t['qty_picked']} picked)"
+        )
+    return 0
+
+
+def _list_release(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+        release_list(app.db, actor, args.id)
+    finally:
+        app.close()
+    print(f"pick list {args.id} given back: open for the next picker")
+    return 0
+
+
+def _list_reassign(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+        row = wave_admin.reassign_list(app.db, actor, args.id, args.to)
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps(row.to_json()))
+    else:
+        print(f"pick list {row.id} now with {row.claimed_by}")
+    return 0
