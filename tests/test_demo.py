@@ -7,6 +7,7 @@ the same demo from the same seed.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -438,8 +439,12 @@ def test_refuses_a_database_that_already_has_a_warehouse(db: Database) -> None:
 def test_command_migrates_builds_prints_users_and_refuses_a_second_time(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"  # no schema yet: the command migrates
-    assert cli_main(["demo", "--orders", "50", "--seed", "3", "--database", url, "-q"]) == 0
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"  # no file yet: made with --create, migrated
+    args = ["demo", "--orders", "50", "--seed", "3", "--database", url, "-q"]
+    assert cli_main(args) == 2
+    assert f"no database at {tmp_path / 'fresh.sqlite3'}" in capsys.readouterr().err
+    assert not (tmp_path / "fresh.sqlite3").exists()
+    assert cli_main([*args, "--create"]) == 0
     out = capsys.readouterr().out
     assert "open orders" in out and "50" in out
     for role in ("picker", "packer", "supervisor", "manager"):
@@ -457,7 +462,10 @@ def test_command_migrates_builds_prints_users_and_refuses_a_second_time(
 def test_demo_command_builds_5000_orders_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo5000.sqlite3'}"
     done = subprocess.run(
-        [sys.executable, "-m", "wms_terminal", "demo", "--orders", "5000", "--database", url],
+        [
+            *(sys.executable, "-m", "wms_terminal", "demo", "--orders", "5000"),
+            *("--database", url, "--create"),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -474,3 +482,24 @@ def test_demo_command_builds_5000_orders_on_sqlite(tmp_path: Path) -> None:
         db.dispose()
     for role in ("picker", "packer", "supervisor", "manager"):
         assert role in done.stdout
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_demo_json_names_the_database_and_the_users(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'new' / 'demo.sqlite3'}"
+    else:  # the libpq form, as a user types it: printed back as given
+        url = request.getfixturevalue("pg_scratch_url").replace("postgresql+psycopg", "postgresql")
+    assert cli_main(["demo", "--orders", "5", "--database", url, "--create", "--json", "-q"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) == {"database", "users"} and doc["database"] == url
+    assert {u["role"] for u in doc["users"]} == {"picker", "packer", "supervisor", "manager"}
+    assert all(set(u) == {"role", "name", "badge", "pin"} for u in doc["users"])
+    db = Database(make_engine(url))
+    try:
+        for u in doc["users"]:
+            assert auth.authenticate(db, badge=u["badge"], pin=u["pin"]).role == u["role"]
+    finally:
+        db.dispose()

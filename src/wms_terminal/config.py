@@ -1,6 +1,7 @@
 """Settings read from the environment, with documented defaults.
 
-WMS_DATABASE_URL   database URL (default: SQLite file in the user's data directory)
+WMS_DATABASE_URL   database URL (default: the SQLite file wms.sqlite3 in the user's data directory;
+                   `wms-terminal demo`, `run --demo` and `make run` use the same default)
 WMS_TERMINAL_ID    name of this terminal in the ledger and audit log (default: host name)
 """
 
@@ -32,13 +33,20 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def given_database_url(database_url: str | None = None) -> str:
+    """The URL as the user gave it (--database, else WMS_DATABASE_URL, else the default)."""
+    return database_url or os.environ.get("WMS_DATABASE_URL") or default_database_url()
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     terminal_id: str
+    url_given: bool = True  # False: the default file, which commands that create may create
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> Settings:
-        url = database_url or os.environ.get("WMS_DATABASE_URL") or default_database_url()
+        given = bool(database_url or os.environ.get("WMS_DATABASE_URL"))
+        url = given_database_url(database_url)
         terminal = os.environ.get("WMS_TERMINAL_ID") or socket.gethostname()
-        return cls(database_url=normalise_database_url(url), terminal_id=terminal)
+        return cls(database_url=normalise_database_url(url), terminal_id=terminal, url_given=given)

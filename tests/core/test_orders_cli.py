@@ -148,6 +148,7 @@ def test_unreachable_database_is_a_clear_error(tmp_path: Path, capsys) -> None:
 
 
 def test_database_without_schema_asks_for_upgrade(tmp_path: Path, capsys) -> None:
+    sqlite3.connect(tmp_path / "blank.sqlite3").close()  # an empty file, no schema
     url = f"sqlite:///{tmp_path / 'blank.sqlite3'}"
     assert main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", url]) == 4
     assert "run `wms-terminal db upgrade`" in capsys.readouterr().err
@@ -197,7 +198,7 @@ def test_locked_sqlite_file_is_reported_busy_and_nothing_written(
 @pytest.mark.parametrize(
     "url,expected",
     [
-        ("sqlite:////proc/nope/x.db", "cannot create the database folder"),
+        ("sqlite:////proc/nope/x.db", "no database at /proc/nope/x.db"),
         ("postgresql://postgres@127.0.0.1:notaport/x", "not a usable database URL"),
         ("postgresql+psycopg2://postgres@127.0.0.1/x", "no driver"),
         ("mysql://root@127.0.0.1/x", "unsupported database"),

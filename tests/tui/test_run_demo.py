@@ -19,7 +19,7 @@ from wms_terminal.tui.screens.home import HomeScreen
 
 async def test_demo_is_built_once_and_its_picker_signs_in(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    app_ctx = bootstrap.connect(url, require_schema=False)
+    app_ctx = bootstrap.connect(url, require_schema=False, create=True)
     migrate.upgrade(app_ctx.db.engine)
     users = _ensure_demo(app_ctx)
     again = _ensure_demo(app_ctx)  # second start: nothing rebuilt, same credentials

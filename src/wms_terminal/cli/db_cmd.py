@@ -14,13 +14,21 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     up = dbsub.add_parser("upgrade", parents=[common], help="migrate the schema to the newest")
     up.add_argument("revision", nargs="?", default="head")
+    up.add_argument(
+        "--create",
+        action="store_true",
+        help="make a new SQLite file (and its folder) when there is none at that path",
+    )
     up.set_defaults(handler=_upgrade)
     cur = dbsub.add_parser("current", parents=[common], help="print the schema revision")
     cur.set_defaults(handler=_current)
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database, require_schema=False)
+    # The default file may be made; a path someone typed only with --create.
+    app = bootstrap.connect(
+        args.database, require_schema=False, create=args.create, create_default=True
+    )
     try:
         rev = migrate.upgrade(app.db.engine, args.revision)
     finally:

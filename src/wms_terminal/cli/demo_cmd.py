@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from typing import Any
 
 from wms_terminal import bootstrap
+from wms_terminal.config import given_database_url
 from wms_terminal.core import migrate
 from wms_terminal.core.db import describe
 
@@ -39,6 +41,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
     demo.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    demo.add_argument(
+        "--create",
+        action="store_true",
+        help="make a new SQLite file (and its folder) when there is none at that path",
+    )
+    demo.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"database": URL, "users": [{"role", "name", "badge", "pin"}, ...]} only',
+    )
     demo.set_defaults(handler=_demo)
 
 
@@ -51,7 +63,9 @@ def _demo(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{time.monotonic() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
 
-    app = bootstrap.connect(args.database, require_schema=False)
+    app = bootstrap.connect(
+        args.database, require_schema=False, create=args.create, create_default=True
+    )
     where = describe(app.db.engine)
     try:
         migrate.upgrade(app.db.engine)
@@ -59,6 +73,14 @@ def _demo(args: argparse.Namespace) -> int:
     finally:
         app.close()
     elapsed = time.monotonic() - started
+    if args.json:
+        users = [
+            {"role": role, "name": name, "badge": badge, "pin": pin}
+            for role, _username, name, badge, pin in summary.users
+        ]
+        # The URL as the user gave it: it is their own (a password in it is theirs to see).
+        print(json.dumps({"database": given_database_url(args.database), "users": users}))
+        return 0
     rows = (
         ("warehouses", summary.warehouses),
         ("zones", summary.zones),

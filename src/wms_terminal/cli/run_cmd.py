@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from typing import Any
 
@@ -22,22 +21,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--demo",
         action="store_true",
-        help="open the demo warehouse (a SQLite file in the data directory, built on first use) "
-        "unless --database is given",
+        help="build the demo warehouse on first use when the database is empty (the default "
+        "SQLite file in the data directory is made if missing)",
     )
     run.set_defaults(handler=_run)
 
 
-def demo_database_url() -> str:
-    return f"sqlite:///{default_data_dir() / 'demo.sqlite3'}"
-
-
 def _run(args: argparse.Namespace) -> int:
     _check_scanner_settings()
-    url = args.database
-    if args.demo and not url and not os.environ.get("WMS_DATABASE_URL"):
-        url = demo_database_url()
-    app = bootstrap.connect(url, require_schema=not args.demo)
+    app = bootstrap.connect(args.database, require_schema=not args.demo, create_default=args.demo)
     demo_users: list[tuple[str, str, str, str, str]] = []
     try:
         if args.demo:
