@@ -61,3 +61,22 @@ def test_bad_filters_are_clean_errors(floor: Floor, db_url: str, capsys):
     assert "--cutoff" in capsys.readouterr().err
     assert main(["wave", "plan", "--database", db_url, "--zone", "Z9"]) == 1
     assert "no zone" in capsys.readouterr().err
+
+
+def test_plan_lists_orders_and_lists_and_an_empty_plan_fails(floor: Floor, db_url: str, capsys):
+    first = floor.order([(1, 1), (3, 2)])
+    second = floor.order([(4, 1)])
+    assert main(["wave", "plan", "--database", db_url, "--strategy", "batch"]) == 0
+    out = capsys.readouterr().out
+    assert "* the routing method the lists would be walked by (--routing optimal)" in out
+    assert f"orders: {first}, {second}" in out
+    assert "pick lists it would make:" in out and "1. zone" in out
+    assert main(["wave", "plan", "--database", db_url, "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert sorted(o for pl in plan["lists"] for o in pl["orders"]) == sorted([first, second])
+    assert sum(pl["picks"] for pl in plan["lists"]) == plan["picks"]
+    # Nothing matches: said, and a non-zero exit, as release does.
+    code = main(["wave", "plan", "--database", db_url, "--flag", "VIP"])
+    assert code == 2
+    captured = capsys.readouterr()
+    assert "No orders match these filters" in captured.err and captured.out == ""

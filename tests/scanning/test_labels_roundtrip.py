@@ -158,3 +158,15 @@ def test_sheets_are_reproducible_pdfs() -> None:
     items = [labels.ToteLabel("T-MAIN-0001", "MAIN")]
     first = labels.tote_sheet(items)
     assert first.startswith(b"%PDF") and first == labels.tote_sheet(items)
+
+
+def test_unknown_zone_or_nothing_to_print_writes_no_pdf(
+    floor: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "z.pdf"
+    base = ["labels", "locations", "--database", floor.url, "--out", str(out)]
+    assert main([*base, "--zone", "Q"]) == 1
+    assert "no zone 'Q'; zones: " in capsys.readouterr().err
+    assert main([*base, "--aisle", "999"]) == 1
+    assert "no location labels match these filters: nothing written" in capsys.readouterr().err
+    assert not out.exists()

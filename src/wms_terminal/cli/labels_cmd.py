@@ -59,6 +59,8 @@ def _write(path: str, render: Callable[[], bytes], count: int, what: str) -> int
         raise ValidationError(f"--out must name a .pdf file, not {path!r}")
     if not target.parent.is_dir():
         raise ValidationError(f"no such directory: {target.parent}")
+    if count == 0:
+        raise NotFound(f"no {what} match these filters: nothing written to {target}")
     try:
         pdf = render()
     except BarcodeDataError as exc:
@@ -88,6 +90,19 @@ def _warehouse_id(session: Any, code: str | None) -> int | None:
     return int(wid)
 
 
+def _check_zone(session: Any, warehouse_id: int | None, code: str) -> None:
+    from sqlmodel import select
+
+    from wms_terminal.core.models import Zone
+
+    query = select(Zone.code).distinct()
+    if warehouse_id is not None:
+        query = query.where(Zone.warehouse_id == warehouse_id)
+    known = sorted(session.exec(query).all())
+    if code not in known:
+        raise NotFound(f"no zone {code!r}; zones: {', '.join(known) or 'none'}")
+
+
 def _locations(args: argparse.Namespace) -> int:
     from sqlmodel import col, select
 
@@ -107,6 +122,7 @@ def _locations(args: argparse.Namespace) -> int:
             if wid is not None:
                 query = query.where(Location.warehouse_id == wid)
             if args.zone:
+                _check_zone(session, wid, args.zone)
                 query = query.where(Zone.code == args.zone)
             if args.aisle:
                 query = query.where(Location.aisle.in_(args.aisle))  # type: ignore[attr-defined]
@@ -156,14 +172,14 @@ def _badges(args: argparse.Namespace) -> int:
     from sqlmodel import select
 
     from wms_terminal import bootstrap
-    from wms_terminal.core.models import User
+    from wms_terminal.core.models import User, UserKind
     from wms_terminal.documents.labels import BadgeLabel, badge_sheet
 
     app = bootstrap.connect(args.database)
     try:
         with app.db.reading() as session:
             wid = _warehouse_id(session, args.warehouse)
-            query = select(User)
+            query = select(User).where(User.kind == UserKind.PERSON)  # accounts have no badge
             if wid is not None:
                 query = query.where(User.warehouse_id == wid)
             if args.role:

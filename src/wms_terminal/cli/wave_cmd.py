@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from typing import Any
+
+from sqlalchemy import bindparam, text
 
 from wms_terminal import bootstrap
 from wms_terminal.cli import picklist_cmd
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed, ValidationError
+from wms_terminal.picking import messages as M
 from wms_terminal.picking.batching import CartCapacity
 from wms_terminal.picking.strategies import STRATEGIES
 from wms_terminal.picking.travel import DEFAULT_CART, METHODS, cart
@@ -102,7 +107,7 @@ def _capacity(args: argparse.Namespace) -> CartCapacity:
     return cart(args.cart_totes)
 
 
-def _table(plan: WavePlan) -> str:
+def _table(plan: WavePlan, lists: list[dict[str, Any]]) -> str:
     rows = [
         ("warehouse", plan.warehouse_code),
         ("strategy", plan.strategy),
@@ -117,22 +122,86 @@ def _table(plan: WavePlan) -> str:
         rows.append((f"travel {method}{mark}", f"{metres:,.1f} m"))
     rows.append(("picker-hours", f"{plan.picker_hours:.2f}"))
     width = max(len(k) for k, _ in rows)
-    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+    out = [f"{k.ljust(width)}  {v}" for k, v in rows]
+    out.append(
+        f"* the routing method the lists would be walked by (--routing {plan.routing_method}); "
+        "the other lines compare the same lists routed another way"
+    )
+    out.append("")
+    out.append(f"orders: {_some(plan.order_numbers, 30)}")
+    out.append("pick lists it would make:")
+    for n, pl in enumerate(lists, start=1):
+        out.append(
+            f"  {n:>4}. zone {pl['zone'] or 'any'}, {len(pl['orders'])} order(s), "
+            f"{pl['picks']} picks, {pl['units']} units, {pl['totes']} tote(s), "
+            f"{pl['route_m']:,.1f} m: {_some(pl['orders'], 6)}"
+        )
+    return "\n".join(out)
+
+
+def _some(items: Sequence[str], at_most: int) -> str:
+    shown = ", ".join(items[:at_most])
+    more = len(items) - at_most
+    return f"{shown} and {more} more (--json lists all)" if more > 0 else shown
+
+
+def _lists(db: Database, plan: WavePlan) -> list[dict[str, Any]]:
+    """The planned lists with their orders' numbers and zone codes (read for the preview)."""
+    ids = sorted({p.order_id for rl in plan.lists for p, _slot in rl.picks})
+    numbers: dict[int, str] = {}
+    with db.reading() as s:
+        for i in range(0, len(ids), 900):
+            part = ids[i : i + 900]
+            numbers.update(
+                (int(a), str(b))
+                for a, b in s.execute(
+                    text("SELECT id, number FROM sales_order WHERE id IN :ids").bindparams(
+                        bindparam("ids", expanding=True)
+                    ),
+                    {"ids": part},
+                )
+            )
+        zones = {
+            int(a): str(b)
+            for a, b in s.execute(
+                text("SELECT id, code FROM zone WHERE warehouse_id = :w"),
+                {"w": plan.warehouse_id},
+            )
+        }
+    out = []
+    for rl in plan.lists:
+        orders = list(dict.fromkeys(numbers[p.order_id] for p, _slot in rl.picks))
+        out.append(
+            {
+                "zone": zones.get(rl.zone_id) if rl.zone_id is not None else None,
+                "priority": rl.priority,
+                "orders": orders,
+                "picks": len(rl.picks),
+                "units": sum(p.qty for p, _slot in rl.picks),
+                "totes": rl.tote_count,
+                "route_m": round(rl.route_length_m, 1),
+            }
+        )
+    return out
 
 
 def _plan(args: argparse.Namespace) -> int:
+    flt, capacity = _filter(args), _capacity(args)
     app = bootstrap.connect(args.database)
     try:
         plan = plan_wave(
-            app.db,
-            _filter(args),
-            strategy=args.strategy,
-            routing_method=args.routing,
-            capacity=_capacity(args),
+            app.db, flt, strategy=args.strategy, routing_method=args.routing, capacity=capacity
         )
+        if not plan.orders:
+            # Like release: an empty wave is an answer the script must notice.
+            raise ValidationError(M.WAVE_EMPTY)
+        lists = _lists(app.db, plan)
     finally:
         app.close()
-    print(json.dumps(plan.to_json(), indent=2) if args.json else _table(plan))
+    if args.json:
+        print(json.dumps({**plan.to_json(), "lists": lists}, indent=2))
+    else:
+        print(_table(plan, lists))
     return 0
 
 
