@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
+from wms_terminal.core import db_errors
 from wms_terminal.core.errors import ConfigurationError, DatabaseBusy, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -80,11 +81,13 @@ def _make_engine(url: str, *, echo: bool, pool_size: int) -> Engine:
             poolclass=NullPool if database in ("", ":memory:") else None,
         )
         _install_sqlite_recipe(engine)
+        db_errors.install(engine)
         if database and database != ":memory:":
+            db_errors.install_sqlite_file_guard(engine, str(Path(database).expanduser()))
             _install_checkpointer(engine, str(Path(database).expanduser()))
         return engine
     if backend == "postgresql":
-        return create_engine(
+        engine = create_engine(
             parsed,
             echo=echo,
             pool_pre_ping=True,
@@ -92,6 +95,8 @@ def _make_engine(url: str, *, echo: bool, pool_size: int) -> Engine:
             max_overflow=pool_size * 2,
             connect_args={"connect_timeout": 5, "application_name": "wms-terminal"},
         )
+        db_errors.install(engine)
+        return engine
     raise ConfigurationError(
         f"unsupported database {backend!r}: use a sqlite:/// or postgresql:// URL"
     )
@@ -169,11 +174,43 @@ def _install_checkpointer(engine: Engine, path: str) -> None:
     thread.start()
 
 
+@contextmanager
+def driver_connection(engine: Engine) -> Iterator[Any]:
+    """The pooled driver (psycopg) connection in autocommit mode, for the few prepared statements
+    that skip the Session. A lost connection raises DatabaseUnavailable, as on every other path;
+    other driver errors propagate as they are (the caller may fall back to its Session path). A
+    broken connection is dropped from the pool."""
+    try:
+        pooled = engine.raw_connection()
+    except Exception as exc:
+        if db_errors.connection_lost(exc):
+            raise db_errors.unavailable(engine, exc) from exc
+        raise
+    try:
+        conn: Any = pooled.driver_connection
+        conn.autocommit = True
+        try:
+            yield conn
+        except Exception as exc:
+            if conn.closed or conn.broken:
+                pooled.invalidate()
+            if db_errors.connection_lost(exc):
+                raise db_errors.unavailable(engine, exc) from exc
+            raise
+        finally:
+            if not conn.closed:
+                conn.autocommit = False
+    finally:
+        pooled.close()
+
+
 def check_connection(engine: Engine) -> None:
     """Raise DatabaseUnavailable with the cause when the database does not answer."""
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
+    except DatabaseUnavailable as exc:
+        raise DatabaseUnavailable(f"cannot reach the database: {exc.message}") from exc
     except (OperationalError, DBAPIError) as exc:
         if "locked" in first_line(exc).lower():
             raise DatabaseBusy(

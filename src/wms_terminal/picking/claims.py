@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
-from wms_terminal.core.db import Database
+from wms_terminal.core.db import Database, driver_connection
 from wms_terminal.core.errors import NotFound, PermissionDenied
 from wms_terminal.core.models import (
     AuditEntry,
@@ -140,21 +140,11 @@ def _claim_pg_one_statement(
         "z": zone_id,
         "v": wave_id,
     }
-    pooled = db.engine.raw_connection()
     try:
-        conn: Any = pooled.driver_connection
-        conn.autocommit = True
-        try:
+        with driver_connection(db.engine) as conn:
             row = conn.execute(sql, params, prepare=True).fetchone()
-        except psycopg.Error:
-            if conn.closed or conn.broken:
-                pooled.invalidate()
-            return _FALL_BACK
-        finally:
-            if not conn.closed:
-                conn.autocommit = False
-    finally:
-        pooled.close()
+    except psycopg.Error:
+        return _FALL_BACK
     return int(row[0]) if row is not None else None
 
 
@@ -261,26 +251,16 @@ def get_list(db: Database, pick_list_id: int) -> PickListView:
     if db.dialect == "postgresql":
         # The same three reads, each a prepared autocommit statement on the raw connection
         # (under READ COMMITTED each statement of a read transaction had its own snapshot too).
-        pooled = db.engine.raw_connection()
         try:
-            conn: Any = pooled.driver_connection
-            conn.autocommit = True
+            with driver_connection(db.engine) as conn:
 
-            def fetch(sql: str, list_id: int) -> Sequence[Sequence[Any]]:
-                return conn.execute(
-                    sql.replace(":l", "%(l)s"), {"l": list_id}, prepare=True
-                ).fetchall()
+                def fetch(sql: str, list_id: int) -> Sequence[Sequence[Any]]:
+                    return conn.execute(
+                        sql.replace(":l", "%(l)s"), {"l": list_id}, prepare=True
+                    ).fetchall()
 
-            try:
                 return _load(fetch, pick_list_id)
-            except psycopg.Error:
-                # Read again below through SQLAlchemy, which reports errors as everywhere else.
-                if conn.closed or conn.broken:
-                    pooled.invalidate()
-            finally:
-                if not conn.closed:
-                    conn.autocommit = False
-        finally:
-            pooled.close()
+        except psycopg.Error:
+            pass  # read again below through SQLAlchemy (a lost connection raised already)
     with db.reading() as session:
         return load_list(session, pick_list_id)

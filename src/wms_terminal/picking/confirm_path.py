@@ -14,6 +14,7 @@ from sqlmodel import Session
 from wms_terminal.core import inventory
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.codes import TOTE_RE
+from wms_terminal.core.db import driver_connection
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.states import ORDER_TRANSITIONS, OrderStatus, can_transition
 from wms_terminal.picking import messages as M
@@ -187,11 +188,8 @@ def confirm_fast(
         if m is None:
             return None, "not_tote"
         tote_wh = m.group("wh")
-    pooled = engine.raw_connection()
     try:
-        conn = pooled.driver_connection
-        conn.autocommit = True
-        try:
+        with driver_connection(engine) as conn:
             row = conn.execute(
                 _FAST_CONFIRM,
                 (
@@ -211,18 +209,12 @@ def confirm_fast(
                 ),
                 prepare=True,
             ).fetchone()
-        except psycopg.Error as exc:
-            if conn.closed or conn.broken:
-                pooled.invalidate()
-            if exc.sqlstate == FAST_REFUSED:
-                return None, str(exc.diag.message_primary or "")
-            # WM002, a unique violation on the scan id (another terminal stored it first), a
-            # deadlock, a lost connection: nothing was committed; the Python path decides.
-            return None, None
-        finally:
-            if not conn.closed:
-                conn.autocommit = False
-    finally:
-        pooled.close()
+    except psycopg.Error as exc:
+        if exc.sqlstate == FAST_REFUSED:
+            return None, str(exc.diag.message_primary or "")
+        # WM002, a unique violation on the scan id (another terminal stored it first), a
+        # deadlock: nothing was committed; the Python path decides. (A lost connection raised
+        # DatabaseUnavailable.)
+        return None, None
     assert row is not None
     return json.loads(row[0]), None
