@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy import CheckConstraint, Index, String, column, desc
 from sqlmodel import Field, SQLModel
 
 from ._base import created_at, json_field, timestamp, warehouse_fk
@@ -27,15 +27,15 @@ class Wave(SQLModel, table=True):
 class PickList(SQLModel, table=True):
     __tablename__ = "pick_list"
     # The claim reads the first open list of a warehouse by (priority DESC, id) from this index
-    # (migration 0002 creates it with `priority DESC` on both backends).
+    # (migration 0002 creates it with `priority DESC` on both backends; written as an expression
+    # so that Alembic's comparison sees the same index in the model and the database).
     __table_args__ = (
         Index(
             "ix_pick_list_claim",
             "warehouse_id",
             "status",
-            "priority",
+            desc(column("priority")),
             "id",
-            postgresql_ops={"priority": "DESC"},
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
