@@ -29,7 +29,7 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
-def _worker() -> str:
+def worker_name() -> str:
     # Unique per pytest process: two runs on one server must never drop each other's databases.
     return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
@@ -69,7 +69,7 @@ def drop_pg_database(admin_dsn: str, name: str) -> None:
 
 @pytest.fixture(scope="session")
 def pg_template_url(pg_admin_dsn: str) -> Iterator[str]:
-    name = f"wms_test_{_worker()}"
+    name = f"wms_test_{worker_name()}"
     url = create_pg_database(pg_admin_dsn, name)
     engine = make_engine(url)
     migrate.upgrade(engine)
@@ -81,7 +81,7 @@ def pg_template_url(pg_admin_dsn: str) -> Iterator[str]:
 @pytest.fixture
 def pg_scratch_url(pg_admin_dsn: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    name = f"wms_scratch_{_worker()}"
+    name = f"wms_scratch_{worker_name()}"
     yield create_pg_database(pg_admin_dsn, name)
     drop_pg_database(pg_admin_dsn, name)
 

@@ -8,7 +8,6 @@ the same demo from the same seed.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 from stdnum import ean
 
-from tests.conftest import BACKENDS, create_pg_database
+from tests.conftest import BACKENDS, create_pg_database, drop_pg_database, worker_name
 from wms_terminal.cli import main as cli_main
 from wms_terminal.core import auth, migrate
 from wms_terminal.core.codes import BADGE_RE, LOCATION_RE, TOTE_RE
@@ -61,8 +60,9 @@ def demo(
         url = f"sqlite:///{path}"
     else:
         admin = request.getfixturevalue("pg_admin_dsn")
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        url = create_pg_database(admin, f"wms_demo_{worker}")
+        name = f"wms_demo_{worker_name()}"
+        url = create_pg_database(admin, name)
+        request.addfinalizer(lambda: drop_pg_database(admin, name))
         engine = make_engine(url)
         migrate.upgrade(engine)
         engine.dispose()

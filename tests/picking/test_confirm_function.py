@@ -21,10 +21,16 @@ from .conftest import Floor
 from .helpers import rows, scalar, snapshot
 
 
+# wms_confirm_pick exists on PostgreSQL only: these tests run on that backend alone (no SQLite
+# variant that would be skipped on every run).
+pytestmark = pytest.mark.parametrize(
+    "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+
+
 @pytest.fixture
 def pg_floor(floor: Floor) -> Floor:
-    if floor.db.dialect != "postgresql":
-        pytest.skip("wms_confirm_pick exists on PostgreSQL only")
+    assert floor.db.dialect == "postgresql"
     return floor
 
 
