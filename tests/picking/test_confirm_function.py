@@ -20,7 +20,6 @@ from wms_terminal.picking.confirm_path import FAST_FALLBACK, FAST_REFUSED, confi
 from .conftest import Floor
 from .helpers import rows, scalar, snapshot
 
-
 # wms_confirm_pick exists on PostgreSQL only: these tests run on that backend alone (no SQLite
 # variant that would be skipped on every run).
 pytestmark = pytest.mark.parametrize(
