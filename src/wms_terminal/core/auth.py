@@ -29,10 +29,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PACKER: frozenset({"pack"}),
     Role.SUPERVISOR: frozenset(
         {"pick", "pack", "plan_wave", "release_wave", "adjust_stock", "import_orders"}
+        | {"cancel_order"}
     ),
     Role.MANAGER: frozenset(
         {"pick", "pack", "plan_wave", "release_wave", "adjust_stock", "import_orders"}
-        | {"manage_users"}
+        | {"cancel_order", "manage_users"}
     ),
 }
 
