@@ -24,17 +24,16 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=5)
 
 # What each role may do; supervisors and managers can do everything pickers and packers can.
+_FLOOR = frozenset({"pick", "move_stock", "receive"})
+_SUPERVISE = frozenset(
+    {"pack", "plan_wave", "release_wave", "adjust_stock", "import_orders", "cancel_order"}
+    | {"purchasing"}
+)
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.PICKER: frozenset({"pick"}),
+    Role.PICKER: _FLOOR,
     Role.PACKER: frozenset({"pack"}),
-    Role.SUPERVISOR: frozenset(
-        {"pick", "pack", "plan_wave", "release_wave", "adjust_stock", "import_orders"}
-        | {"cancel_order"}
-    ),
-    Role.MANAGER: frozenset(
-        {"pick", "pack", "plan_wave", "release_wave", "adjust_stock", "import_orders"}
-        | {"cancel_order", "manage_users"}
-    ),
+    Role.SUPERVISOR: _FLOOR | _SUPERVISE,
+    Role.MANAGER: _FLOOR | _SUPERVISE | {"manage_users"},
 }
 
 

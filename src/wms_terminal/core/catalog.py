@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumError
 
 from wms_terminal.core.errors import ValidationError
-from wms_terminal.core.models import ProductBarcode
+from wms_terminal.core.models import Product, ProductBarcode
 
 _KINDS = {8: "gtin8", 12: "gtin12", 13: "gtin13", 14: "gtin14"}
 
@@ -39,3 +39,22 @@ def add_barcode(
     session.add(row)
     session.flush()
     return row
+
+
+def product_for_code(session: Session, code: str) -> int | None:
+    """The product an item code names: one of its barcodes in any GTIN length (leading zeros
+    differ between GTIN-8/12/13/14 forms), or its SKU."""
+    code = code.strip()
+    if not code:
+        return None
+    forms = {code}
+    if code.isascii() and code.isdigit():
+        stripped = code.lstrip("0")
+        forms |= {stripped.rjust(n, "0") for n in (8, 12, 13, 14) if len(stripped) <= n}
+    found = session.exec(
+        select(ProductBarcode.product_id).where(col(ProductBarcode.barcode).in_(sorted(forms)))
+    ).first()
+    if found is not None:
+        return int(found)
+    pid = session.exec(select(Product.id).where(col(Product.sku) == code)).first()
+    return int(pid) if pid is not None else None

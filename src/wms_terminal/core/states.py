@@ -96,3 +96,30 @@ def transition(entity: HasStatus, new: str, table: dict[str, frozenset[str]]) ->
         name = type(entity).__name__
         raise InvalidTransition(f"{name} cannot go from {current} to {new}")
     entity.status = new
+
+
+class PurchaseOrderStatus:
+    OPEN = "open"
+    PARTIALLY_RECEIVED = "partially_received"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"
+    # Still expecting goods: receivable, and its lines hold the product's open reorder key.
+    LIVE = (OPEN, PARTIALLY_RECEIVED)
+
+
+_PO = PurchaseOrderStatus
+PO_TRANSITIONS: dict[str, frozenset[str]] = {
+    _PO.OPEN: frozenset({_PO.PARTIALLY_RECEIVED, _PO.RECEIVED, _PO.CANCELLED}),
+    # Cancelling a part-received order closes it: what came stays, the rest is no longer expected.
+    _PO.PARTIALLY_RECEIVED: frozenset({_PO.RECEIVED, _PO.CANCELLED}),
+    _PO.RECEIVED: frozenset(),
+    _PO.CANCELLED: frozenset(),
+}
+
+# Move tasks (replenishment, put-away): claiming is a column (`claimed_by`), not a status, so
+# an open task, claimed or not, keeps blocking a second task for the same face and product.
+MOVE_TASK_TRANSITIONS: dict[str, frozenset[str]] = {
+    "open": frozenset({"done", "cancelled"}),
+    "done": frozenset(),
+    "cancelled": frozenset(),
+}

@@ -9,8 +9,10 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from wms_terminal.core.auth import Actor
-from wms_terminal.core.models import Location, LocationKind, ReplenishmentTask
 from wms_terminal.core.reorder import check_reorder_points
+from wms_terminal.core.task_sources import replenish_if_low
+
+__all__ = ["AfterPick", "after_pick", "replenish_if_low"]
 
 
 @dataclass(frozen=True)
@@ -18,56 +20,6 @@ class AfterPick:
     replenishment_task_id: int | None
     replenish_location: str | None
     purchase_orders: tuple[str, ...]
-
-
-def replenish_if_low(
-    session: Session, *, location_id: int, product_id: int
-) -> ReplenishmentTask | None:
-    """A task to top up a pick face from the reserve location holding most of the product, when
-    the face is below its minimum and no replenishment of it is open yet."""
-    loc = session.get(Location, location_id)
-    if loc is None or loc.kind != LocationKind.PICK_FACE or loc.min_qty <= 0:
-        return None
-    on_hand = session.execute(
-        text("SELECT on_hand FROM stock WHERE location_id = :l AND product_id = :p"),
-        {"l": location_id, "p": product_id},
-    ).scalar()
-    on_hand = int(on_hand or 0)
-    if on_hand >= loc.min_qty:
-        return None
-    already = session.execute(
-        text(
-            "SELECT 1 FROM replenishment_task WHERE to_location_id = :l AND product_id = :p "
-            "AND status = 'open' LIMIT 1"
-        ),
-        {"l": location_id, "p": product_id},
-    ).scalar()
-    if already:
-        return None
-    reserve = session.execute(
-        text(
-            "SELECT s.location_id, s.on_hand - s.reserved FROM stock s "
-            "JOIN location l ON l.id = s.location_id "
-            "WHERE s.product_id = :p AND s.warehouse_id = :w AND l.kind = 'reserve' "
-            "AND l.active AND s.on_hand > s.reserved "
-            "ORDER BY s.on_hand - s.reserved DESC, s.location_id LIMIT 1"
-        ),
-        {"p": product_id, "w": loc.warehouse_id},
-    ).first()
-    if reserve is None:
-        return None
-    target = max(loc.max_qty, loc.min_qty) - on_hand
-    qty = min(int(reserve[1]), max(target, 1))
-    task = ReplenishmentTask(
-        warehouse_id=loc.warehouse_id,
-        product_id=product_id,
-        from_location_id=int(reserve[0]),
-        to_location_id=location_id,
-        qty=qty,
-    )
-    session.add(task)
-    session.flush()
-    return task
 
 
 def after_pick(

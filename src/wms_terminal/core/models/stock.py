@@ -86,15 +86,40 @@ class TaskStatus:
     CANCELLED = "cancelled"
 
 
-class ReplenishmentTask(SQLModel, table=True):
+class MoveTaskKind:
+    REPLENISH = "replenish"  # reserve -> pick face, raised when the face falls below its minimum
+    PUTAWAY = "putaway"  # receiving -> reserve or pick face, raised by a receipt
+    ALL = (REPLENISH, PUTAWAY)
+
+
+class MoveTask(SQLModel, table=True):
+    """A floor task that moves stock from one location to another (core.move_tasks): one engine
+    for replenishment and put-away. Open until done or cancelled; `claimed_by` marks the one
+    worker doing it. The table keeps its first name: the PostgreSQL confirm-a-pick function
+    (migration 0002) raises replenishment tasks into it."""
+
     __tablename__ = "replenishment_task"
+    __table_args__ = (
+        CheckConstraint("qty > 0 AND qty_moved >= 0", name="move_task_qty"),
+        CheckConstraint("kind IN ('replenish', 'putaway')", name="move_task_kind"),
+        Index("ix_move_task_claim", "warehouse_id", "status", "kind"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     warehouse_id: int = warehouse_fk()
+    kind: str = Field(
+        default=MoveTaskKind.REPLENISH,
+        sa_type=String(12),
+        sa_column_kwargs={"server_default": MoveTaskKind.REPLENISH},
+    )
     product_id: int = Field(foreign_key="product.id", index=True)
     from_location_id: int | None = Field(default=None, foreign_key="location.id")
     to_location_id: int = Field(foreign_key="location.id", index=True)
     qty: int
+    qty_moved: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     status: str = Field(default=TaskStatus.OPEN, sa_type=String(12), index=True)
+    claimed_by: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    claimed_at: datetime | None = timestamp()
+    done_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = created_at()
     done_at: datetime | None = timestamp()
 

@@ -37,12 +37,14 @@ class Zone(SQLModel, table=True):
 class LocationKind:
     PICK_FACE = "pick_face"
     RESERVE = "reserve"
+    # Where deliveries are received; put-away tasks take the stock on to reserve or a pick face.
+    RECEIVING = "receiving"
 
 
 class Location(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("warehouse_id", "code"),
-        CheckConstraint("kind IN ('pick_face', 'reserve')", name="location_kind"),
+        CheckConstraint("kind IN ('pick_face', 'reserve', 'receiving')", name="location_kind"),
         CheckConstraint("side IN ('L', 'R')", name="location_side"),
         CheckConstraint("capacity >= 0", name="location_capacity"),
     )

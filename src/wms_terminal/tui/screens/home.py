@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
-from wms_terminal.core.models import PickList, ReplenishmentTask, SalesOrder, Warehouse
+from wms_terminal.core.models import MoveTask, MoveTaskKind, PickList, SalesOrder, Warehouse
 from wms_terminal.tui.text import plain
 
 
@@ -41,8 +41,8 @@ def read_floor(session: Session) -> FloorView:
     ).one()
     repl = session.exec(
         select(func.count())
-        .select_from(ReplenishmentTask)
-        .where(col(ReplenishmentTask.status) == "open")
+        .select_from(MoveTask)
+        .where(col(MoveTask.status) == "open", col(MoveTask.kind) == MoveTaskKind.REPLENISH)
     ).one()
     return FloorView(codes, tuple((s, int(n)) for s, n in by_status), int(lists), int(repl))
 

@@ -1,0 +1,252 @@
+"""Receiving purchase orders into the warehouse's receiving location, in full or in part.
+
+One receipt is one transaction: the units go into the receiving location with their ledger
+lines, the purchase order moves open -> partially_received -> received (a fully received order
+clears its reorder keys), the back-orders waiting for the products take what they need
+(`backorders.rereserve`), and put-away tasks are raised for the rest of the way to the shelves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from wms_terminal.core import inventory
+from wms_terminal.core.audit import record
+from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.backorders import rereserve
+from wms_terminal.core.catalog import product_for_code
+from wms_terminal.core.codes import location_barcode, location_code
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.models import (
+    Location,
+    LocationKind,
+    MoveKind,
+    Product,
+    PurchaseOrderLine,
+    SalesOrder,
+    Warehouse,
+    Zone,
+)
+from wms_terminal.core.purchasing import PurchaseOrderView, close, find, view
+from wms_terminal.core.states import PO_TRANSITIONS, PurchaseOrderStatus, transition
+from wms_terminal.core.task_sources import raise_putaways
+
+MAX_UNITS = 1_000_000  # one receipt line; more is a typo
+
+
+@dataclass(frozen=True)
+class Receipt:
+    purchase_order: PurchaseOrderView
+    location: str
+    received: tuple[tuple[str, int], ...]  # (sku, units)
+    backorders_filled: tuple[str, ...]  # order numbers, most urgent first
+    putaway_task_ids: tuple[int, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "purchase_order": self.purchase_order.to_json(),
+            "location": self.location,
+            "received": [{"sku": s, "qty": q} for s, q in self.received],
+            "backorders_filled": list(self.backorders_filled),
+            "putaway_tasks": list(self.putaway_task_ids),
+        }
+
+
+def receiving_location(session: Session, warehouse_id: int) -> Location:
+    """The warehouse's receiving location, made on first use: level 0 at the front of the depot
+    aisle, in the zone nearest the depot. Its label reads like any location's (L-WH-AA-BB-0L)."""
+    found = _dock(session, warehouse_id)
+    if found is not None:
+        return found
+    wh = session.get(Warehouse, warehouse_id)
+    if wh is None:
+        raise NotFound(f"no warehouse {warehouse_id}")
+    zone_id = session.exec(
+        select(Zone.id)
+        .where(col(Zone.warehouse_id) == warehouse_id)
+        .order_by(col(Zone.travel_rank), col(Zone.id))
+    ).first()
+    try:
+        with session.begin_nested():
+            if zone_id is None:
+                zone = Zone(warehouse_id=warehouse_id, code="RCV", name="Receiving")
+                session.add(zone)
+                session.flush()
+                zone_id = zone.id
+            assert zone_id is not None
+            aisle = int((wh.layout or {}).get("depot_aisle", 1))
+            taken = set(
+                session.exec(select(Location.code).where(col(Location.warehouse_id) == wh.id))
+            )
+            bay, side = next(
+                (b, s)
+                for b in range(1, 1000)
+                for s in "LR"
+                if location_code(aisle, b, 0, s) not in taken
+            )
+            dock = Location(
+                warehouse_id=warehouse_id,
+                zone_id=zone_id,
+                code=location_code(aisle, bay, 0, side),
+                barcode=location_barcode(wh.code, aisle, bay, 0, side),
+                aisle=aisle,
+                bay=bay,
+                level=0,
+                side=side,
+                kind=LocationKind.RECEIVING,
+            )
+            session.add(dock)
+            session.flush()
+    except IntegrityError:  # another terminal made it a moment ago
+        found = _dock(session, warehouse_id)
+        if found is None:
+            raise
+        return found
+    return dock
+
+
+def receive_purchase_order(
+    db: Database,
+    actor: Actor,
+    *,
+    number: str,
+    lines: Sequence[tuple[str, int]] = (),
+    everything: bool = False,
+    scan_id: str | None = None,
+) -> Receipt:
+    """Receive `lines` ((item code or SKU, units) pairs) of purchase order `number`, or with
+    `everything` all that is still outstanding. Any bad line refuses the whole receipt."""
+    require(actor, "receive")
+    if not lines and not everything:
+        raise ValidationError("say what arrived: item and quantity, or everything")
+    for code, qty in lines:
+        if not isinstance(qty, int) or not 1 <= qty <= MAX_UNITS:
+            raise ValidationError(f"quantity of {code.strip()[:40]!r} must be 1 to {MAX_UNITS}")
+    return db.run(
+        lambda s: _receive(s, actor, number, lines, everything, scan_id),
+        what="receive a purchase order",
+    )
+
+
+def _receive(
+    session: Session,
+    actor: Actor,
+    number: str,
+    lines: Sequence[tuple[str, int]],
+    everything: bool,
+    scan_id: str | None,
+) -> Receipt:
+    po = find(session, number, lock=True)
+    if po.status not in PurchaseOrderStatus.LIVE:
+        raise ValidationError(f"{po.number} is {po.status.replace('_', ' ')}: nothing to receive")
+    po_lines = list(
+        session.exec(
+            select(PurchaseOrderLine)
+            .where(col(PurchaseOrderLine.purchase_order_id) == po.id)
+            .order_by(col(PurchaseOrderLine.id))
+        )
+    )
+    by_product = {ln.product_id: ln for ln in po_lines}
+    want: dict[int, int] = defaultdict(int)
+    if everything:
+        for ln in po_lines:
+            if ln.qty > ln.qty_received:
+                want[ln.product_id] += ln.qty - ln.qty_received
+    for code, qty in lines:
+        pid = product_for_code(session, code)
+        if pid is None:
+            raise ValidationError(f"unknown item {code.strip()[:40]!r}")
+        if pid not in by_product:
+            raise ValidationError(f"{_sku(session, pid)} is not on {po.number}")
+        want[pid] += qty
+    for pid, qty in want.items():
+        ln = by_product[pid]
+        if qty > ln.qty - ln.qty_received:
+            raise ValidationError(
+                f"{po.number} expects {ln.qty - ln.qty_received} more of {_sku(session, pid)}, "
+                f"not {qty}"
+            )
+    dock = receiving_location(session, po.warehouse_id)
+    assert dock.id is not None
+    received: list[tuple[str, int]] = []
+    for pid, qty in sorted(want.items()):
+        inventory.receive(
+            session,
+            location_id=dock.id,
+            product_id=pid,
+            qty=qty,
+            actor=actor,
+            scan_id=scan_id,
+            reason=po.number,
+            kind=MoveKind.RECEIPT,
+        )
+        ln = by_product[pid]
+        ln.qty_received += qty
+        if ln.qty_received >= ln.qty:
+            ln.open_key = None  # this product may be reordered again
+        session.add(ln)
+        received.append((_sku(session, pid), qty))
+    complete = all(ln.qty_received >= ln.qty for ln in po_lines)
+    new = PurchaseOrderStatus.RECEIVED if complete else PurchaseOrderStatus.PARTIALLY_RECEIVED
+    transition(po, new, PO_TRANSITIONS)
+    if complete:
+        close(session, po)
+    session.add(po)
+    session.flush()
+    filled = rereserve(session, warehouse_id=po.warehouse_id, product_ids=want, actor=actor)
+    tasks = raise_putaways(session, receiving_location_id=dock.id, product_ids=want)
+    numbers = _order_numbers(session, filled)
+    record(
+        session,
+        action="purchase_order_received",
+        user_id=actor.user_id,
+        terminal=actor.terminal,
+        warehouse_id=po.warehouse_id,
+        entity="purchase_order",
+        entity_id=po.number,
+        received=[{"sku": s, "qty": q} for s, q in received],
+        status=po.status,
+        backorders_filled=numbers,
+    )
+    return Receipt(
+        view(session, po),
+        dock.code,
+        tuple(received),
+        tuple(numbers),
+        tuple(t.id for t in tasks if t.id is not None),
+    )
+
+
+def _dock(session: Session, warehouse_id: int) -> Location | None:
+    return session.exec(
+        select(Location)
+        .where(col(Location.warehouse_id) == warehouse_id)
+        .where(col(Location.kind) == LocationKind.RECEIVING)
+        .where(col(Location.active))
+        .order_by(col(Location.id))
+    ).first()
+
+
+def _sku(session: Session, product_id: int) -> str:
+    p = session.get(Product, product_id)
+    return p.sku if p else str(product_id)
+
+
+def _order_numbers(session: Session, order_ids: list[int]) -> list[str]:
+    if not order_ids:
+        return []
+    found = dict(
+        session.exec(
+            select(col(SalesOrder.id), col(SalesOrder.number)).where(
+                col(SalesOrder.id).in_(order_ids)
+            )
+        ).all()
+    )
+    return [found[i] for i in order_ids]

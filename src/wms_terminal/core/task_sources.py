@@ -1,0 +1,155 @@
+"""What raises move tasks (core.move_tasks does them).
+
+- Replenishment: a pick face below its minimum, with no open task for it yet, gets one from the
+  reserve location holding the most free units of its product (`replenish_if_low`; the
+  PostgreSQL confirm-a-pick function of migration 0002 applies the same rule).
+- Put-away: stock in a receiving location that no open task plans to move yet goes to the
+  product's pick face while it has room, the rest to a reserve location already holding the
+  product, else to the first empty reserve location (`raise_putaways`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from wms_terminal.core.models import Location, LocationKind, MoveTask, MoveTaskKind
+
+_OPEN_TO = text(
+    "SELECT 1 FROM replenishment_task WHERE to_location_id = :l AND product_id = :p "
+    "AND status = 'open' LIMIT 1"
+)
+
+
+def replenish_if_low(session: Session, *, location_id: int, product_id: int) -> MoveTask | None:
+    """A task to top up a pick face from the reserve location holding most of the product, when
+    the face is below its minimum and no task to it is open yet."""
+    loc = session.get(Location, location_id)
+    if loc is None or loc.kind != LocationKind.PICK_FACE or loc.min_qty <= 0:
+        return None
+    on_hand = int(_on_hand(session, location_id, product_id))
+    if on_hand >= loc.min_qty:
+        return None
+    if session.execute(_OPEN_TO, {"l": location_id, "p": product_id}).scalar():
+        return None
+    reserve = session.execute(
+        text(
+            "SELECT s.location_id, s.on_hand - s.reserved FROM stock s "
+            "JOIN location l ON l.id = s.location_id "
+            "WHERE s.product_id = :p AND s.warehouse_id = :w AND l.kind = 'reserve' "
+            "AND l.active AND s.on_hand > s.reserved "
+            "ORDER BY s.on_hand - s.reserved DESC, s.location_id LIMIT 1"
+        ),
+        {"p": product_id, "w": loc.warehouse_id},
+    ).first()
+    if reserve is None:
+        return None
+    target = max(loc.max_qty, loc.min_qty) - on_hand
+    qty = min(int(reserve[1]), max(target, 1))
+    return _add(
+        session, MoveTaskKind.REPLENISH, loc.warehouse_id, product_id, int(reserve[0]), loc.id, qty
+    )
+
+
+def raise_putaways(
+    session: Session, *, receiving_location_id: int, product_ids: Iterable[int]
+) -> list[MoveTask]:
+    """Put-away tasks for the units of `product_ids` in the receiving location that no open task
+    moves yet. Units with nowhere to go stay in receiving (no task) until there is room."""
+    dock = session.get(Location, receiving_location_id)
+    assert dock is not None and dock.id is not None
+    raised: list[MoveTask] = []
+    for pid in sorted(set(product_ids)):
+        planned = session.execute(
+            text(
+                "SELECT COALESCE(SUM(qty), 0) FROM replenishment_task WHERE from_location_id = :l "
+                "AND product_id = :p AND status = 'open'"
+            ),
+            {"l": dock.id, "p": pid},
+        ).scalar_one()
+        left = int(_on_hand(session, dock.id, pid)) - int(planned)
+        for to_id, room in _destinations(session, dock.warehouse_id, pid):
+            if left <= 0:
+                break
+            n = left if room is None else min(left, room)
+            if n <= 0:
+                continue
+            raised.append(
+                _add(session, MoveTaskKind.PUTAWAY, dock.warehouse_id, pid, dock.id, to_id, n)
+            )
+            left -= n
+    return raised
+
+
+def _destinations(
+    session: Session, warehouse_id: int, product_id: int
+) -> list[tuple[int, int | None]]:
+    """(location, room) in the order put-away fills them; room None = no limit."""
+    out: list[tuple[int, int | None]] = []
+    # The product's pick faces, up to their maximum counting what is already on its way.
+    faces = session.execute(
+        text(
+            "SELECT l.id, l.max_qty - s.on_hand - COALESCE((SELECT SUM(t.qty) FROM "
+            "replenishment_task t WHERE t.to_location_id = l.id AND t.product_id = :p "
+            "AND t.status = 'open'), 0) FROM location l JOIN stock s ON s.location_id = l.id "
+            "WHERE s.product_id = :p AND l.warehouse_id = :w AND l.kind = 'pick_face' "
+            "AND l.active AND l.max_qty > 0 ORDER BY l.aisle, l.bay, l.level, l.id"
+        ),
+        {"p": product_id, "w": warehouse_id},
+    ).all()
+    out += [(int(i), int(room)) for i, room in faces if int(room) > 0]
+    held = session.execute(
+        text(
+            "SELECT l.id FROM location l JOIN stock s ON s.location_id = l.id "
+            "WHERE s.product_id = :p AND l.warehouse_id = :w AND l.kind = 'reserve' AND l.active "
+            "ORDER BY s.on_hand DESC, l.id LIMIT 1"
+        ),
+        {"p": product_id, "w": warehouse_id},
+    ).scalar()
+    if held is None:
+        held = session.execute(
+            text(
+                "SELECT l.id FROM location l WHERE l.warehouse_id = :w AND l.kind = 'reserve' "
+                "AND l.active AND NOT EXISTS (SELECT 1 FROM stock s WHERE s.location_id = l.id "
+                "AND s.on_hand > 0) AND NOT EXISTS (SELECT 1 FROM replenishment_task t "
+                "WHERE t.to_location_id = l.id AND t.status = 'open') "
+                "ORDER BY l.aisle, l.bay, l.level, l.id LIMIT 1"
+            ),
+            {"w": warehouse_id},
+        ).scalar()
+    if held is not None:
+        out.append((int(held), None))
+    return out
+
+
+def _on_hand(session: Session, location_id: int, product_id: int) -> int:
+    value = session.execute(
+        text("SELECT on_hand FROM stock WHERE location_id = :l AND product_id = :p"),
+        {"l": location_id, "p": product_id},
+    ).scalar()
+    return int(value or 0)
+
+
+def _add(
+    session: Session,
+    kind: str,
+    warehouse_id: int,
+    product_id: int,
+    from_id: int | None,
+    to_id: int | None,
+    qty: int,
+) -> MoveTask:
+    assert to_id is not None
+    task = MoveTask(
+        warehouse_id=warehouse_id,
+        kind=kind,
+        product_id=product_id,
+        from_location_id=from_id,
+        to_location_id=to_id,
+        qty=qty,
+    )
+    session.add(task)
+    session.flush()
+    return task
