@@ -18,9 +18,11 @@ from . import (
     labels_cmd,
     orders_cmd,
     picklist_cmd,
+    po_cmd,
     route_cmd,
     run_cmd,
     scan_cmd,
+    tasks_cmd,
     users_cmd,
     wave_cmd,
 )
@@ -36,6 +38,8 @@ _FAMILIES = (
     picklist_cmd,
     scan_cmd,
     labels_cmd,
+    po_cmd,
+    tasks_cmd,
 )
 
 Handler = Callable[[argparse.Namespace], int]

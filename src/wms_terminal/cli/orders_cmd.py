@@ -1,4 +1,5 @@
-"""`wms-terminal orders import FILE`: order intake from CSV or JSON (docs/order-import.md)."""
+"""`wms-terminal orders import FILE`: order intake from CSV or JSON (docs/order-import.md);
+`wms-terminal orders cancel NUMBER --reason R`: its stock goes to the waiting back-orders."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
 from wms_terminal.core.errors import AuthenticationFailed
 from wms_terminal.core.intake import import_orders
+from wms_terminal.core.order_cancel import cancel_order
 from wms_terminal.core.order_files import load_order_file
 
 
@@ -26,6 +28,44 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     # `--user NAME` once imported in anyone's name without a PIN: it now only explains.
     imp.add_argument("--user", metavar="USERNAME", help=argparse.SUPPRESS)
     imp.set_defaults(handler=_import)
+    can = osub.add_parser(
+        "cancel",
+        parents=[common],
+        help="cancel an order not yet on a wave: its stock goes to the waiting back-orders",
+    )
+    can.add_argument("number", metavar="NUMBER", help="order number, e.g. SO-0001234")
+    can.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    can.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_auth_arguments(can)
+    can.set_defaults(handler=_cancel)
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+        done = cancel_order(app.db, actor, number=args.number, reason=args.reason)
+    finally:
+        app.close()
+    if args.json:
+        json.dump(
+            {
+                "number": done.number,
+                "status": "cancelled",
+                "status_before": done.status_before,
+                "units_released": done.units_released,
+                "backorders_filled": list(done.refilled),
+            },
+            sys.stdout,
+        )
+        print()
+    else:
+        filled = ", ".join(done.refilled) if done.refilled else "none waiting"
+        print(
+            f"{done.number} cancelled: {done.units_released} unit(s) released; "
+            f"back-orders filled: {filled}"
+        )
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:

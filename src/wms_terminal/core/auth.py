@@ -27,7 +27,7 @@ LOCKOUT = timedelta(minutes=5)
 _FLOOR = frozenset({"pick", "move_stock", "receive"})
 _SUPERVISE = frozenset(
     {"pack", "plan_wave", "release_wave", "adjust_stock", "import_orders", "cancel_order"}
-    | {"purchasing"}
+    | {"manage_purchasing"}
 )
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PICKER: _FLOOR,

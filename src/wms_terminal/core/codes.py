@@ -4,6 +4,7 @@
     T-<WH>-<NNNN>                    tote         T-MAIN-0042
     B-<8 chars>                      user badge   B-7Q4K9X2M
     SO-<7 digits>                    order number SO-0001234
+    PO-<7 digits>                    purchase order PO-0000042
     CMD-<NAME>                       command      CMD-SHORT
 
 Only upper-case letters, digits and '-' are used: every keyboard-wedge layout types them alike.
@@ -27,6 +28,7 @@ LOCATION_RE = re.compile(
 TOTE_RE = re.compile(r"^T-(?P<wh>[A-Z0-9]{1,8})-(?P<n>\d{4,6})$")
 BADGE_RE = re.compile(r"^B-[0-9A-Z]{8}$")
 ORDER_RE = re.compile(r"^SO-\d{7}$")
+PURCHASE_ORDER_RE = re.compile(r"^PO-\d{7}$")
 
 
 class Command(StrEnum):

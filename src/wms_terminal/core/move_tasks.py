@@ -58,6 +58,8 @@ class MoveTaskView:
     product_name: str
     from_location: str | None
     to_location: str
+    from_barcode: str | None
+    to_barcode: str
     qty: int
     qty_moved: int
     urgent: bool
@@ -113,6 +115,16 @@ def list_tasks(
 def get_task(db: Database, task_id: int) -> MoveTaskView:
     with db.reading() as session:
         return _view(session, task_id)
+
+
+def is_item_of(db: Database, task_id: int, item: str) -> bool:
+    """Whether a scanned or typed item code names the task's product (a flow asks before the
+    quantity; `do_task` checks again)."""
+    with db.reading() as session:
+        task = session.get(MoveTask, task_id)
+        if task is None:
+            raise NotFound(f"no task {task_id}")
+        return product_for_code(session, item) == task.product_id
 
 
 def claim_next(
@@ -286,7 +298,7 @@ def _view(session: Session, task_id: int) -> MoveTaskView:
     row = session.execute(
         text(
             f"SELECT t.id, t.kind, t.status, t.warehouse_id, p.sku, p.name, f.code, d.code, "
-            f"t.qty, t.qty_moved, {URGENT}, u.username, t.created_at "
+            f"f.barcode, d.barcode, t.qty, t.qty_moved, {URGENT}, u.username, t.created_at "
             "FROM replenishment_task t JOIN product p ON p.id = t.product_id "
             "LEFT JOIN location f ON f.id = t.from_location_id "
             "JOIN location d ON d.id = t.to_location_id "
@@ -296,7 +308,7 @@ def _view(session: Session, task_id: int) -> MoveTaskView:
     ).first()
     if row is None:
         raise NotFound(f"no task {task_id}")
-    created = row[12]
+    created = row[14]
     if isinstance(created, str):  # SQLite hands back text from a plain SQL query
         created = datetime.fromisoformat(created)
     return MoveTaskView(
@@ -308,10 +320,12 @@ def _view(session: Session, task_id: int) -> MoveTaskView:
         str(row[5]),
         row[6],
         str(row[7]),
-        int(row[8]),
-        int(row[9]),
-        bool(row[10]),
-        row[11],
+        row[8],
+        str(row[9]),
+        int(row[10]),
+        int(row[11]),
+        bool(row[12]),
+        row[13],
         created,
     )
 
@@ -323,6 +337,7 @@ __all__ = [
     "claim_next",
     "do_task",
     "get_task",
+    "is_item_of",
     "list_tasks",
     "release_task",
 ]

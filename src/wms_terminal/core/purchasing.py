@@ -105,7 +105,7 @@ def cancel_purchase_order(
     db: Database, actor: Actor, *, number: str, reason: str
 ) -> PurchaseOrderView:
     """Nothing more is expected on it: closed, its reorder keys cleared, audited."""
-    require(actor, "purchasing")
+    require(actor, "manage_purchasing")
     if not reason.strip():
         raise ValidationError("say why the purchase order is cancelled (a reason)")
 

@@ -34,11 +34,18 @@ from wms_terminal.core.models import (
     Warehouse,
     Zone,
 )
-from wms_terminal.core.purchasing import PurchaseOrderView, close, find, view
+from wms_terminal.core.purchasing import (
+    PurchaseLineView,
+    PurchaseOrderView,
+    close,
+    find,
+    view,
+)
 from wms_terminal.core.states import PO_TRANSITIONS, PurchaseOrderStatus, transition
 from wms_terminal.core.task_sources import raise_putaways
 
 MAX_UNITS = 1_000_000  # one receipt line; more is a typo
+RECEIVING_LITRES = 20_000  # a dock area: a few pallets' worth
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ def receiving_location(session: Session, warehouse_id: int) -> Location:
                 level=0,
                 side=side,
                 kind=LocationKind.RECEIVING,
+                capacity=RECEIVING_LITRES,
             )
             session.add(dock)
             session.flush()
@@ -110,6 +118,20 @@ def receiving_location(session: Session, warehouse_id: int) -> Location:
             raise
         return found
     return dock
+
+
+def line_for_item(db: Database, number: str, item: str) -> PurchaseLineView:
+    """The line of purchase order `number` that a scanned or typed item code names (a flow asks
+    before the quantity; the receipt checks again)."""
+    with db.reading() as session:
+        po = find(session, number)
+        pid = product_for_code(session, item)
+        if pid is None:
+            raise ValidationError(f"unknown item {item.strip()[:40]!r}")
+        for ln in view(session, po).lines:
+            if ln.sku == _sku(session, pid):
+                return ln
+        raise ValidationError(f"{_sku(session, pid)} is not on {po.number}")
 
 
 def receive_purchase_order(

@@ -58,6 +58,7 @@ from wms_terminal.core.models import (
     Zone,
 )
 from wms_terminal.core.order_files import OrderInput
+from wms_terminal.core.receiving import receiving_location
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.demo import catalog, floor, people, reference
 from wms_terminal.demo import orders as demo_orders
@@ -383,6 +384,7 @@ def _write_master(
                 for loc in plan.locations
             ],
         )
+        receiving_location(session, wid)  # where purchase orders are received
         _insert(
             session,
             Stock,
