@@ -7,7 +7,9 @@ import pytest
 from tests.core.stockyard import Yard, build, ledger_matches_stock
 from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.db import Database
+from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.purchasing import show_purchase_order
+from wms_terminal.core.receiving import receive_purchase_order
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.core.task_sources import replenish_if_low
 from wms_terminal.inbound.move_flow import MoveFlow, MoveStep
@@ -46,8 +48,14 @@ def test_receive_a_purchase_order_by_scan_in_two_deliveries(yard: Yard):
     assert not flow.scan("11").ok  # more than is expected
     assert flow.scan("CMD-CANCEL").step is ReceiveStep.ITEM
     flow.scan(yard.gtin(3))
-    v = flow.scan("4")
+    qty = Scan("4", Source.KEYBOARD)
+    v = flow.scan(qty)
     assert v.ok and v.step is ReceiveStep.ITEM and v.receipt is not None
+    # The same scan sent again (a terminal that lost the answer) receives nothing more.
+    with pytest.raises(ValidationError, match="received already"):
+        receive_purchase_order(
+            yard.db, yard.actors["ann"], number=number, lines=[(yard.gtin(3), 4)], scan_id=qty.id
+        )
     assert v.purchase_order is not None and v.purchase_order.status == "partially_received"
     v = flow.scan("CMD-DONE")
     assert v.step is ReceiveStep.PO

@@ -31,6 +31,7 @@ from wms_terminal.core.models import (
     Product,
     PurchaseOrderLine,
     SalesOrder,
+    StockMove,
     Warehouse,
     Zone,
 )
@@ -166,6 +167,9 @@ def _receive(
     scan_id: str | None,
 ) -> Receipt:
     po = find(session, number, lock=True)
+    if scan_id is not None and _seen(session, scan_id):
+        # A terminal that lost the answer sends its scan again: the units came once.
+        raise ValidationError("this scan was received already: the units are counted once")
     if po.status not in PurchaseOrderStatus.LIVE:
         raise ValidationError(f"{po.number} is {po.status.replace('_', ' ')}: nothing to receive")
     po_lines = list(
@@ -243,6 +247,17 @@ def _receive(
         tuple(received),
         tuple(numbers),
         tuple(t.id for t in tasks if t.id is not None),
+    )
+
+
+def _seen(session: Session, scan_id: str) -> bool:
+    return (
+        session.exec(
+            select(StockMove.id)
+            .where(col(StockMove.scan_id) == scan_id)
+            .where(col(StockMove.kind) == MoveKind.RECEIPT)
+        ).first()
+        is not None
     )
 
 
