@@ -16,6 +16,7 @@ from . import (
     db_cmd,
     demo_cmd,
     labels_cmd,
+    notices_cmd,
     orders_cmd,
     picklist_cmd,
     po_cmd,
@@ -40,6 +41,7 @@ _FAMILIES = (
     labels_cmd,
     po_cmd,
     tasks_cmd,
+    notices_cmd,
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -5,7 +5,16 @@ from sqlmodel import SQLModel
 from .catalog import Product, ProductBarcode, Supplier
 from .customers import Address, CurrencyRate, Customer, CustomerContact
 from .orders import Channel, OrderFlag, OrderLine, SalesOrder, SalesOrderFlag
-from .people import AuditEntry, Counter, Notification, Role, ScanRecord, User, UserKind
+from .people import (
+    AuditEntry,
+    Counter,
+    NoticeStatus,
+    Notification,
+    Role,
+    ScanRecord,
+    User,
+    UserKind,
+)
 from .picking import PickList, PickTask, Tote, Wave
 from .purchasing import PurchaseOrder, PurchaseOrderLine
 from .shipping import (
@@ -50,6 +59,7 @@ __all__ = [
     "MoveKind",
     "MoveTask",
     "MoveTaskKind",
+    "NoticeStatus",
     "Notification",
     "OrderFlag",
     "OrderLine",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, Index, String
 from sqlmodel import Field, SQLModel
 
 from ._base import created_at, json_field, timestamp
@@ -67,9 +67,28 @@ class AuditEntry(SQLModel, table=True):
     detail: dict[str, Any] = json_field()
 
 
-class Notification(SQLModel, table=True):
-    """Outbox: written in the caller's transaction, delivered later by a sender."""
+class NoticeStatus:
+    """pending -> sending (claimed by one sender) -> sent | pending (retry later) | failed;
+    failed -> pending by `notices retry`."""
 
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    ALL = (PENDING, SENDING, SENT, FAILED)
+
+
+class Notification(SQLModel, table=True):
+    """Outbox: written in the caller's transaction, delivered later by a sender
+    (`wms_terminal.notices`), which claims a row before it sends it so that no two senders send
+    one notice twice, and records every attempt."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'failed')", name="notification_status"
+        ),
+        Index("ix_notification_due", "status", "next_attempt_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     warehouse_id: int | None = Field(default=None, foreign_key="warehouse.id", index=True)
     recipient_role: str = Field(default="manager", sa_type=String(12))
@@ -79,6 +98,12 @@ class Notification(SQLModel, table=True):
     kind: str = Field(default="", sa_type=String(40))
     created_at: datetime = created_at()
     sent_at: datetime | None = timestamp(index=True)
+    status: str = Field(default=NoticeStatus.PENDING, sa_type=String(8))
+    attempts: int = 0
+    next_attempt_at: datetime | None = timestamp()
+    last_error: str = Field(default="", sa_type=String(500))
+    claimed_by: str = Field(default="", sa_type=String(64))
+    claimed_until: datetime | None = timestamp()
 
 
 class ScanRecord(SQLModel, table=True):

@@ -1,0 +1,140 @@
+"""`wms-terminal notices list|send|retry`: the e-mail outbox.
+
+    wms-terminal notices list [--failed] [--json]        what is queued, sent and failed
+    wms-terminal notices send [--once] [--interval S]    the sender: a loop, or one pass
+    wms-terminal notices retry ID [--json]               send a failed notice again
+
+The mail server comes from WMS_SMTP_URL (smtp://, smtp+starttls://, smtps://; see
+wms_terminal.notices.smtp) and the sender address from WMS_SMTP_FROM. `send` and `retry` change
+data: they log in (--badge with WMS_PIN, or an integration account).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from typing import Any
+
+from wms_terminal import bootstrap
+from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.core.auth import require
+from wms_terminal.core.errors import ConfigurationError
+from wms_terminal.notices import outbox
+from wms_terminal.notices.sender import SendReport, run, send_due
+from wms_terminal.notices.smtp import parse_smtp_url
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    notices = sub.add_parser("notices", parents=[common], help="e-mail notices (outbox)")
+    nsub = notices.add_subparsers(dest="notices_command", metavar="ACTION", required=True)
+    lst = nsub.add_parser("list", parents=[common], help="list notices, newest first")
+    lst.add_argument("--failed", action="store_true", help="only those that failed for good")
+    lst.add_argument("--limit", type=int, default=200, metavar="N")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(handler=_list)
+    send = nsub.add_parser("send", parents=[common], help="send due notices (WMS_SMTP_URL)")
+    send.add_argument("--once", action="store_true", help="one pass, then exit")
+    send.add_argument(
+        "--interval", type=float, default=10.0, metavar="S", help="seconds between passes"
+    )
+    send.add_argument("--limit", type=int, default=100, metavar="N", help="notices per pass")
+    add_auth_arguments(send)
+    send.set_defaults(handler=_send)
+    again = nsub.add_parser("retry", parents=[common], help="send a failed notice again")
+    again.add_argument("notice_id", type=int, metavar="ID")
+    again.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(again)
+    again.set_defaults(handler=_retry)
+
+
+def _safe(text: str, width: int = 0) -> str:
+    """One line without control characters (subjects and errors come from data and servers)."""
+    out = "".join(c if c.isprintable() else " " for c in " ".join(text.split()))
+    return out[: width - 1] + "…" if width and len(out) > width else out
+
+
+def _list(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        notices = outbox.list_notices(app.db, failed_only=args.failed, limit=max(args.limit, 1))
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps({"notices": [n.to_json() for n in notices]}, indent=2))
+        return 0
+    if not notices:
+        print("no failed notices" if args.failed else "no notices")
+        return 0
+    for n in notices:
+        when = n.sent_at or n.next_attempt_at or n.created_at
+        print(
+            f"{n.id:>6}  {n.status:<7}  tries {n.attempts}  {when:%Y-%m-%d %H:%M}  "
+            f"{_safe(n.subject, 60)}"
+        )
+        if n.last_error:
+            print(f"        last error: {_safe(n.last_error, 200)}")
+    return 0
+
+
+def _server_from_env() -> Any:
+    url = os.environ.get("WMS_SMTP_URL", "").strip()
+    if not url:
+        raise ConfigurationError(
+            "set WMS_SMTP_URL to the mail server, e.g. smtp://mail.example.com:25 "
+            "(smtp+starttls:// or smtps:// for TLS, user:password@ to log in)"
+        )
+    return parse_smtp_url(url)
+
+
+def _print_report(report: SendReport) -> None:
+    print(
+        f"sent {report.sent}, retrying later {report.retrying}, failed {report.failed}",
+        flush=True,
+    )
+    for error in report.errors:
+        print(f"  {_safe(error, 300)}", file=sys.stderr, flush=True)
+
+
+def _send(args: argparse.Namespace) -> int:
+    server = _server_from_env()
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+        require(actor, "manage_notices")
+        if args.once:
+            report = send_due(app.db, server, limit=max(args.limit, 1))
+            _print_report(report)
+            return 0 if report.failed == 0 else 1
+        print(f"sending notices through {server.describe()} (Ctrl+C stops)", flush=True)
+        stop = threading.Event()
+        try:
+            run(
+                app.db,
+                server,
+                interval=max(args.interval, 0.5),
+                stop=stop,
+                limit=max(args.limit, 1),
+                on_pass=lambda r: _print_report(r) if r.sent or r.errors else None,
+            )
+        except KeyboardInterrupt:
+            stop.set()
+        return 0
+    finally:
+        app.close()
+
+
+def _retry(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+        view = outbox.retry(app.db, actor, args.notice_id)
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps(view.to_json(), indent=2))
+    else:
+        print(f"notice {view.id} queued again: {_safe(view.subject, 60)}")
+    return 0

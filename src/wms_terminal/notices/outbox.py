@@ -1,0 +1,302 @@
+"""The notification outbox as senders see it: claim what is due, record each attempt.
+
+A sender claims notices in one short transaction (`status` pending -> sending, with its name and a
+lease), sends them outside any transaction, then records the outcome in another. The claim is a
+conditional UPDATE over `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite: the same UPDATE
+under its write lock, atomic): two senders never hold one notice, so none is sent twice. A sender
+that dies while sending leaves its claim to expire; the notice then becomes `failed` with a
+message saying it may have gone out, and only `notices retry` sends it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, col, select
+
+from wms_terminal.core.audit import record
+from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.models import NoticeStatus, Notification, User, Warehouse
+from wms_terminal.core.models._base import utcnow
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+BASE_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ClaimedNotice:
+    id: int
+    kind: str
+    subject: str
+    body: str
+    warehouse: str  # code, "" when the notice has none
+    created_at: datetime
+    attempt: int
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    id: int
+    kind: str
+    subject: str
+    status: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+    next_attempt_at: datetime | None
+
+    def to_json(self) -> dict[str, object]:
+        def iso(t: datetime | None) -> str | None:
+            return t.isoformat() if t else None
+
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "subject": self.subject,
+            "status": self.status,
+            "attempts": self.attempts,
+            "last_error": self.last_error,
+            "created_at": iso(self.created_at),
+            "sent_at": iso(self.sent_at),
+            "next_attempt_at": iso(self.next_attempt_at),
+        }
+
+
+def backoff(attempts: int, base: timedelta = BASE_DELAY) -> timedelta:
+    """Wait before the next try after `attempts` failed ones: base, 2 x base, 4 x base ... 1 h."""
+    return min(MAX_DELAY, base * (2 ** max(attempts - 1, 0)))
+
+
+def claim_due(
+    db: Database, sender: str, *, limit: int = 20, now: datetime | None = None
+) -> list[ClaimedNotice]:
+    """Claim up to `limit` due notices for `sender` (one transaction) and return them."""
+    at = now or utcnow()
+
+    def claim(session: Session) -> list[ClaimedNotice]:
+        _expire_stale_claims(session, at)
+        due = (
+            select(col(Notification.id))
+            .where(col(Notification.status) == NoticeStatus.PENDING)
+            .where(
+                or_(
+                    col(Notification.next_attempt_at).is_(None),
+                    col(Notification.next_attempt_at) <= at,
+                )
+            )
+            .order_by(col(Notification.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite holds its write lock
+            # A CTE runs once: as a plain IN (subquery) PostgreSQL may run it again after the
+            # UPDATE changed the first rows, and claim more than `limit`.
+            .cte("due")
+        )
+        ids = session.execute(
+            update(Notification)
+            .where(col(Notification.id).in_(select(due.c.id)))
+            .where(col(Notification.status) == NoticeStatus.PENDING)
+            .values(
+                status=NoticeStatus.SENDING,
+                claimed_by=sender[:64],
+                claimed_until=at + LEASE,
+                attempts=col(Notification.attempts) + 1,
+            )
+            .returning(col(Notification.id))
+        ).scalars()
+        claimed = sorted(int(i) for i in ids)
+        return [_claimed(session, i) for i in claimed]
+
+    return db.run(claim, what="claim notices")
+
+
+def _expire_stale_claims(session: Session, at: datetime) -> None:
+    session.execute(
+        update(Notification)
+        .where(col(Notification.status) == NoticeStatus.SENDING)
+        .where(col(Notification.claimed_until) < at)
+        .values(
+            status=NoticeStatus.FAILED,
+            last_error=(
+                "the sender stopped while sending (it may have gone out); "
+                "`wms-terminal notices retry ID` sends it again"
+            ),
+            claimed_by="",
+            claimed_until=None,
+        )
+    )
+
+
+def _claimed(session: Session, notice_id: int) -> ClaimedNotice:
+    n = session.get(Notification, notice_id)
+    assert n is not None and n.id is not None
+    wh = session.get(Warehouse, n.warehouse_id) if n.warehouse_id else None
+    return ClaimedNotice(
+        id=n.id,
+        kind=n.kind,
+        subject=n.subject,
+        body=n.body,
+        warehouse=wh.code if wh else "",
+        created_at=n.created_at,
+        attempt=n.attempts,
+        recipients=recipients(session, n),
+    )
+
+
+def recipients(session: Session, n: Notification) -> tuple[str, ...]:
+    """E-mail addresses: the named user, or the active users of the role in its warehouse."""
+    if n.recipient_user_id is not None:
+        user = session.get(User, n.recipient_user_id)
+        users = [user] if user is not None and user.active else []
+    else:
+        stmt = select(User).where(User.role == n.recipient_role, col(User.active).is_(True))
+        if n.warehouse_id is not None:
+            stmt = stmt.where(
+                or_(col(User.warehouse_id).is_(None), col(User.warehouse_id) == n.warehouse_id)
+            )
+        users = list(session.exec(stmt.order_by(col(User.id))))
+    return tuple(sorted({u.email.strip() for u in users if u.email.strip()}))
+
+
+def mark_sent(db: Database, notice_id: int, sender: str, *, now: datetime | None = None) -> bool:
+    """Record a delivery; False if the claim was lost meanwhile (lease expired)."""
+    at = now or utcnow()
+
+    def done(session: Session) -> bool:
+        got = session.execute(
+            _ours(notice_id, sender).values(
+                status=NoticeStatus.SENT,
+                sent_at=at,
+                last_error="",
+                claimed_by="",
+                claimed_until=None,
+                next_attempt_at=None,
+            )
+        ).rowcount  # type: ignore[attr-defined]
+        return bool(got)
+
+    return db.run(done, what="record a sent notice")
+
+
+def mark_failed(
+    db: Database,
+    notice_id: int,
+    sender: str,
+    error: str,
+    *,
+    permanent: bool,
+    base_delay: timedelta = BASE_DELAY,
+    max_attempts: int = MAX_ATTEMPTS,
+    now: datetime | None = None,
+) -> str:
+    """Record a failed attempt: pending again after the back-off, or failed for good when
+    `permanent` or out of attempts. Returns the new status."""
+    at = now or utcnow()
+
+    def failed(session: Session) -> str:
+        n = session.get(Notification, notice_id)
+        if n is None or n.status != NoticeStatus.SENDING or n.claimed_by != sender[:64]:
+            return n.status if n else ""
+        give_up = permanent or n.attempts >= max_attempts
+        status = NoticeStatus.FAILED if give_up else NoticeStatus.PENDING
+        session.execute(
+            _ours(notice_id, sender).values(
+                status=status,
+                last_error=error[:500],
+                claimed_by="",
+                claimed_until=None,
+                next_attempt_at=None if give_up else at + backoff(n.attempts, base_delay),
+            )
+        )
+        return status
+
+    return db.run(failed, what="record a failed notice")
+
+
+def release(db: Database, notice_ids: list[int], sender: str) -> None:
+    """Hand claimed notices back untried (their claim's attempt is not counted)."""
+    if not notice_ids:
+        return
+
+    def back(session: Session) -> None:
+        for notice_id in notice_ids:
+            session.execute(
+                _ours(notice_id, sender).values(
+                    status=NoticeStatus.PENDING,
+                    attempts=col(Notification.attempts) - 1,
+                    claimed_by="",
+                    claimed_until=None,
+                )
+            )
+
+    db.run(back, what="release notices")
+
+
+def _ours(notice_id: int, sender: str):  # type: ignore[no-untyped-def]
+    return (
+        update(Notification)
+        .where(col(Notification.id) == notice_id)
+        .where(col(Notification.status) == NoticeStatus.SENDING)
+        .where(col(Notification.claimed_by) == sender[:64])
+    )
+
+
+def list_notices(db: Database, *, failed_only: bool = False, limit: int = 200) -> list[NoticeView]:
+    with db.reading() as session:
+        stmt = select(Notification).order_by(col(Notification.id).desc()).limit(limit)
+        if failed_only:
+            stmt = stmt.where(col(Notification.status) == NoticeStatus.FAILED)
+        return [_view(n) for n in session.exec(stmt)]
+
+
+def _view(n: Notification) -> NoticeView:
+    assert n.id is not None
+    return NoticeView(
+        id=n.id,
+        kind=n.kind,
+        subject=n.subject,
+        status=n.status,
+        attempts=n.attempts,
+        last_error=n.last_error,
+        created_at=n.created_at,
+        sent_at=n.sent_at,
+        next_attempt_at=n.next_attempt_at,
+    )
+
+
+def retry(db: Database, actor: Actor, notice_id: int) -> NoticeView:
+    """Send a failed notice again (a fresh set of attempts); audited."""
+    require(actor, "manage_notices")
+
+    def again(session: Session) -> NoticeView:
+        n = session.get(Notification, notice_id)
+        if n is None:
+            raise NotFound(f"no notice {notice_id}")
+        if n.status != NoticeStatus.FAILED:
+            raise ValidationError(f"notice {notice_id} is {n.status}, not failed: nothing to retry")
+        previous = n.last_error
+        n.status = NoticeStatus.PENDING
+        n.attempts = 0
+        n.next_attempt_at = None
+        session.add(n)
+        record(
+            session,
+            action="notice_retried",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=n.warehouse_id,
+            entity="notification",
+            entity_id=str(notice_id),
+            last_error=previous,
+        )
+        session.flush()
+        return _view(n)
+
+    return db.run(again, what="retry a notice")

@@ -1,0 +1,118 @@
+"""The sender: claims due notices, e-mails them, records each attempt; once or in a loop."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from wms_terminal.core.db import Database
+from wms_terminal.core.models import NoticeStatus
+from wms_terminal.notices import outbox
+from wms_terminal.notices.smtp import SendFailed, SmtpServer, send_message
+from wms_terminal.notices.templates import render
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: SendReport) -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.errors.extend(other.errors)
+
+
+def sender_name() -> str:
+    """Unique per sender process and run: the name its claims carry."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def default_from() -> str:
+    return os.environ.get("WMS_SMTP_FROM") or f"wms-terminal@{socket.getfqdn() or 'localhost'}"
+
+
+def send_due(
+    db: Database,
+    server: SmtpServer,
+    *,
+    sender: str | None = None,
+    mail_from: str | None = None,
+    limit: int = 100,
+    base_delay: timedelta = outbox.BASE_DELAY,
+    max_attempts: int = outbox.MAX_ATTEMPTS,
+) -> SendReport:
+    """One pass: claim up to `limit` due notices and try each once."""
+    me = sender or sender_name()
+    origin = mail_from or default_from()
+    report = SendReport()
+    claimed = outbox.claim_due(db, me, limit=limit)
+    for n, notice in enumerate(claimed):
+        try:
+            if not notice.recipients:
+                raise SendFailed(
+                    "no recipient: no active user of the notice's role"
+                    + (f" in warehouse {notice.warehouse}" if notice.warehouse else "")
+                    + " has an e-mail address",
+                    permanent=True,
+                )
+            send_message(server, render(notice, sender=origin))
+        except SendFailed as exc:
+            status = outbox.mark_failed(
+                db,
+                notice.id,
+                me,
+                exc.message,
+                permanent=exc.permanent,
+                base_delay=base_delay,
+                max_attempts=max_attempts,
+            )
+            report.errors.append(f"notice {notice.id}: {exc.message}")
+            if status == NoticeStatus.FAILED:
+                report.failed += 1
+            else:
+                report.retrying += 1
+            log.warning("notice %s attempt %s: %s", notice.id, notice.attempt, exc.message)
+            if exc.unreachable:
+                # The server is not there: the rest wait for the next pass, no attempt counted.
+                outbox.release(db, [c.id for c in claimed[n + 1 :]], me)
+                break
+        else:
+            if outbox.mark_sent(db, notice.id, me):
+                report.sent += 1
+    return report
+
+
+def run(
+    db: Database,
+    server: SmtpServer,
+    *,
+    interval: float = 10.0,
+    stop: threading.Event | None = None,
+    limit: int = 100,
+    on_pass: object = None,
+) -> SendReport:
+    """Send passes until `stop` is set: the next pass at once while work is due, else after
+    `interval` seconds."""
+    halt = stop or threading.Event()
+    me = sender_name()
+    total = SendReport()
+    while not halt.is_set():
+        report = send_due(db, server, sender=me, limit=limit)
+        total.add(report)
+        if callable(on_pass):
+            on_pass(report)
+        busy = report.sent + report.retrying + report.failed >= limit
+        if not busy:
+            halt.wait(interval)
+    return total
