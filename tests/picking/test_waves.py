@@ -155,13 +155,13 @@ def test_release_refuses_orders_taken_meanwhile(floor: Floor, monkeypatch):
         floor.order([(n, 1)])
     real_write = waves._write
 
-    def racing(session, actor, flt, sel, plan):
+    def racing(session, actor, sel, *args, **kwargs):
         # Another supervisor releases one of the orders between our plan and our write.
         session.execute(
             text("UPDATE sales_order SET status = 'released' WHERE id = :i"),
             {"i": sel.orders[-1].order_id},
         )
-        return real_write(session, actor, flt, sel, plan)
+        return real_write(session, actor, sel, *args, **kwargs)
 
     monkeypatch.setattr(waves, "_write", racing)
     before = snapshot(floor.db)

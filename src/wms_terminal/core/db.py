@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,8 +34,25 @@ T = TypeVar("T")
 
 
 def _busy_timeout_ms() -> int:
-    # How long a terminal waits for another's write lock before it reports "busy".
-    return int(os.environ.get("WMS_SQLITE_BUSY_TIMEOUT_MS", "15000"))
+    # How long one try waits for another writer's lock (SQLite) before `with_retry` reports
+    # "busy, retrying" and tries again: short, so a terminal never looks frozen.
+    return int(os.environ.get("WMS_SQLITE_BUSY_TIMEOUT_MS", "250"))
+
+
+# Total time a user action keeps retrying a busy database before it gives up with DatabaseBusy.
+BUSY_GIVE_UP_S = float(os.environ.get("WMS_BUSY_GIVE_UP_S", "30"))
+_busy_listener: ContextVar[Callable[[str], None] | None] = ContextVar("busy", default=None)
+
+
+@contextmanager
+def busy_notices(listener: Callable[[str], None]) -> Iterator[None]:
+    """Call `listener("busy, retrying")` each time work in this context (thread, task) finds the
+    database busy and tries again: a screen or driver shows it instead of looking frozen."""
+    token = _busy_listener.set(listener)
+    try:
+        yield
+    finally:
+        _busy_listener.reset(token)
 
 
 READ_ONLY = "wms_read_only"
@@ -242,24 +260,40 @@ def _is_retryable(exc: DBAPIError) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
+def _is_busy(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 def with_retry(
     fn: Callable[[], T], *, attempts: int = 6, base_delay: float = 0.01, what: str = "transaction"
 ) -> T:
-    """Run `fn` (one whole transaction) again after a serialization failure, deadlock or lock."""
-    for attempt in range(1, attempts + 1):
+    """Run `fn` (one whole transaction) again after a serialization failure, deadlock or lock.
+
+    Conflicts (PostgreSQL) are retried up to `attempts` times. A busy SQLite database (each try
+    waits at most the short busy timeout) is retried until BUSY_GIVE_UP_S has passed, telling
+    the `busy_notices` listener "busy, retrying" each time; then DatabaseBusy."""
+    started = time.monotonic()
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             return fn()
         except DBAPIError as exc:
             if not _is_retryable(exc):
                 raise
-            if attempt == attempts:
+            busy = _is_busy(exc)
+            out_of_time = time.monotonic() - started >= BUSY_GIVE_UP_S
+            if (busy and out_of_time) or (not busy and attempt >= attempts):
                 raise DatabaseBusy(
                     f"the database stayed busy; {what} not applied, try again"
                 ) from exc
-            delay = base_delay * (2 ** (attempt - 1)) * (0.5 + random.random())
+            listener = _busy_listener.get()
+            if busy and listener is not None:
+                listener(f"busy, retrying ({what})")
+            delay = base_delay * (2 ** min(attempt - 1, 5)) * (0.5 + random.random())
             log.debug("retrying %s after %s (attempt %d)", what, first_line(exc), attempt)
             time.sleep(delay)
-    raise AssertionError("unreachable")
 
 
 class Database:

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database, with_retry
-from wms_terminal.core.errors import ValidationError, WmsError
+from wms_terminal.core.errors import DatabaseBusy, DatabaseUnavailable, ValidationError, WmsError
 from wms_terminal.core.models import ScanRecord
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.picking.views import ScanResult
@@ -149,6 +149,8 @@ def run_scan(
             if seen is None:
                 raise
             return seen
+        except (DatabaseUnavailable, DatabaseBusy):
+            raise  # not a refusal of this scan: the caller says "connection lost" or "busy"
         except WmsError as exc:
             return Rejected("refused", exc.message)
 

@@ -5,14 +5,24 @@ flags; VIP and other flagged orders first by `OrderFlag.wave_priority`), preview
 `plan_wave` and releases it with `release_wave`: the orders split into pick lists by the chosen
 strategy, each list's tasks in route order for the chosen routing method, route length stored.
 
-Planning (selection, batching, routing) reads outside any write lock; the release transaction
-then moves the orders to `released` with a conditional UPDATE (an order another release took
-meanwhile makes it fail), checks that the orders' reservations are still those planned, and
-writes the wave, its lists and tasks. One transaction: a failed release leaves nothing.
+Planning (selection, batching, routing) reads outside any write lock; the release then moves
+the orders to `released` with a conditional UPDATE (an order another release took meanwhile makes
+it fail), checks that the orders' reservations are still those planned, and writes the wave, its
+lists and tasks.
+
+PostgreSQL writes it all in one transaction (row locks: confirms run alongside). SQLite has one
+writer at a time, so a 10,000-order release written at once held every terminal for seconds: it
+writes in short transactions of about WRITE_CHUNK_PICKS picks, whole lists with all lists of their
+orders, pausing between them so that the terminals' confirms get the write lock. Each part is
+all-or-nothing and leaves a consistent state: its orders released with their lists and tasks, or
+untouched (still reserved, for the next wave). The first part creates the wave; if it finds the
+orders changed, nothing was written and the release plans again. A later part whose orders
+changed meanwhile is left out and counted in `ReleasedWave.skipped_orders`.
 """
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -60,6 +70,9 @@ WALK_M_PER_S = 1.0
 SECONDS_PER_PICK = 12.0
 SECONDS_PER_LIST = 90.0
 CHUNK = 900
+# SQLite: picks written per release transaction, and the pause after each (see the docstring).
+WRITE_CHUNK_PICKS = 1_000
+CHUNK_PAUSE_S = 0.03
 # Statistics refreshed after a release of at least this many picks (PostgreSQL).
 ANALYZE_AFTER_PICKS = 2_000
 ANALYZED_TABLES = ("pick_list", "pick_task", "reservation", "order_line", "sales_order", "tote")
@@ -142,6 +155,7 @@ class ReleasedWave:
     lines: int
     picks: int
     route_length_m: float
+    skipped_orders: int = 0  # orders left out because they changed during the release
 
 
 @dataclass(frozen=True)
@@ -364,10 +378,7 @@ def release_wave(
         if not sel.orders:
             raise ValidationError(M.WAVE_EMPTY)
         try:
-            released = db.run(
-                lambda s, sel=sel, plan=plan: _write(s, actor, flt, sel, plan),  # type: ignore[misc]
-                what="release a wave",
-            )
+            released = _write_in_parts(db, actor, sel, plan)
         except WaveConflict:
             if attempt == attempts:
                 raise
@@ -385,9 +396,112 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[i : i + CHUNK]
 
 
+_pause = time.sleep
+
+
+def _parts(plan: WavePlan, limit: int) -> list[list[int]]:
+    """Indexes of `plan.lists` in write parts: lists sharing an order stay in one part (an order
+    is taken in one transaction), whole groups packed up to about `limit` picks, plan order."""
+    parent = list(range(len(plan.lists)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[int, int] = {}
+    for i, rl in enumerate(plan.lists):
+        for p, _ in rl.picks:
+            j = first.setdefault(p.order_id, i)
+            if root(i) != root(j):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(plan.lists)):
+        groups.setdefault(root(i), []).append(i)
+    parts: list[list[int]] = []
+    size = 0
+    for members in groups.values():  # in the order of their first list
+        picks = sum(len(plan.lists[i].picks) for i in members)
+        if parts and size + picks <= limit:
+            parts[-1].extend(members)
+            size += picks
+        else:
+            parts.append(list(members))
+            size = picks
+    return [sorted(part) for part in parts]
+
+
+def _write_in_parts(db: Database, actor: Actor, sel: _Selection, plan: WavePlan) -> ReleasedWave:
+    sqlite = db.dialect == "sqlite"
+    parts = _parts(plan, WRITE_CHUNK_PICKS) if sqlite else [list(range(len(plan.lists)))]
+    by_id = {o.order_id: o for o in sel.orders}
+    wave_id = 0
+    number = ""
+    list_ids: list[int] = []
+    orders = lines = picks = skipped = 0
+    metres = 0.0
+    for n, part in enumerate(parts):
+        lists = [plan.lists[i] for i in part]
+        oids = list(dict.fromkeys(p.order_id for rl in lists for p, _ in rl.picks))
+        chunk = _Selection(sel.warehouse, [by_id[o] for o in oids], sel.numbers, sel.statuses)
+        if n > 0 and CHUNK_PAUSE_S:
+            _pause(CHUNK_PAUSE_S)  # the terminals' turn for the write lock
+        try:
+            wave_id, number, ids = db.run(
+                lambda s, c=chunk, ls=lists, w=wave_id, nb=number: _write(  # type: ignore[misc]
+                    s, actor, c, plan, ls, wave_id=w, number=nb
+                ),
+                what="release a wave",
+            )
+        except WaveConflict:
+            if n == 0:
+                raise  # nothing written: plan again
+            skipped += len(oids)
+            continue
+        list_ids.extend(ids)
+        orders += len(oids)
+        lines += len({p.order_line_id for rl in lists for p, _ in rl.picks})
+        picks += sum(len(rl.picks) for rl in lists)
+        metres += sum(rl.route_length_m for rl in lists)
+    if skipped:
+        db.run(
+            lambda s: record(
+                s,
+                action="wave_release_skipped",
+                user_id=actor.user_id,
+                terminal=actor.terminal,
+                warehouse_id=sel.warehouse.id,
+                entity="wave",
+                entity_id=number,
+                skipped_orders=skipped,
+            ),
+            what="record a partial release",
+        )
+    return ReleasedWave(
+        wave_id=wave_id,
+        number=number,
+        pick_list_ids=tuple(list_ids),
+        orders=orders,
+        lines=lines,
+        picks=picks,
+        route_length_m=metres,
+        skipped_orders=skipped,
+    )
+
+
 def _write(
-    session: Session, actor: Actor, flt: WaveFilter, sel: _Selection, plan: WavePlan
-) -> ReleasedWave:
+    session: Session,
+    actor: Actor,
+    sel: _Selection,
+    plan: WavePlan,
+    lists: Sequence[RoutedList],
+    *,
+    wave_id: int,
+    number: str,
+) -> tuple[int, str, list[int]]:
+    """Take `sel`'s orders and write `lists` (one part of the plan); the first part (no
+    `wave_id` yet) creates the wave. Returns (wave id, number, new list ids)."""
     now = utcnow()
     wid = sel.warehouse.id
     assert wid is not None
@@ -433,24 +547,40 @@ def _write(
         )
     if now_held != planned:
         raise WaveConflict(M.WAVE_CHANGED)
-    number = f"W-{next_number(session, 'wave'):06d}"
-    wave = Wave(
-        warehouse_id=wid,
-        number=number,
-        status="released",
-        strategy=plan.strategy,
-        routing_method=plan.routing_method,
-        filters=plan.filters,
-        created_by=actor.user_id,
-        released_at=now,
-    )
-    session.add(wave)
-    session.flush()
-    assert wave.id is not None
+    if not wave_id:
+        number = f"W-{next_number(session, 'wave'):06d}"
+        wave = Wave(
+            warehouse_id=wid,
+            number=number,
+            status="released",
+            strategy=plan.strategy,
+            routing_method=plan.routing_method,
+            filters=plan.filters,
+            created_by=actor.user_id,
+            released_at=now,
+        )
+        session.add(wave)
+        session.flush()
+        assert wave.id is not None
+        wave_id = wave.id
+        record(
+            session,
+            action="wave_released",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=wid,
+            entity="wave",
+            entity_id=number,
+            strategy=plan.strategy,
+            routing_method=plan.routing_method,
+            orders=plan.orders,
+            pick_lists=len(plan.lists),
+            filters=plan.filters,
+        )
     list_rows = [
         {
             "warehouse_id": wid,
-            "wave_id": wave.id,
+            "wave_id": wave_id,
             "zone_id": rl.zone_id,
             "strategy": plan.strategy,
             "status": "open",
@@ -461,7 +591,7 @@ def _write(
             "tote_count": rl.tote_count,
             "created_at": now,
         }
-        for rl in plan.lists
+        for rl in lists
     ]
     # Many rows per statement (PostgreSQL: one INSERT ... SELECT FROM unnest per table).
     list_ids = insert_rows(session, PickList, list_rows)
@@ -481,30 +611,8 @@ def _write(
             "status": "open",
             "reason_code": "",
         }
-        for lid, rl in zip(list_ids, plan.lists, strict=True)
+        for lid, rl in zip(list_ids, lists, strict=True)
         for seq, (p, slot) in enumerate(rl.picks, start=1)
     ]
     insert_rows(session, PickTask, task_rows, returning_ids=False)
-    record(
-        session,
-        action="wave_released",
-        user_id=actor.user_id,
-        terminal=actor.terminal,
-        warehouse_id=wid,
-        entity="wave",
-        entity_id=number,
-        strategy=plan.strategy,
-        routing_method=plan.routing_method,
-        orders=plan.orders,
-        pick_lists=len(list_ids),
-        filters=plan.filters,
-    )
-    return ReleasedWave(
-        wave_id=wave.id,
-        number=number,
-        pick_list_ids=tuple(list_ids),
-        orders=plan.orders,
-        lines=plan.lines,
-        picks=plan.picks,
-        route_length_m=plan.travel_m[plan.routing_method],
-    )
+    return wave_id, number, list_ids

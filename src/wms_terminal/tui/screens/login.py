@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from wms_terminal.core.auth import Actor, authenticate
-from wms_terminal.core.db import Database
+from wms_terminal.core.db import Database, busy_notices
 from wms_terminal.core.errors import WmsError
 from wms_terminal.scanning.symbology import Kind, classify
 from wms_terminal.tui.text import plain
@@ -101,9 +101,13 @@ class LoginScreen(Screen[Actor]):
     @work(thread=True, exclusive=True)
     def _check(self, badge: str, pin: str) -> None:
         # argon2 and the database stay off the event loop.
+        def busy(message: str) -> None:  # shown within a second instead of a frozen screen
+            self.app.call_from_thread(self._say, message)
+
         try:
-            actor = authenticate(self.db, badge=badge, pin=pin, terminal=self.terminal)
-        except WmsError as exc:
+            with busy_notices(busy):
+                actor = authenticate(self.db, badge=badge, pin=pin, terminal=self.terminal)
+        except WmsError as exc:  # wrong PIN, locked, busy, database unavailable
             self.app.call_from_thread(self._failed, exc.message)
             return
         self.app.call_from_thread(self.dismiss, actor)
