@@ -134,11 +134,11 @@ def _demand(orders: Iterable[OrderInput], products: list[ProductSpec]) -> dict[s
     warehouse (it ships what the others cannot ship complete), the part nearest to it for each
     of the others. One pass over the generated orders (about 3 s for 100,000)."""
     index = {p.sku: p.index for p in products}
-    out = {w.code: [0.0] * len(products) for w in floor.WAREHOUSES}
-    main = floor.WAREHOUSES[0].code
+    out = {w.code: [0.0] * len(products) for w in floor.warehouses()}
+    main = floor.warehouses()[0].code
     for order in orders:
         lat, lon = order.ship_to.latitude or 0.0, order.ship_to.longitude or 0.0
-        nearest = min(floor.WAREHOUSES, key=lambda w: _km(lat, lon, w.latitude, w.longitude)).code
+        nearest = min(floor.warehouses(), key=lambda w: _km(lat, lon, w.latitude, w.longitude)).code
         for line in order.lines:
             k = index[line.sku]
             out[main][k] += line.qty
@@ -170,7 +170,7 @@ def _plans(
     # Opening stock covers 1.3 to 1.7 times the demand of the open orders.
     cover = [rng.uniform(1.3, 1.7) for _ in products]
     plans = []
-    for wh in floor.WAREHOUSES:
+    for wh in floor.warehouses():
         wanted = {p.index: demand[wh.code][p.index] * cover[p.index] for p in products}
         plans.append(floor.plan_floor(rng, wh, products, wanted, scarce))
     return plans, scarce
@@ -267,7 +267,7 @@ def _write_master(
                 "tare_weight_g": tare,
                 "cost": cost,
             }
-            for code, name, length, width, height, max_g, tare, cost in reference.BOX_TYPES
+            for code, name, length, width, height, max_g, tare, cost in reference.box_types()
         ],
     )
     sups = catalog.suppliers()

@@ -20,14 +20,17 @@ Both sides (L, R) of an aisle are picked from its centre line.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
+import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
 from wms_terminal.core.codes import location_barcode, location_code
 from wms_terminal.core.models import LocationKind
 from wms_terminal.demo.catalog import ProductSpec
+from wms_terminal.resources import asset
 
 # Usable volume (litres) of a shelf bin per pick face and of a pallet position in reserve.
 PICK_FACE_LITRES = 300
@@ -89,50 +92,23 @@ class WarehouseSpec:
         return abs(aisle - self.depot_aisle) * self.aisle_pitch_m + (bay - 0.5) * self.bay_width_m
 
 
-WAREHOUSES: tuple[WarehouseSpec, ...] = (
-    WarehouseSpec(
-        code="MAIN",
-        name="Rotterdam Distribution Centre",
-        street="Waalhaven Oostzijde 81",
-        city="Rotterdam",
-        postcode="3087 BM",
-        country="NL",
-        latitude=51.8906,
-        longitude=4.4392,
-        aisles=20,
-        bays=30,
-        levels=6,
-        pick_levels=2,
-        aisle_pitch_m=3.0,
-        bay_width_m=1.2,
-        cross_aisles=3,
-        depot_aisle=1,
-        zone_names=("Fast movers", "Medium movers", "Slow movers"),
-        totes=200,
-        assortment=2_000,
-    ),
-    WarehouseSpec(
-        code="DAV",
-        name="Daventry Fulfilment Centre",
-        street="Unit 4, DIRFT Logistics Park",
-        city="Daventry",
-        postcode="NN6 7GZ",
-        country="GB",
-        latitude=52.3310,
-        longitude=-1.2005,
-        aisles=8,
-        bays=20,
-        levels=3,
-        pick_levels=2,
-        aisle_pitch_m=2.8,
-        bay_width_m=1.3,
-        cross_aisles=2,
-        depot_aisle=4,
-        zone_names=("Fast movers", "Slow movers"),
-        totes=100,
-        assortment=600,
-    ),
-)
+DEFINITION = ("demo", "warehouse.toml")  # under assets/
+
+
+@functools.cache
+def definition() -> dict[str, Any]:
+    """The demo warehouse definition file (assets/demo/warehouse.toml), read once."""
+    with asset(*DEFINITION).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@functools.cache
+def warehouses() -> tuple[WarehouseSpec, ...]:
+    """The demo warehouses from the definition file, the main one first."""
+    out = []
+    for w in definition()["warehouse"]:
+        out.append(WarehouseSpec(**{**w, "zone_names": tuple(w["zone_names"])}))
+    return tuple(out)
 
 
 @dataclass

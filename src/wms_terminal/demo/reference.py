@@ -58,14 +58,24 @@ CARRIERS: tuple[CarrierSpec, ...] = (
     ),
 )
 
-# (code, name, inner length, width, height in mm, max weight g, tare g, cost EUR)
-BOX_TYPES: tuple[tuple[str, str, int, int, int, int, int, Decimal], ...] = (
-    ("MAILER", "Padded mailer", 330, 250, 50, 2_000, 40, Decimal("0.35")),
-    ("BOX-S", "Small box", 250, 180, 100, 5_000, 150, Decimal("0.55")),
-    ("BOX-M", "Medium box", 350, 250, 200, 12_000, 320, Decimal("0.85")),
-    ("BOX-L", "Large box", 500, 350, 300, 20_000, 560, Decimal("1.30")),
-    ("BOX-XL", "Extra large box", 600, 400, 400, 30_000, 850, Decimal("1.90")),
-)
+
+def box_types() -> tuple[tuple[str, str, int, int, int, int, int, Decimal], ...]:
+    """(code, name, inner length, width, height in mm, max weight g, tare g, cost EUR) of the
+    demo's shipping boxes, from the definition file (assets/demo/warehouse.toml)."""
+    from wms_terminal.demo.floor import definition
+
+    return tuple(
+        (
+            b["code"],
+            b["name"],
+            *b["inner_mm"],
+            b["max_weight_g"],
+            b["tare_weight_g"],
+            Decimal(b["cost"]),
+        )
+        for b in definition()["box_type"]
+    )
+
 
 GIFT_MESSAGES = (
     "Happy birthday! Love, {sender}",

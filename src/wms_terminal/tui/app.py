@@ -11,6 +11,7 @@ from textual.binding import Binding
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
 from wms_terminal.core.models import User
+from wms_terminal.resources import ASSETS
 from wms_terminal.tui.screens.home import HomeScreen
 from wms_terminal.tui.screens.login import DemoUser, LoginScreen
 
@@ -24,6 +25,7 @@ class WmsApp(App[None], inherit_bindings=False):
     """
 
     TITLE = "wms-terminal"
+    CSS_PATH = str(ASSETS / "styles" / "app.tcss")
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("f10", "request_quit", "Quit", id="app-quit")]
     QUIT_CONFIRM_S = 3.0

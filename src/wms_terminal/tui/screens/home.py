@@ -53,12 +53,6 @@ class HomeScreen(Screen[None]):
         Binding("f2", "logout", "Log out", id="home-logout"),
     ]
 
-    DEFAULT_CSS = """
-    HomeScreen { padding: 0 1; }
-    #who { text-style: bold; }
-    #floor { margin-top: 1; height: auto; }
-    """
-
     def __init__(self, db: Database, actor: Actor, *, name: str) -> None:
         super().__init__()
         self.db = db

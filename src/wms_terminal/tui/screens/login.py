@@ -27,16 +27,6 @@ class LoginScreen(Screen[Actor]):
 
     BINDINGS = [Binding("escape", "restart", "Restart", id="login-restart")]
 
-    DEFAULT_CSS = """
-    LoginScreen { align: center middle; }
-    #login-box { width: 100%; max-width: 60; height: auto; padding: 0 1; }
-    #title { text-style: bold; }
-    #prompt { margin-top: 1; }
-    #message { height: auto; min-height: 1; }
-    #message.error { color: $error; }
-    #demo { color: $text-muted; margin-top: 1; height: auto; }
-    """
-
     def __init__(self, db: Database, *, terminal: str, demo_users: Sequence[DemoUser] = ()) -> None:
         super().__init__()
         self.db = db

@@ -28,15 +28,6 @@ KEY_CHARS = {"enter": "\r", "tab": "\t", "backspace": "\x08", "ctrl+h": "\x08"}
 class ScanInput(Widget, can_focus=True):
     """Shows what is being typed (masked for PINs) and posts `ScanInput.Scanned` per scan."""
 
-    DEFAULT_CSS = """
-    ScanInput {
-        height: 3;
-        border: tall $accent;
-        padding: 0 1;
-    }
-    ScanInput:focus { border: tall $success; }
-    """
-
     pending: reactive[str] = reactive("")
 
     class Notice(Message):
