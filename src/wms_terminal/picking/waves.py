@@ -71,7 +71,7 @@ SECONDS_PER_PICK = 12.0
 SECONDS_PER_LIST = 90.0
 CHUNK = 900
 # SQLite: picks written per release transaction, and the pause after each (see the docstring).
-WRITE_CHUNK_PICKS = 1_000
+WRITE_CHUNK_PICKS = 400
 CHUNK_PAUSE_S = 0.03
 # Statistics refreshed after a release of at least this many picks (PostgreSQL).
 ANALYZE_AFTER_PICKS = 2_000
