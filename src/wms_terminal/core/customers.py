@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from wms_terminal.core.db import insert_rows, values_source
 from wms_terminal.core.errors import NotFound
 from wms_terminal.core.models import Address, Customer, CustomerContact, SalesOrder
-from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.models._base import MONEY, utcnow
 from wms_terminal.core.order_files import OrderInput
 
 
@@ -129,13 +129,13 @@ def match_or_create(session: Session, chunk: Sequence[OrderInput]) -> dict[int, 
 
 
 def add_lifetime_value(session: Session, ltv: dict[int, Decimal], counts: dict[int, int]) -> None:
-    """One UPDATE for the whole chunk (amounts are bound as text: SQLite has no Decimal)."""
+    """One UPDATE for the whole chunk (amounts bound as the column stores them: exact)."""
     if not ltv:
         return
-    rows = [(cid, str(value), counts[cid]) for cid, value in sorted(ltv.items())]
+    dialect = session.get_bind().dialect
+    rows = [(cid, MONEY.to_db(value, dialect), counts[cid]) for cid, value in sorted(ltv.items())]
     source, params = values_source(session, ("id", "amount", "n"), rows)
-    pg = session.get_bind().dialect.name == "postgresql"
-    amount = "CAST(v.amount AS NUMERIC)" if pg else "CAST(v.amount AS REAL)"
+    amount = "CAST(v.amount AS NUMERIC)" if dialect.name == "postgresql" else "v.amount"
     session.execute(
         text(
             f"UPDATE customer SET lifetime_value_eur = customer.lifetime_value_eur + {amount}, "

@@ -51,6 +51,7 @@ from wms_terminal.core.models import (
     Warehouse,
 )
 from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.money import to_base
 from wms_terminal.core.order_files import ImportFileError, OrderInput, Problem
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.core.sequences import allocate
@@ -284,7 +285,7 @@ def _write_chunk(
         )
         subtotal = sum((ln.unit_price * ln.qty for ln in o.lines), Decimal("0.00"))
         total = subtotal + o.shipping + o.tax
-        ltv[customer_ids[n]] += (total * refs.rates[o.currency]).quantize(Decimal("0.01"))
+        ltv[customer_ids[n]] += to_base(total, o.currency, refs.rates[o.currency])
         counts[customer_ids[n]] += 1
         number = f"SO-{numbers[n]:07d}"
         result.order_numbers.append(number)

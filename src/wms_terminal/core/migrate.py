@@ -9,7 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from wms_terminal.core.db import check_connection, describe, first_line
@@ -51,9 +51,27 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
         raise SchemaOutOfDate(_newer(engine, current))
     cfg = _config()
     try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            # SQLite changes a column's type by rebuilding its table (create, copy, drop,
+            # rename), which foreign keys refuse while other tables reference it. SQLite's own
+            # procedure: enforcement off around the migration, every key checked before commit.
+            if sqlite:
+                _sqlite_pragma(conn, "PRAGMA foreign_keys = OFF")
+            try:
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, revision)
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                        if broken:
+                            raise SchemaOutOfDate(
+                                f"migration to {revision!r} would break foreign keys "
+                                f"({broken[0][0]} -> {broken[0][2]}); nothing was changed"
+                            )
+            finally:
+                if sqlite:
+                    _sqlite_pragma(conn, "PRAGMA foreign_keys = ON")
     except OperationalError as exc:
         if "locked" in str(exc.orig).lower():
             raise DatabaseBusy(
@@ -66,6 +84,11 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
         raise SchemaOutOfDate(f"cannot migrate to {revision!r}: {exc}") from exc
     rev = current_revision(engine)
     return rev or ""
+
+
+def _sqlite_pragma(conn: Connection, pragma: str) -> None:
+    """A PRAGMA outside any transaction (SQLAlchemy would open one first, where it is ignored)."""
+    conn.connection.driver_connection.execute(pragma)  # type: ignore[union-attr]
 
 
 def ensure_current(engine: Engine) -> None:

@@ -20,6 +20,8 @@ from typing import Any
 
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import Channel
+from wms_terminal.core.models._base import MONEY_SCALE
+from wms_terminal.core.money import fits, is_currency, minor_units
 
 MAX_LINES_PER_ORDER = 500
 MAX_QTY = 100_000
@@ -41,6 +43,7 @@ class LineInput:
     sku: str
     qty: int
     unit_price: Decimal
+    source: str = ""  # where it came from in the file, for messages
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ JSON_ORDER_KEYS = frozenset(
         "ordered_at",
     }
 )
-# The largest amount a money column (NUMERIC(14, 2)) holds, with room for totals.
+# Bounds on amounts: far inside what a money column (NUMERIC(18, 4)) holds, totals included.
 MAX_AMOUNT = Decimal("1000000.00")
 MAX_ORDER_TOTAL = Decimal("9999999999.99")
 _UNSIGNED = re.compile(r"^[0-9]+$")
@@ -359,9 +362,10 @@ def _decimal(out: _Collector, where: str, name: str, value: Any, default: str | 
     if d > MAX_AMOUNT:
         out.add(where, f"{name} {value!r} is more than {MAX_AMOUNT}")
         return Decimal(0)
-    if d.as_tuple().exponent < -2:  # type: ignore[operator]
-        out.add(where, f"{name} {value!r} has more than 2 decimals")
-    return d.quantize(Decimal("0.01"))
+    if d.as_tuple().exponent < -MONEY_SCALE:  # type: ignore[operator]
+        out.add(where, f"{name} {value!r} has more than {MONEY_SCALE} decimals")
+        return Decimal(0)
+    return d
 
 
 def _int(out: _Collector, where: str, name: str, value: Any, lo: int, hi: int) -> int:
@@ -409,6 +413,7 @@ def _line(out: _Collector, where: str, sku: Any, qty: Any, price: Any) -> LineIn
         sku=s,
         qty=_int(out, where, "qty", qty, 1, MAX_QTY),
         unit_price=_decimal(out, where, "unit_price", price, None),
+        source=where,
     )
 
 
@@ -423,8 +428,8 @@ def _order(
     if not external_id:
         out.add(where, "external_id is missing")
     currency = _text(out, where, "currency", f.get("currency"), 3).upper()
-    if len(currency) != 3 or not currency.isalpha():
-        out.add(where, f"currency {f.get('currency')!r} is not a 3-letter ISO 4217 code")
+    if not is_currency(currency):
+        out.add(where, f"currency {f.get('currency')!r} is not an ISO 4217 currency code")
     customer_name = _text(out, where, "customer_name", f.get("customer_name"), 200)
     if not customer_name:
         out.add(where, "customer name is missing")
@@ -456,6 +461,16 @@ def _order(
     flags = tuple(sorted(c for c in codes if c))
     shipping = _decimal(out, where, "shipping", f.get("shipping"), "0")
     tax = _decimal(out, where, "tax", f.get("tax"), "0")
+    if is_currency(currency):
+        amounts = [(where, "shipping", shipping), (where, "tax", tax)]
+        amounts += [(ln.source or where, "unit_price", ln.unit_price) for ln in line_list]
+        for at, name, amount in amounts:
+            if not fits(amount, currency):
+                out.add(
+                    at,
+                    f"{name} {amount} has more decimals than {currency} has "
+                    f"({minor_units(currency)})",
+                )
     total = sum((ln.unit_price * ln.qty for ln in line_list), shipping + tax)
     if total > MAX_ORDER_TOTAL:
         out.add(where, f"order total {total} is more than {MAX_ORDER_TOTAL}")

@@ -26,10 +26,10 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, select
 
 from wms_terminal.core.audit import record
@@ -45,7 +45,7 @@ from wms_terminal.core.models import (
     Wave,
     Zone,
 )
-from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.models._base import UTC_DATETIME, utcnow
 from wms_terminal.core.sequences import next_number
 from wms_terminal.core.states import ORDER_TRANSITIONS, OrderStatus, can_transition
 from wms_terminal.picking import messages as M
@@ -190,8 +190,8 @@ def _select(session: Session, flt: WaveFilter) -> _Selection:
     if flt.cutoff is not None:
         where.append("so.ship_by IS NOT NULL AND so.ship_by <= :cutoff")
         # Typed like the column, so SQLite compares its own stored text form (UTC).
-        params["cutoff"] = flt.cutoff.astimezone(UTC) if flt.cutoff.tzinfo else flt.cutoff
-        expanding.append(bindparam("cutoff", type_=DateTime(timezone=True)))
+        params["cutoff"] = flt.cutoff
+        expanding.append(bindparam("cutoff", type_=UTC_DATETIME))
     if flt.carrier_service:
         cs = session.exec(
             select(CarrierService.id).where(CarrierService.code == flt.carrier_service)

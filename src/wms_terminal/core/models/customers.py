@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from ._base import MONEY, created_at
+from ._base import MONEY, RATE, created_at
 
 
 class Customer(SQLModel, table=True):
@@ -51,4 +51,4 @@ class CurrencyRate(SQLModel, table=True):
 
     __tablename__ = "currency_rate"
     currency: str = Field(sa_type=String(3), primary_key=True)
-    rate_to_eur: Decimal = Field(sa_type=MONEY)
+    rate_to_eur: Decimal = Field(sa_type=RATE)

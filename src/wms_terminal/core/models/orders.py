@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, DateTime, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ._base import MONEY, created_at, timestamp
@@ -62,7 +62,7 @@ class SalesOrder(SQLModel, table=True):
     priority: int = Field(default=0, index=True)
     gift_message: str = Field(default="", sa_type=String(500))
     carrier_service_id: int | None = Field(default=None, foreign_key="carrier_service.id")
-    ship_by: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), index=True)
+    ship_by: datetime | None = timestamp(index=True)
     ordered_at: datetime = created_at()
     updated_at: datetime | None = timestamp()
 
