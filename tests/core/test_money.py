@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -153,6 +154,12 @@ def test_migration_converts_existing_money_exactly(old_url: str) -> None:
     with engine.begin() as conn:
         for stmt in OLD_ROWS:
             conn.execute(text(stmt))
+        # As an old import stored 9999-12-31T23:00-05:00 (SQLite: offset dropped).
+        pg = conn.dialect.name == "postgresql"
+        conn.execute(
+            text("UPDATE sales_order SET ship_by = :v"),
+            {"v": "9999-12-31 23:00:00-05" if pg else "9999-12-31 23:00:00.000000"},
+        )
     migrate.upgrade(engine)
     db = Database(engine)
     with db.reading() as s:
@@ -171,6 +178,8 @@ def test_migration_converts_existing_money_exactly(old_url: str) -> None:
             "64.93",
         ]
         assert str(s.exec(select(OrderLine.unit_price)).one()) == "19.99"
+        # A date Python cannot read is brought to the last one the import accepts.
+        assert o.ship_by == datetime(2099, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
     # After the upgrade the new precision is there: JPY's real rate fits.
     with db.transaction() as s:
         rate = s.get(CurrencyRate, "JPY")

@@ -102,8 +102,8 @@ def _filter(args: argparse.Namespace) -> WaveFilter:
 
 
 def _capacity(args: argparse.Namespace) -> CartCapacity:
-    if args.cart_totes < 1:
-        raise ValidationError("--cart-totes must be at least 1")
+    if not 1 <= args.cart_totes <= 100:
+        raise ValidationError("--cart-totes must be 1 to 100")
     return cart(args.cart_totes)
 
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from wms_terminal.core.bounds import PRIORITY_MAX, PRIORITY_MIN, date_problem
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import Channel
 from wms_terminal.core.models._base import MONEY_SCALE
@@ -388,7 +389,11 @@ def _datetime(out: _Collector, where: str, name: str, value: Any) -> datetime | 
     except ValueError:
         out.add(where, f"{name} {value!r} is not an ISO 8601 date-time")
         return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    problem = date_problem(name, dt)
+    if problem:
+        out.add(where, problem)
+        return None
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _coord(out: _Collector, where: str, name: str, value: Any, limit: float) -> float | None:
@@ -474,7 +479,7 @@ def _order(
     total = sum((ln.unit_price * ln.qty for ln in line_list), shipping + tax)
     if total > MAX_ORDER_TOTAL:
         out.add(where, f"order total {total} is more than {MAX_ORDER_TOTAL}")
-    priority = _int(out, where, "priority", f.get("priority") or 0, -100, 100)
+    priority = _int(out, where, "priority", f.get("priority") or 0, PRIORITY_MIN, PRIORITY_MAX)
     carrier = _text(out, where, "carrier_service", f.get("carrier_service"), 20) or None
     order = OrderInput(
         channel=channel,

@@ -34,6 +34,7 @@ from sqlmodel import Session, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.bounds import date_problem, priority_problem
 from wms_terminal.core.db import Database, analyze, insert_rows
 from wms_terminal.core.errors import NotFound, ValidationError, WmsError
 from wms_terminal.core.models import (
@@ -75,6 +76,7 @@ WRITE_CHUNK_PICKS = 400
 CHUNK_PAUSE_S = 0.03
 # Statistics refreshed after a release of at least this many picks (PostgreSQL).
 ANALYZE_AFTER_PICKS = 2_000
+MAX_ORDERS = 1_000_000  # the most orders one wave may be asked for
 ANALYZED_TABLES = ("pick_list", "pick_task", "reservation", "order_line", "sales_order", "tote")
 
 
@@ -92,6 +94,18 @@ class WaveFilter:
     zone: str | None = None  # orders whose picks all lie in this zone
     flags: tuple[str, ...] = ()  # orders carrying any of these flags
     max_orders: int | None = None
+
+    def __post_init__(self) -> None:
+        problems = [
+            self.cutoff and date_problem("the cut-off", self.cutoff),
+            self.priority_min is not None
+            and priority_problem("the minimum priority", self.priority_min),
+        ]
+        for problem in problems:
+            if problem:
+                raise ValidationError(problem)
+        if self.max_orders is not None and not 1 <= self.max_orders <= MAX_ORDERS:
+            raise ValidationError(f"the order limit must be 1 to {MAX_ORDERS:,}")
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)

@@ -11,9 +11,10 @@ INTEGER counts of 10**-scale units (see `ExactDecimal` in core/models/_base.py);
 are converted (rounded to the 2 or 4 decimals they were declared with, so nothing moves). Rates
 already stored rounded to 2 decimals cannot be recovered: re-enter them.
 
-Also on PostgreSQL: a ship-by or order date after year 9999 in UTC (e.g. 9999-12-31T23:00-05:00,
-once accepted by the import) cannot be read by Python and made every wave of its warehouse fail;
-such dates are set to 9999-12-31 23:59:59 UTC.
+Also: a ship-by date of 9999-12-31T23:00-05:00, once accepted by the import, is after year 9999
+in UTC, which Python cannot read: every wave of its warehouse failed on PostgreSQL. The import
+now accepts 2000 to 2099 (core/bounds.py); ship-by and order dates stored beyond that are set to
+its last moment, 2099-12-31 23:59:59.999999 UTC, on both backends.
 """
 
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ COLUMNS: dict[str, tuple[tuple[str, int, int], ...]] = {
     "order_line": (("unit_price", 2, MONEY),),
 }
 TIMESTAMPS = (("sales_order", "ship_by"), ("sales_order", "ordered_at"))
+LATEST = "2099-12-31 23:59:59.999999"
 
 
 def upgrade() -> None:
@@ -59,10 +61,12 @@ def upgrade() -> None:
                 )
         for table, column in TIMESTAMPS:
             op.execute(
-                f"UPDATE {table} SET {column} = TIMESTAMPTZ '9999-12-31 23:59:59+00' "
-                f"WHERE {column} > TIMESTAMPTZ '9999-12-31 23:59:59+00'"
+                f"UPDATE {table} SET {column} = TIMESTAMPTZ '{LATEST}+00' "
+                f"WHERE {column} > TIMESTAMPTZ '{LATEST}+00'"
             )
         return
+    for table, column in TIMESTAMPS:  # SQLite: UTC text, compared as text
+        op.execute(f"UPDATE {table} SET {column} = '{LATEST}' WHERE {column} > '{LATEST}'")
     # SQLite: tables are rebuilt to change a column's type (`migrate.upgrade` turns foreign key
     # enforcement off around it and checks every key before commit).
     for table, columns in COLUMNS.items():
