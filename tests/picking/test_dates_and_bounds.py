@@ -15,6 +15,11 @@ from wms_terminal.core.models import SalesOrder
 from .conftest import Floor
 
 
+@pytest.fixture(autouse=True)
+def _pin(wms_pin: str) -> None:
+    """The PIN of the floor's users in WMS_PIN, for `orders import --badge`."""
+
+
 def _write(tmp_path: Path, orders: list[dict[str, object]]) -> str:
     path = tmp_path / "orders.json"
     path.write_text(json.dumps({"orders": orders}))
@@ -31,6 +36,10 @@ def _order(ext: str, **extra: object) -> dict[str, object]:
         "lines": [{"sku": "SKU-00001", "qty": 1, "unit_price": "5.00"}],
         **extra,
     }
+
+
+def _import(floor: Floor, db_url: str, path: str) -> int:
+    return main(["orders", "import", path, "--database", db_url, "--badge", floor.badges["boss"]])
 
 
 def _plan(db_url: str, *extra: str) -> list[str]:
@@ -50,7 +59,7 @@ def test_offsets_are_kept_as_utc_and_cutoff_selects_alike(
             )
         ],
     )
-    assert main(["orders", "import", path, "--database", db_url]) == 0
+    assert _import(floor, db_url, path) == 0
     with floor.db.reading() as s:
         order = s.exec(select(SalesOrder).where(SalesOrder.external_id == "W1")).one()
         assert order.ship_by == datetime(2031, 3, 1, 14, 0, tzinfo=UTC)
@@ -74,7 +83,7 @@ def test_import_refuses_dates_at_the_edge(
     floor: Floor, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
 ) -> None:
     path = _write(tmp_path, [_order("OK1"), _order("EDGE", ship_by=value)])
-    assert main(["orders", "import", path, "--database", db_url]) == 2
+    assert _import(floor, db_url, path) == 2
     err = capsys.readouterr().err
     assert "orders[1]: ship_by" in err and "outside 2000-01-01 to 2099-12-31" in err
     assert "nothing imported" in err and "Traceback" not in err
@@ -112,7 +121,7 @@ def test_wave_plan_at_the_latest_accepted_date_works(
     floor: Floor, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _write(tmp_path, [_order("LATE", ship_by="2099-12-31T23:00:00-00:00")])
-    assert main(["orders", "import", path, "--database", db_url]) == 0
+    assert _import(floor, db_url, path) == 0
     capsys.readouterr()
     assert main(_plan(db_url, "--cutoff", "2099-12-31")) == 0
     assert json.loads(capsys.readouterr().out)["orders"] == 1
