@@ -47,19 +47,6 @@ def _counts(db: Database) -> tuple[int, int, int, int]:
         )
 
 
-def test_documented_csv_example_imports_once(
-    stocked: Database, db_url: str, sup: list[str], capsys
-) -> None:
-    args = ["orders", "import", str(EXAMPLES / "orders.csv"), "--database", db_url, "--json", *sup]
-    assert main(args) == 0
-    first = json.loads(capsys.readouterr().out)
-    assert (first["created"], first["lines"]) == (2, 3)
-    assert main(args) == 0
-    again = json.loads(capsys.readouterr().out)
-    assert (again["created"], again["already_present"]) == (0, 2)
-    assert _counts(stocked)[:3] == (2, 2, 4)
-
-
 def test_json_file_imports(stocked: Database, db_url: str, sup: list[str], tmp_path: Path) -> None:
     doc = {
         "orders": [

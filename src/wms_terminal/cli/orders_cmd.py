@@ -11,9 +11,9 @@ from typing import Any
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
 from wms_terminal.core.errors import AuthenticationFailed
-from wms_terminal.core.intake import import_orders
+from wms_terminal.core.intake import check_references, import_orders
 from wms_terminal.core.order_cancel import cancel_order
-from wms_terminal.core.order_files import load_order_file
+from wms_terminal.core.order_files import ImportFileError, read_order_file
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -75,21 +75,28 @@ def _import(args: argparse.Namespace) -> int:
             "--user no longer logs in: give --badge B with the PIN in WMS_PIN or --pin-file F, "
             "or --account NAME with WMS_SECRET"
         )
-    orders = load_order_file(args.file)
+    parsed = read_order_file(args.file)  # an unreadable file stops here
     app = bootstrap.connect(args.database)
     try:
+        # Format and reference problems together, in file order: one try shows them all.
+        problems = parsed.problems + check_references(app.db, parsed.orders)
+        if problems:
+            raise ImportFileError(str(args.file), problems)
         actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
-        result = import_orders(app.db, orders, actor=actor, name=str(args.file))
+        result = import_orders(app.db, parsed.orders, actor=actor, name=str(args.file))
     finally:
         app.close()
     summary = {
         "file": str(args.file),
-        "orders": len(orders),
+        "format": parsed.kind,
+        "orders": len(parsed.orders),
         "created": result.created,
         "already_present": result.already_present,
         "lines": result.lines,
         "backordered_lines": result.backordered_lines,
         "purchase_orders": result.purchase_orders,
+        "order_numbers": result.order_numbers,
+        "warehouses": result.warehouses,
     }
     if args.json:
         json.dump(summary, sys.stdout)
@@ -101,4 +108,11 @@ def _import(args: argparse.Namespace) -> int:
             f"{result.backordered_lines} line(s) back-ordered, "
             f"{len(result.purchase_orders)} purchase order(s) raised"
         )
+        for code, numbers in sorted(result.warehouses.items()):
+            print(f"  {code}: {_numbers(numbers)}")
     return 0
+
+
+def _numbers(numbers: list[str], shown: int = 10) -> str:
+    head = ", ".join(numbers[:shown])
+    return head + (f" and {len(numbers) - shown} more" if len(numbers) > shown else "")
