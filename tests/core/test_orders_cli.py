@@ -16,7 +16,8 @@ from wms_terminal.cli import main
 from wms_terminal.core.db import Database
 from wms_terminal.core.models import AuditEntry, Customer, SalesOrder, Stock, StockMove, User
 
-EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
+# Orders for the `stocked` fixture's SKU-00001 and SKU-00002 (the docs' examples use the demo's).
+SAMPLE = Path(__file__).with_name("orders_sample.csv")
 
 
 @pytest.fixture
@@ -129,7 +130,7 @@ def test_garbage_files_are_rejected(tmp_path: Path, capsys, content: str, messag
 
 def test_unreachable_database_is_a_clear_error(tmp_path: Path, capsys) -> None:
     url = "postgresql://postgres@127.0.0.1:1/nowhere"
-    assert main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", url]) == 3
+    assert main(["orders", "import", str(SAMPLE), "--database", url]) == 3
     err = capsys.readouterr().err
     assert "cannot reach the database" in err and "Traceback" not in err
 
@@ -137,7 +138,7 @@ def test_unreachable_database_is_a_clear_error(tmp_path: Path, capsys) -> None:
 def test_database_without_schema_asks_for_upgrade(tmp_path: Path, capsys) -> None:
     sqlite3.connect(tmp_path / "blank.sqlite3").close()  # an empty file, no schema
     url = f"sqlite:///{tmp_path / 'blank.sqlite3'}"
-    assert main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", url]) == 4
+    assert main(["orders", "import", str(SAMPLE), "--database", url]) == 4
     assert "run `wms-terminal db upgrade`" in capsys.readouterr().err
 
 
@@ -148,7 +149,7 @@ def test_database_at_another_schema_is_refused(db_url: str, capsys) -> None:
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0000_old'"))
     engine.dispose()
-    assert main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", db_url]) == 4
+    assert main(["orders", "import", str(SAMPLE), "--database", db_url]) == 4
     assert "is at schema 0000_old" in capsys.readouterr().err
 
 
@@ -171,7 +172,7 @@ def test_locked_sqlite_file_is_reported_busy_and_nothing_written(
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
     try:
-        code = main(["orders", "import", str(EXAMPLES / "orders.csv"), "--database", url, *sup])
+        code = main(["orders", "import", str(SAMPLE), "--database", url, *sup])
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -217,7 +218,7 @@ def test_import_is_recorded_under_the_logged_in_user(
         badge = f.cli_user(s, "mia", "manager")
         picker = f.cli_user(s, "pat", "picker")
         uid = s.exec(select(User.id).where(User.username == "mia")).one()
-    path = str(EXAMPLES / "orders.csv")
+    path = str(SAMPLE)
     cmd = ["orders", "import", path, "--database", db_url]
     assert main([*cmd, "--user", "mia"]) == 6  # the old PIN-less way in anyone's name
     assert "--user no longer logs in" in capsys.readouterr().err
@@ -245,7 +246,7 @@ def test_import_is_recorded_under_the_logged_in_user(
 def test_a_locked_badge_stays_locked_on_the_command_line(
     stocked: Database, db_url: str, sup: list[str], capsys, monkeypatch
 ) -> None:
-    path = str(EXAMPLES / "orders.csv")
+    path = str(SAMPLE)
     cmd = ["orders", "import", path, "--database", db_url, *sup]
     monkeypatch.setenv("WMS_PIN", "0000")
     for _ in range(4):
@@ -273,7 +274,7 @@ def test_integration_account_with_a_secret(
             s, username="erp", name="ERP link", role="supervisor", pin=secret, kind="integration"
         )
         badge = erp.badge_code
-    cmd = ["orders", "import", str(EXAMPLES / "orders.csv"), "--database", db_url]
+    cmd = ["orders", "import", str(SAMPLE), "--database", db_url]
     assert main([*cmd, "--account", "erp"]) == 6
     assert "no secret: set WMS_SECRET or give --secret-file" in capsys.readouterr().err
     monkeypatch.setenv("WMS_SECRET", "not-the-secret-at-all")
