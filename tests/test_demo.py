@@ -30,7 +30,7 @@ from wms_terminal.core import auth, migrate
 from wms_terminal.core.codes import BADGE_RE, LOCATION_RE, TOTE_RE
 from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.errors import AuthenticationFailed, ValidationError
-from wms_terminal.core.models import Warehouse
+from wms_terminal.core.models import CurrencyRate, Warehouse
 from wms_terminal.demo import DemoSummary, build_demo
 from wms_terminal.picking.layout import Layout
 
@@ -141,8 +141,9 @@ def test_reference_data(demo: tuple[Database, DemoSummary]) -> None:
     per_carrier = _rows(db, "SELECT carrier_id, COUNT(*) FROM carrier_service GROUP BY carrier_id")
     assert len(per_carrier) == 2 and all(n >= 2 for _c, n in per_carrier)
     assert all(c is not None for (c,) in _rows(db, "SELECT cutoff FROM carrier_service"))
-    rates = dict(_rows(db, "SELECT currency, rate_to_eur FROM currency_rate"))
-    assert set(rates) == {"EUR", "USD", "GBP"} and rates["EUR"] == 1
+    with db.reading() as s:  # through the model: SQLite stores exact scaled integers
+        rates = {r.currency: r.rate_to_eur for r in s.exec(select(CurrencyRate))}
+    assert set(rates) == {"EUR", "USD", "GBP"} and rates["EUR"] == Decimal("1")
     totes = [c for (c,) in _rows(db, "SELECT code FROM tote")]
     assert len(totes) == summary.totes >= 200 and len(set(totes)) == len(totes)
     assert all(TOTE_RE.match(c) for c in totes)
@@ -381,10 +382,13 @@ def _plain(rows: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _snapshot(db: Database) -> dict[str, list[Any]]:
+    def m(column: str) -> str:  # money as stored: SQLite keeps exact 1/10,000 units
+        return column if db.dialect == "postgresql" else f"({column} / 10000.0)"
+
     snap = {
         "products": _rows(
             db,
-            "SELECT p.sku, p.name, p.weight_g, p.price, p.reorder_point, b.barcode "
+            f"SELECT p.sku, p.name, p.weight_g, {m('p.price')}, p.reorder_point, b.barcode "
             "FROM product p JOIN product_barcode b ON b.product_id = p.id "
             "ORDER BY p.sku, b.barcode",
         ),
@@ -396,7 +400,7 @@ def _snapshot(db: Database) -> dict[str, list[Any]]:
         ),
         "orders": _rows(
             db,
-            "SELECT o.number, o.channel, o.external_id, o.currency, o.total, o.status, "
+            f"SELECT o.number, o.channel, o.external_id, o.currency, {m('o.total')}, o.status, "
             "o.priority, o.gift_message, w.code, c.external_ref, a.city "
             "FROM sales_order o JOIN warehouse w ON w.id = o.warehouse_id "
             "JOIN customer c ON c.id = o.customer_id JOIN address a ON a.id = o.ship_address_id "
@@ -404,7 +408,7 @@ def _snapshot(db: Database) -> dict[str, list[Any]]:
         ),
         "lines": _rows(
             db,
-            "SELECT o.number, ol.line_no, p.sku, ol.qty, ol.unit_price, ol.qty_reserved "
+            f"SELECT o.number, ol.line_no, p.sku, ol.qty, {m('ol.unit_price')}, ol.qty_reserved "
             "FROM order_line ol JOIN sales_order o ON o.id = ol.order_id "
             "JOIN product p ON p.id = ol.product_id ORDER BY o.number, ol.line_no",
         ),
