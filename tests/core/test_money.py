@@ -150,7 +150,7 @@ OLD_ROWS = [
 
 def test_migration_converts_existing_money_exactly(old_url: str) -> None:
     engine = make_engine(old_url)
-    migrate.upgrade(engine, "0004")
+    migrate.upgrade(engine, "0005")
     with engine.begin() as conn:
         for stmt in OLD_ROWS:
             conn.execute(text(stmt))

@@ -1,7 +1,7 @@
 """exact money: rates with 8 decimals, amounts with 4, exact on SQLite too
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 10:00:00
 
 Exchange rates were NUMERIC(14, 2): JPY -> EUR 0.0062 became 0.01 (lifetime values off by 61 %).
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
