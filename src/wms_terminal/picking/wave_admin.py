@@ -10,6 +10,7 @@ else). One transaction each, audited, supervisors and managers only.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -308,10 +309,12 @@ def _restore_orders(s: Session, list_ids: Sequence[int]) -> list[int]:
 
 
 def _free_totes(s: Session, list_ids: Sequence[int]) -> int:
-    """The tote rule lives in `picking.totes` (helper `pickpath-flow`); before it lands, a wave
-    with no picks has no tote bound to its lists, so there is nothing to free."""
+    """The tote rule lives in `picking.totes.free_totes_of_lists` (helper `pickpath-flow`); until
+    that module is there, a wave nobody picked from has no tote bound, so nothing is freed.
+    (Imported by name so that this type-checks with and without the module: replace with a
+    plain import once it has landed.)"""
     try:
-        from wms_terminal.picking import totes  # type: ignore[attr-defined]
+        totes = importlib.import_module("wms_terminal.picking.totes")
     except ImportError:
         return 0
     freed = totes.free_totes_of_lists(s, list(list_ids))
