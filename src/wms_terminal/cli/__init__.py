@@ -13,6 +13,7 @@ from wms_terminal.core.db import first_line
 from wms_terminal.core.errors import WmsError
 
 from . import (
+    check_cmd,
     db_cmd,
     demo_cmd,
     labels_cmd,
@@ -42,6 +43,7 @@ _FAMILIES = (
     po_cmd,
     tasks_cmd,
     notices_cmd,
+    check_cmd,
 )
 
 Handler = Callable[[argparse.Namespace], int]

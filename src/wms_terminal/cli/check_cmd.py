@@ -1,0 +1,47 @@
+"""`wms-terminal check [--json]`: verify the invariants on a live database (read-only)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from wms_terminal import bootstrap
+from wms_terminal.core.invariants import CHECKS, check
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    cmd = sub.add_parser(
+        "check",
+        parents=[common],
+        help="verify stock, ledger, reservations, picks, totes and lists (read-only)",
+        description="Verify the invariants on a live database: stock equals its ledger per "
+        "product and location, no negative stock, reserved <= on hand, reservations add up, "
+        "picked <= ordered, no tote on two lists, no list claimed twice, no stuck list. "
+        "Changes nothing. Exit status 0 only when every check passes, 1 when any fails.",
+    )
+    cmd.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"ok": true|false, "problems": [{"kind": ..., "detail": ...}]}',
+    )
+    cmd.set_defaults(handler=_check)
+
+
+def _check(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        problems = check(app.db)
+    finally:
+        app.close()
+    if args.json:
+        json.dump({"ok": not problems, "problems": [p.to_dict() for p in problems]}, sys.stdout)
+        print()
+    elif not problems:
+        print(f"ok: all {len(CHECKS)} checks pass")
+    else:
+        for p in problems:
+            print(f"{p.kind}: {p.detail}")
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+    return 0 if not problems else 1

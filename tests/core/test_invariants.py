@@ -1,0 +1,320 @@
+"""`check` and `wms-terminal check`: a sound database passes, each kind of damage is named.
+
+The damage is made with direct SQL, as a crashed tool or a hand-made fix would leave it; where a
+table constraint would refuse it, the constraint is lifted for the one statement (SQLite:
+`ignore_check_constraints`; PostgreSQL: dropped and put back after the test).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from tests.picking.conftest import Floor, build_floor
+from wms_terminal.cli import main
+from wms_terminal.core import invariants
+from wms_terminal.core.auth import Actor
+from wms_terminal.core.db import Database
+from wms_terminal.core.invariants import CHECKS, check
+from wms_terminal.demo import build_demo
+from wms_terminal.picking import exceptions as exc
+from wms_terminal.picking import service
+from wms_terminal.picking.claims import get_list
+from wms_terminal.picking.waves import WaveFilter, release_wave
+
+
+@dataclass
+class Worked:
+    """A small floor mid-shift: two lists claimed, one pick confirmed into a tote."""
+
+    floor: Floor
+    list_a: int
+    list_b: int
+    tote_a: int
+
+    @property
+    def db(self) -> Database:
+        return self.floor.db
+
+
+@pytest.fixture
+def worked(db: Database) -> Worked:
+    floor = build_floor(db)
+    floor.order([(1, 3), (3, 2)])
+    floor.order([(4, 4)])
+    floor.release()
+    a = service.claim_next(db, floor.actors["pat"], warehouse_id=floor.warehouse_id)
+    b = service.claim_next(db, floor.actors["quinn"], warehouse_id=floor.warehouse_id)
+    assert a is not None and b is not None
+    task = get_list(db, a).next_task
+    assert task is not None
+    r = service.confirm_pick(
+        db, floor.actors["pat"], scan_id="inv-1", task_id=task.task_id, qty=1, tote="T-MAIN-0001"
+    )
+    assert r.accepted, r
+    tote = _one(db, "SELECT id FROM tote WHERE code = 'T-MAIN-0001'")
+    return Worked(floor, a, b, tote)
+
+
+def _one(db: Database, sql: str) -> int:
+    with db.reading() as s:
+        return int(s.execute(text(sql)).scalar_one())
+
+
+@pytest.fixture
+def damage(db: Database) -> Iterator[Callable[..., None]]:
+    """`damage(*sql, lift=(table, constraint...))` runs the statements in one transaction; with
+    `lift`, the table's CHECK constraints do not refuse them. On PostgreSQL the schema outlives
+    the test: the lifted constraints are put back afterwards (the table emptied first)."""
+    put_back: list[tuple[str, dict[str, str]]] = []
+
+    def run(*statements: str, lift: tuple[str, ...] = ()) -> None:
+        with db.engine.connect() as conn:
+            if lift and db.dialect == "sqlite":
+                conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+            elif lift:
+                table, names = lift[0], lift[1:]
+                defs = {
+                    n: str(
+                        conn.execute(
+                            text(
+                                "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                                "WHERE conname = :n AND conrelid = CAST(:t AS regclass)"
+                            ),
+                            {"n": n, "t": table},
+                        ).scalar_one()
+                    )
+                    for n in names
+                }
+                for n in names:
+                    conn.exec_driver_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT {n}')
+                put_back.append((table, defs))
+            for st in statements:
+                conn.execute(text(st))
+            if lift and db.dialect == "sqlite":
+                conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+            conn.commit()
+
+    yield run
+    for table, defs in put_back:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(f'TRUNCATE "{table}" CASCADE')
+            for n, definition in defs.items():
+                conn.exec_driver_sql(f'ALTER TABLE "{table}" ADD CONSTRAINT {n} {definition}')
+
+
+def _kinds(db: Database) -> set[str]:
+    return {p.kind for p in check(db)}
+
+
+def test_a_worked_floor_is_clean(worked: Worked) -> None:
+    assert check(worked.db) == []
+
+
+_ONE_STOCK = "(SELECT MIN(id) FROM stock WHERE reserved > 0)"
+_ACTIVE_RES = "(SELECT MIN(id) FROM reservation WHERE status = 'active')"
+_OPEN_TASK = "(SELECT MIN(id) FROM pick_task WHERE status = 'open')"
+
+
+def _ledger_row(w: Worked, *, on_hand: int, location: str, scan: str = "NULL") -> str:
+    return (
+        "INSERT INTO stock_ledger (warehouse_id, product_id, location_id, kind, on_hand_delta, "
+        "reserved_delta, terminal, scan_id, reason, created_at) VALUES "
+        f"({w.floor.warehouse_id}, {w.floor.products[5].id}, {location}, 'adjustment', "
+        f"{on_hand}, 0, 'test', {scan}, 'damage', CURRENT_TIMESTAMP)"
+    )
+
+
+# kind -> (statements for a Worked floor, constraints lifted: (table, name...))
+DAMAGE: dict[str, tuple[Callable[[Worked], list[str]], tuple[str, ...]]] = {
+    "stock_ledger": (
+        lambda w: [f"UPDATE stock SET on_hand = on_hand + 1 WHERE id = {_ONE_STOCK}"],
+        (),
+    ),
+    "negative_stock": (
+        lambda w: [f"UPDATE stock SET on_hand = -2, reserved = 0 WHERE id = {_ONE_STOCK}"],
+        ("stock", "stock_on_hand_nonnegative", "stock_reserved_within"),
+    ),
+    "over_reserved": (
+        lambda w: [f"UPDATE stock SET reserved = on_hand + 1 WHERE id = {_ONE_STOCK}"],
+        ("stock", "stock_reserved_within"),
+    ),
+    "reservation_sum": (
+        lambda w: [f"UPDATE reservation SET qty = qty + 1 WHERE id = {_ACTIVE_RES}"],
+        (),
+    ),
+    "reservation_state": (
+        lambda w: [f"UPDATE reservation SET status = 'released' WHERE id = {_ACTIVE_RES}"],
+        (),
+    ),
+    "over_picked": (
+        lambda w: [
+            "UPDATE order_line SET qty_picked = qty + 1 WHERE id = "
+            "(SELECT MIN(order_line_id) FROM pick_task)"
+        ],
+        ("order_line", "order_line_progress"),
+    ),
+    "picked_tasks": (
+        lambda w: [
+            "UPDATE order_line SET qty_picked = qty_picked + 1 WHERE id = "
+            "(SELECT order_line_id FROM pick_task WHERE qty_picked + 1 < qty "
+            "ORDER BY id LIMIT 1)"
+        ],
+        (),
+    ),
+    "picked_ledger": (
+        lambda w: [
+            f"UPDATE order_line SET qty_picked = qty_picked + 1 WHERE id = "
+            f"(SELECT order_line_id FROM pick_task WHERE id = {_OPEN_TASK})",
+            f"UPDATE pick_task SET qty_picked = qty_picked + 1 WHERE id = {_OPEN_TASK}",
+        ],
+        (),
+    ),
+    "tote_on_two_lists": (
+        lambda w: [
+            f"UPDATE pick_task SET tote_id = {w.tote_a} WHERE id = "
+            f"(SELECT MIN(id) FROM pick_task WHERE pick_list_id = {w.list_b})"
+        ],
+        (),
+    ),
+    "task_claimed_twice": (
+        lambda w: [
+            "INSERT INTO audit_log (at, user_id, terminal, action, entity, entity_id, "
+            f"reason_code, detail) VALUES (CURRENT_TIMESTAMP, {w.floor.actors['quinn'].user_id}, "
+            f"'T-quinn', 'pick_list_claimed', 'pick_list', '{w.list_a}', '', '{{}}')"
+        ],
+        (),
+    ),
+    "stuck_list": (
+        lambda w: [
+            f"UPDATE pick_task SET status = 'short' WHERE pick_list_id = {w.list_b}",
+        ],
+        (),
+    ),
+    "replenishment_twice": (
+        lambda w: (
+            [
+                "INSERT INTO replenishment_task (warehouse_id, product_id, to_location_id, qty, "
+                f"status, created_at) VALUES ({w.floor.warehouse_id}, {w.floor.products[1].id}, "
+                f"{w.floor.face[1].id}, 10, 'open', CURRENT_TIMESTAMP)"
+            ]
+            * 2
+        ),
+        (),
+    ),
+    "scan_unrecorded": (
+        lambda w: [_ledger_row(w, on_hand=0, location=str(w.floor.face[5].id), scan="'ghost'")],
+        (),
+    ),
+}
+
+
+def test_every_kind_has_a_damage_test() -> None:
+    assert set(DAMAGE) == set(CHECKS)
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_damage_is_reported_by_kind(worked: Worked, damage: Callable[..., None], kind: str) -> None:
+    statements, lift = DAMAGE[kind]
+    damage(*statements(worked), lift=lift)
+    problems = check(worked.db)
+    assert kind in {p.kind for p in problems}, problems
+    assert all(p.detail for p in problems)
+
+
+def test_ledger_lines_without_a_stock_row_are_reported(
+    worked: Worked, damage: Callable[..., None]
+) -> None:
+    w = worked
+    damage(_ledger_row(w, on_hand=3, location=str(w.floor.reserve[2].id)))
+    # product 5 was never in that reserve location: its ledger says 3 units, no stock row.
+    details = [p.detail for p in check(w.db) if p.kind == "stock_ledger"]
+    assert len(details) == 1 and "no stock row" in details[0], details
+
+
+def test_a_list_claimed_twice_in_the_audit_names_both_pickers(
+    worked: Worked, damage: Callable[..., None]
+) -> None:
+    statements, _ = DAMAGE["task_claimed_twice"]
+    damage(*statements(worked))
+    (problem,) = check(worked.db)
+    quinn, pat = worked.floor.actors["quinn"].user_id, worked.floor.actors["pat"].user_id
+    assert problem.detail == (
+        f"pick list {worked.list_a} claimed by user {quinn} while user {pat} held it"
+    )
+
+
+def test_a_list_given_back_and_claimed_again_is_fine(worked: Worked) -> None:
+    w = worked
+    service.release_list(w.db, w.floor.actors["pat"], w.list_a)
+    # pat's pick stays on the list; the next claim takes it over
+    got = service.claim_next(w.db, w.floor.actors["boss"], warehouse_id=w.floor.warehouse_id)
+    assert got == w.list_a
+    assert check(w.db) == []
+
+
+def test_cli_check_json_clean_then_damaged(
+    worked: Worked, damage: Callable[..., None], db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--database", db_url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"ok": True, "problems": []}
+    damage(*DAMAGE["stock_ledger"][0](worked))
+    assert main(["check", "--database", db_url, "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is False
+    assert [p["kind"] for p in out["problems"]] == ["stock_ledger"]
+    assert set(out["problems"][0]) == {"kind", "detail"}
+    assert main(["check", "--database", db_url]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("stock_ledger: SKU-")
+    assert "1 problem(s) found" in captured.err
+
+
+def test_many_problems_of_one_kind_are_capped_with_a_count(
+    worked: Worked, damage: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    damage("UPDATE stock SET on_hand = on_hand + 1")
+    stock_rows = _one(worked.db, "SELECT COUNT(*) FROM stock")
+    assert len(check(worked.db)) == stock_rows > 4
+    monkeypatch.setattr(invariants, "MAX_PER_KIND", 3)
+    problems = check(worked.db)
+    assert [p.kind for p in problems] == ["stock_ledger"] * 4
+    assert problems[-1].detail == f"... and {stock_rows - 3} more"
+
+
+def test_demo_worked_through_the_services_is_clean(
+    db: Database, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_demo(db, orders=40, seed=3, today=date(2025, 3, 3))
+    with db.reading() as s:
+        wid, boss, picker = s.execute(
+            text(
+                "SELECT (SELECT id FROM warehouse ORDER BY id LIMIT 1), "
+                "(SELECT id FROM app_user WHERE role = 'supervisor' LIMIT 1), "
+                "(SELECT id FROM app_user WHERE role = 'picker' LIMIT 1)"
+            )
+        ).one()
+        code = s.execute(text("SELECT code FROM warehouse WHERE id = :w"), {"w": wid}).scalar()
+    sup = Actor(boss, "supervisor", "supervisor", terminal="T1")
+    pick = Actor(picker, "picker", "picker", terminal="T2")
+    release_wave(db, sup, WaveFilter(warehouse=str(code)), strategy="per-order")
+    lid = service.claim_next(db, pick, warehouse_id=wid)
+    assert lid is not None
+    n = 0
+    while (task := (pl := get_list(db, lid)).next_task) is not None and n < 6:
+        n += 1
+        tote = None if task.slot in pl.totes else f"T-{code}-0{n:03d}"
+        if n == 3:
+            r = exc.report_short(db, pick, scan_id=f"d-{n}", task_id=task.task_id, found=0)
+        else:
+            r = service.confirm_pick(
+                db, pick, scan_id=f"d-{n}", task_id=task.task_id, qty=task.remaining, tote=tote
+            )
+        assert r.accepted, r
+    assert main(["check", "--database", db_url, "--json"]) == 0, capsys.readouterr()
+    assert json.loads(capsys.readouterr().out)["ok"] is True
