@@ -20,7 +20,7 @@ from wms_terminal.cli import main
 from wms_terminal.core import invariants
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
-from wms_terminal.core.invariants import CHECKS, check
+from wms_terminal.core.invariants import KINDS, check
 from wms_terminal.demo import build_demo
 from wms_terminal.picking import exceptions as exc
 from wms_terminal.picking import service
@@ -215,7 +215,7 @@ DAMAGE: dict[str, tuple[Callable[[Worked], list[str]], tuple[str, ...]]] = {
 
 
 def test_every_kind_has_a_damage_test() -> None:
-    assert set(DAMAGE) == set(CHECKS)
+    assert set(DAMAGE) == set(KINDS)
 
 
 @pytest.mark.parametrize("kind", sorted(DAMAGE))

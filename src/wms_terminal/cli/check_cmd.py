@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from wms_terminal import bootstrap
-from wms_terminal.core.invariants import CHECKS, check
+from wms_terminal.core.invariants import KINDS, check
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -39,7 +39,7 @@ def _check(args: argparse.Namespace) -> int:
         json.dump({"ok": not problems, "problems": [p.to_dict() for p in problems]}, sys.stdout)
         print()
     elif not problems:
-        print(f"ok: all {len(CHECKS)} checks pass")
+        print(f"ok: all {len(KINDS)} checks pass")
     else:
         for p in problems:
             print(f"{p.kind}: {p.detail}")

@@ -27,12 +27,11 @@ scan_unrecorded     ledger lines written under a scan id with no stored accepted
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session
 
 from wms_terminal.core.db import Database
 
@@ -49,166 +48,54 @@ class Problem:
         return asdict(self)
 
 
-Row = Sequence[Any]
+Row = tuple[Any, ...]
 
 
-def _rows(session: Session, sql: str) -> list[Row]:
-    return [tuple(r) for r in session.execute(text(sql)).all()]
+@dataclass(frozen=True)
+class Rule:
+    """One query for one kind. Its rows are problems: `says(c1, c2, ...)` describes one; or
+    `scan(rows)` reads all rows at once (a rule that follows a history, like the claims in the
+    audit log). `order` sorts a rule's rows; `cols` are what the rows carry, `rest` the
+    FROM ... clause."""
 
-
-_WHERE = (
-    "(SELECT l.code FROM location l WHERE l.id = {loc}) AS loc_code, "
-    "(SELECT p.sku FROM product p WHERE p.id = {prod}) AS sku"
-)
+    kind: str
+    cols: tuple[str, ...]
+    rest: str
+    says: Callable[..., str] | None = None
+    scan: Callable[[list[Row]], Iterator[str]] | None = None
+    order: str = "0"
 
 
 def _at(loc_code: Any, sku: Any) -> str:
     return f"{sku or '?'} at {loc_code or '?'}"
 
 
-def _stock_ledger(session: Session) -> Iterable[str]:
-    sums = (
-        "SELECT location_id, product_id, SUM(on_hand_delta) AS oh, SUM(reserved_delta) AS rs "
-        "FROM stock_ledger GROUP BY location_id, product_id"
+def _names(loc: str, prod: str) -> tuple[str, str]:
+    return (
+        f"(SELECT l.code FROM location l WHERE l.id = {loc})",
+        f"(SELECT p.sku FROM product p WHERE p.id = {prod})",
     )
-    for oh, rs, l_oh, l_rs, loc, sku in _rows(
-        session,
-        f"SELECT s.on_hand, s.reserved, COALESCE(g.oh, 0), COALESCE(g.rs, 0), "
-        f"{_WHERE.format(loc='s.location_id', prod='s.product_id')} "
-        f"FROM stock s LEFT JOIN ({sums}) g "
-        "ON g.location_id = s.location_id AND g.product_id = s.product_id "
-        "WHERE s.on_hand <> COALESCE(g.oh, 0) OR s.reserved <> COALESCE(g.rs, 0)",
-    ):
-        yield (
-            f"{_at(loc, sku)}: stock {oh} on hand / {rs} reserved, "
-            f"ledger {l_oh} on hand / {l_rs} reserved"
-        )
-    for l_oh, l_rs, loc, sku in _rows(
-        session,
-        f"SELECT g.oh, g.rs, {_WHERE.format(loc='g.location_id', prod='g.product_id')} "
-        f"FROM ({sums}) g WHERE (g.oh <> 0 OR g.rs <> 0) AND NOT EXISTS (SELECT 1 FROM stock s "
-        "WHERE s.location_id = g.location_id AND s.product_id = g.product_id)",
-    ):
-        yield f"{_at(loc, sku)}: no stock row, ledger {l_oh} on hand / {l_rs} reserved"
 
 
-def _negative_stock(session: Session) -> Iterable[str]:
-    for oh, rs, loc, sku in _rows(
-        session,
-        f"SELECT on_hand, reserved, {_WHERE.format(loc='location_id', prod='product_id')} "
-        "FROM stock WHERE on_hand < 0 OR reserved < 0",
-    ):
-        yield f"{_at(loc, sku)}: {oh} on hand, {rs} reserved"
-
-
-def _over_reserved(session: Session) -> Iterable[str]:
-    for oh, rs, loc, sku in _rows(
-        session,
-        f"SELECT on_hand, reserved, {_WHERE.format(loc='location_id', prod='product_id')} "
-        "FROM stock WHERE reserved > on_hand",
-    ):
-        yield f"{_at(loc, sku)}: {rs} reserved but {oh} on hand"
-
-
-def _reservation_sum(session: Session) -> Iterable[str]:
-    for rs, held, loc, sku in _rows(
-        session,
-        f"SELECT s.reserved, COALESCE(r.q, 0), "
-        f"{_WHERE.format(loc='s.location_id', prod='s.product_id')} FROM stock s "
-        "LEFT JOIN (SELECT stock_id, SUM(qty) AS q FROM reservation WHERE status = 'active' "
-        "GROUP BY stock_id) r ON r.stock_id = s.id WHERE s.reserved <> COALESCE(r.q, 0)",
-    ):
-        yield f"{_at(loc, sku)}: stock says {rs} reserved, active reservations hold {held}"
-    for rid, order, loc, sku in _rows(
-        session,
-        "SELECT r.id, r.order_id, "
-        f"{_WHERE.format(loc='r.location_id', prod='r.product_id')} FROM reservation r "
-        "LEFT JOIN stock s ON s.id = r.stock_id WHERE s.id IS NULL "
-        "OR s.location_id <> r.location_id OR s.product_id <> r.product_id",
-    ):
-        yield f"reservation {rid} of order id {order} ({_at(loc, sku)}) is not on that stock row"
-
-
-def _reservation_state(session: Session) -> Iterable[str]:
-    for rid, status, qty in _rows(
-        session,
-        "SELECT id, status, qty FROM reservation "
-        "WHERE (status = 'active' AND qty <= 0) OR (status <> 'active' AND qty <> 0)",
-    ):
-        yield f"reservation {rid} is {status} with {qty} units"
-
-
-def _over_picked(session: Session) -> Iterable[str]:
-    for number, line_no, qty, picked in _rows(
-        session,
-        "SELECT so.number, ol.line_no, ol.qty, ol.qty_picked FROM order_line ol "
-        "JOIN sales_order so ON so.id = ol.order_id "
-        "WHERE ol.qty_picked > ol.qty OR ol.qty_picked < 0",
-    ):
-        yield f"order {number} line {line_no}: {picked} picked of {qty} ordered"
-    for tid, qty, picked in _rows(
-        session,
-        "SELECT id, qty, qty_picked FROM pick_task WHERE qty_picked > qty OR qty_picked < 0",
-    ):
-        yield f"pick task {tid}: {picked} picked of {qty}"
-
-
-def _picked_tasks(session: Session) -> Iterable[str]:
-    for number, line_no, picked, by_tasks in _rows(
-        session,
-        "SELECT so.number, ol.line_no, ol.qty_picked, COALESCE(t.q, 0) FROM order_line ol "
-        "JOIN sales_order so ON so.id = ol.order_id "
-        "LEFT JOIN (SELECT order_line_id, SUM(qty_picked) AS q FROM pick_task "
-        "GROUP BY order_line_id) t ON t.order_line_id = ol.id "
-        "WHERE ol.qty_picked <> COALESCE(t.q, 0)",
-    ):
-        yield f"order {number} line {line_no}: {picked} picked, its pick tasks picked {by_tasks}"
-
-
-def _picked_ledger(session: Session) -> Iterable[str]:
-    for number, picked, taken in _rows(
-        session,
-        "SELECT so.number, p.q, COALESCE(-m.q, 0) FROM sales_order so "
-        "JOIN (SELECT order_id, SUM(qty_picked) AS q FROM order_line GROUP BY order_id) p "
-        "ON p.order_id = so.id "
-        "LEFT JOIN (SELECT order_id, SUM(on_hand_delta) AS q FROM stock_ledger "
-        "WHERE kind = 'pick' AND order_id IS NOT NULL GROUP BY order_id) m "
-        "ON m.order_id = so.id WHERE p.q <> COALESCE(-m.q, 0)",
-    ):
-        yield f"order {number}: {picked} picked, the ledger took {taken} off the shelves for it"
-
-
+_LEDGER = (
+    "SELECT location_id, product_id, SUM(on_hand_delta) AS oh, SUM(reserved_delta) AS rs "
+    "FROM stock_ledger GROUP BY location_id, product_id"
+)
 _ACTIVE_LIST = "('open', 'claimed')"
+_TOTE_USES = (
+    "SELECT pt.tote_id AS tote_id, pt.pick_list_id AS list_id FROM pick_task pt "
+    f"JOIN pick_list pl ON pl.id = pt.pick_list_id WHERE pl.status IN {_ACTIVE_LIST} "
+    "AND pt.tote_id IS NOT NULL "
+    "UNION SELECT t.id, t.pick_list_id FROM tote t "
+    f"JOIN pick_list pl ON pl.id = t.pick_list_id WHERE pl.status IN {_ACTIVE_LIST} "
+    "AND t.status <> 'free'"
+)
 
 
-def _tote_on_two_lists(session: Session) -> Iterable[str]:
-    uses = (
-        "SELECT pt.tote_id AS tote_id, pt.pick_list_id AS list_id FROM pick_task pt "
-        f"JOIN pick_list pl ON pl.id = pt.pick_list_id WHERE pl.status IN {_ACTIVE_LIST} "
-        "AND pt.tote_id IS NOT NULL "
-        "UNION SELECT t.id, t.pick_list_id FROM tote t "
-        f"JOIN pick_list pl ON pl.id = t.pick_list_id WHERE pl.status IN {_ACTIVE_LIST} "
-        "AND t.status <> 'free'"
-    )
-    found: dict[str, list[int]] = {}
-    for code, list_id in _rows(
-        session,
-        f"SELECT t.code, u.list_id FROM ({uses}) u JOIN tote t ON t.id = u.tote_id "
-        "WHERE u.tote_id IN (SELECT x.tote_id FROM "
-        f"({uses}) x GROUP BY x.tote_id HAVING COUNT(DISTINCT x.list_id) > 1) "
-        "ORDER BY t.code, u.list_id",
-    ):
-        found.setdefault(str(code), []).append(int(list_id))
-    for code, lists in found.items():
-        yield f"tote {code} is on pick lists {', '.join(map(str, lists))}"
-
-
-def _task_claimed_twice(session: Session) -> Iterable[str]:
-    holder: dict[str, Any] = {}
-    for list_id, action, user in _rows(
-        session,
-        "SELECT entity_id, action, user_id FROM audit_log WHERE entity = 'pick_list' ORDER BY id",
-    ):
+def _claims(rows: list[Row]) -> Iterator[str]:
+    """Walk the audit log of pick lists: a claim while another picker holds the list."""
+    holder: dict[Any, Any] = {}
+    for list_id, action, user in rows:
         if action == "pick_list_claimed":
             held = holder.get(list_id)
             if held is not None and held != user:
@@ -216,81 +103,226 @@ def _task_claimed_twice(session: Session) -> Iterable[str]:
             holder[list_id] = user
         else:  # given back, cancelled, reassigned: nobody holds it now
             holder[list_id] = None
-    for list_id, status, by in _rows(
-        session,
-        "SELECT id, status, claimed_by FROM pick_list WHERE (status = 'claimed' AND "
-        "claimed_by IS NULL) OR (status = 'open' AND claimed_by IS NOT NULL)",
-    ):
-        yield f"pick list {list_id} is {status} with claimed_by {by}"
 
 
-def _stuck_list(session: Session) -> Iterable[str]:
-    for list_id, status, open_tasks in _rows(
-        session,
-        "SELECT pl.id, pl.status, COALESCE(t.n, 0) FROM pick_list pl "
+def _totes(rows: list[Row]) -> Iterator[str]:
+    lists: dict[str, list[str]] = {}
+    for code, list_id in rows:
+        lists.setdefault(str(code), []).append(str(list_id))
+    for code, ids in lists.items():
+        yield f"tote {code} is on pick lists {', '.join(ids)}"
+
+
+def _stuck(list_id: Any, status: Any, open_tasks: Any) -> str:
+    if status in ("open", "claimed"):
+        return f"pick list {list_id} is {status} with no open task: nobody can finish it"
+    return f"pick list {list_id} is {status} with {open_tasks} open task(s)"
+
+
+def _scan_state(scan_id: Any, lines: Any, accepted: Any) -> str:
+    state = "a refusal" if accepted is not None and int(accepted) == 0 else "no outcome"
+    return f"scan {scan_id}: {lines} ledger line(s), stored as {state}"
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "stock_ledger",
+        (
+            "s.on_hand",
+            "s.reserved",
+            "COALESCE(g.oh, 0)",
+            "COALESCE(g.rs, 0)",
+            *_names("s.location_id", "s.product_id"),
+        ),
+        f"FROM stock s LEFT JOIN ({_LEDGER}) g "
+        "ON g.location_id = s.location_id AND g.product_id = s.product_id "
+        "WHERE s.on_hand <> COALESCE(g.oh, 0) OR s.reserved <> COALESCE(g.rs, 0)",
+        lambda oh, rs, l_oh, l_rs, loc, sku: (
+            f"{_at(loc, sku)}: stock {oh} on hand / {rs} reserved, "
+            f"ledger {l_oh} on hand / {l_rs} reserved"
+        ),
+    ),
+    Rule(
+        "stock_ledger",
+        ("g.oh", "g.rs", *_names("g.location_id", "g.product_id")),
+        f"FROM ({_LEDGER}) g WHERE (g.oh <> 0 OR g.rs <> 0) AND NOT EXISTS (SELECT 1 FROM "
+        "stock s WHERE s.location_id = g.location_id AND s.product_id = g.product_id)",
+        lambda oh, rs, loc, sku: (
+            f"{_at(loc, sku)}: no stock row, ledger {oh} on hand / {rs} reserved"
+        ),
+    ),
+    Rule(
+        "negative_stock",
+        ("on_hand", "reserved", *_names("location_id", "product_id")),
+        "FROM stock WHERE on_hand < 0 OR reserved < 0",
+        lambda oh, rs, loc, sku: f"{_at(loc, sku)}: {oh} on hand, {rs} reserved",
+    ),
+    Rule(
+        "over_reserved",
+        ("on_hand", "reserved", *_names("location_id", "product_id")),
+        "FROM stock WHERE reserved > on_hand",
+        lambda oh, rs, loc, sku: f"{_at(loc, sku)}: {rs} reserved but {oh} on hand",
+    ),
+    Rule(
+        "reservation_sum",
+        ("s.reserved", "COALESCE(r.q, 0)", *_names("s.location_id", "s.product_id")),
+        "FROM stock s LEFT JOIN (SELECT stock_id, SUM(qty) AS q FROM reservation "
+        "WHERE status = 'active' GROUP BY stock_id) r ON r.stock_id = s.id "
+        "WHERE s.reserved <> COALESCE(r.q, 0)",
+        lambda rs, held, loc, sku: (
+            f"{_at(loc, sku)}: stock says {rs} reserved, active reservations hold {held}"
+        ),
+    ),
+    Rule(
+        "reservation_sum",
+        ("r.id", "r.order_id", *_names("r.location_id", "r.product_id")),
+        "FROM reservation r LEFT JOIN stock s ON s.id = r.stock_id WHERE s.id IS NULL "
+        "OR s.location_id <> r.location_id OR s.product_id <> r.product_id",
+        lambda rid, order, loc, sku: (
+            f"reservation {rid} of order id {order} ({_at(loc, sku)}) is not on that stock row"
+        ),
+    ),
+    Rule(
+        "reservation_state",
+        ("id", "status", "qty"),
+        "FROM reservation "
+        "WHERE (status = 'active' AND qty <= 0) OR (status <> 'active' AND qty <> 0)",
+        lambda rid, status, qty: f"reservation {rid} is {status} with {qty} units",
+    ),
+    Rule(
+        "over_picked",
+        ("so.number", "ol.line_no", "ol.qty", "ol.qty_picked"),
+        "FROM order_line ol JOIN sales_order so ON so.id = ol.order_id "
+        "WHERE ol.qty_picked > ol.qty OR ol.qty_picked < 0",
+        lambda number, line, qty, picked: (
+            f"order {number} line {line}: {picked} picked of {qty} ordered"
+        ),
+    ),
+    Rule(
+        "over_picked",
+        ("id", "qty", "qty_picked"),
+        "FROM pick_task WHERE qty_picked > qty OR qty_picked < 0",
+        lambda tid, qty, picked: f"pick task {tid}: {picked} picked of {qty}",
+    ),
+    Rule(
+        "picked_tasks",
+        ("so.number", "ol.line_no", "ol.qty_picked", "COALESCE(t.q, 0)"),
+        "FROM order_line ol JOIN sales_order so ON so.id = ol.order_id "
+        "LEFT JOIN (SELECT order_line_id, SUM(qty_picked) AS q FROM pick_task "
+        "GROUP BY order_line_id) t ON t.order_line_id = ol.id "
+        "WHERE ol.qty_picked <> COALESCE(t.q, 0)",
+        lambda number, line, picked, by_tasks: (
+            f"order {number} line {line}: {picked} picked, its pick tasks picked {by_tasks}"
+        ),
+    ),
+    Rule(
+        "picked_ledger",
+        ("so.number", "p.q", "COALESCE(-m.q, 0)"),
+        "FROM sales_order so "
+        "JOIN (SELECT order_id, SUM(qty_picked) AS q FROM order_line GROUP BY order_id) p "
+        "ON p.order_id = so.id "
+        "LEFT JOIN (SELECT order_id, SUM(on_hand_delta) AS q FROM stock_ledger "
+        "WHERE kind = 'pick' AND order_id IS NOT NULL GROUP BY order_id) m "
+        "ON m.order_id = so.id WHERE p.q <> COALESCE(-m.q, 0)",
+        lambda number, picked, taken: (
+            f"order {number}: {picked} picked, the ledger took {taken} off the shelves for it"
+        ),
+    ),
+    Rule(
+        "tote_on_two_lists",
+        ("t.code", "u.list_id"),
+        f"FROM ({_TOTE_USES}) u JOIN tote t ON t.id = u.tote_id "
+        f"WHERE u.tote_id IN (SELECT x.tote_id FROM ({_TOTE_USES}) x GROUP BY x.tote_id "
+        "HAVING COUNT(DISTINCT x.list_id) > 1)",
+        scan=_totes,
+        order="u.list_id",
+    ),
+    Rule(
+        "task_claimed_twice",
+        ("entity_id", "action", "user_id"),
+        "FROM audit_log WHERE entity = 'pick_list'",
+        scan=_claims,
+        order="id",
+    ),
+    Rule(
+        "task_claimed_twice",
+        ("id", "status", "claimed_by"),
+        "FROM pick_list WHERE (status = 'claimed' AND claimed_by IS NULL) "
+        "OR (status = 'open' AND claimed_by IS NOT NULL)",
+        lambda list_id, status, by: f"pick list {list_id} is {status} with claimed_by {by}",
+    ),
+    Rule(
+        "stuck_list",
+        ("pl.id", "pl.status", "COALESCE(t.n, 0)"),
+        "FROM pick_list pl "
         "LEFT JOIN (SELECT pick_list_id, COUNT(*) AS n FROM pick_task WHERE status = 'open' "
         "GROUP BY pick_list_id) t ON t.pick_list_id = pl.id "
         f"WHERE (pl.status IN {_ACTIVE_LIST} AND COALESCE(t.n, 0) = 0) "
         f"OR (pl.status NOT IN {_ACTIVE_LIST} AND COALESCE(t.n, 0) > 0)",
-    ):
-        if status in ("open", "claimed"):
-            yield f"pick list {list_id} is {status} with no open task: nobody can finish it"
-        else:
-            yield f"pick list {list_id} is {status} with {open_tasks} open task(s)"
-
-
-def _replenishment_twice(session: Session) -> Iterable[str]:
-    for n, loc, sku in _rows(
-        session,
-        f"SELECT COUNT(*), {_WHERE.format(loc='to_location_id', prod='product_id')} "
+        _stuck,
+    ),
+    Rule(
+        "replenishment_twice",
+        ("COUNT(*)", *_names("to_location_id", "product_id")),
         "FROM replenishment_task WHERE status = 'open' GROUP BY to_location_id, product_id "
         "HAVING COUNT(*) > 1",
-    ):
-        yield f"{_at(loc, sku)}: {n} open replenishment tasks"
-
-
-def _scan_unrecorded(session: Session) -> Iterable[str]:
-    for scan_id, lines, accepted in _rows(
-        session,
-        "SELECT m.scan_id, COUNT(*), MAX(CASE WHEN sr.accepted THEN 1 ELSE 0 END) "
+        lambda n, loc, sku: f"{_at(loc, sku)}: {n} open replenishment tasks",
+    ),
+    Rule(
+        "scan_unrecorded",
+        ("m.scan_id", "COUNT(*)", "MAX(CASE WHEN sr.accepted THEN 1 ELSE 0 END)"),
         "FROM stock_ledger m LEFT JOIN scan_record sr ON sr.scan_id = m.scan_id "
         "WHERE m.scan_id IS NOT NULL AND (sr.scan_id IS NULL OR NOT sr.accepted) "
-        "GROUP BY m.scan_id ORDER BY m.scan_id",
-    ):
-        state = "a refusal" if accepted is not None and int(accepted) == 0 else "no outcome"
-        yield f"scan {scan_id}: {lines} ledger line(s), stored as {state}"
+        "GROUP BY m.scan_id",
+        _scan_state,
+    ),
+)
+
+# The kinds `check` reports, in its order.
+KINDS: tuple[str, ...] = tuple(dict.fromkeys(r.kind for r in RULES))
 
 
-CHECKS: dict[str, Callable[[Session], Iterable[str]]] = {
-    "stock_ledger": _stock_ledger,
-    "negative_stock": _negative_stock,
-    "over_reserved": _over_reserved,
-    "reservation_sum": _reservation_sum,
-    "reservation_state": _reservation_state,
-    "over_picked": _over_picked,
-    "picked_tasks": _picked_tasks,
-    "picked_ledger": _picked_ledger,
-    "tote_on_two_lists": _tote_on_two_lists,
-    "task_claimed_twice": _task_claimed_twice,
-    "stuck_list": _stuck_list,
-    "replenishment_twice": _replenishment_twice,
-    "scan_unrecorded": _scan_unrecorded,
-}
+def _statement(rules: Sequence[Rule]) -> str:
+    """Every rule in one statement (one round trip): rule number, order key, then the rule's
+    values as text (NULL-padded to the widest rule)."""
+    width = max(len(r.cols) for r in rules)
+    parts = []
+    for i, rule in enumerate(rules):
+        cells = [f"CAST({c} AS TEXT)" for c in rule.cols]
+        cells += ["CAST(NULL AS TEXT)"] * (width - len(cells))
+        parts.append(f"SELECT {i} AS r, {rule.order} AS o, {', '.join(cells)} {rule.rest}")
+    return " UNION ALL ".join(parts) + " ORDER BY 1, 2"
+
+
+_SQL = text(_statement(RULES))
+
+
+def _details(rows: list[Row]) -> Iterator[tuple[str, str]]:
+    by_rule: dict[int, list[Row]] = {}
+    for row in rows:
+        by_rule.setdefault(int(row[0]), []).append(row)
+    for i, rule in enumerate(RULES):
+        found = [tuple(r[2 : 2 + len(rule.cols)]) for r in by_rule.get(i, [])]
+        if rule.scan is not None:
+            yield from ((rule.kind, d) for d in rule.scan(found))
+        elif rule.says is not None:
+            yield from ((rule.kind, rule.says(*r)) for r in found)
 
 
 def check(db: Database) -> list[Problem]:
-    """Every broken invariant, read in one read-only transaction (one snapshot on PostgreSQL
-    under REPEATABLE READ; SQLite's deferred read transaction is one snapshot too)."""
-    problems: list[Problem] = []
+    """Every broken invariant, read by one statement (one snapshot) in a read-only
+    transaction."""
     with db.reading() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
-        for kind, fn in CHECKS.items():
-            found = 0
-            for detail in fn(session):
-                found += 1
-                if found <= MAX_PER_KIND:
-                    problems.append(Problem(kind, detail))
-            if found > MAX_PER_KIND:
-                problems.append(Problem(kind, f"... and {found - MAX_PER_KIND} more"))
+        rows = [tuple(r) for r in session.execute(_SQL).all()]
+    problems: list[Problem] = []
+    count: dict[str, int] = {}
+    for kind, detail in _details(rows):
+        count[kind] = count.get(kind, 0) + 1
+        if count[kind] <= MAX_PER_KIND:
+            problems.append(Problem(kind, detail))
+    for kind, n in count.items():
+        if n > MAX_PER_KIND:
+            problems.append(Problem(kind, f"... and {n - MAX_PER_KIND} more"))
+    order = {k: i for i, k in enumerate(KINDS)}
+    problems.sort(key=lambda p: order[p.kind])  # stable: each kind's details keep their order
     return problems
