@@ -23,7 +23,7 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.invariants import KINDS, check
 from wms_terminal.demo import build_demo
 from wms_terminal.picking import exceptions as exc
-from wms_terminal.picking import service
+from wms_terminal.picking import service, wave_admin
 from wms_terminal.picking.claims import get_list
 from wms_terminal.picking.waves import WaveFilter, release_wave
 
@@ -130,6 +130,15 @@ def _ledger_row(w: Worked, *, on_hand: int, location: str, scan: str = "NULL") -
     )
 
 
+def _claim_row(w: Worked, who: str, list_id: int) -> str:
+    """An audit entry saying `who` claimed the list (as a lost race would leave it)."""
+    return (
+        "INSERT INTO audit_log (at, user_id, terminal, action, entity, entity_id, "
+        f"reason_code, detail) VALUES (CURRENT_TIMESTAMP, {w.floor.actors[who].user_id}, "
+        f"'T-{who}', 'pick_list_claimed', 'pick_list', '{list_id}', '', '{{}}')"
+    )
+
+
 # kind -> (statements for a Worked floor, constraints lifted: (table, name...))
 DAMAGE: dict[str, tuple[Callable[[Worked], list[str]], tuple[str, ...]]] = {
     "stock_ledger": (
@@ -182,14 +191,7 @@ DAMAGE: dict[str, tuple[Callable[[Worked], list[str]], tuple[str, ...]]] = {
         ],
         (),
     ),
-    "task_claimed_twice": (
-        lambda w: [
-            "INSERT INTO audit_log (at, user_id, terminal, action, entity, entity_id, "
-            f"reason_code, detail) VALUES (CURRENT_TIMESTAMP, {w.floor.actors['quinn'].user_id}, "
-            f"'T-quinn', 'pick_list_claimed', 'pick_list', '{w.list_a}', '', '{{}}')"
-        ],
-        (),
-    ),
+    "task_claimed_twice": (lambda w: [_claim_row(w, "quinn", w.list_a)], ()),
     "stuck_list": (
         lambda w: [
             f"UPDATE pick_task SET status = 'short' WHERE pick_list_id = {w.list_b}",
@@ -318,3 +320,27 @@ def test_demo_worked_through_the_services_is_clean(
         assert r.accepted, r
     assert main(["check", "--database", db_url, "--json"]) == 0, capsys.readouterr()
     assert json.loads(capsys.readouterr().out)["ok"] is True
+
+
+def test_a_list_reassigned_given_back_and_claimed_again_is_fine(worked: Worked) -> None:
+    w = worked
+    wave_admin.reassign_list(w.db, w.floor.actors["boss"], w.list_a, "quinn")
+    service.release_list(w.db, w.floor.actors["quinn"], w.list_a)
+    got = service.claim_next(
+        w.db, w.floor.actors["pat"], warehouse_id=w.floor.warehouse_id, resume=False
+    )
+    assert got == w.list_a
+    assert check(w.db) == []
+
+
+def test_a_claim_of_a_list_reassigned_to_someone_else_is_reported(
+    worked: Worked, damage: Callable[..., None]
+) -> None:
+    w = worked
+    wave_admin.reassign_list(w.db, w.floor.actors["boss"], w.list_a, "quinn")
+    damage(_claim_row(w, "pat", w.list_a))  # pat claims it too, says the audit log
+    (problem,) = check(w.db)
+    quinn, pat = w.floor.actors["quinn"].user_id, w.floor.actors["pat"].user_id
+    assert (
+        problem.detail == f"pick list {w.list_a} claimed by user {pat} while user {quinn} held it"
+    )

@@ -27,6 +27,7 @@ scan_unrecorded     ledger lines written under a scan id with no stored accepted
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -95,13 +96,16 @@ _TOTE_USES = (
 def _claims(rows: list[Row]) -> Iterator[str]:
     """Walk the audit log of pick lists: a claim while another picker holds the list."""
     holder: dict[Any, Any] = {}
-    for list_id, action, user in rows:
+    for list_id, action, user, detail in rows:
         if action == "pick_list_claimed":
             held = holder.get(list_id)
             if held is not None and held != user:
                 yield f"pick list {list_id} claimed by user {user} while user {held} held it"
             holder[list_id] = user
-        else:  # given back, cancelled, reassigned: nobody holds it now
+        elif action == "pick_list_reassigned":  # a supervisor handed it to someone
+            to = json.loads(detail or "{}").get("to_user")
+            holder[list_id] = None if to is None else str(to)
+        else:  # given back, cancelled: nobody holds it now
             holder[list_id] = None
 
 
@@ -239,7 +243,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "task_claimed_twice",
-        ("entity_id", "action", "user_id"),
+        ("entity_id", "action", "user_id", "detail"),
         "FROM audit_log WHERE entity = 'pick_list'",
         scan=_claims,
         order="id",
