@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # Debian packages the stack loads at run time: zbar for pyzbar, poppler for the label round-trip tests.
 SYSTEM_PACKAGES := libzbar0 poppler-utils
 
-.PHONY: setup system-deps run demo test bench lint clean
+.PHONY: setup system-deps run demo test bench soak lint clean
 
 setup: system-deps $(STAMP)
 
@@ -47,6 +47,15 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# Not in CI: 8 picker processes on PostgreSQL killed with SIGKILL 50+ times (bench/soak.py), then
+# the services' state machine with more examples and steps than CI runs.
+SOAK_EXAMPLES ?= 1000
+SOAK_STEPS    ?= 100
+soak: setup
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
+	CI=true WMS_SM_EXAMPLES=$(SOAK_EXAMPLES) WMS_SM_STEPS=$(SOAK_STEPS) \
+	  $(BIN)/python -m pytest -q -s -n 2 -p no:cacheprovider tests/test_state_machine.py
 
 lint: setup
 	$(BIN)/ruff check src tests bench
