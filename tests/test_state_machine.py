@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import text
 
-from tests.conftest import BACKENDS, _worker, create_pg_database, drop_pg_database
+from tests.conftest import BACKENDS, create_pg_database, drop_pg_database, worker_name
 from tests.picking.conftest import WH, Floor, build_floor
 from wms_terminal.core import inventory, migrate
 from wms_terminal.core.auth import Actor
@@ -89,7 +89,7 @@ def prepared_postgresql(pg_admin_dsn: str) -> Iterator[Prepared]:
     # One database for all examples, put back to the prepared floor before each: rows deleted
     # and inserted again with triggers off, sequences reset (a CREATE DATABASE ... TEMPLATE per
     # example took 1 to 7 s on a busy machine).
-    name = f"wms_sm_{_worker()}"
+    name = f"wms_sm_{worker_name()}"
     url = create_pg_database(pg_admin_dsn, name)
     db = Database(make_engine(url, pool_size=2))
     migrate.upgrade(db.engine)
