@@ -39,7 +39,7 @@ from wms_terminal.picking.batching import (
 )
 from wms_terminal.picking.layout import Layout, PickPoint
 from wms_terminal.picking.routing import optimal_length
-from wms_terminal.picking.travel import DEFAULT_CART, batch, fits_alone, layout_of
+from wms_terminal.picking.wave_batching import DEFAULT_CART, batch, fits_alone, layout_of
 
 
 def demo_orders(db: Database) -> tuple[Layout, list[OrderPicks]]:

@@ -18,7 +18,7 @@ from wms_terminal.picking.strategies import (
     PlannedList,
     get_strategy,
 )
-from wms_terminal.picking.travel import DEFAULT_CART, batch, cart, spatial_groups
+from wms_terminal.picking.wave_batching import DEFAULT_CART, batch, cart, spatial_groups
 
 LAYOUT = Layout(aisles=20, bays=30, aisle_pitch_m=3, bay_width_m=1.2, cross_aisles=3, depot_aisle=1)
 

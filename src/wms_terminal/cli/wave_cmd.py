@@ -25,7 +25,7 @@ from wms_terminal.core.errors import AuthenticationFailed, ValidationError
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.batching import CartCapacity
 from wms_terminal.picking.strategies import STRATEGIES
-from wms_terminal.picking.travel import DEFAULT_CART, METHODS, cart
+from wms_terminal.picking.wave_batching import DEFAULT_CART, METHODS, cart
 from wms_terminal.picking.waves import WaveFilter, WavePlan, plan_wave, release_wave
 
 

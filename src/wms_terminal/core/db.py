@@ -12,8 +12,9 @@ import json
 import logging
 import os
 import random
+import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -328,8 +329,49 @@ class Database:
 
         return with_retry(attempt, what=what)
 
+    def autocommit_statements(self, work: Callable[[Fetch], T]) -> T:
+        """PostgreSQL: run `work` with a `fetch(sql, params)` that executes one statement in
+        autocommit on the raw psycopg connection, prepared server-side: one round trip each,
+        no BEGIN/COMMIT (under READ COMMITTED each statement of a transaction had its own
+        snapshot too). `sql` uses `:name` placeholders. A data-modifying statement commits on
+        its own, whole or not at all.
+
+        Raises `RawPathFailed` when the driver failed otherwise (nothing of that statement was
+        committed; a broken connection is dropped from the pool): the caller then takes its
+        transactional path, which retries and reports errors as everywhere else. A lost
+        connection raises DatabaseUnavailable (`driver_connection`)."""
+        if self.dialect != "postgresql":
+            raise RawPathFailed("autocommit statements are for PostgreSQL only")
+        import psycopg
+
+        try:
+            with driver_connection(self.engine) as conn:
+
+                def fetch(sql: str, params: Mapping[str, Any]) -> list[Any]:
+                    cur = conn.execute(_pyformat(sql), dict(params), prepare=True)
+                    return cur.fetchall() if cur.description is not None else []
+
+                return work(fetch)
+        except psycopg.Error as exc:
+            raise RawPathFailed(first_line(exc)) from exc
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+Fetch = Callable[[str, Mapping[str, Any]], list[Any]]
+
+
+class RawPathFailed(Exception):
+    """A statement on the raw connection failed and changed nothing: take the usual path."""
+
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def _pyformat(sql: str) -> str:
+    """`:name` placeholders as psycopg's `%(name)s` (and a literal % doubled)."""
+    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
 def values_source(

@@ -308,33 +308,6 @@ def remove(
     return int(row[0])
 
 
-def pick(
-    session: Session,
-    *,
-    reservation_id: int,
-    qty: int,
-    actor: Actor,
-    scan_id: str | None = None,
-) -> Reservation:
-    """Take `qty` reserved units off the shelf: on-hand and reserved drop together."""
-    res = _locked_reservation(session, reservation_id)
-    if qty <= 0 or qty > res.qty:
-        raise ValidationError(f"can pick 1 to {res.qty} on this reservation, not {qty}")
-    if session.execute(_PICK, {"q": qty, "id": res.stock_id}).first() is None:
-        raise InsufficientStock("the location holds less than was reserved: count it")
-    _settle(
-        session,
-        res,
-        -qty,
-        "picked",
-        kind=MoveKind.PICK,
-        actor=actor,
-        on_hand_delta=-qty,
-        scan_id=scan_id,
-    )
-    return res
-
-
 _PICK_RESERVATION = text(
     "UPDATE reservation SET qty = qty - :q, "
     "status = CASE WHEN qty - :q = 0 THEN 'picked' ELSE status END "
@@ -350,7 +323,7 @@ _PICK_MOVE = text(
 
 @dataclass(frozen=True)
 class Picked:
-    """What `pick_lean` moved: the stock row and its on-hand after the pick."""
+    """What `pick` moved: the stock row and its on-hand after the pick."""
 
     stock_id: int
     location_id: int
@@ -358,7 +331,7 @@ class Picked:
     on_hand: int
 
 
-def pick_lean(
+def pick(
     session: Session,
     *,
     reservation_id: int,
@@ -366,9 +339,10 @@ def pick_lean(
     actor: Actor,
     scan_id: str | None = None,
 ) -> Picked:
-    """`pick` in three statements and no ORM objects: the reservation drops with a conditional
-    UPDATE (RETURNING where it sits), the stock row with another, one ledger line. Same checks
-    and the same errors as `pick`; on an error the caller rolls the transaction back."""
+    """Take `qty` reserved units off the shelf in three statements and no ORM objects: the
+    reservation drops with a conditional UPDATE (RETURNING where it sits; two terminals cannot
+    both take the same reserved units), the stock row's on-hand and reserved with another, one
+    ledger line. On an error the caller rolls the transaction back."""
     res = session.execute(_PICK_RESERVATION, {"q": qty, "id": reservation_id}).first()
     if res is None:
         held = session.execute(

@@ -1,4 +1,5 @@
-"""Allowed status transitions. Status changes only through `transition`, never by assignment."""
+"""Allowed status transitions. Status changes only through `transition` (ORM objects) or after
+`require_transition` (conditional UPDATEs that name the current status), never by assignment."""
 
 from __future__ import annotations
 
@@ -30,6 +31,16 @@ class PickListStatus:
     CLAIMED = "claimed"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class PickTaskStatus:
+    """A pick task is open until its units are picked or an exception closes it."""
+
+    OPEN = "open"
+    PICKED = "picked"
+    SHORT = "short"
+    DAMAGED = "damaged"
+    EMPTY = "empty"
 
 
 class PackageStatus:
@@ -72,6 +83,15 @@ PICK_LIST_TRANSITIONS: dict[str, frozenset[str]] = {
     PickListStatus.CANCELLED: frozenset(),
 }
 
+_T = PickTaskStatus
+PICK_TASK_TRANSITIONS: dict[str, frozenset[str]] = {
+    _T.OPEN: frozenset({_T.PICKED, _T.SHORT, _T.DAMAGED, _T.EMPTY}),
+    _T.PICKED: frozenset(),
+    _T.SHORT: frozenset(),
+    _T.DAMAGED: frozenset(),
+    _T.EMPTY: frozenset(),
+}
+
 PACKAGE_TRANSITIONS: dict[str, frozenset[str]] = {
     PackageStatus.OPEN: frozenset({PackageStatus.CLOSED, PackageStatus.CANCELLED}),
     PackageStatus.CLOSED: frozenset({PackageStatus.OPEN, PackageStatus.SHIPPED}),
@@ -86,6 +106,13 @@ class HasStatus(Protocol):
 
 def can_transition(table: dict[str, frozenset[str]], current: str, new: str) -> bool:
     return new in table.get(current, frozenset())
+
+
+def require_transition(table: dict[str, frozenset[str]], current: str, new: str, what: str) -> None:
+    """For status changes made by a conditional UPDATE (`... WHERE status = :current`): refuse
+    a change the table does not allow before the statement runs."""
+    if current != new and not can_transition(table, current, new):
+        raise InvalidTransition(f"{what} cannot go from {current} to {new}")
 
 
 def transition(entity: HasStatus, new: str, table: dict[str, frozenset[str]]) -> None:

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import psycopg
 from sqlalchemy import insert, text
 from sqlmodel import Session
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
-from wms_terminal.core.db import Database, driver_connection
+from wms_terminal.core.db import Database, RawPathFailed
 from wms_terminal.core.errors import NotFound, PermissionDenied
 from wms_terminal.core.models import (
     AuditEntry,
@@ -25,6 +24,7 @@ from wms_terminal.core.models import (
 )
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.states import PICK_LIST_TRANSITIONS, PickListStatus, transition
+from wms_terminal.picking.tasks import tote_in_use_sql
 from wms_terminal.picking.views import PickListView, TaskView
 
 _CANDIDATE = (
@@ -118,9 +118,8 @@ def _claim_pg_one_statement(
 ) -> object:
     """PostgreSQL: the claim and its audit entry as one autocommit statement (a data-modifying
     CTE: the same `UPDATE ... WHERE id = (... FOR UPDATE SKIP LOCKED)` and the same audit row),
-    one round trip on the raw connection. Returns the list id, None when no list is open, or
-    `_FALL_BACK` when it failed and changed nothing (the transactional path then runs, with its
-    retries)."""
+    one round trip. Returns the list id, None when no list is open, or `_FALL_BACK` when it
+    failed and changed nothing (the transactional path then runs, with its retries)."""
     sql = (
         "WITH c AS ("
         + _CLAIM.format(candidate=candidate)
@@ -128,9 +127,6 @@ def _claim_pg_one_statement(
         "entity_id, reason_code, detail) SELECT :now, :w, :u, :ta, 'pick_list_claimed', "
         "'pick_list', CAST(c.id AS VARCHAR), '', CAST('{}' AS JSON) FROM c RETURNING entity_id"
     )
-    # The psycopg placeholders for the named parameters above.
-    for name in ("now", "ta", "u", "t", "w", "z", "v"):  # ":ta" before ":t"
-        sql = sql.replace(f":{name}", f"%({name})s")
     params: dict[str, Any] = {
         "u": actor.user_id,
         "now": utcnow(),
@@ -141,11 +137,10 @@ def _claim_pg_one_statement(
         "v": wave_id,
     }
     try:
-        with driver_connection(db.engine) as conn:
-            row = conn.execute(sql, params, prepare=True).fetchone()
-    except psycopg.Error:
+        found = db.autocommit_statements(lambda fetch: fetch(sql, params))
+    except RawPathFailed:
         return _FALL_BACK
-    return int(row[0]) if row is not None else None
+    return int(found[0][0]) if found else None
 
 
 def release_list(db: Database, actor: Actor, pick_list_id: int) -> None:
@@ -175,11 +170,11 @@ def release_list(db: Database, actor: Actor, pick_list_id: int) -> None:
     db.run(fn, what="give back a pick list")
 
 
+# The tote in use per slot of the list (`tasks.tote_in_use_sql`, the one definition).
 _TOTES = (
-    "SELECT COALESCE(pt.tote_slot, 1), t.code, MAX(pt.picked_at) FROM pick_task pt "
-    "JOIN tote t ON t.id = pt.tote_id "
-    "WHERE pt.pick_list_id = :l AND t.status = 'in_use' AND t.pick_list_id = :l "
-    "GROUP BY COALESCE(pt.tote_slot, 1), t.code ORDER BY 3"
+    "SELECT s.tote_slot, tu.code FROM (SELECT DISTINCT pick_list_id, "
+    "COALESCE(tote_slot, 1) AS tote_slot FROM pick_task WHERE pick_list_id = :l) s "
+    f"JOIN tote tu ON tu.id = {tote_in_use_sql('s')} ORDER BY s.tote_slot"
 )
 _LIST = (
     "SELECT pl.id, pl.warehouse_id, w.code, wv.number, pl.strategy, pl.status, pl.zone_id, "
@@ -208,19 +203,9 @@ def _session_fetch(session: Session) -> Fetch:
 
 def _totes(fetch: Fetch, pick_list_id: int) -> dict[int, str]:
     out: dict[int, str] = {}
-    for slot, code, _ in fetch(_TOTES, pick_list_id):
+    for slot, code in fetch(_TOTES, pick_list_id):
         out[int(slot)] = str(code)
-    # Totes scanned for a slot before its first pick are bound through tote.pick_list_id only.
     return out
-
-
-def slot_totes(session: Session, pick_list_id: int) -> dict[int, str]:
-    """The tote in use per slot of a list: the in-use tote that last took a pick in that slot."""
-    return _totes(_session_fetch(session), pick_list_id)
-
-
-def load_list(session: Session, pick_list_id: int) -> PickListView:
-    return _load(_session_fetch(session), pick_list_id)
 
 
 def _load(fetch: Fetch, pick_list_id: int) -> PickListView:
@@ -249,18 +234,12 @@ def _load(fetch: Fetch, pick_list_id: int) -> PickListView:
 
 def get_list(db: Database, pick_list_id: int) -> PickListView:
     if db.dialect == "postgresql":
-        # The same three reads, each a prepared autocommit statement on the raw connection
-        # (under READ COMMITTED each statement of a read transaction had its own snapshot too).
+        # The same three reads, each a prepared autocommit statement (no BEGIN/COMMIT).
         try:
-            with driver_connection(db.engine) as conn:
-
-                def fetch(sql: str, list_id: int) -> Sequence[Sequence[Any]]:
-                    return conn.execute(
-                        sql.replace(":l", "%(l)s"), {"l": list_id}, prepare=True
-                    ).fetchall()
-
-                return _load(fetch, pick_list_id)
-        except psycopg.Error:
-            pass  # read again below through SQLAlchemy (a lost connection raised already)
+            return db.autocommit_statements(
+                lambda fetch: _load(lambda sql, lid: fetch(sql, {"l": lid}), pick_list_id)
+            )
+        except RawPathFailed:
+            pass  # read again through SQLAlchemy, which reports errors as everywhere else
     with db.reading() as session:
-        return load_list(session, pick_list_id)
+        return _load(_session_fetch(session), pick_list_id)

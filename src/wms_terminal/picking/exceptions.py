@@ -25,20 +25,13 @@ from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.models import CountTask, MoveKind
 from wms_terminal.core.reorder import check_reorder_points
+from wms_terminal.core.states import PickTaskStatus
 from wms_terminal.picking import messages as M
-from wms_terminal.picking.pickops import (
-    TaskCtx,
-    TaskStatus,
-    apply_pick,
-    close_task,
-    current_tote,
-    holders,
-    reallocate,
-    settle,
-    start_order,
-    task_ctx,
-)
+from wms_terminal.picking.checks import resolve_tote
+from wms_terminal.picking.confirm import close_task, pick_units, settle, start_order
+from wms_terminal.picking.reallocation import holders, reallocate
 from wms_terminal.picking.scans import Outcome, Rejected, run_scan
+from wms_terminal.picking.tasks import TaskCtx, read_task
 from wms_terminal.picking.views import ScanResult
 
 
@@ -163,21 +156,25 @@ def report_short(
     require(actor, "pick")
 
     def body(session: Session) -> Outcome:
-        ctx = task_ctx(session, task_id, actor)
+        ctx = read_task(session, task_id, actor)
         if not 0 <= found < ctx.remaining:
             raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining - 1))
-        from wms_terminal.picking.pickops import resolve_tote
-
-        order = start_order(session, ctx.order_id)
+        order_status = start_order(session, ctx.order_id)
         missing = ctx.remaining - found
         if found:
-            tote_id = resolve_tote(session, ctx, tote) if tote else None
-            apply_pick(
-                session, ctx, found, actor, scan_id=scan_id, tote_id=tote_id, close=TaskStatus.SHORT
+            tote_id = resolve_tote(session, ctx, tote) if tote else ctx.tote_id
+            pick_units(
+                session,
+                ctx,
+                found,
+                actor,
+                scan_id=scan_id,
+                tote_id=tote_id,
+                close=PickTaskStatus.SHORT,
             )
         _write_off(session, ctx, missing, actor, scan_id, "short pick")
         if not found:
-            close_task(session, ctx, TaskStatus.SHORT, Reason.SHORT)
+            close_task(session, ctx, PickTaskStatus.SHORT, Reason.SHORT)
         else:
             session.execute(
                 text("UPDATE pick_task SET reason_code = :r WHERE id = :id"),
@@ -188,7 +185,7 @@ def report_short(
         data.update(
             {"task_id": task_id, "found": found, "missing": missing, "count_task_id": count_id}
         )
-        data.update(settle(session, ctx, order))
+        data.update(settle(session, ctx, order_status))
         _audit(
             session,
             actor,
@@ -214,13 +211,13 @@ def report_damaged(
     require(actor, "pick")
 
     def body(session: Session) -> Outcome:
-        ctx = task_ctx(session, task_id, actor)
+        ctx = read_task(session, task_id, actor)
         if not 1 <= damaged <= ctx.remaining:
             raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining))
-        order = start_order(session, ctx.order_id)
+        order_status = start_order(session, ctx.order_id)
         _write_off(session, ctx, damaged, actor, scan_id, "damaged")
         if damaged == ctx.remaining:
-            close_task(session, ctx, TaskStatus.DAMAGED, Reason.DAMAGED)
+            close_task(session, ctx, PickTaskStatus.DAMAGED, Reason.DAMAGED)
         else:
             session.execute(
                 text(
@@ -231,7 +228,7 @@ def report_damaged(
             )
         data, lines = _follow_up(session, ctx, damaged, actor, scan_id, exclude_location=False)
         data.update({"task_id": task_id, "damaged": damaged})
-        data.update(settle(session, ctx, order))
+        data.update(settle(session, ctx, order_status))
         _audit(
             session, actor, ctx, Reason.DAMAGED, damaged=damaged, backordered=data["backordered"]
         )
@@ -248,8 +245,8 @@ def report_empty(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> S
     require(actor, "pick")
 
     def body(session: Session) -> Outcome:
-        ctx = task_ctx(session, task_id, actor)
-        order = start_order(session, ctx.order_id)
+        ctx = read_task(session, task_id, actor)
+        order_status = start_order(session, ctx.order_id)
         missing = ctx.remaining
         _write_off(session, ctx, missing, actor, scan_id, "empty location")
         # Whatever else the system thought was free on the shelf is not there either.
@@ -268,7 +265,7 @@ def report_empty(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> S
                 scan_id=scan_id,
                 reason="empty location",
             )
-        close_task(session, ctx, TaskStatus.EMPTY, Reason.EMPTY)
+        close_task(session, ctx, PickTaskStatus.EMPTY, Reason.EMPTY)
         count_id = _count_task(session, ctx, "zero_check", 0)
         data, lines = _follow_up(session, ctx, missing, actor, scan_id, exclude_location=True)
         data.update(
@@ -279,7 +276,7 @@ def report_empty(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> S
                 "count_task_id": count_id,
             }
         )
-        data.update(settle(session, ctx, order))
+        data.update(settle(session, ctx, order_status))
         _audit(
             session,
             actor,
@@ -300,7 +297,7 @@ def skip_task(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> Scan
     require(actor, "pick")
 
     def body(session: Session) -> Outcome:
-        ctx = task_ctx(session, task_id, actor)
+        ctx = read_task(session, task_id, actor)
         last = session.execute(
             text("SELECT MAX(seq) FROM pick_task WHERE pick_list_id = :l"),
             {"l": ctx.pick_list_id},
@@ -321,23 +318,22 @@ def full_tote(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> Scan
     require(actor, "pick")
 
     def body(session: Session) -> Outcome:
-        ctx = task_ctx(session, task_id, actor)
-        tote = current_tote(session, ctx.pick_list_id, ctx.slot)
-        if tote is None:
+        ctx = read_task(session, task_id, actor)
+        if ctx.tote_id is None:
             raise Rejected("no_tote", M.fmt(M.PROMPT_TOTE_NEW, slot=ctx.slot))
         session.execute(
             text("UPDATE tote SET status = 'full' WHERE id = :id AND status = 'in_use'"),
-            {"id": tote.id},
+            {"id": ctx.tote_id},
         )
         session.execute(
             text("UPDATE pick_list SET tote_count = tote_count + 1 WHERE id = :l"),
             {"l": ctx.pick_list_id},
         )
-        _audit(session, actor, ctx, Reason.FULL_TOTE, tote=tote.code, slot=ctx.slot)
+        _audit(session, actor, ctx, Reason.FULL_TOTE, tote=ctx.tote_code, slot=ctx.slot)
         return Outcome(
             "tote_full",
-            M.fmt(M.TOTE_CLOSED, tote=tote.code),
-            {"task_id": task_id, "tote": tote.code, "slot": ctx.slot},
+            M.fmt(M.TOTE_CLOSED, tote=ctx.tote_code),
+            {"task_id": task_id, "tote": ctx.tote_code, "slot": ctx.slot},
             ctx.warehouse_id,
         )
 

@@ -20,15 +20,12 @@ from sqlmodel import Session
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.models import LocationKind
+from wms_terminal.core.states import PickTaskStatus
+from wms_terminal.core.task_sources import replenish_if_low
 from wms_terminal.picking import messages as M
-from wms_terminal.picking.claims import claim_next, get_list, load_list, release_list
-from wms_terminal.picking.confirm_path import (
-    apply_pick_lean,
-    confirm_ctx,
-    confirm_fast,
-    settle_lean,
-    start_order_lean,
-)
+from wms_terminal.picking.checks import check_item, check_location, resolve_tote
+from wms_terminal.picking.claims import claim_next, get_list, release_list
+from wms_terminal.picking.confirm import pick_units, settle, start_order
 from wms_terminal.picking.exceptions import (
     full_tote,
     report_damaged,
@@ -36,16 +33,8 @@ from wms_terminal.picking.exceptions import (
     report_short,
     skip_task,
 )
-from wms_terminal.picking.pickops import (
-    TaskStatus,
-    check_item,
-    check_location,
-    resolve_tote,
-    sku_of,
-    task_ctx,
-)
-from wms_terminal.picking.replenishment import replenish_if_low
-from wms_terminal.picking.scans import MAX_SCAN_ID, Outcome, Rejected, run_scan
+from wms_terminal.picking.scans import Outcome, Rejected, run_scan
+from wms_terminal.picking.tasks import read_task
 from wms_terminal.picking.views import ScanResult
 
 __all__ = [
@@ -55,7 +44,6 @@ __all__ = [
     "confirm_pick",
     "full_tote",
     "get_list",
-    "load_list",
     "release_list",
     "report_damaged",
     "report_empty",
@@ -65,24 +53,24 @@ __all__ = [
 
 STEPS = ("location", "item", "tote")
 
-# PostgreSQL: confirm a plain pick through `wms_confirm_pick` (one round trip). Tests that pin
-# the Python path's statements on PostgreSQL switch it off.
-PG_FUNCTION_CONFIRM = True
-
 
 def check_step(
     db: Database, actor: Actor, *, scan_id: str, task_id: int, step: str, code: str
 ) -> ScanResult:
-    """Check one scan against the task (location, item or tote label); nothing else changes."""
+    """Check one scan against the task (location, item or tote label); nothing else changes.
+
+    An item scan answers with `data["units"]`: the units the scanned pack holds (1, or a case's
+    pack quantity)."""
 
     def body(session: Session) -> Outcome:
-        ctx = task_ctx(session, task_id, actor)
+        ctx = read_task(session, task_id, actor)
         if step == "location":
             check_location(ctx, code)
             return Outcome("location_ok", M.OK_LOCATION, {"task_id": task_id}, ctx.warehouse_id)
         if step == "item":
-            check_item(session, ctx, code, sku_of(session, ctx.product_id))
-            return Outcome("item_ok", M.OK_ITEM, {"task_id": task_id}, ctx.warehouse_id)
+            item = check_item(session, ctx, code)
+            data = {"task_id": task_id, "units": item.units}
+            return Outcome("item_ok", M.OK_ITEM, data, ctx.warehouse_id)
         if step == "tote":
             resolve_tote(session, ctx, code)
             return Outcome(
@@ -109,43 +97,27 @@ def confirm_pick(
     raw: str = "",
 ) -> ScanResult:
     """Pick `qty` units for a task: stock and reservation drop, ledger written, order line,
-    task, order and list statuses move, replenishment and reorder checked: one transaction.
+    task, order and list statuses move, replenishment checked: one transaction.
 
     `tote`, `location` and `item` are the labels scanned with this confirmation, when the last
     scan of the step is the one that confirms it; each is checked against the task first."""
     require(actor, "pick")
     raw = raw or tote or item or location or str(qty)
-    if (
-        PG_FUNCTION_CONFIRM
-        and db.dialect == "postgresql"
-        and location is None
-        and item is None
-        and 0 < len(scan_id) <= MAX_SCAN_ID
-    ):
-        # One round trip: `wms_confirm_pick` does what `body` below does, or changes nothing
-        # and leaves it to `body` (refusals are stored by the Python path, with its messages).
-        outcome, _refusal = confirm_fast(
-            db.engine, actor, scan_id=scan_id, task_id=task_id, qty=qty, raw=raw, tote=tote
-        )
-        if outcome is not None:
-            return ScanResult.from_outcome(scan_id, True, outcome, replayed=False)
 
     def body(session: Session) -> Outcome:
-        # The lean path (issue 3: p99 <= 5 ms SQLite, <= 15 ms PostgreSQL): one read for the
-        # task and all it needs, then conditional UPDATEs whose RETURNING values build the
-        # outcome; nothing re-read, no ORM objects. Rare branches (a tote to bind, a pick face
-        # below its minimum, the last task of an order or list) add their own statements.
-        cc = confirm_ctx(session, task_id, actor)
-        ctx = cc.task
+        # One read for the task and all it needs, then conditional UPDATEs whose RETURNING
+        # values build the outcome. Rare branches (a tote to bind, a pick face below its
+        # minimum, the last task of an order or list) add their own statements.
+        ctx = read_task(session, task_id, actor)
         if location is not None:
             check_location(ctx, location)
         if item is not None:
-            check_item(session, ctx, item, cc.sku)
+            check_item(session, ctx, item)
         if not 1 <= qty <= ctx.remaining:
             raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining), clean=True)
-        tote_id = resolve_tote(session, ctx, tote) if tote is not None else cc.tote_in_use
-        order_status = start_order_lean(session, ctx.order_id)
-        status, picked = apply_pick_lean(session, ctx, qty, actor, scan_id=scan_id, tote_id=tote_id)
+        tote_id = resolve_tote(session, ctx, tote) if tote is not None else ctx.tote_id
+        order_status = start_order(session, ctx.order_id)
+        status, picked = pick_units(session, ctx, qty, actor, scan_id=scan_id, tote_id=tote_id)
         data: dict[str, Any] = {
             "task_id": task_id,
             "qty": qty,
@@ -153,16 +125,15 @@ def confirm_pick(
             "order_status": order_status,
             "list_done": False,
         }
-        if status != TaskStatus.OPEN:
-            data.update(settle_lean(session, ctx, order_status))
-        lines = [M.fmt(M.OK_PICKED, qty=qty, sku=cc.sku)]
+        if status != PickTaskStatus.OPEN:
+            data.update(settle(session, ctx, order_status))
+        lines = [M.fmt(M.OK_PICKED, qty=qty, sku=ctx.sku)]
         # Replenishment: only a pick face that dropped below its minimum is looked at further.
-        # (No reorder check: a pick of reserved units leaves free stock unchanged; see
-        # `replenishment.after_pick`.)
+        # (No reorder check: a pick of reserved units leaves free stock unchanged.)
         if (
-            cc.location_kind == LocationKind.PICK_FACE
-            and cc.min_qty > 0
-            and picked.on_hand < cc.min_qty
+            ctx.location_kind == LocationKind.PICK_FACE
+            and ctx.min_qty > 0
+            and picked.on_hand < ctx.min_qty
         ):
             task = replenish_if_low(session, location_id=ctx.location_id, product_id=ctx.product_id)
             if task is not None:
@@ -172,11 +143,4 @@ def confirm_pick(
             lines.append(M.fmt(M.OK_LIST_DONE, list=ctx.pick_list_id))
         return Outcome("picked", "\n".join(lines), data, ctx.warehouse_id)
 
-    return run_scan(
-        db,
-        actor,
-        scan_id=scan_id,
-        action="pick_confirm",
-        raw=raw,
-        body=body,
-    )
+    return run_scan(db, actor, scan_id=scan_id, action="pick_confirm", raw=raw, body=body)

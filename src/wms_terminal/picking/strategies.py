@@ -8,7 +8,7 @@ with a `split`; a new strategy is one class and one `register` call, never anoth
     zone       one list per zone (per cart-sized group of orders); an order spread over zones is
                consolidated at the pack station (its slot number is the same in every zone)
 
-Batches come from `travel.batch` (Clarke-Wright savings batching of `picking.batching`, then
+Batches come from `wave_batching.batch` (Clarke-Wright savings batching of `picking.batching`, then
 local search, over spatial groups of orders within a time budget), always within one priority
 tier, so VIP orders are never held back in a batch of ordinary ones.
 """
@@ -23,7 +23,7 @@ from typing import ClassVar, Protocol
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.picking.batching import CartCapacity, OrderPicks
 from wms_terminal.picking.layout import Layout
-from wms_terminal.picking.travel import DEFAULT_CART, batch, budget_s, clamp
+from wms_terminal.picking.wave_batching import DEFAULT_CART, batch, budget_s, clamp
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ from wms_terminal.picking.strategies import (
     PlannedList,
     get_strategy,
 )
-from wms_terminal.picking.travel import (
+from wms_terminal.picking.wave_batching import (
     DEFAULT_CART,
     METHODS,
     check_method,

@@ -1,4 +1,5 @@
-"""Thin adapter between the database-backed pick engine and the pure routing/batching modules.
+"""A wave's orders cut into cart batches within a time budget, and what a wave release needs
+from the pure layout, routing and batching modules (a warehouse's layout, routing methods, carts).
 
 Routing comes from `picking.routing` (`route(layout, points, method)`); batching from
 `picking.batching` (`batch_savings`: Clarke-Wright savings with exact routes, then local search).

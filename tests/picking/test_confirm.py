@@ -1,6 +1,6 @@
-"""The lean confirm path writes exactly what a pick means (task, reservation, stock, ledger line
-with the scan id, order line, order and list progress, scan record) in one transaction, with
-a fixed small number of statements, and `inventory.pick_lean` refuses like `inventory.pick`."""
+"""A confirmation writes exactly what a pick means (task, reservation, stock, ledger line with
+the scan id, order line, order and list progress, scan record) in one transaction, with a fixed
+small number of statements, and `inventory.pick` refuses what it cannot take."""
 
 from __future__ import annotations
 
@@ -70,12 +70,7 @@ def test_a_confirm_moves_everything_a_pick_means(floor: Floor) -> None:
     assert snapshot(floor.db) == before
 
 
-def test_a_confirm_in_the_middle_of_a_list_is_a_few_statements(
-    floor: Floor, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The Python lean path, on both backends (on PostgreSQL a plain confirm otherwise goes
-    # through `wms_confirm_pick`: see test_confirm_function.py).
-    monkeypatch.setattr(service, "PG_FUNCTION_CONFIRM", False)
+def test_a_confirm_in_the_middle_of_a_list_is_a_few_statements(floor: Floor) -> None:
     floor.order([(3, 1), (4, 1), (5, 1)])
     floor.release()
     pat = floor.actors["pat"]
@@ -97,7 +92,8 @@ def test_a_confirm_in_the_middle_of_a_list_is_a_few_statements(
         event.remove(floor.db.engine, "before_cursor_execute", count)
     assert r.accepted, r
     # scan id lookup, the task read, order, task, reservation, stock, ledger, order line, the
-    # open-task counts (the task is done), scan record (BEGIN on SQLite left out)
+    # list row locked and the open-task counts (the task is done), scan record (BEGIN on SQLite
+    # left out)
     expected = [
         "SELECT",
         "SELECT",
@@ -108,12 +104,13 @@ def test_a_confirm_in_the_middle_of_a_list_is_a_few_statements(
         "INSERT",
         "UPDATE",
         "SELECT",
+        "SELECT",
         "INSERT",
     ]
     assert [x for x in seen if x not in ("BEGIN", "COMMIT")] == expected, seen
 
 
-def test_pick_lean_refuses_like_pick(floor: Floor) -> None:
+def test_inventory_pick_refuses_what_it_cannot_take(floor: Floor) -> None:
     floor.order([(6, 2)])
     floor.release()
     pat = floor.actors["pat"]
@@ -121,9 +118,9 @@ def test_pick_lean_refuses_like_pick(floor: Floor) -> None:
     before = snapshot(floor.db)
     for qty, err in ((3, ValidationError), (0, ValidationError)):
         with pytest.raises(err), floor.db.transaction() as s:
-            inventory.pick_lean(s, reservation_id=rid, qty=qty, actor=pat)
+            inventory.pick(s, reservation_id=rid, qty=qty, actor=pat)
     with pytest.raises(NotFound), floor.db.transaction() as s:
-        inventory.pick_lean(s, reservation_id=rid + 999, qty=1, actor=pat)
+        inventory.pick(s, reservation_id=rid + 999, qty=1, actor=pat)
     # Stock gone from the shelf behind the reservation's back: refused, rolled back whole.
     with pytest.raises(InsufficientStock), floor.db.transaction() as s:
         from sqlalchemy import text
@@ -135,9 +132,9 @@ def test_pick_lean_refuses_like_pick(floor: Floor) -> None:
             ),
             {"r": rid},
         )
-        inventory.pick_lean(s, reservation_id=rid, qty=2, actor=pat)
+        inventory.pick(s, reservation_id=rid, qty=2, actor=pat)
     assert snapshot(floor.db) == before
     with floor.db.transaction() as s:
-        got = inventory.pick_lean(s, reservation_id=rid, qty=2, actor=pat, scan_id="x")
+        got = inventory.pick(s, reservation_id=rid, qty=2, actor=pat, scan_id="x")
     assert got.on_hand == 48 and got.location_id == floor.face[6].id
     assert rows(floor.db, "SELECT qty, status FROM reservation") == [(0, "picked")]

@@ -1,0 +1,135 @@
+"""What a scan must be at each step of a pick, checked against the task: the location label, the
+product (by GTIN, with the units its pack holds and any lot, expiry and serial), the tote.
+
+Every scan is classified by the scanning layer (`scanning.symbology.classify`): one classifier
+for the floor, so a Caps Lock location label, a GS1-128 product label and the EAN-8/UPC-E
+candidates of an 8-digit code mean here what they mean everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from wms_terminal.core.models import ProductBarcode, Tote
+from wms_terminal.picking import messages as M
+from wms_terminal.picking.scans import Rejected
+from wms_terminal.picking.tasks import TaskCtx
+from wms_terminal.scanning.symbology import Classified, Kind, classify
+
+
+def check_location(ctx: TaskCtx, raw: str) -> None:
+    scan = classify(raw)
+    if scan.kind is not Kind.LOCATION:
+        raise Rejected("not_location", scan.error or M.NOT_A_LOCATION, clean=True)
+    if scan.fields["barcode"] != ctx.location_barcode:
+        raise Rejected(
+            "wrong_location",
+            M.fmt(M.WRONG_LOCATION, expected=ctx.location_code),
+            clean=True,
+            scanned=scan.fields["barcode"],
+        )
+
+
+@dataclass(frozen=True)
+class ItemScan:
+    """A product scan that matched the task's product."""
+
+    units: int  # units in the scanned pack (a GTIN-14 case of 12: 12)
+    lot: str | None = None
+    expiry: date | None = None
+    serial: str | None = None
+
+
+def _gtins(scan: Classified) -> list[str]:
+    """The GTIN-14s a product scan may stand for (two for an ambiguous 8-digit code)."""
+    if scan.kind not in (Kind.GTIN, Kind.GS1) or not scan.ok:
+        return []
+    found = scan.fields.get("candidates") or (scan.fields.get("gtin"),)
+    return [str(g) for g in found if g]
+
+
+def _stored_forms(gtin14: str) -> list[str]:
+    """A GTIN-14 as product_barcode may hold it: the scanned form (8, 12, 13 or 14 digits)."""
+    stripped = gtin14.lstrip("0")
+    return [stripped.rjust(n, "0") for n in (8, 12, 13, 14) if len(stripped) <= n]
+
+
+def find_product(session: Session, scan: Classified) -> list[tuple[int, int]]:
+    """(product id, units per pack) of every product barcode the scan may be."""
+    forms = sorted({f for g in _gtins(scan) for f in _stored_forms(g)})
+    if not forms:
+        return []
+    rows = session.execute(
+        select(ProductBarcode.product_id, ProductBarcode.pack_qty).where(
+            ProductBarcode.barcode.in_(forms)  # type: ignore[attr-defined]
+        )
+    ).all()
+    return [(int(pid), int(units)) for pid, units in rows]
+
+
+def check_item(session: Session, ctx: TaskCtx, raw: str, *, today: date | None = None) -> ItemScan:
+    """The scanned product must be the task's, its pack no bigger than what is left to pick,
+    its lot not expired."""
+    scan = classify(raw)
+    if scan.kind is Kind.INVALID:  # one of ours but misread (a wrong check digit): say so
+        raise Rejected("bad_scan", scan.error or M.UNKNOWN_ITEM, clean=True)
+    found = find_product(session, scan)
+    if not found:
+        raise Rejected("unknown_item", M.UNKNOWN_ITEM, clean=True, scanned=raw[:40])
+    mine = [units for pid, units in found if pid == ctx.product_id]
+    if not mine:
+        raise Rejected("wrong_item", M.fmt(M.WRONG_ITEM, expected=ctx.sku), clean=True)
+    units = max(1, min(mine))
+    if units > ctx.remaining:
+        raise Rejected(
+            "pack_too_big", M.fmt(M.PACK_TOO_BIG, units=units, qty=ctx.remaining), clean=True
+        )
+    expiry = scan.fields.get("expiry")
+    expires = date.fromisoformat(str(expiry)) if expiry else None
+    if expires is not None and expires < (today or date.today()):
+        raise Rejected("expired", M.fmt(M.EXPIRED, date=expires.isoformat()), clean=True)
+    lot, serial = scan.fields.get("lot"), scan.fields.get("serial")
+    return ItemScan(units, str(lot) if lot else None, expires, str(serial) if serial else None)
+
+
+def resolve_tote(session: Session, ctx: TaskCtx, raw: str) -> int:
+    """The tote for this task's slot: the one in use, or a free tote bound to the list now."""
+    scan = classify(raw)
+    if scan.kind is not Kind.TOTE:
+        raise Rejected("not_tote", M.NOT_A_TOTE)
+    code = str(scan.fields["barcode"])
+    if ctx.tote_id is not None:
+        if ctx.tote_code != code:
+            raise Rejected("wrong_tote", M.fmt(M.WRONG_TOTE, expected=ctx.tote_code))
+        return ctx.tote_id
+    wh_code = session.execute(
+        text("SELECT code FROM warehouse WHERE id = :id"), {"id": ctx.warehouse_id}
+    ).scalar_one()
+    if scan.fields["warehouse"] != wh_code:
+        raise Rejected("tote_other_wh", M.TOTE_OTHER_WH)
+    tote = session.exec(select(Tote).where(Tote.code == code)).first()
+    if tote is None:
+        tote = Tote(warehouse_id=ctx.warehouse_id, code=code, status="free")
+        session.add(tote)
+        session.flush()
+    if tote.status == "full":
+        raise Rejected("tote_full", M.fmt(M.TOTE_FULL, tote=code))
+    if tote.status != "free" and tote.pick_list_id != ctx.pick_list_id:
+        raise Rejected("tote_busy", M.fmt(M.TOTE_BUSY, tote=code))
+    if tote.status != "free":
+        # In use on this list, but for another slot.
+        raise Rejected("wrong_tote", M.fmt(M.WRONG_TOTE, expected=f"slot {ctx.slot}"))
+    bound = session.execute(
+        text(
+            "UPDATE tote SET status = 'in_use', pick_list_id = :l "
+            "WHERE id = :id AND status = 'free' RETURNING id"
+        ),
+        {"l": ctx.pick_list_id, "id": tote.id},
+    ).scalar()
+    if bound is None:
+        raise Rejected("tote_busy", M.fmt(M.TOTE_BUSY, tote=code))
+    return int(bound)
