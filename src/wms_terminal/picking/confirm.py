@@ -3,6 +3,7 @@ exception (short, damaged, empty) use, inside the caller's transaction.
 
     start_order   the order row locked, a released order moved to picking
     pick_units    task, reservation, stock, ledger line, order line: conditional UPDATEs
+    record_lot    lot, expiry and serial of a GS1 product scan kept on the pick
     close_task    an exception closes the task without (more) picked units
     settle        the order and the list finish when none of their tasks is open
 
@@ -13,9 +14,10 @@ against the transition tables of `core.states` before the statement that makes t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, select, text
+from sqlalchemy import Date, DateTime, bindparam, select, text
 from sqlmodel import Session
 
 from wms_terminal.core import inventory
@@ -103,6 +105,21 @@ def pick_units(
     if session.execute(_PICK_LINE, {"q": qty, "id": ctx.order_line_id}).first() is None:
         raise Rejected("line_done", M.TASK_CLOSED)
     return str(status), picked
+
+
+_LOT = text(
+    "UPDATE pick_task SET lot = COALESCE(:lot, lot), expiry = COALESCE(:exp, expiry), "
+    "serial = COALESCE(:serial, serial) WHERE id = :id"
+).bindparams(bindparam("exp", type_=Date()))
+
+
+def record_lot(
+    session: Session, task_id: int, *, lot: str | None, expiry: date | None, serial: str | None
+) -> None:
+    """Lot, expiry date and serial number read from a GS1 product scan, kept on the pick."""
+    if lot is None and expiry is None and serial is None:
+        return
+    session.execute(_LOT, {"lot": lot, "exp": expiry, "serial": serial, "id": task_id})
 
 
 def close_task(session: Session, ctx: TaskCtx, status: str, reason: str) -> None:

@@ -200,7 +200,13 @@ def report_short(
         return Outcome("short", message, data, ctx.warehouse_id)
 
     return run_scan(
-        db, actor, scan_id=scan_id, action="pick_short", raw=f"SHORT {found}", body=body
+        db,
+        actor,
+        scan_id=scan_id,
+        task_id=task_id,
+        action="pick_short",
+        raw=f"SHORT {found}",
+        body=body,
     )
 
 
@@ -236,7 +242,13 @@ def report_damaged(
         return Outcome("damaged", message, data, ctx.warehouse_id)
 
     return run_scan(
-        db, actor, scan_id=scan_id, action="pick_damaged", raw=f"DAMAGED {damaged}", body=body
+        db,
+        actor,
+        scan_id=scan_id,
+        task_id=task_id,
+        action="pick_damaged",
+        raw=f"DAMAGED {damaged}",
+        body=body,
     )
 
 
@@ -289,7 +301,9 @@ def report_empty(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> S
         )
         return Outcome("empty", "\n".join([M.EMPTY_DONE, *lines]), data, ctx.warehouse_id)
 
-    return run_scan(db, actor, scan_id=scan_id, action="pick_empty", raw="EMPTY", body=body)
+    return run_scan(
+        db, actor, scan_id=scan_id, task_id=task_id, action="pick_empty", raw="EMPTY", body=body
+    )
 
 
 def skip_task(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> ScanResult:
@@ -310,7 +324,9 @@ def skip_task(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> Scan
         _audit(session, actor, ctx, Reason.SKIP, from_seq=ctx.seq, to_seq=new_seq)
         return Outcome("skipped", M.SKIPPED, {"task_id": task_id, "seq": new_seq}, ctx.warehouse_id)
 
-    return run_scan(db, actor, scan_id=scan_id, action="pick_skip", raw="SKIP", body=body)
+    return run_scan(
+        db, actor, scan_id=scan_id, task_id=task_id, action="pick_skip", raw="SKIP", body=body
+    )
 
 
 def full_tote(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> ScanResult:
@@ -337,4 +353,12 @@ def full_tote(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> Scan
             ctx.warehouse_id,
         )
 
-    return run_scan(db, actor, scan_id=scan_id, action="pick_full_tote", raw="FULLTOTE", body=body)
+    return run_scan(
+        db,
+        actor,
+        scan_id=scan_id,
+        task_id=task_id,
+        action="pick_full_tote",
+        raw="FULLTOTE",
+        body=body,
+    )

@@ -2,10 +2,12 @@
 
 `run_scan` wraps one operator action: it returns the stored outcome for a scan id seen before
 (a replay changes nothing), otherwise runs the action in one transaction and stores its outcome
-in the same transaction. A rejected action (`Rejected` or any `WmsError`) is rolled back whole
-and its rejection stored on its own. Two terminals sending the same scan id at once: the second
-INSERT of the scan id violates the primary key, its transaction rolls back and it returns the
-first one's stored outcome.
+in the same transaction. A stored outcome belongs to the user and the task it was for: the
+same scan id sent by another user, or for another task, is refused ("scan_id_reused") and
+changes nothing, the stored outcome included. A rejected action (`Rejected` or any
+`WmsError`) is rolled back whole and its rejection stored on its own. Two terminals sending
+the same scan id at once: the second INSERT of the scan id violates the primary key, its
+transaction rolls back and it returns the first one's stored outcome.
 """
 
 from __future__ import annotations
@@ -58,23 +60,30 @@ def _check_id(scan_id: str) -> None:
 
 
 _TABLE = ScanRecord.__table__  # type: ignore[attr-defined]
-_STORED = sa_select(_TABLE.c.accepted, _TABLE.c.outcome).where(
+_STORED = sa_select(_TABLE.c.accepted, _TABLE.c.outcome, _TABLE.c.user_id, _TABLE.c.task_id).where(
     _TABLE.c.scan_id == bindparam("scan_id")
 )
 _INSERT = insert(_TABLE)
 
 
-def stored(session: Session, scan_id: str) -> ScanResult | None:
-    """The stored outcome of a scan id seen before (one primary-key read, no ORM object)."""
+SCAN_ID_REUSED = "Scan again: this scan id was used before"
+
+
+def stored(session: Session, scan_id: str, actor: Actor, task_id: int | None) -> ScanResult | None:
+    """The stored outcome of a scan id seen before (one primary-key read, no ORM object), if
+    it was stored for this user and task; a refusal when it was stored for another."""
     rec = session.execute(_STORED, {"scan_id": scan_id}).first()
     if rec is None:
         return None
+    if rec[2] != actor.user_id or (rec[3] is not None and rec[3] != task_id):
+        return ScanResult(scan_id, False, "scan_id_reused", SCAN_ID_REUSED)
     return ScanResult.from_outcome(scan_id, bool(rec[0]), rec[1], replayed=True)
 
 
 def _row(
     scan_id: str,
     actor: Actor,
+    task_id: int | None,
     action: str,
     raw: str,
     accepted: bool,
@@ -85,6 +94,7 @@ def _row(
         "scan_id": scan_id,
         "warehouse_id": warehouse_id,
         "user_id": actor.user_id,
+        "task_id": task_id,
         "terminal": actor.terminal[:64],
         "action": action[:40],
         "raw": raw[:MAX_RAW],
@@ -103,14 +113,16 @@ def run_scan(
     raw: str,
     body: Callable[[Session], Outcome],
     warehouse_id: int | None = None,
+    task_id: int | None = None,
 ) -> ScanResult:
-    """Run `body` once per scan id; see the module docstring."""
+    """Run `body` once per scan id (for `task_id`, when the action is on a task); see the
+    module docstring."""
     _check_id(scan_id)
 
     def accepted() -> ScanResult | Rejected:
         try:
             with db.transaction() as session:
-                seen = stored(session, scan_id)
+                seen = stored(session, scan_id, actor, task_id)
                 if seen is not None:
                     return seen
                 try:
@@ -121,7 +133,16 @@ def run_scan(
                     result = ScanResult(scan_id, False, exc.code, exc.message, _freeze(exc.data))
                     session.execute(
                         _INSERT,
-                        _row(scan_id, actor, action, raw, False, result.to_outcome(), warehouse_id),
+                        _row(
+                            scan_id,
+                            actor,
+                            task_id,
+                            action,
+                            raw,
+                            False,
+                            result.to_outcome(),
+                            warehouse_id,
+                        ),
                     )
                     return result
                 result = ScanResult(
@@ -132,6 +153,7 @@ def run_scan(
                     _row(
                         scan_id,
                         actor,
+                        task_id,
                         action,
                         raw,
                         True,
@@ -145,7 +167,7 @@ def run_scan(
         except IntegrityError:
             # Another terminal stored this scan id first: return its outcome.
             with db.reading() as session:
-                seen = stored(session, scan_id)
+                seen = stored(session, scan_id, actor, task_id)
             if seen is None:
                 raise
             return seen
@@ -157,12 +179,13 @@ def run_scan(
     got = with_retry(accepted, what=action)
     if isinstance(got, ScanResult):
         return got
-    return _store_rejection(db, actor, scan_id, action, raw, got, warehouse_id)
+    return _store_rejection(db, actor, task_id, scan_id, action, raw, got, warehouse_id)
 
 
 def _store_rejection(
     db: Database,
     actor: Actor,
+    task_id: int | None,
     scan_id: str,
     action: str,
     raw: str,
@@ -172,9 +195,9 @@ def _store_rejection(
     result = ScanResult(scan_id, False, exc.code, exc.message, _freeze(exc.data))
 
     def write(session: Session) -> ScanResult:
-        row = _row(scan_id, actor, action, raw, False, result.to_outcome(), warehouse_id)
+        row = _row(scan_id, actor, task_id, action, raw, False, result.to_outcome(), warehouse_id)
         if not _insert_new(session, row):
-            seen = stored(session, scan_id)
+            seen = stored(session, scan_id, actor, task_id)
             assert seen is not None
             return seen
         return result

@@ -9,6 +9,10 @@ The TUI, the headless driver and the flow call these; screens never touch a sess
     confirm_pick(db, actor, scan_id=, task_id=, qty=, ...)         -> ScanResult
     report_short / report_damaged / report_empty / skip_task / full_tote       (exceptions.py)
     release_wave / plan_wave                                                     (waves.py)
+
+One route for every pick action: `tasks.read_task` (one read), `checks` (the scans, classified
+by the scanning layer), `confirm` (start_order, pick_units, settle: the one implementation of
+confirming units, reused by the exceptions), `core.inventory` (stock, reservation, ledger).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from wms_terminal.core.task_sources import replenish_if_low
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.checks import check_item, check_location, resolve_tote
 from wms_terminal.picking.claims import claim_next, get_list, release_list
-from wms_terminal.picking.confirm import pick_units, settle, start_order
+from wms_terminal.picking.confirm import pick_units, record_lot, settle, start_order
 from wms_terminal.picking.exceptions import (
     full_tote,
     report_damaged,
@@ -81,7 +85,9 @@ def check_step(
             )
         raise Rejected("bad_step", M.fmt(M.UNKNOWN_SCAN, hint=step))
 
-    return run_scan(db, actor, scan_id=scan_id, action=f"pick_{step}", raw=code, body=body)
+    return run_scan(
+        db, actor, scan_id=scan_id, task_id=task_id, action=f"pick_{step}", raw=code, body=body
+    )
 
 
 def confirm_pick(
@@ -90,7 +96,7 @@ def confirm_pick(
     *,
     scan_id: str,
     task_id: int,
-    qty: int,
+    qty: int | None = None,
     tote: str | None = None,
     location: str | None = None,
     item: str | None = None,
@@ -99,8 +105,11 @@ def confirm_pick(
     """Pick `qty` units for a task: stock and reservation drop, ledger written, order line,
     task, order and list statuses move, replenishment checked: one transaction.
 
-    `tote`, `location` and `item` are the labels scanned with this confirmation, when the last
-    scan of the step is the one that confirms it; each is checked against the task first."""
+    `tote`, `location` and `item` are the labels scanned with this confirmation (raw scan
+    text), when the last scan of the step is the one that confirms it; each is checked against
+    the task first. With `item`, `qty` counts units in whole packs of the scanned barcode (a
+    case of 12: 12, 24, ...) and defaults to one pack; a GS1 item scan's lot, expiry and serial
+    are recorded on the pick (an expired lot is refused)."""
     require(actor, "pick")
     raw = raw or tote or item or location or str(qty)
 
@@ -111,23 +120,27 @@ def confirm_pick(
         ctx = read_task(session, task_id, actor)
         if location is not None:
             check_location(ctx, location)
-        if item is not None:
-            check_item(session, ctx, item)
-        if not 1 <= qty <= ctx.remaining:
+        pack = check_item(session, ctx, item) if item is not None else None
+        units = qty if qty is not None else pack.units if pack is not None else 0
+        if not 1 <= units <= ctx.remaining:
             raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining), clean=True)
+        if pack is not None and units % pack.units:
+            raise Rejected("bad_qty", M.fmt(M.PACK_MULTIPLE, units=pack.units), clean=True)
         tote_id = resolve_tote(session, ctx, tote) if tote is not None else ctx.tote_id
         order_status = start_order(session, ctx.order_id)
-        status, picked = pick_units(session, ctx, qty, actor, scan_id=scan_id, tote_id=tote_id)
+        status, picked = pick_units(session, ctx, units, actor, scan_id=scan_id, tote_id=tote_id)
+        if pack is not None:
+            record_lot(session, task_id, lot=pack.lot, expiry=pack.expiry, serial=pack.serial)
         data: dict[str, Any] = {
             "task_id": task_id,
-            "qty": qty,
+            "qty": units,
             "task_status": status,
             "order_status": order_status,
             "list_done": False,
         }
         if status != PickTaskStatus.OPEN:
             data.update(settle(session, ctx, order_status))
-        lines = [M.fmt(M.OK_PICKED, qty=qty, sku=ctx.sku)]
+        lines = [M.fmt(M.OK_PICKED, qty=units, sku=ctx.sku)]
         # Replenishment: only a pick face that dropped below its minimum is looked at further.
         # (No reorder check: a pick of reserved units leaves free stock unchanged.)
         if (
@@ -143,4 +156,6 @@ def confirm_pick(
             lines.append(M.fmt(M.OK_LIST_DONE, list=ctx.pick_list_id))
         return Outcome("picked", "\n".join(lines), data, ctx.warehouse_id)
 
-    return run_scan(db, actor, scan_id=scan_id, action="pick_confirm", raw=raw, body=body)
+    return run_scan(
+        db, actor, scan_id=scan_id, task_id=task_id, action="pick_confirm", raw=raw, body=body
+    )

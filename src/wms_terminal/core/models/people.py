@@ -113,6 +113,8 @@ class ScanRecord(SQLModel, table=True):
     scan_id: str = Field(sa_type=String(64), primary_key=True)
     warehouse_id: int | None = Field(default=None, foreign_key="warehouse.id", index=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # The task the scan was for: a replay answers only its user, for the same task.
+    task_id: int | None = None
     terminal: str = Field(default="", sa_type=String(64))
     action: str = Field(sa_type=String(40))
     raw: str = Field(default="", sa_type=String(400))

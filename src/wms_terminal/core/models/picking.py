@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Index, String, column, desc
@@ -78,6 +78,10 @@ class PickTask(SQLModel, table=True):
     reason_code: str = Field(default="", sa_type=String(20))
     picked_by: int | None = Field(default=None, foreign_key="app_user.id")
     picked_at: datetime | None = timestamp()
+    # Read from a GS1 product scan (AI 10, 17, 21) when the picker scanned one.
+    lot: str | None = Field(default=None, sa_type=String(20))
+    expiry: date | None = None
+    serial: str | None = Field(default=None, sa_type=String(20))
 
 
 class Tote(SQLModel, table=True):
