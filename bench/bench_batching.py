@@ -5,8 +5,8 @@ The demo (`wms_terminal.demo.build_demo(db, orders=N, seed=7)`) is built into a 
 database. Each open order's pick points are its active reservations' locations in the MAIN
 warehouse; its volume and weight are those of the reserved units; the geometry is
 `Warehouse.layout`. FCFS fills carts in order-number (arrival) order. "wave batching" is what the
-batch and cluster strategies run (`picking.travel.batch`: Clarke-Wright savings + local search,
-split into spatial groups with a time budget on large waves); the batching methods of
+batch and cluster strategies run (`picking.wave_batching.batch`: Clarke-Wright savings + local
+search, split into spatial groups with a time budget on large waves); the batching methods of
 `picking.batching` are shown on their own too. Every length is the exact (`optimal`) route of
 each batch. The cart is the strategies' default cart.
 

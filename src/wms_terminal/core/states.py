@@ -41,6 +41,7 @@ class PickTaskStatus:
     SHORT = "short"
     DAMAGED = "damaged"
     EMPTY = "empty"
+    CANCELLED = "cancelled"  # an open task of a cancelled list
 
 
 class PackageStatus:
@@ -85,11 +86,12 @@ PICK_LIST_TRANSITIONS: dict[str, frozenset[str]] = {
 
 _T = PickTaskStatus
 PICK_TASK_TRANSITIONS: dict[str, frozenset[str]] = {
-    _T.OPEN: frozenset({_T.PICKED, _T.SHORT, _T.DAMAGED, _T.EMPTY}),
+    _T.OPEN: frozenset({_T.PICKED, _T.SHORT, _T.DAMAGED, _T.EMPTY, _T.CANCELLED}),
     _T.PICKED: frozenset(),
     _T.SHORT: frozenset(),
     _T.DAMAGED: frozenset(),
     _T.EMPTY: frozenset(),
+    _T.CANCELLED: frozenset(),
 }
 
 PACKAGE_TRANSITIONS: dict[str, frozenset[str]] = {

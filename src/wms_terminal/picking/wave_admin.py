@@ -28,8 +28,11 @@ from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.states import (
     ORDER_TRANSITIONS,
     PICK_LIST_TRANSITIONS,
+    PICK_TASK_TRANSITIONS,
     OrderStatus,
     PickListStatus,
+    PickTaskStatus,
+    require_transition,
     transition,
 )
 
@@ -37,9 +40,6 @@ from wms_terminal.core.states import (
 class WaveStatus:
     RELEASED = "released"
     CANCELLED = "cancelled"
-
-
-TASK_CANCELLED = "cancelled"  # an open pick task of a cancelled list
 
 
 @dataclass(frozen=True)
@@ -199,12 +199,15 @@ def cancel_wave(db: Database, actor: Actor, number: str, *, reason: str = "") ->
             s.add(pl)
         orders = _restore_orders(s, list_ids)
         if list_ids:
+            require_transition(
+                PICK_TASK_TRANSITIONS, PickTaskStatus.OPEN, PickTaskStatus.CANCELLED, "a task"
+            )
             s.execute(
                 text(
                     "UPDATE pick_task SET status = :c WHERE pick_list_id IN :ids "
                     "AND status = 'open'"
                 ).bindparams(bindparam("ids", expanding=True)),
-                {"ids": list_ids, "c": TASK_CANCELLED},
+                {"ids": list_ids, "c": PickTaskStatus.CANCELLED},
             )
         freed = _free_totes(s, list_ids)
         wave.status = WaveStatus.CANCELLED
