@@ -25,6 +25,7 @@ from . import (
     run_cmd,
     scan_cmd,
     tasks_cmd,
+    totes_cmd,
     users_cmd,
     wave_cmd,
 )
@@ -38,6 +39,7 @@ _FAMILIES = (
     route_cmd,
     wave_cmd,
     picklist_cmd,
+    totes_cmd,
     scan_cmd,
     labels_cmd,
     po_cmd,

@@ -32,8 +32,8 @@ _SUPERVISE = frozenset(
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PICKER: _FLOOR,
     Role.PACKER: frozenset({"pack"}),
-    Role.SUPERVISOR: _FLOOR | _SUPERVISE | {"manage_notices"},
-    Role.MANAGER: _FLOOR | _SUPERVISE | {"manage_users", "manage_notices"},
+    Role.SUPERVISOR: _FLOOR | _SUPERVISE | {"manage_notices", "release_tote"},
+    Role.MANAGER: _FLOOR | _SUPERVISE | {"manage_users", "manage_notices", "release_tote"},
 }
 
 

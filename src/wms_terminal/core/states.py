@@ -44,6 +44,19 @@ class PickTaskStatus:
     CANCELLED = "cancelled"  # an open task of a cancelled list
 
 
+class ToteStatus:
+    """A tote's life: free -> in_use on a pick list -> full (the slot goes on in a new tote) ->
+    at_packing, or at_sorting when its units need sorting first (several orders in it, or an
+    order picked on several lists), once the list is done -> emptied (packed or sorted) -> free.
+    A supervisor may release a tote in any state back to free (audited, with a reason)."""
+
+    FREE = "free"
+    IN_USE = "in_use"
+    FULL = "full"
+    AT_PACKING = "at_packing"
+    AT_SORTING = "at_sorting"  # at consolidation: sorted into order totes before packing
+
+
 class PackageStatus:
     OPEN = "open"
     CLOSED = "closed"
@@ -92,6 +105,17 @@ PICK_TASK_TRANSITIONS: dict[str, frozenset[str]] = {
     _T.DAMAGED: frozenset(),
     _T.EMPTY: frozenset(),
     _T.CANCELLED: frozenset(),
+}
+
+_TS = ToteStatus
+# -> FREE from in_use/full: the list was cancelled, or nothing went into the tote, or a
+# supervisor released it; from at_packing/at_sorting: emptied.
+TOTE_TRANSITIONS: dict[str, frozenset[str]] = {
+    _TS.FREE: frozenset({_TS.IN_USE}),
+    _TS.IN_USE: frozenset({_TS.FULL, _TS.AT_PACKING, _TS.AT_SORTING, _TS.FREE}),
+    _TS.FULL: frozenset({_TS.AT_PACKING, _TS.AT_SORTING, _TS.FREE}),
+    _TS.AT_PACKING: frozenset({_TS.FREE}),
+    _TS.AT_SORTING: frozenset({_TS.FREE}),
 }
 
 PACKAGE_TRANSITIONS: dict[str, frozenset[str]] = {

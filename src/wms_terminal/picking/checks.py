@@ -15,7 +15,9 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from wms_terminal.core.models import ProductBarcode, Tote
+from wms_terminal.core.states import ToteStatus
 from wms_terminal.picking import messages as M
+from wms_terminal.picking import totes
 from wms_terminal.picking.scans import Rejected
 from wms_terminal.picking.tasks import TaskCtx
 from wms_terminal.scanning.symbology import Classified, Kind, classify
@@ -113,23 +115,17 @@ def resolve_tote(session: Session, ctx: TaskCtx, raw: str) -> int:
         raise Rejected("tote_other_wh", M.TOTE_OTHER_WH)
     tote = session.exec(select(Tote).where(Tote.code == code)).first()
     if tote is None:
-        tote = Tote(warehouse_id=ctx.warehouse_id, code=code, status="free")
+        tote = Tote(warehouse_id=ctx.warehouse_id, code=code, status=ToteStatus.FREE)
         session.add(tote)
         session.flush()
-    if tote.status == "full":
+    if tote.status == ToteStatus.FULL:
         raise Rejected("tote_full", M.fmt(M.TOTE_FULL, tote=code))
-    if tote.status != "free" and tote.pick_list_id != ctx.pick_list_id:
+    if tote.status != ToteStatus.FREE and tote.pick_list_id != ctx.pick_list_id:
         raise Rejected("tote_busy", M.fmt(M.TOTE_BUSY, tote=code))
-    if tote.status != "free":
+    if tote.status != ToteStatus.FREE:
         # In use on this list, but for another slot.
         raise Rejected("wrong_tote", M.fmt(M.WRONG_TOTE, expected=f"slot {ctx.slot}"))
-    bound = session.execute(
-        text(
-            "UPDATE tote SET status = 'in_use', pick_list_id = :l "
-            "WHERE id = :id AND status = 'free' RETURNING id"
-        ),
-        {"l": ctx.pick_list_id, "id": tote.id},
-    ).scalar()
-    if bound is None:
+    assert tote.id is not None
+    if not totes.bind(session, tote.id, ctx.pick_list_id):
         raise Rejected("tote_busy", M.fmt(M.TOTE_BUSY, tote=code))
-    return int(bound)
+    return tote.id

@@ -5,7 +5,8 @@ exception (short, damaged, empty) use, inside the caller's transaction.
     pick_units    task, reservation, stock, ledger line, order line: conditional UPDATEs
     record_lot    lot, expiry and serial of a GS1 product scan kept on the pick
     close_task    an exception closes the task without (more) picked units
-    settle        the order and the list finish when none of their tasks is open
+    settle        the order and the list finish when none of their tasks is open (the list's
+                  totes go on to packing or sorting: `picking.totes`)
 
 SQLAlchemy Core statements only, no ORM objects, no re-reads: every UPDATE checks in its WHERE
 that the change is still allowed and RETURNs what the outcome needs. Status changes are checked
@@ -34,6 +35,7 @@ from wms_terminal.core.states import (
     require_transition,
 )
 from wms_terminal.picking import messages as M
+from wms_terminal.picking import totes
 from wms_terminal.picking.scans import Rejected
 from wms_terminal.picking.tasks import TaskCtx
 
@@ -188,4 +190,6 @@ def settle(session: Session, ctx: TaskCtx, order_status: str) -> dict[str, Any]:
         if session.execute(_FINISH_LIST, {"now": now, "id": ctx.pick_list_id}).first() is None:
             raise Rejected("list_closed", M.LIST_CLOSED)
         out["list_done"] = True
+        # Its totes go on to packing or sorting (an empty one back to free).
+        out["totes"] = totes.finish_list(session, ctx.pick_list_id)
     return out

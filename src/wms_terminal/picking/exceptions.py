@@ -27,6 +27,7 @@ from wms_terminal.core.models import CountTask, MoveKind
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.core.states import PickTaskStatus
 from wms_terminal.picking import messages as M
+from wms_terminal.picking import totes
 from wms_terminal.picking.checks import resolve_tote
 from wms_terminal.picking.confirm import close_task, pick_units, settle, start_order
 from wms_terminal.picking.reallocation import holders, reallocate
@@ -337,10 +338,8 @@ def full_tote(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> Scan
         ctx = read_task(session, task_id, actor)
         if ctx.tote_id is None:
             raise Rejected("no_tote", M.fmt(M.PROMPT_TOTE_NEW, slot=ctx.slot))
-        session.execute(
-            text("UPDATE tote SET status = 'full' WHERE id = :id AND status = 'in_use'"),
-            {"id": ctx.tote_id},
-        )
+        if not totes.mark_full(session, ctx.tote_id):
+            raise Rejected("no_tote", M.fmt(M.PROMPT_TOTE_NEW, slot=ctx.slot))
         session.execute(
             text("UPDATE pick_list SET tote_count = tote_count + 1 WHERE id = :l"),
             {"l": ctx.pick_list_id},

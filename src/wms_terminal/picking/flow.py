@@ -1,37 +1,42 @@
 """The pick flow: a plain state machine, independent of any screen, that the TUI, the headless
 driver and the tests drive the same way.
 
-    IDLE --start--> LOCATION --location--> ITEM --item--> QTY --qty--> TOTE --tote--> (confirm)
-                        ^                                                                |
-                        +------------------------ next task in route order <-------------+
+    IDLE --start--> LOCATION --location--> ITEM --item--> QTY --item/qty--> TOTE --tote--> (confirm)
+                        ^                                                                   |
+                        +-------------------------- next task in route order <--------------+
 
-QTY is asked only when more than one unit is to be picked; TOTE only when the list puts orders
-in several totes (cluster, zone) or the slot has no tote yet. The last input of a pick confirms
-it (one service call). Command barcodes (CMD-SHORT, CMD-DAMAGED, CMD-SKIP, CMD-FULLTOTE,
+Each item scan counts the units its barcode stands for (1, or a case's pack quantity); QTY is
+asked while fewer units than the task needs were counted: scan more, or key the quantity picked.
+Nothing is confirmed that was neither counted nor keyed. TOTE is asked only when the list puts
+orders in several totes (cluster, zone) or the slot has no tote yet. The last input of a pick
+confirms it (one service call). Command barcodes (CMD-SHORT, CMD-DAMAGED, CMD-SKIP, CMD-FULLTOTE,
 CMD-EMPTY, CMD-DONE, CMD-CANCEL, CMD-HELP) work at any step of a pick. Every call returns a
 frozen `FlowView`; a rejected scan changes nothing and leaves the step where it was.
 
-Scans are anything with a `text` (or `raw`) attribute, optionally `kind` and `id` (the scanning
-layer's `Scan` fits), or a plain string. They are classified here by the floor conventions of
-`core.codes`; products are looked up by barcode in the service.
+Scans are the scanning layer's `Scan` (or a plain string, as a wedge would type it), classified
+by `scanning.symbology.classify`, the one classifier of the floor: a Caps Lock label, a GS1-128
+product label and the EAN-8/UPC-E candidates of an 8-digit code mean here what they mean
+everywhere. Products are looked up and checked by the service.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from wms_terminal.core.auth import Actor
-from wms_terminal.core.codes import COMMAND_PREFIX, LOCATION_RE, TOTE_RE, Command
+from wms_terminal.core.codes import Command
 from wms_terminal.core.db import Database
+from wms_terminal.core.states import ToteStatus
 from wms_terminal.picking import exceptions as exc
 from wms_terminal.picking import messages as M
 from wms_terminal.picking import service
 from wms_terminal.picking.claims import claim_next, get_list
 from wms_terminal.picking.views import FlowView, PickListView, ScanResult, TaskView
+from wms_terminal.scanning.scan import Scan
+from wms_terminal.scanning.symbology import Classified, Kind, classify
 
 
 class Step(StrEnum):
@@ -45,56 +50,8 @@ class Step(StrEnum):
     DONE = "done"
 
 
-class ScanKind(StrEnum):
-    LOCATION = "location"
-    TOTE = "tote"
-    PRODUCT = "product"
-    COMMAND = "command"
-    OTHER = "other"
-
-
-class ScanLike(Protocol):
-    text: str
-
-
-@dataclass(frozen=True)
-class RawScan:
-    """The small scan protocol: raw text, an optional kind (e.g. "location", "gtin") and an id."""
-
-    text: str
-    kind: str | None = None
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
-
-
-_KIND_ALIASES = {
-    "location": ScanKind.LOCATION,
-    "tote": ScanKind.TOTE,
-    "gtin": ScanKind.PRODUCT,
-    "product": ScanKind.PRODUCT,
-    "gs1": ScanKind.PRODUCT,
-    "command": ScanKind.COMMAND,
-}
-
-
-def classify(text: str, kind: str | None = None) -> tuple[ScanKind, str]:
-    """(kind, value) of a scan: a kind given by the scanning layer wins; else the prefixes."""
-    text = text.strip()
-    given = _KIND_ALIASES.get(str(kind).lower()) if kind else None
-    if given is ScanKind.PRODUCT and text.startswith("01") and len(text) >= 16:
-        return ScanKind.PRODUCT, text[2:16]  # GS1 element string: the GTIN of AI (01)
-    if given is not None:
-        if given is ScanKind.COMMAND and text.startswith(COMMAND_PREFIX):
-            return given, text[len(COMMAND_PREFIX) :]
-        return given, text
-    if text.startswith(COMMAND_PREFIX):
-        return ScanKind.COMMAND, text[len(COMMAND_PREFIX) :]
-    if LOCATION_RE.match(text):
-        return ScanKind.LOCATION, text
-    if TOTE_RE.match(text):
-        return ScanKind.TOTE, text
-    if text.isdigit() and len(text) in (8, 12, 13, 14):
-        return ScanKind.PRODUCT, text
-    return ScanKind.OTHER, text
+PRODUCT_KINDS = (Kind.GTIN, Kind.GS1)
+_TOTE_NEXT = {ToteStatus.AT_PACKING: M.TOTE_TO_PACKING, ToteStatus.AT_SORTING: M.TOTE_TO_SORTING}
 
 
 def _new_id() -> str:
@@ -121,7 +78,9 @@ class PickFlow:
         self.step = Step.IDLE
         self.pick_list: PickListView | None = None
         self.task: TaskView | None = None
-        self.pending_qty = 0
+        self.pending_qty = 0  # units counted by item scans (or keyed) for the current task
+        self.item_raw: str | None = None  # the last item scan, confirmed with the pick
+        self.item_units = 1  # units its barcode stands for
         self.message = ""
         self.error = ""
         self.last_result: ScanResult | None = None
@@ -141,62 +100,83 @@ class PickFlow:
         self.message = M.fmt(M.OK_CLAIMED, list=got, tasks=len(self.pick_list.open_tasks))
         return self.view()
 
-    def scan(self, scan: ScanLike | str, kind: str | None = None) -> FlowView:
+    def scan(self, scan: Scan | str) -> FlowView:
         """Take one scan; a wrong one is rejected with a message and changes nothing."""
         if isinstance(scan, str):
-            text, scan_id = scan, _new_id()
+            text, symbology, scan_id = scan, None, self._new_id()
         else:
-            text = str(getattr(scan, "text", None) or getattr(scan, "raw", ""))
-            kind = kind or getattr(scan, "kind", None)
-            scan_id = str(getattr(scan, "id", None) or self._new_id())
+            text, symbology, scan_id = scan.text, scan.symbology, scan.id
         self.message = self.error = ""
-        what, value = classify(text, kind)
-        if what is ScanKind.COMMAND:
-            try:
-                cmd = Command(value.upper())
-            except ValueError:
+        got = classify(text, symbology)
+        if got.kind is Kind.COMMAND or got.fields.get("looks_like") == Kind.COMMAND:
+            if not got.ok:
                 self.error = M.UNKNOWN_COMMAND
                 return self.view()
-            return self.command(cmd, scan_id=scan_id)
+            return self.command(Command(got.fields["command"]), scan_id=scan_id)
         if self.step in (Step.IDLE, Step.DONE):
             self.error = M.PROMPT_CLAIM
+            return self.view()
+        if not got.ok:
+            # The scanning layer's own message: Caps Lock, a wrong check digit, not our code.
+            self.error = got.error or M.fmt(M.UNKNOWN_SCAN, hint="unknown code")
             return self.view()
         task = self.task
         assert task is not None
         if self.step is Step.LOCATION:
+            code = str(got.fields.get("barcode", text))
             r = service.check_step(
                 self.db,
                 self.actor,
                 scan_id=scan_id,
                 task_id=task.task_id,
                 step="location",
-                code=value,
+                code=code,
             )
             if self._took(r):
                 self.step = Step.ITEM
+            self._warn(got)
             return self.view()
-        if self.step is Step.ITEM:
-            if task.remaining == 1 and not self._tote_needed(task):
-                return self._confirm(scan_id, 1, item=value)
-            r = service.check_step(
-                self.db,
-                self.actor,
-                scan_id=scan_id,
-                task_id=task.task_id,
-                step="item",
-                code=value,
-            )
-            if self._took(r):
-                if task.remaining > 1:
-                    self.step = Step.QTY
-                else:
-                    self.pending_qty = 1
-                    self.step = Step.TOTE
-            return self.view()
+        if self.step in (Step.ITEM, Step.QTY):
+            if self.step is Step.QTY and got.kind not in PRODUCT_KINDS:
+                self.error = M.KEY_QTY
+                return self.view()
+            return self._item(task, got, _raw(text, symbology), scan_id)
         if self.step is Step.TOTE:
-            return self._confirm(scan_id, self.pending_qty, tote=value)
-        self.error = M.KEY_QTY
+            if got.kind is not Kind.TOTE:
+                self.error = M.NOT_A_TOTE
+                return self.view()
+            return self._confirm(scan_id, self.pending_qty, tote=str(got.fields["barcode"]))
+        self.error = M.KEY_COUNT  # SHORT or DAMAGED asked for a count
         return self.view()
+
+    def _item(self, task: TaskView, got: Classified, raw: str, scan_id: str) -> FlowView:
+        """A product scan at ITEM or QTY: it counts its units towards the task's quantity."""
+        left = task.remaining - self.pending_qty
+        if self.step is Step.ITEM and task.remaining == 1 and not self._tote_needed(task):
+            # One unit and nothing else to ask: the scan confirms it (the service refuses a
+            # pack of more than one).
+            return self._confirm(scan_id, 1, item=raw, warn=got)
+        r = service.check_step(
+            self.db, self.actor, scan_id=scan_id, task_id=task.task_id, step="item", code=raw
+        )
+        if not self._took(r):
+            return self.view()
+        units = int(r.data.get("units", 1))
+        if units > left:
+            self.message = ""
+            self.error = M.fmt(M.PACK_TOO_BIG, units=units, qty=left)
+            return self.view()
+        self.pending_qty += units
+        self.item_raw, self.item_units = raw, units
+        self._warn(got)
+        if self.pending_qty < task.remaining:
+            self.step = Step.QTY
+            self.message = M.fmt(M.COUNTED, n=self.pending_qty, qty=task.remaining)
+            return self.view()
+        if self._tote_needed(task):
+            self.step = Step.TOTE
+            return self.view()
+        return self._confirm(scan_id + "-c", self.pending_qty, item=raw)
 
     def key_qty(self, qty: int, *, scan_id: str | None = None) -> FlowView:
         """A quantity keyed in (QTY, or the count asked by SHORT and DAMAGED)."""
@@ -207,6 +187,7 @@ class PickFlow:
             self.error = M.fmt(M.UNKNOWN_SCAN, hint="no quantity asked")
             return self.view()
         if self.step is Step.QTY:
+            # The quantity picked in all (what was counted by scans is only a help).
             if not 1 <= qty <= task.remaining:
                 self.error = M.fmt(M.BAD_QTY, max=task.remaining)
                 return self.view()
@@ -245,6 +226,7 @@ class PickFlow:
             return self.view()
         if cmd is Command.CANCEL:
             self.step, self.pending_qty = Step.LOCATION, 0
+            self.item_raw, self.item_units = None, 1
             return self.view()
         if cmd is Command.SHORT:
             self.step = Step.SHORT_QTY
@@ -262,10 +244,10 @@ class PickFlow:
             self.error = M.UNKNOWN_COMMAND
             return self.view()
         if self._took(r):
-            keep = (self.step, self.pending_qty) if cmd is Command.FULL_TOTE else None
+            keep = (self.step, self.pending_qty, self.item_raw, self.item_units)
             self._reload()
-            if keep is not None and self.task is not None and self.task.task_id == task.task_id:
-                self.step, self.pending_qty = keep
+            if cmd is Command.FULL_TOTE and self.task and self.task.task_id == task.task_id:
+                self.step, self.pending_qty, self.item_raw, self.item_units = keep
         return self.view()
 
     # -- what to show ---------------------------------------------------------------------
@@ -288,7 +270,7 @@ class PickFlow:
         prompt = {
             Step.LOCATION: M.fmt(M.PROMPT_LOCATION, location=task.location_code),
             Step.ITEM: M.fmt(M.PROMPT_ITEM, sku=task.sku),
-            Step.QTY: M.fmt(M.PROMPT_QTY, qty=task.remaining),
+            Step.QTY: M.fmt(M.PROMPT_QTY, n=self.pending_qty, qty=task.remaining),
             Step.TOTE: M.fmt(
                 M.PROMPT_TOTE if self._tote_of(task) else M.PROMPT_TOTE_NEW, slot=task.slot
             ),
@@ -322,7 +304,13 @@ class PickFlow:
         return self.pick_list.multi_slot or self._tote_of(task) is None
 
     def _confirm(
-        self, scan_id: str, qty: int, *, tote: str | None = None, item: str | None = None
+        self,
+        scan_id: str,
+        qty: int,
+        *,
+        tote: str | None = None,
+        item: str | None = None,
+        warn: Classified | None = None,
     ) -> FlowView:
         task = self.task
         assert task is not None
@@ -333,16 +321,36 @@ class PickFlow:
             task_id=task.task_id,
             qty=qty,
             tote=tote,
-            item=item,
+            item=item or self._item_for(qty),
         )
         if self._took(r):
             self._reload()
+            if warn is not None:
+                self._warn(warn)
         return self.view()
+
+    def _item_for(self, qty: int) -> str | None:
+        """The last item scan goes with the confirmation (its lot, expiry and serial are kept on
+        the pick) when `qty` is whole packs of it; units counted from mixed packs (a case, then
+        single units) or keyed are confirmed on the scans already checked."""
+        if self.item_raw is not None and qty % max(self.item_units, 1) == 0:
+            return self.item_raw
+        return None
+
+    def _warn(self, got: Classified) -> None:
+        """An accepted scan the scanning layer still warns about (e.g. an 8-digit code read as
+        EAN-8 or UPC-E): the picker sees the warning with the confirmation."""
+        if got.warning and not self.error:
+            self.message = "\n".join(m for m in (self.message, got.warning) if m)
 
     def _took(self, r: ScanResult) -> bool:
         self.last_result = r
         if r.accepted:
             self.message = r.message
+            # The list is done: where each of its totes goes next.
+            for code, status in sorted(dict(r.data.get("totes") or {}).items()):
+                if status in _TOTE_NEXT:
+                    self.message += "\n" + M.fmt(_TOTE_NEXT[status], tote=code)
             return True
         self.error = r.message
         return False
@@ -353,9 +361,16 @@ class PickFlow:
         self.pick_list = get_list(self.db, lid)
         self.task = self.pick_list.next_task
         self.pending_qty = 0
+        self.item_raw, self.item_units = None, 1
         self.step = Step.LOCATION if self.task is not None else Step.DONE
 
     def snapshot(self) -> dict[str, Any]:
         """The current view as plain data (headless driver, logs)."""
         v = self.view()
         return {k: getattr(v, k) for k in v.__dataclass_fields__}
+
+
+def _raw(text: str, symbology: str | None) -> str:
+    """The scan as the service classifies it again: its AIM id kept in front when known (an
+    8-digit code read as ]E4 is an EAN-8, not a UPC-E)."""
+    return (symbology or "") + text if symbology and not text.startswith("]") else text

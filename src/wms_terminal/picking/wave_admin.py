@@ -10,7 +10,6 @@ else). One transaction each, audited, supervisors and managers only.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -35,6 +34,7 @@ from wms_terminal.core.states import (
     require_transition,
     transition,
 )
+from wms_terminal.picking import totes
 
 
 class WaveStatus:
@@ -312,16 +312,8 @@ def _restore_orders(s: Session, list_ids: Sequence[int]) -> list[int]:
 
 
 def _free_totes(s: Session, list_ids: Sequence[int]) -> int:
-    """The tote rule lives in `picking.totes.free_totes_of_lists` (helper `pickpath-flow`); until
-    that module is there, a wave nobody picked from has no tote bound, so nothing is freed.
-    (Imported by name so that this type-checks with and without the module: replace with a
-    plain import once it has landed.)"""
-    try:
-        totes = importlib.import_module("wms_terminal.picking.totes")
-    except ImportError:
-        return 0
-    freed = totes.free_totes_of_lists(s, list(list_ids))
-    return int(freed) if isinstance(freed, int) else len(freed or ())
+    """The totes bound to the cancelled lists go back to free (`picking.totes`)."""
+    return len(totes.free_totes_of_lists(s, list(list_ids)))
 
 
 def _where(*pairs: tuple[str, str | None]) -> tuple[str, dict[str, Any]]:

@@ -89,4 +89,4 @@ class Tote(SQLModel, table=True):
     warehouse_id: int = warehouse_fk()
     code: str = Field(sa_type=String(20), unique=True)
     status: str = Field(default="free", sa_type=String(12), index=True)
-    pick_list_id: int | None = Field(default=None, foreign_key="pick_list.id")
+    pick_list_id: int | None = Field(default=None, foreign_key="pick_list.id", index=True)

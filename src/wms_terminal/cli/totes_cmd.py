@@ -1,0 +1,140 @@
+"""`wms-terminal totes list|show|empty|release`: the totes of the floor and their life cycle.
+
+    wms-terminal totes list [--warehouse W] [--status S] [--json]
+    wms-terminal totes show CODE [--json]
+    wms-terminal totes empty CODE [--sorted] --badge B [--json]      packer or above
+    wms-terminal totes release CODE --reason TEXT --badge B [--json]  supervisor or above
+
+`empty` is what a packing station does when a tote's contents are packed (`--sorted`: sorted
+at consolidation); `release` frees a stuck tote in any state, with the reason in the audit log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from wms_terminal import bootstrap
+from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.core.states import TOTE_TRANSITIONS
+from wms_terminal.picking.totes import (
+    ToteView,
+    empty_tote,
+    get_tote,
+    list_totes,
+    release_tote,
+)
+from wms_terminal.scanning.text import safe_text
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    totes = sub.add_parser("totes", parents=[common], help="totes: list, show, empty, release")
+    tsub = totes.add_subparsers(dest="totes_command", metavar="ACTION", required=True)
+
+    ls = tsub.add_parser("list", parents=[common], help="totes with their state and contents")
+    ls.add_argument("--warehouse", metavar="CODE", help="only this warehouse")
+    ls.add_argument("--status", choices=sorted(TOTE_TRANSITIONS), help="only totes in this state")
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    ls.set_defaults(handler=_list)
+
+    show = tsub.add_parser("show", parents=[common], help="one tote and its history")
+    show.add_argument("code", metavar="CODE", help="tote label, e.g. T-MAIN-0042")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(handler=_show)
+
+    empty = tsub.add_parser(
+        "empty", parents=[common], help="a tote's contents were packed (or sorted): free it"
+    )
+    empty.add_argument("code", metavar="CODE", help="tote label")
+    empty.add_argument(
+        "--sorted", action="store_true", help="sorted at consolidation (a tote of several orders)"
+    )
+    empty.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(empty)
+    empty.set_defaults(handler=_empty)
+
+    rel = tsub.add_parser(
+        "release", parents=[common], help="free a stuck tote, saying why (supervisor)"
+    )
+    rel.add_argument("code", metavar="CODE", help="tote label")
+    rel.add_argument("--reason", required=True, metavar="TEXT", help="why (kept in the audit log)")
+    rel.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(rel)
+    rel.set_defaults(handler=_release)
+
+
+def _line(v: ToteView) -> str:
+    where = f"list {v.pick_list_id}" if v.pick_list_id is not None else ""
+    held = f"{v.units} unit(s) of {', '.join(v.orders)}" if v.orders else ""
+    return "  ".join(
+        p for p in (f"{v.code:<14}", f"{v.status:<10}", where, safe_text(held, limit=60)) if p
+    )
+
+
+def _print(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
+    if args.json:
+        json.dump(data, sys.stdout)
+        print()
+    else:
+        print("\n".join(lines))
+
+
+def _list(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        totes = list_totes(app.db, warehouse=args.warehouse, status=args.status)
+    finally:
+        app.close()
+    counts: dict[str, int] = {}
+    for v in totes:
+        counts[v.status] = counts.get(v.status, 0) + 1
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no totes"
+    _print(args, {"totes": [v.to_json() for v in totes]}, [*map(_line, totes), summary])
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        view, events = get_tote(app.db, args.code)
+    finally:
+        app.close()
+    history: list[dict[str, Any]] = [
+        {"at": _when(e.at), "action": e.action, "user": e.user, "detail": e.detail} for e in events
+    ]
+    lines = [_line(view)] + [
+        f"  {e['at'][:19]}  {e['action']:<14} {e['user']}  "
+        + safe_text(str(e["detail"].get("reason", "")), limit=60)
+        for e in history
+    ]
+    _print(args, view.to_json() | {"history": history}, lines)
+    return 0
+
+
+def _when(at: Any) -> str:
+    # A timestamp read through text(): a datetime on PostgreSQL, an ISO string on SQLite.
+    return at.isoformat() if hasattr(at, "isoformat") else str(at)
+
+
+def _empty(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db)
+        view = empty_tote(app.db, actor, code=args.code, how="sorted" if args.sorted else "packed")
+    finally:
+        app.close()
+    _print(args, view.to_json(), [f"{view.code} emptied: free"])
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db)
+        view = release_tote(app.db, actor, code=args.code, reason=args.reason)
+    finally:
+        app.close()
+    _print(args, view.to_json(), [f"{view.code} released: free"])
+    return 0
