@@ -8,7 +8,7 @@ from datetime import date
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
 from wms_terminal.demo import build_demo
-from wms_terminal.demo.floor import WAREHOUSES
+from wms_terminal.demo.floor import warehouses
 from wms_terminal.picking import messages as M
 from wms_terminal.picking import service
 from wms_terminal.picking.claims import get_list
@@ -17,7 +17,7 @@ from wms_terminal.picking.waves import WaveFilter, release_wave
 
 from .helpers import rows, scalar
 
-MAIN = WAREHOUSES[0]
+MAIN = warehouses()[0]
 
 
 def _actors(db: Database) -> dict[str, Actor]:
