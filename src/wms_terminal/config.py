@@ -3,6 +3,7 @@
 WMS_DATABASE_URL   database URL (default: the SQLite file wms.sqlite3 in the user's data directory;
                    `wms-terminal demo`, `run --demo` and `make run` use the same default)
 WMS_TERMINAL_ID    name of this terminal in the ledger and audit log (default: host name)
+WMS_COUNT_RECOUNT_THRESHOLD  units a count may differ before a second count is asked (default 5)
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+
+from wms_terminal.core.errors import ConfigurationError
 
 APP_NAME = "wms-terminal"
 
@@ -50,3 +53,16 @@ class Settings:
         url = given_database_url(database_url)
         terminal = os.environ.get("WMS_TERMINAL_ID") or socket.gethostname()
         return cls(database_url=normalise_database_url(url), terminal_id=terminal, url_given=given)
+
+
+def count_recount_threshold() -> int:
+    """WMS_COUNT_RECOUNT_THRESHOLD: a count that differs from the system by more units than this
+    asks for a second, blind count by another user (default 5; 0 asks on any difference)."""
+    raw = os.environ.get("WMS_COUNT_RECOUNT_THRESHOLD", "").strip()
+    if not raw:
+        return 5
+    if not raw.isdigit() or len(raw) > 9:
+        raise ConfigurationError(
+            f"WMS_COUNT_RECOUNT_THRESHOLD must be a whole number of units, not {raw!r}"
+        )
+    return int(raw)

@@ -58,11 +58,13 @@ def test_short_pick_reallocates_from_another_location(floor: Floor):
     assert r.accepted and r.code == "short", r
     assert r.data["missing"] == 3 and r.data["backordered"] == 0
     assert r.data["reallocated"] == [{"location": "02-09-1L", "qty": 3}]
-    # Found units picked, shortage written off the face, count task made.
-    assert stock(floor.db, floor.face[1].id, floor.products[1].id) == (50 - 2 - 3, 0)
+    # Found units picked; the shortage is not written off by the picker's scan: the face is
+    # blocked and a count task made, and the count decides.
+    assert stock(floor.db, floor.face[1].id, floor.products[1].id) == (50 - 2, 0)
     assert rows(floor.db, "SELECT reason, location_id, expected_qty FROM count_task") == [
-        ("short_pick", floor.face[1].id, 45)
+        ("short_pick", floor.face[1].id, 48)
     ]
+    assert scalar(floor.db, "SELECT blocked FROM location WHERE id = :l", l=floor.face[1].id)
     assert _audit(floor, "SHORT") == [("pick_exception", "pick_task", "SHORT")]
     pl = get_list(floor.db, pl.pick_list_id)
     assert [t.status for t in pl.tasks] == ["short", "open"]
@@ -93,7 +95,7 @@ def test_short_pick_backorders_and_says_who_holds_the_rest(floor: Floor):
         "SELECT qty_reserved, qty_backordered, qty_picked FROM order_line WHERE order_id = 1",
     )
     assert line == [(0, 30, 0)]
-    assert stock(floor.db, floor.face[3].id, floor.products[3].id) == (20, 15)
+    assert stock(floor.db, floor.face[3].id, floor.products[3].id) == (50, 15)
     assert get_list(floor.db, pl.pick_list_id).status == "done"
     assert scalar(floor.db, "SELECT status FROM sales_order WHERE id = 1") == "backordered"
 
@@ -161,17 +163,25 @@ def test_full_tote_starts_another_tote(floor: Floor):
     assert _audit(floor, "FULLTOTE") == [("pick_exception", "pick_task", "FULLTOTE")]
 
 
-def test_empty_location_zero_check(floor: Floor):
+def test_empty_location_blocks_counts_and_writes_nothing_off(floor: Floor):
     floor.order([(1, 4)])
     floor.release()
     pl = _claimed(floor)
     task = pl.next_task
     assert task is not None
+    ledger = scalar(floor.db, "SELECT COUNT(*) FROM stock_ledger WHERE kind = 'adjustment'")
     r = exc.report_empty(floor.db, floor.actors["pat"], scan_id="empty", task_id=task.task_id)
     assert r.accepted and r.code == "empty", r
-    assert r.data["written_off"] == 46 and r.data["missing"] == 4
-    assert stock(floor.db, floor.face[1].id, floor.products[1].id) == (0, 0)
-    assert rows(floor.db, "SELECT reason, expected_qty FROM count_task") == [("zero_check", 0)]
+    assert r.data["written_off"] == 0 and r.data["missing"] == 4
+    # Nothing written off by the picker's scan: the count decides.
+    assert stock(floor.db, floor.face[1].id, floor.products[1].id) == (50, 0)
+    assert scalar(floor.db, "SELECT COUNT(*) FROM stock_ledger WHERE kind = 'adjustment'") == (
+        ledger
+    )
+    assert rows(floor.db, "SELECT reason, status FROM count_task") == [("zero_check", "open")]
+    assert rows(
+        floor.db, "SELECT blocked, blocked_reason FROM location WHERE id = :l", l=floor.face[1].id
+    ) == [(True, "empty")]
     assert _audit(floor, "EMPTY") == [("pick_exception", "pick_task", "EMPTY")]
     # Re-allocated: the second pick face first, then reserve.
     pl = get_list(floor.db, pl.pick_list_id)

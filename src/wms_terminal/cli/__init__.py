@@ -14,6 +14,7 @@ from wms_terminal.core.errors import WmsError
 
 from . import (
     check_cmd,
+    count_cmd,
     db_cmd,
     demo_cmd,
     labels_cmd,
@@ -40,6 +41,7 @@ _FAMILIES = (
     wave_cmd,
     picklist_cmd,
     totes_cmd,
+    count_cmd,
     scan_cmd,
     labels_cmd,
     po_cmd,

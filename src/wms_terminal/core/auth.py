@@ -24,7 +24,7 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=5)
 
 # What each role may do; supervisors and managers can do everything pickers and packers can.
-_FLOOR = frozenset({"pick", "move_stock", "receive"})
+_FLOOR = frozenset({"pick", "count", "move_stock", "receive"})
 _SUPERVISE = frozenset(
     {"pack", "plan_wave", "release_wave", "adjust_stock", "import_orders", "cancel_order"}
     | {"manage_purchasing"}

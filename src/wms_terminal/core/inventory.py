@@ -89,6 +89,7 @@ def candidate_rows(
         .where(col(Stock.product_id).in_(ids))
         .where(col(Stock.on_hand) > col(Stock.reserved))
         .where(col(Location.active))
+        .where(col(Location.blocked).is_(False))  # being counted: not reserved from
     )
     for sid, lid, pid, avail, kind in session.execute(stmt):
         rows[pid].append(StockRow(sid, lid, pid, int(avail), kind == LocationKind.PICK_FACE))
@@ -100,13 +101,16 @@ def candidate_rows(
 def available_by_product(
     session: Session, warehouse_id: int, product_ids: Iterable[int]
 ) -> dict[int, int]:
+    """Free units per product; stock on a location being counted (blocked) is not free."""
     ids = sorted(set(product_ids))
     if not ids:
         return {}
     stmt = (
         select(Stock.product_id, func.sum(Stock.on_hand - Stock.reserved))
+        .join(Location, col(Location.id) == col(Stock.location_id))
         .where(Stock.warehouse_id == warehouse_id)
         .where(Stock.product_id.in_(ids))  # type: ignore[attr-defined]
+        .where(col(Location.blocked).is_(False))
         .group_by(Stock.product_id)  # type: ignore[arg-type]
     )
     found = {pid: int(total or 0) for pid, total in session.exec(stmt)}

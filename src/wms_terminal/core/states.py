@@ -57,6 +57,15 @@ class ToteStatus:
     AT_SORTING = "at_sorting"  # at consolidation: sorted into order totes before packing
 
 
+class CountStatus:
+    OPEN = "open"  # waiting for a counter
+    CLAIMED = "claimed"  # a counter is on it
+    RECOUNT = "recount"  # the first count differed beyond the threshold: a second is asked
+    DONE = "done"
+    CANCELLED = "cancelled"
+    ACTIVE = (OPEN, CLAIMED, RECOUNT)
+
+
 class PackageStatus:
     OPEN = "open"
     CLOSED = "closed"
@@ -73,7 +82,10 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     _S.PARTIALLY_RESERVED: frozenset(
         {_S.RESERVED, _S.BACKORDERED, _S.RELEASED, _S.ON_HOLD, _S.CANCELLED}
     ),
-    _S.RESERVED: frozenset({_S.RELEASED, _S.PARTIALLY_RESERVED, _S.ON_HOLD, _S.CANCELLED}),
+    # Back-ordered whole when a count or an empty report takes every reserved unit away.
+    _S.RESERVED: frozenset(
+        {_S.RELEASED, _S.PARTIALLY_RESERVED, _S.BACKORDERED, _S.ON_HOLD, _S.CANCELLED}
+    ),
     _S.ON_HOLD: frozenset(
         {_S.NEW, _S.RESERVED, _S.PARTIALLY_RESERVED, _S.BACKORDERED, _S.CANCELLED}
     ),
@@ -89,7 +101,10 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 PICK_LIST_TRANSITIONS: dict[str, frozenset[str]] = {
-    PickListStatus.OPEN: frozenset({PickListStatus.CLAIMED, PickListStatus.CANCELLED}),
+    # Done unclaimed: every task was moved off a blocked location and back-ordered.
+    PickListStatus.OPEN: frozenset(
+        {PickListStatus.CLAIMED, PickListStatus.DONE, PickListStatus.CANCELLED}
+    ),
     PickListStatus.CLAIMED: frozenset(
         {PickListStatus.OPEN, PickListStatus.DONE, PickListStatus.CANCELLED}
     ),
@@ -116,6 +131,17 @@ TOTE_TRANSITIONS: dict[str, frozenset[str]] = {
     _TS.FULL: frozenset({_TS.AT_PACKING, _TS.AT_SORTING, _TS.FREE}),
     _TS.AT_PACKING: frozenset({_TS.FREE}),
     _TS.AT_SORTING: frozenset({_TS.FREE}),
+}
+
+# A claimed count goes back to where it was claimed from when its counter lets it go.
+COUNT_TRANSITIONS: dict[str, frozenset[str]] = {
+    CountStatus.OPEN: frozenset({CountStatus.CLAIMED, CountStatus.DONE, CountStatus.CANCELLED}),
+    CountStatus.CLAIMED: frozenset(
+        {CountStatus.OPEN, CountStatus.RECOUNT, CountStatus.DONE, CountStatus.CANCELLED}
+    ),
+    CountStatus.RECOUNT: frozenset({CountStatus.CLAIMED, CountStatus.DONE, CountStatus.CANCELLED}),
+    CountStatus.DONE: frozenset(),
+    CountStatus.CANCELLED: frozenset(),
 }
 
 PACKAGE_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -158,8 +158,9 @@ _FINISH_ORDER = text(
 ).bindparams(bindparam("now", type_=DateTime(timezone=True)))
 _FINISH_LIST = text(
     "UPDATE pick_list SET status = 'done', finished_at = :now "
-    "WHERE id = :id AND status = 'claimed' RETURNING id"
+    "WHERE id = :id AND status IN ('claimed', 'open') RETURNING id"
 ).bindparams(bindparam("now", type_=DateTime(timezone=True)))
+_LIST_STATUS = text("SELECT status FROM pick_list WHERE id = :id")
 
 
 def settle(session: Session, ctx: TaskCtx, order_status: str) -> dict[str, Any]:
@@ -188,7 +189,13 @@ def settle(session: Session, ctx: TaskCtx, order_status: str) -> dict[str, Any]:
             PICK_LIST_TRANSITIONS, PickListStatus.CLAIMED, PickListStatus.DONE, "a pick list"
         )
         if session.execute(_FINISH_LIST, {"now": now, "id": ctx.pick_list_id}).first() is None:
-            raise Rejected("list_closed", M.LIST_CLOSED)
+            # Finished earlier in this transaction (a reservation moved off a counted shelf
+            # closes the list's last task and settles it), or closed by someone else.
+            status = session.execute(_LIST_STATUS, {"id": ctx.pick_list_id}).scalar()
+            if status != PickListStatus.DONE:
+                raise Rejected("list_closed", M.LIST_CLOSED)
+            out["list_done"] = True
+            return out
         out["list_done"] = True
         # Its totes go on to packing or sorting (an empty one back to free).
         out["totes"] = totes.finish_list(session, ctx.pick_list_id)

@@ -1,13 +1,14 @@
 """Pick exceptions: each with a reason code, an audit entry and what follows, in one transaction.
 
 SHORT    fewer units on the shelf than the task needs: the units found are picked, the
-         shortage written off the location, a count task made, the rest re-allocated from
-         another location (a new pick at the end of the route) or back-ordered; the outcome
-         says which other orders hold the product's remaining stock.
+         location blocked and a count task made (the count, not the picker, writes stock off),
+         the rest re-allocated from another location (a new pick at the end of the route) or
+         back-ordered; the outcome says which other orders hold the product's remaining stock.
 DAMAGED  damaged units written off the location and replaced from stock (the same shelf
          first, picked next) or back-ordered; the task keeps its good units.
-EMPTY    the location is empty (zero check): its free stock written off, a count task made
-         expecting zero, the task re-allocated or back-ordered as for a short pick.
+EMPTY    the location is empty: it is blocked, a count task made for each product on it, and
+         every reservation on it (this task's and other orders') moves to other locations or
+         is back-ordered (`relocation.move_reservations`); nothing is written off.
 SKIP     the task goes to the end of the route.
 FULLTOTE the slot's tote is closed as full; the next pick in that slot asks for a new tote.
 """
@@ -23,14 +24,16 @@ from wms_terminal.core import inventory
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
-from wms_terminal.core.models import CountTask, MoveKind
+from wms_terminal.core.models import MoveKind
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.core.states import PickTaskStatus
 from wms_terminal.picking import messages as M
 from wms_terminal.picking import totes
 from wms_terminal.picking.checks import resolve_tote
 from wms_terminal.picking.confirm import close_task, pick_units, settle, start_order
+from wms_terminal.picking.location_block import raise_count, refuse_if_blocked
 from wms_terminal.picking.reallocation import holders, reallocate
+from wms_terminal.picking.relocation import Closing, move_reservations, summary_lines
 from wms_terminal.picking.scans import Outcome, Rejected, run_scan
 from wms_terminal.picking.tasks import TaskCtx, read_task
 from wms_terminal.picking.views import ScanResult
@@ -74,10 +77,23 @@ def _follow_up(
     created, back = reallocate(
         session, ctx, missing, actor, exclude_location=exclude_location, scan_id=scan_id
     )
+    return _what_follows(session, ctx, created, back, actor, [ctx.product_id])
+
+
+def _what_follows(
+    session: Session,
+    ctx: TaskCtx,
+    created: list[dict[str, Any]],
+    back: int,
+    actor: Actor,
+    product_ids: list[int],
+) -> tuple[dict[str, Any], list[str]]:
+    """The outcome's data and lines for re-allocated and back-ordered units."""
     data: dict[str, Any] = {"reallocated": created, "backordered": back}
-    # Written-off units lower the free stock: the reorder point may have been crossed.
+    # Units reserved elsewhere or written off lower the free stock: a reorder point may have
+    # been crossed.
     raised = check_reorder_points(
-        session, warehouse_id=ctx.warehouse_id, product_ids=[ctx.product_id], actor=actor
+        session, warehouse_id=ctx.warehouse_id, product_ids=product_ids, actor=actor
     )
     if raised:
         data["purchase_orders"] = [r.number for r in raised]
@@ -93,28 +109,6 @@ def _follow_up(
     if raised:
         lines.append(M.fmt(M.REORDER, number=raised[0].number))
     return data, lines
-
-
-def _count_task(session: Session, ctx: TaskCtx, reason: str, expected: int | None) -> int:
-    task = CountTask(
-        warehouse_id=ctx.warehouse_id,
-        product_id=ctx.product_id,
-        location_id=ctx.location_id,
-        reason=reason,
-        expected_qty=expected,
-    )
-    session.add(task)
-    session.flush()
-    assert task.id is not None
-    return task.id
-
-
-def _on_hand(session: Session, ctx: TaskCtx) -> int:
-    value = session.execute(
-        text("SELECT on_hand FROM stock WHERE location_id = :l AND product_id = :p"),
-        {"l": ctx.location_id, "p": ctx.product_id},
-    ).scalar()
-    return int(value or 0)
 
 
 def _write_off(
@@ -163,6 +157,7 @@ def report_short(
         order_status = start_order(session, ctx.order_id)
         missing = ctx.remaining - found
         if found:
+            refuse_if_blocked(session, ctx.location_id)
             tote_id = resolve_tote(session, ctx, tote) if tote else ctx.tote_id
             pick_units(
                 session,
@@ -173,7 +168,15 @@ def report_short(
                 tote_id=tote_id,
                 close=PickTaskStatus.SHORT,
             )
-        _write_off(session, ctx, missing, actor, scan_id, "short pick")
+        if ctx.reservation_id is not None:
+            inventory.unreserve(
+                session,
+                reservation_id=ctx.reservation_id,
+                qty=missing,
+                actor=actor,
+                reason="short pick",
+                scan_id=scan_id,
+            )
         if not found:
             close_task(session, ctx, PickTaskStatus.SHORT, Reason.SHORT)
         else:
@@ -181,7 +184,14 @@ def report_short(
                 text("UPDATE pick_task SET reason_code = :r WHERE id = :id"),
                 {"r": Reason.SHORT, "id": ctx.task_id},
             )
-        count_id = _count_task(session, ctx, "short_pick", _on_hand(session, ctx))
+        count_id = raise_count(
+            session,
+            warehouse_id=ctx.warehouse_id,
+            location_id=ctx.location_id,
+            product_id=ctx.product_id,
+            reason="short_pick",
+            actor=actor,
+        )
         data, lines = _follow_up(session, ctx, missing, actor, scan_id, exclude_location=True)
         data.update(
             {"task_id": task_id, "found": found, "missing": missing, "count_task_id": count_id}
@@ -254,51 +264,71 @@ def report_damaged(
 
 
 def report_empty(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> ScanResult:
-    """The location is empty: zero check."""
+    """The location is empty: block it, raise counts, move every reservation on it elsewhere or
+    back-order it. Stock is written off only by the count (or a supervisor's adjustment)."""
     require(actor, "pick")
 
     def body(session: Session) -> Outcome:
         ctx = read_task(session, task_id, actor)
-        order_status = start_order(session, ctx.order_id)
-        missing = ctx.remaining
-        _write_off(session, ctx, missing, actor, scan_id, "empty location")
-        # Whatever else the system thought was free on the shelf is not there either.
-        free = session.execute(
-            text("SELECT on_hand - reserved FROM stock WHERE location_id = :l AND product_id = :p"),
-            {"l": ctx.location_id, "p": ctx.product_id},
-        ).scalar()
-        if free:
-            inventory.remove(
+        order = start_order(session, ctx.order_id)
+        products = session.execute(
+            text(
+                "SELECT product_id FROM stock WHERE location_id = :l "
+                "AND (on_hand > 0 OR reserved > 0) ORDER BY product_id"
+            ),
+            {"l": ctx.location_id},
+        ).scalars()
+        counts = {
+            pid: raise_count(
                 session,
+                warehouse_id=ctx.warehouse_id,
                 location_id=ctx.location_id,
-                product_id=ctx.product_id,
-                qty=int(free),
+                product_id=pid,
+                reason="zero_check",
                 actor=actor,
-                kind=MoveKind.ADJUSTMENT,
-                scan_id=scan_id,
-                reason="empty location",
+                block_reason="empty",
             )
-        close_task(session, ctx, PickTaskStatus.EMPTY, Reason.EMPTY)
-        count_id = _count_task(session, ctx, "zero_check", 0)
-        data, lines = _follow_up(session, ctx, missing, actor, scan_id, exclude_location=True)
+            for pid in sorted({ctx.product_id, *products})
+        }
+        moved = move_reservations(
+            session,
+            location_id=ctx.location_id,
+            actor=actor,
+            closing=Closing(PickTaskStatus.EMPTY, Reason.EMPTY),
+            reason="empty location",
+            scan_id=scan_id,
+        )
+        mine = next((m for m in moved if m.task_id == ctx.task_id), None)
+        if mine is None:  # a task without a reservation: nothing held here for it
+            close_task(session, ctx, PickTaskStatus.EMPTY, Reason.EMPTY)
+            created, back = reallocate(
+                session, ctx, ctx.remaining, actor, exclude_location=True, scan_id=scan_id
+            )
+        else:
+            created, back = mine.moved_to, mine.backordered
+        data, lines = _what_follows(session, ctx, created, back, actor, list(counts))
         data.update(
             {
                 "task_id": task_id,
-                "missing": missing,
-                "written_off": int(free or 0),
-                "count_task_id": count_id,
+                "missing": ctx.remaining,
+                "written_off": 0,
+                "count_task_id": counts[ctx.product_id],
+                "count_task_ids": sorted(counts.values()),
+                "moved_orders": [m.as_data() for m in moved if m.task_id != ctx.task_id],
             }
         )
-        data.update(settle(session, ctx, order_status))
+        lines += summary_lines(moved, skip_order_id=ctx.order_id)
+        data.update(settle(session, ctx, order))
         _audit(
             session,
             actor,
             ctx,
             Reason.EMPTY,
-            missing=missing,
-            written_off=int(free or 0),
-            backordered=data["backordered"],
+            missing=ctx.remaining,
+            backordered=back,
             held_by=data.get("held_by", []),
+            moved_orders=data["moved_orders"],
+            count_task_ids=data["count_task_ids"],
         )
         return Outcome("empty", "\n".join([M.EMPTY_DONE, *lines]), data, ctx.warehouse_id)
 

@@ -122,3 +122,38 @@ class FlowView:
     @property
     def progress(self) -> str:
         return f"{self.done}/{self.total}"
+
+
+@dataclass(frozen=True)
+class CountView:
+    """One count task. Screens for counters show no quantity (the count is blind); `system_qty`,
+    `expected_qty` and `first_qty` are for supervisors."""
+
+    count_id: int
+    warehouse_id: int
+    status: str
+    reason: str
+    location_id: int
+    location_code: str
+    location_barcode: str
+    product_id: int
+    sku: str
+    product_name: str
+    system_qty: int
+    claimed_by: str | None = None
+    first_qty: int | None = None
+    first_by: str | None = None
+    counted_qty: int | None = None
+    counted_by: str | None = None
+    expected_qty: int | None = None
+    created_at: str = ""
+    done_at: str = ""
+    note: str = ""
+
+    @property
+    def second(self) -> bool:
+        """The count asked now is the second (blind) one."""
+        return self.first_qty is not None
+
+    def as_data(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}

@@ -125,6 +125,11 @@ class MoveTask(SQLModel, table=True):
 
 
 class CountTask(SQLModel, table=True):
+    """Count one product at one location (statuses: `core.states.CountStatus`).
+
+    `expected_qty` is the system quantity when the deciding count was taken, `counted_qty` that
+    count; `first_qty`/`first_by` keep a first count that a second, blind count had to check."""
+
     __tablename__ = "count_task"
     id: int | None = Field(default=None, primary_key=True)
     warehouse_id: int = warehouse_fk()
@@ -135,3 +140,10 @@ class CountTask(SQLModel, table=True):
     counted_qty: int | None = None
     status: str = Field(default=TaskStatus.OPEN, sa_type=String(12), index=True)
     created_at: datetime = created_at()
+    claimed_by: int | None = Field(default=None, foreign_key="app_user.id")
+    claimed_at: datetime | None = timestamp()
+    first_qty: int | None = None
+    first_by: int | None = Field(default=None, foreign_key="app_user.id")
+    counted_by: int | None = Field(default=None, foreign_key="app_user.id")
+    done_at: datetime | None = timestamp()
+    note: str = Field(default="", sa_type=String(200))

@@ -63,3 +63,7 @@ class Location(SQLModel, table=True):
     min_qty: int = 0
     max_qty: int = 0
     active: bool = True
+    # Blocked while a count is open on it (`blocked_reason` says why, e.g. "count" or "empty"):
+    # allocation does not reserve from it and picks there are refused until the count ends.
+    blocked: bool = False
+    blocked_reason: str = Field(default="", sa_type=String(40))
