@@ -38,7 +38,7 @@ _OPEN_TASK = text(
     "SELECT pt.id, pt.pick_list_id, pt.warehouse_id, pt.seq, pt.order_id, pt.order_line_id, "
     "pt.reservation_id, pt.product_id, pt.location_id, pt.qty, pt.qty_picked, pt.status, "
     "pt.tote_slot, pl.status, pl.claimed_by, l.barcode, l.code, p.sku, l.kind, "
-    "COALESCE(l.min_qty, 0), tu.id, tu.code "
+    "COALESCE(l.min_qty, 0), tu.id, tu.code, l.blocked "
     "FROM pick_task pt JOIN pick_list pl ON pl.id = pt.pick_list_id "
     "JOIN location l ON l.id = pt.location_id JOIN product p ON p.id = pt.product_id "
     f"LEFT JOIN tote tu ON tu.id = {tote_in_use_sql('pt')} "

@@ -37,7 +37,6 @@ from wms_terminal.picking.exceptions import (
     report_short,
     skip_task,
 )
-from wms_terminal.picking.location_block import refuse_if_blocked
 from wms_terminal.picking.scans import Outcome, Rejected, run_scan
 from wms_terminal.picking.tasks import read_task
 from wms_terminal.picking.views import ScanResult
@@ -119,7 +118,8 @@ def confirm_pick(
         # values build the outcome. Rare branches (a tote to bind, a pick face below its
         # minimum, the last task of an order or list) add their own statements.
         ctx = read_task(session, task_id, actor)
-        refuse_if_blocked(session, ctx.location_id)  # being counted: no picks until it ends
+        if ctx.location_blocked:  # being counted: nothing is picked there until it ends
+            raise Rejected("location_blocked", M.LOCATION_BLOCKED, clean=True)
         if location is not None:
             check_location(ctx, location)
         pack = check_item(session, ctx, item) if item is not None else None

@@ -56,6 +56,7 @@ class TaskCtx:
     min_qty: int
     tote_id: int | None
     tote_code: str | None
+    location_blocked: bool = False  # being counted: nothing is picked there until it ends
 
     @property
     def remaining(self) -> int:
@@ -71,7 +72,7 @@ _TASK = text(
     "SELECT pt.id, pt.pick_list_id, pt.warehouse_id, pt.seq, pt.order_id, pt.order_line_id, "
     "pt.reservation_id, pt.product_id, pt.location_id, pt.qty, pt.qty_picked, pt.status, "
     "pt.tote_slot, pl.status, pl.claimed_by, l.barcode, l.code, p.sku, l.kind, l.min_qty, "
-    "tu.id, tu.code "
+    "tu.id, tu.code, l.blocked "
     "FROM pick_task pt JOIN pick_list pl ON pl.id = pt.pick_list_id "
     "JOIN location l ON l.id = pt.location_id JOIN product p ON p.id = pt.product_id "
     f"LEFT JOIN tote tu ON tu.id = {tote_in_use_sql('pt')} "
@@ -87,6 +88,7 @@ def read_task(session: Session, task_id: int, actor: Actor, *, open_only: bool =
         raise Rejected("no_task", M.TASK_CLOSED, clean=True)
     values = list(row)
     values[19] = int(values[19] or 0)  # min_qty
+    values[22] = bool(values[22])
     ctx = TaskCtx(*values)
     if ctx.list_status != PickListStatus.CLAIMED:
         raise Rejected("list_closed", M.LIST_CLOSED, clean=True)
