@@ -124,6 +124,20 @@ def rereserve(
     return served
 
 
+def order_numbers(session: Session, order_ids: list[int]) -> list[str]:
+    """The numbers of `order_ids` (e.g. the orders `rereserve` filled), in the same order."""
+    if not order_ids:
+        return []
+    found = dict(
+        session.exec(
+            select(col(SalesOrder.id), col(SalesOrder.number)).where(
+                col(SalesOrder.id).in_(order_ids)
+            )
+        ).all()
+    )
+    return [found[i] for i in order_ids]
+
+
 def _waiting_lines(session: Session, warehouse_id: int, product_ids: list[int]) -> list[_Waiting]:
     tier = (
         sa_select(func.coalesce(func.max(col(OrderFlag.wave_priority)), 0))

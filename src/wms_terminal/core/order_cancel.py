@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from wms_terminal.core import inventory
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
-from wms_terminal.core.backorders import rereserve
+from wms_terminal.core.backorders import order_numbers, rereserve
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InvalidTransition, NotFound, ValidationError
 from wms_terminal.core.models import OrderLine, Reservation, ReservationStatus, SalesOrder
@@ -83,7 +83,7 @@ def cancel_in(session: Session, actor: Actor, *, number: str, reason: str) -> Ca
     refilled: list[int] = []
     for wid, pids in sorted(freed.items()):
         refilled += rereserve(session, warehouse_id=wid, product_ids=pids, actor=actor)
-    numbers = _numbers(session, refilled)
+    numbers = order_numbers(session, refilled)
     record(
         session,
         action="order_cancelled",
@@ -98,16 +98,3 @@ def cancel_in(session: Session, actor: Actor, *, number: str, reason: str) -> Ca
         refilled=numbers,
     )
     return CancelledOrder(number, before, released, tuple(numbers))
-
-
-def _numbers(session: Session, order_ids: list[int]) -> list[str]:
-    if not order_ids:
-        return []
-    found = dict(
-        session.exec(
-            select(col(SalesOrder.id), col(SalesOrder.number)).where(
-                col(SalesOrder.id).in_(order_ids)
-            )
-        ).all()
-    )
-    return [found[i] for i in order_ids]

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from wms_terminal.core import inventory
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
-from wms_terminal.core.backorders import rereserve
+from wms_terminal.core.backorders import order_numbers, rereserve
 from wms_terminal.core.catalog import product_for_code
 from wms_terminal.core.codes import location_barcode, location_code
 from wms_terminal.core.db import Database
@@ -30,7 +30,6 @@ from wms_terminal.core.models import (
     MoveKind,
     Product,
     PurchaseOrderLine,
-    SalesOrder,
     StockMove,
     Warehouse,
     Zone,
@@ -228,7 +227,7 @@ def _receive(
     session.flush()
     filled = rereserve(session, warehouse_id=po.warehouse_id, product_ids=want, actor=actor)
     tasks = raise_putaways(session, receiving_location_id=dock.id, product_ids=want)
-    numbers = _order_numbers(session, filled)
+    numbers = order_numbers(session, filled)
     record(
         session,
         action="purchase_order_received",
@@ -274,16 +273,3 @@ def _dock(session: Session, warehouse_id: int) -> Location | None:
 def _sku(session: Session, product_id: int) -> str:
     p = session.get(Product, product_id)
     return p.sku if p else str(product_id)
-
-
-def _order_numbers(session: Session, order_ids: list[int]) -> list[str]:
-    if not order_ids:
-        return []
-    found = dict(
-        session.exec(
-            select(col(SalesOrder.id), col(SalesOrder.number)).where(
-                col(SalesOrder.id).in_(order_ids)
-            )
-        ).all()
-    )
-    return [found[i] for i in order_ids]
