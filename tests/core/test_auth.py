@@ -28,8 +28,8 @@ def test_right_badge_and_pin_log_in_and_are_audited(user_db: Database) -> None:
 
 
 def test_repeated_wrong_pins_lock_the_badge_even_for_the_right_pin(user_db: Database) -> None:
-    for _ in range(MAX_FAILED_LOGINS - 1):
-        with pytest.raises(AuthenticationFailed, match=r"^wrong PIN$"):
+    for n in range(MAX_FAILED_LOGINS - 1, 0, -1):
+        with pytest.raises(AuthenticationFailed, match=rf"^wrong PIN: {n} (try|tries) left$"):
             authenticate(user_db, badge=BADGE, pin="0000")
     with pytest.raises(AuthenticationFailed, match="locked"):
         authenticate(user_db, badge=BADGE, pin="0000")

@@ -15,7 +15,7 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.codes import BADGE_ALPHABET, badge_code
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed, PermissionDenied, ValidationError
-from wms_terminal.core.models import Role, User, UserKind
+from wms_terminal.core.models import Role, User, UserKind, UserRole
 
 # Argon2id with moderate cost: a log-in at a terminal should answer in well under a second.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
@@ -48,6 +48,24 @@ class Actor:
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a log-in was refused: the operator message, and for a wrong PIN (or secret) how many
+    tries are left before the lock-out."""
+
+    message: str
+    tries_left: int | None = None
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A successful badge + PIN: the Actor in the user's first role, and every role they hold."""
+
+    actor: Actor
+    roles: tuple[str, ...]
 
 
 SYSTEM = Actor(user_id=None, username="system", role=Role.MANAGER, terminal="system")
@@ -125,10 +143,44 @@ def check_login(session: Session, *, badge: str, pin: str, terminal: str = "") -
     Never raises for a refusal, so that the caller commits the failed-attempt count, the lock and
     the audit line (a raise would roll them back and make the lock-out toothless).
     """
+    outcome = sign_in(session, badge=badge, pin=pin, terminal=terminal)
+    return outcome.message if isinstance(outcome, Refusal) else outcome.actor
+
+
+def sign_in(session: Session, *, badge: str, pin: str, terminal: str = "") -> SignedIn | Refusal:
+    """`check_login` with the roles the user holds, and for a refusal the tries left."""
     user = _locked_row(session, User.badge_code == badge.strip(), UserKind.PERSON)
     if user is None:
-        return "unknown badge"
-    return _verify(session, user, pin, terminal, what=("PIN", "badge"))
+        return Refusal("unknown badge")
+    outcome = _verify(session, user, pin, terminal, what=("PIN", "badge"))
+    if isinstance(outcome, Refusal):
+        return outcome
+    return SignedIn(outcome, roles_of(session, user))
+
+
+@dataclass(frozen=True)
+class BadgeState:
+    """What a scanned badge is, before any PIN: unknown (or inactive), locked, or usable."""
+
+    known: bool
+    locked: bool = False
+
+
+def badge_state(session: Session, badge: str) -> BadgeState:
+    """Read only (no count, no audit): whether a badge is worth asking a PIN for."""
+    user = session.exec(
+        select(User).where(User.badge_code == badge.strip(), User.kind == UserKind.PERSON)
+    ).first()
+    if user is None or not user.active:
+        return BadgeState(known=False)
+    locked = user.locked_until is not None and _aware(user.locked_until) > datetime.now(UTC)
+    return BadgeState(known=True, locked=locked)
+
+
+def roles_of(session: Session, user: User) -> tuple[str, ...]:
+    """The user's first role, then any others they hold, in the order of Role.ALL."""
+    extra = set(session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all())
+    return (user.role, *(r for r in Role.ALL if r in extra and r != user.role))
 
 
 def check_account(
@@ -138,7 +190,8 @@ def check_account(
     user = _locked_row(session, User.username == account.strip(), UserKind.INTEGRATION)
     if user is None:
         return "unknown integration account"
-    return _verify(session, user, secret, terminal, what=("secret", "account"))
+    outcome = _verify(session, user, secret, terminal, what=("secret", "account"))
+    return outcome.message if isinstance(outcome, Refusal) else outcome
 
 
 def _locked_row(session: Session, where: Any, kind: str) -> User | None:
@@ -159,7 +212,7 @@ def _locked_row(session: Session, where: Any, kind: str) -> User | None:
 
 def _verify(
     session: Session, user: User, secret: str, terminal: str, *, what: tuple[str, str]
-) -> Actor | str:
+) -> Actor | Refusal:
     word, holder = what
     now = datetime.now(UTC)
     if user.locked_until is not None and _aware(user.locked_until) > now:
@@ -171,7 +224,7 @@ def _verify(
             entity="user",
             entity_id=str(user.id),
         )
-        return f"too many wrong {word}s: {holder} locked for a few minutes"
+        return Refusal(f"too many wrong {word}s: {holder} locked for a few minutes", locked=True)
     try:
         _hasher.verify(user.pin_hash, secret)
     except (VerificationError, InvalidHashError):
@@ -190,8 +243,10 @@ def _verify(
             entity_id=str(user.id),
             locked=locked,
         )
-        wrong = f"wrong {word}"
-        return f"{wrong}: {holder} now locked for a few minutes" if locked else wrong
+        if locked:
+            return Refusal(f"wrong {word}: {holder} now locked for a few minutes", locked=True)
+        left = MAX_FAILED_LOGINS - user.failed_logins
+        return Refusal(f"wrong {word}: {left} {'try' if left == 1 else 'tries'} left", left)
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)

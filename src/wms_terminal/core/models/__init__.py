@@ -14,6 +14,7 @@ from .people import (
     ScanRecord,
     User,
     UserKind,
+    UserRole,
 )
 from .picking import PickList, PickTask, Tote, Wave
 from .purchasing import PurchaseOrder, PurchaseOrderLine
@@ -87,6 +88,7 @@ __all__ = [
     "Tote",
     "User",
     "UserKind",
+    "UserRole",
     "Warehouse",
     "Wave",
     "Zone",

@@ -51,6 +51,20 @@ class User(SQLModel, table=True):
     created_at: datetime = created_at()
 
 
+class UserRole(SQLModel, table=True):
+    """A role a user holds besides `User.role` (their first role, offered first at sign-in): a
+    user with several roles chooses one when signing in and works in that role only."""
+
+    __tablename__ = "user_role"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('picker', 'packer', 'supervisor', 'manager')", name="user_role_role"
+        ),
+    )
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    role: str = Field(sa_type=String(12), primary_key=True)
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only (triggers refuse UPDATE and DELETE)."""
 
