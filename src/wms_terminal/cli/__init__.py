@@ -1,59 +1,62 @@
-"""The `wms-terminal` command. Each command family registers itself from its own module."""
+"""The `wms-terminal` command.
+
+Commands are listed in COMMANDS (name, module, one-line help) and their modules are imported only
+when that command runs: `wms-terminal --help` and the start of `run` load no database layer,
+OpenCV or ReportLab they do not need. Each module fills in its command's parser with
+`register(parser, common)` (or the function COMMANDS names) and sets `handler`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy.exc import DBAPIError
-
-from wms_terminal.core.db import first_line
 from wms_terminal.core.errors import WmsError
 
-from . import (
-    check_cmd,
-    count_cmd,
-    db_cmd,
-    demo_cmd,
-    labels_cmd,
-    notices_cmd,
-    orders_cmd,
-    picklist_cmd,
-    po_cmd,
-    route_cmd,
-    run_cmd,
-    scan_cmd,
-    tasks_cmd,
-    totes_cmd,
-    users_cmd,
-    wave_cmd,
-)
 
-_FAMILIES = (
-    run_cmd,
-    db_cmd,
-    demo_cmd,
-    users_cmd,
-    orders_cmd,
-    route_cmd,
-    wave_cmd,
-    picklist_cmd,
-    totes_cmd,
-    count_cmd,
-    scan_cmd,
-    labels_cmd,
-    po_cmd,
-    tasks_cmd,
-    notices_cmd,
-    check_cmd,
-)
+@dataclass(frozen=True)
+class Command:
+    module: str  # in wms_terminal.cli
+    help: str
+    register: str = "register"
+
+
+COMMANDS: dict[str, Command] = {
+    "run": Command("run_cmd", "open the terminal app"),
+    "db": Command("db_cmd", "database schema"),
+    "demo": Command(
+        "demo_cmd",
+        "build the demo warehouse (two warehouses, 2,000 products, open orders, users)",
+    ),
+    "users": Command("users_cmd", "users and integration accounts"),
+    "orders": Command("orders_cmd", "sales orders"),
+    "route": Command(
+        "route_cmd", "route pick lists through a warehouse layout (JSON in, JSON out)"
+    ),
+    "wave": Command("wave_cmd", "plan and release pick waves"),
+    "picklist": Command("picklist_cmd", "see, give back and reassign lists"),
+    "totes": Command("totes_cmd", "totes: list, show, empty, release"),
+    "count": Command("count_cmd", "count tasks: list, show, do, cancel"),
+    "stock": Command("count_cmd", "stock adjustments (supervisor)", "register_stock"),
+    "scan": Command("scan_cmd", "inspect scanner, image and camera input"),
+    "labels": Command("labels_cmd", "print label sheets as PDF"),
+    "po": Command("po_cmd", "purchase orders: list, show, receive, cancel"),
+    "tasks": Command("tasks_cmd", "replenishment and put-away tasks: list, claim, do"),
+    "notices": Command("notices_cmd", "e-mail notices (outbox)"),
+    "check": Command(
+        "check_cmd", "verify stock, ledger, reservations, picks, totes and lists (read-only)"
+    ),
+}
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command is listed; only `command`'s module is imported and its options added."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--database",
@@ -64,13 +67,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wms-terminal", parents=[common])
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for family in _FAMILIES:
-        family.register(sub, common)
+    for name, cmd in COMMANDS.items():
+        loaded = name == command
+        p = sub.add_parser(name, parents=[common], help=cmd.help, add_help=loaded)
+        if loaded:
+            module = importlib.import_module(f"{__name__}.{cmd.module}")
+            getattr(module, cmd.register)(p, common)
     return parser
 
 
+def _command_in(argv: Sequence[str] | None) -> str | None:
+    """The command named on the line (None when there is none): options are not checked yet."""
+    known, _rest = build_parser().parse_known_args(argv)
+    command: str | None = known.command
+    return command
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     if not hasattr(args, "database"):
         args.database = None
@@ -89,9 +103,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("wms_terminal").info("command failed: %s", exc, exc_info=True)
         print(f"wms-terminal: {exc.message}", file=sys.stderr)
         return exc.exit_code
-    except DBAPIError as exc:
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        from wms_terminal.core.db import first_line
+
         logging.getLogger("wms_terminal").info("database error", exc_info=True)
         print(f"wms-terminal: database error: {first_line(exc)}", file=sys.stderr)
         return 3
-    except KeyboardInterrupt:
-        return 130
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    # A command that never loaded SQLAlchemy cannot have raised its errors: no import for this.
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(exc, sa_exc.DBAPIError)

@@ -5,21 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from wms_terminal import bootstrap
 from wms_terminal.core.invariants import KINDS, check
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    cmd = sub.add_parser(
-        "check",
-        parents=[common],
-        help="verify stock, ledger, reservations, picks, totes and lists (read-only)",
-        description="Verify the invariants on a live database: stock equals its ledger per "
+def register(cmd: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    cmd.description = (
+        "Verify the invariants on a live database: stock equals its ledger per "
         "product and location, no negative stock, reserved <= on hand, reservations add up, "
         "picked <= ordered, no tote on two lists, no list claimed twice, no stuck list. "
-        "Changes nothing. Exit status 0 only when every check passes, 1 when any fails.",
+        "Changes nothing. Exit status 0 only when every check passes, 1 when any fails."
     )
     cmd.add_argument(
         "--json",

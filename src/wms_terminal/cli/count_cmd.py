@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import uuid
-from typing import Any
 
 from sqlalchemy import text
 
@@ -31,8 +30,7 @@ from wms_terminal.picking.views import CountView
 _STATUSES = (*CountStatus.ACTIVE, CountStatus.DONE, CountStatus.CANCELLED)
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    count = sub.add_parser("count", parents=[common], help="count tasks: list, show, do, cancel")
+def register(count: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     csub = count.add_subparsers(dest="count_command", metavar="ACTION", required=True)
     ls = csub.add_parser("list", parents=[common], help="count tasks (open ones by default)")
     ls.add_argument("--warehouse", metavar="CODE", help="only this warehouse")
@@ -60,7 +58,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     add_auth_arguments(cancel)
     cancel.set_defaults(handler=_cancel)
 
-    stock = sub.add_parser("stock", parents=[common], help="stock adjustments (supervisor)")
+
+def register_stock(stock: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     ssub = stock.add_subparsers(dest="stock_command", metavar="ACTION", required=True)
     adj = ssub.add_parser("adjust", parents=[common], help="set or change a location's stock")
     adj.add_argument("--location", required=True, metavar="L", help="location label or code")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from wms_terminal import bootstrap
 from wms_terminal.core import migrate
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    db = sub.add_parser("db", parents=[common], help="database schema")
+def register(db: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     up = dbsub.add_parser("upgrade", parents=[common], help="migrate the schema to the newest")
     up.add_argument("revision", nargs="?", default="head")

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 import time
-from typing import Any
 
 from wms_terminal import bootstrap
 from wms_terminal.config import given_database_url
@@ -24,17 +23,12 @@ def _count(text: str) -> int:
     return value
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    demo = sub.add_parser(
-        "demo",
-        parents=[common],
-        help="build the demo warehouse (two warehouses, 2,000 products, open orders, users)",
-        description=(
-            "Migrate the database to the newest schema and fill it with a deterministic demo "
-            "warehouse. The database must be empty. The same seed builds the same warehouse; "
-            "order dates and ship-by cut-offs are relative to today (UTC). Prints the demo "
-            "users' badges and PINs."
-        ),
+def register(demo: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    demo.description = (
+        "Migrate the database to the newest schema and fill it with a deterministic demo "
+        "warehouse. The database must be empty. The same seed builds the same warehouse; "
+        "order dates and ship-by cut-offs are relative to today (UTC). Prints the demo "
+        "users' badges and PINs."
     )
     demo.add_argument(
         "--orders", type=_count, default=1000, metavar="N", help="open orders (default 1000)"

@@ -18,8 +18,7 @@ from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import Role
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    labels = sub.add_parser("labels", parents=[common], help="print label sheets as PDF")
+def register(labels: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     lsub = labels.add_subparsers(dest="labels_command", metavar="KIND", required=True)
 
     def out(p: argparse.ArgumentParser) -> None:

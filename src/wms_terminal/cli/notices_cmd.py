@@ -27,8 +27,7 @@ from wms_terminal.notices.sender import SendReport, run, send_due
 from wms_terminal.notices.smtp import parse_smtp_url
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    notices = sub.add_parser("notices", parents=[common], help="e-mail notices (outbox)")
+def register(notices: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     nsub = notices.add_subparsers(dest="notices_command", metavar="ACTION", required=True)
     lst = nsub.add_parser("list", parents=[common], help="list notices, newest first")
     lst.add_argument("--failed", action="store_true", help="only those that failed for good")

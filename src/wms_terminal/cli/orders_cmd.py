@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
@@ -16,8 +15,7 @@ from wms_terminal.core.order_cancel import cancel_order
 from wms_terminal.core.order_files import ImportFileError, read_order_file
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    orders = sub.add_parser("orders", parents=[common], help="sales orders")
+def register(orders: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     osub = orders.add_subparsers(dest="orders_command", metavar="ACTION", required=True)
     imp = osub.add_parser(
         "import", parents=[common], help="import orders from a CSV or JSON file and reserve stock"

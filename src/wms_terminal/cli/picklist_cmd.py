@@ -45,8 +45,7 @@ def add_wave_actions(wsub: Any, common: argparse.ArgumentParser) -> None:
     cancel.set_defaults(handler=_wave_cancel)
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    top = sub.add_parser("picklist", parents=[common], help="see, give back and reassign lists")
+def register(top: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     psub = top.add_subparsers(dest="picklist_command", metavar="ACTION", required=True)
     lst = psub.add_parser("list", parents=[common], help="pick lists, newest first")
     lst.add_argument("--wave", metavar="WAVE")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
@@ -27,8 +26,7 @@ from wms_terminal.core.purchasing import (
 from wms_terminal.core.receiving import receive_purchase_order
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    po = sub.add_parser("po", parents=[common], help="purchase orders: list, show, receive, cancel")
+def register(po: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     psub = po.add_subparsers(dest="po_command", metavar="ACTION", required=True)
     ls = psub.add_parser("list", parents=[common], help="purchase orders, newest first")
     ls.add_argument("--warehouse", metavar="CODE")

@@ -26,13 +26,8 @@ class _InputError(Exception):
     pass
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser(
-        "route",
-        parents=[common],
-        help="route pick lists through a warehouse layout (JSON in, JSON out)",
-        description="Route each pick list from the depot through its picks and back.",
-    )
+def register(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    parser.description = "Route each pick list from the depot through its picks and back."
     parser.add_argument("--layout", required=True, metavar="LAYOUT.json", help="layout file")
     parser.add_argument("--picks", required=True, metavar="PICKS.json", help="pick lists file")
     parser.add_argument(

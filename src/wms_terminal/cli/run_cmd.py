@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Any
 
 from sqlmodel import select
 
@@ -16,8 +15,7 @@ from wms_terminal.core.errors import ConfigurationError
 from wms_terminal.core.models import User, Warehouse
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    run = sub.add_parser("run", parents=[common], help="open the terminal app")
+def register(run: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--demo",
         action="store_true",

@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from wms_terminal.scanning.wedge import WedgeDecoder
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    scan = sub.add_parser("scan", parents=[common], help="inspect scanner, image and camera input")
+def register(scan: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     ssub = scan.add_subparsers(dest="scan_command", metavar="ACTION", required=True)
 
     ins = ssub.add_parser(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from sqlmodel import select
 
@@ -33,10 +32,7 @@ from wms_terminal.core.move_tasks import (
 )
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    tasks = sub.add_parser(
-        "tasks", parents=[common], help="replenishment and put-away tasks: list, claim, do"
-    )
+def register(tasks: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     tsub = tasks.add_subparsers(dest="tasks_command", metavar="ACTION", required=True)
     ls = tsub.add_parser("list", parents=[common], help="tasks, urgent first")
     ls.add_argument("--warehouse", metavar="CODE")

@@ -29,8 +29,7 @@ from wms_terminal.picking.totes import (
 from wms_terminal.scanning.text import safe_text
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    totes = sub.add_parser("totes", parents=[common], help="totes: list, show, empty, release")
+def register(totes: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     tsub = totes.add_subparsers(dest="totes_command", metavar="ACTION", required=True)
 
     ls = tsub.add_parser("list", parents=[common], help="totes with their state and contents")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
@@ -27,8 +26,7 @@ from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import Role
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    top = sub.add_parser("users", parents=[common], help="users and integration accounts")
+def register(top: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     usub = top.add_subparsers(dest="users_command", metavar="ACTION", required=True)
 
     add = usub.add_parser(

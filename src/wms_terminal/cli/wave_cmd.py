@@ -29,8 +29,7 @@ from wms_terminal.picking.wave_batching import DEFAULT_CART, METHODS, cart
 from wms_terminal.picking.waves import WaveFilter, WavePlan, plan_wave, release_wave
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    wave = sub.add_parser("wave", parents=[common], help="plan and release pick waves")
+def register(wave: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     wsub = wave.add_subparsers(dest="wave_command", metavar="ACTION", required=True)
     plan = wsub.add_parser("plan", parents=[common], help="preview a wave (writes nothing)")
     _filters(plan)
