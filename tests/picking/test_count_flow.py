@@ -167,3 +167,22 @@ def test_stock_adjust_bad_numbers_are_clean_errors(floor: Floor, db_url: str, ca
         code = int(exit_.code or 0)
     assert code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_command_barcodes_read_the_same_in_the_count_and_pick_flows(floor: Floor):
+    """One prologue for both flows: a command label is a command at any step (Caps Lock read
+    too), one that is none of ours is refused by name, and neither reaches the step."""
+    from wms_terminal.picking import messages as M
+    from wms_terminal.picking.flow import PickFlow
+
+    _count(floor, 4)
+    counter = _flow(floor, "pat")
+    counter.start()
+    assert counter.scan("CMD-NOPE").error == M.UNKNOWN_COMMAND
+    assert counter.scan("cmd-help").message == "EMPTY (nothing there) CANCEL DONE"
+    assert counter.view().step == "location"  # neither scan moved the count on
+    picker = PickFlow(floor.db, floor.actors["pat"], warehouse_id=floor.warehouse_id)
+    assert picker.scan("CMD-NOPE").error == M.UNKNOWN_COMMAND
+    assert picker.scan("cmd-help").message == M.HELP
+    assert counter.scan("CMD-CANCEL").message == M.COUNT_RELEASED
+    assert counter.view().step == "idle"

@@ -25,9 +25,10 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.errors import WmsError
 from wms_terminal.picking import counts
 from wms_terminal.picking import messages as M
+from wms_terminal.picking.scan_input import ScanFlow
 from wms_terminal.picking.views import CountView, ScanResult
 from wms_terminal.scanning.scan import Scan
-from wms_terminal.scanning.symbology import Kind, classify
+from wms_terminal.scanning.symbology import Kind
 
 
 class CountStep(StrEnum):
@@ -59,7 +60,7 @@ def _new_id() -> str:
     return uuid.uuid4().hex
 
 
-class CountFlow:
+class CountFlow(ScanFlow[CountFlowView]):
     """One counter's count flow on one terminal."""
 
     def __init__(
@@ -103,18 +104,10 @@ class CountFlow:
 
     def scan(self, scan: Scan | str) -> CountFlowView:
         """Take one scan; a wrong one is rejected with a message and changes nothing."""
-        if isinstance(scan, str):
-            text, symbology, scan_id = scan, None, self._new_id()
-        else:
-            text, symbology, scan_id = scan.text, scan.symbology, scan.id
-        self.message = self.error = ""
-        # The scanning layer's one classifier (Caps Lock labels, GS1, EAN-8/UPC-E candidates).
-        got = classify(text, symbology)
-        if got.kind is Kind.COMMAND or got.fields.get("looks_like") == Kind.COMMAND:
-            if not got.ok:
-                self.error = M.UNKNOWN_COMMAND
-                return self.view()
-            return self.command(Command(got.fields["command"]), scan_id=scan_id)
+        s, answered = self.read(scan)
+        if answered is not None:
+            return answered
+        text, got = s.text, s.got
         if not got.ok and self.count is not None and self.step is not CountStep.IDLE:
             self.error = got.error or M.fmt(M.UNKNOWN_SCAN, hint="unknown code")
             return self.view()

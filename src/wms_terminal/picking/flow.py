@@ -34,9 +34,10 @@ from wms_terminal.picking import exceptions as exc
 from wms_terminal.picking import messages as M
 from wms_terminal.picking import service
 from wms_terminal.picking.claims import claim_next, get_list
+from wms_terminal.picking.scan_input import ScanFlow
 from wms_terminal.picking.views import FlowView, PickListView, ScanResult, TaskView
 from wms_terminal.scanning.scan import Scan
-from wms_terminal.scanning.symbology import Classified, Kind, classify
+from wms_terminal.scanning.symbology import Classified, Kind
 
 
 class Step(StrEnum):
@@ -58,7 +59,7 @@ def _new_id() -> str:
     return uuid.uuid4().hex
 
 
-class PickFlow:
+class PickFlow(ScanFlow[FlowView]):
     """One picker's pick flow on one terminal."""
 
     def __init__(
@@ -102,17 +103,10 @@ class PickFlow:
 
     def scan(self, scan: Scan | str) -> FlowView:
         """Take one scan; a wrong one is rejected with a message and changes nothing."""
-        if isinstance(scan, str):
-            text, symbology, scan_id = scan, None, self._new_id()
-        else:
-            text, symbology, scan_id = scan.text, scan.symbology, scan.id
-        self.message = self.error = ""
-        got = classify(text, symbology)
-        if got.kind is Kind.COMMAND or got.fields.get("looks_like") == Kind.COMMAND:
-            if not got.ok:
-                self.error = M.UNKNOWN_COMMAND
-                return self.view()
-            return self.command(Command(got.fields["command"]), scan_id=scan_id)
+        s, answered = self.read(scan)
+        if answered is not None:
+            return answered
+        text, symbology, scan_id, got = s.text, s.symbology, s.scan_id, s.got
         if self.step in (Step.IDLE, Step.DONE):
             self.error = M.PROMPT_CLAIM
             return self.view()
