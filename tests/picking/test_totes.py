@@ -147,19 +147,46 @@ def test_batch_tote_with_several_orders_is_sorted_before_it_is_free(floor: Floor
     assert _status(floor, "T-MAIN-0009") == ("free", None)
 
 
-def test_a_tote_that_took_nothing_is_free_when_the_list_is_done(floor: Floor):
+def test_checking_a_tote_binds_nothing_the_pick_does(floor: Floor):
     floor.order([(3, 2)])  # product 3 has one location: a short pick back-orders the rest
     floor.release()
     lid = _claim(floor)
     (task,) = get_list(floor.db, lid).open_tasks
+    before = scalar(floor.db, "SELECT COUNT(*) FROM tote")
     r = service.check_step(
         floor.db, floor.actors["pat"], scan_id="t1", task_id=task.task_id, step="tote",
         code="T-MAIN-0003",
     )  # fmt: skip
-    assert r.accepted and _status(floor, "T-MAIN-0003") == ("in_use", lid)
+    # The label passes (a tote not seen before is fine), but a check changes nothing: no tote
+    # row made, none bound; another list may still take it.
+    assert r.accepted and r.data["tote"] == "T-MAIN-0003"
+    assert scalar(floor.db, "SELECT COUNT(*) FROM tote") == before
+    assert get_list(floor.db, lid).totes == {}
     r = exc.report_short(floor.db, floor.actors["pat"], scan_id="s1", task_id=task.task_id, found=0)
     assert r.accepted and r.data["list_done"], r
-    assert _status(floor, "T-MAIN-0003") == ("free", None)
+    assert scalar(floor.db, "SELECT COUNT(*) FROM tote WHERE status <> 'free'") == 0
+
+
+def test_two_lists_check_one_free_tote_the_first_pick_takes_it(floor: Floor):
+    floor.order([(1, 1)])
+    floor.order([(4, 1)])
+    floor.release()
+    mine, theirs = _claim(floor, "pat"), _claim(floor, "quinn")
+    (a,) = get_list(floor.db, mine).open_tasks
+    (b,) = get_list(floor.db, theirs).open_tasks
+    for who, task in (("pat", a), ("quinn", b)):
+        r = service.check_step(
+            floor.db, floor.actors[who], scan_id=f"c-{who}", task_id=task.task_id, step="tote",
+            code="T-MAIN-0031",
+        )  # fmt: skip
+        assert r.accepted, r
+    _pick(floor, mine, a.task_id, 1, "T-MAIN-0031", "p1")
+    assert _status(floor, "T-MAIN-0031") == ("at_packing", mine)
+    late = service.confirm_pick(
+        floor.db, floor.actors["quinn"], scan_id="p2", task_id=b.task_id, qty=1, tote="T-MAIN-0031"
+    )
+    assert not late.accepted and late.message == M.fmt(M.TOTE_BUSY, tote="T-MAIN-0031")
+    assert get_list(floor.db, theirs).open_tasks[0].remaining == 1  # nothing picked
 
 
 def test_supervisor_releases_a_stuck_tote_with_a_reason_in_the_audit(floor: Floor):
@@ -191,16 +218,13 @@ def test_supervisor_releases_a_stuck_tote_with_a_reason_in_the_audit(floor: Floo
 
 
 def test_cancelled_lists_free_their_totes(floor: Floor):
-    floor.order([(1, 1), (3, 1)])
+    floor.order([(1, 1), (3, 1), (4, 1)])
     floor.release()
     lid = _claim(floor)
-    first, second = get_list(floor.db, lid).open_tasks
+    first, second, _ = get_list(floor.db, lid).open_tasks
     _pick(floor, lid, first.task_id, 1, "T-MAIN-0021", "p1")
     exc.full_tote(floor.db, floor.actors["pat"], scan_id="f1", task_id=second.task_id)
-    service.check_step(
-        floor.db, floor.actors["pat"], scan_id="t2", task_id=second.task_id, step="tote",
-        code="T-MAIN-0022",
-    )  # fmt: skip
+    _pick(floor, lid, second.task_id, 1, "T-MAIN-0022", "p2")
     with floor.db.transaction() as s:
         freed = free_totes_of_lists(s, [lid, 9999])
     assert freed == ["T-MAIN-0021", "T-MAIN-0022"]
@@ -282,20 +306,3 @@ def test_the_migration_moves_totes_stuck_on_finished_lists(empty_url: str):
         ("T-MAIN-0004", "in_use", 3),
         ("T-MAIN-0005", "free", None),
     ]
-
-
-def test_cancelling_a_wave_frees_the_tote_scanned_for_it(floor: Floor):
-    from wms_terminal.picking.wave_admin import cancel_wave
-
-    floor.order([(1, 1)])
-    wave = floor.release()
-    lid = _claim(floor)
-    (task,) = get_list(floor.db, lid).open_tasks
-    r = service.check_step(
-        floor.db, floor.actors["pat"], scan_id="t1", task_id=task.task_id, step="tote",
-        code="T-MAIN-0051",
-    )  # fmt: skip
-    assert r.accepted and _status(floor, "T-MAIN-0051") == ("in_use", lid)
-    got = cancel_wave(floor.db, floor.actors["boss"], wave.number, reason="test")
-    assert got.totes_freed == 1
-    assert _status(floor, "T-MAIN-0051") == ("free", None)

@@ -17,7 +17,6 @@ from sqlmodel import Session, select
 from wms_terminal.core.models import ProductBarcode, Tote
 from wms_terminal.core.states import ToteStatus
 from wms_terminal.picking import messages as M
-from wms_terminal.picking import totes
 from wms_terminal.picking.scans import Rejected
 from wms_terminal.picking.tasks import TaskCtx
 from wms_terminal.scanning.symbology import Classified, Kind, classify
@@ -98,8 +97,18 @@ def check_item(session: Session, ctx: TaskCtx, raw: str, *, today: date | None =
     return ItemScan(units, str(lot) if lot else None, expires, str(serial) if serial else None)
 
 
-def resolve_tote(session: Session, ctx: TaskCtx, raw: str) -> int:
-    """The tote for this task's slot: the one in use, or a free tote bound to the list now."""
+@dataclass(frozen=True)
+class ToteScan:
+    """A tote label that may take this task's units."""
+
+    code: str
+    tote_id: int | None  # None: a label never seen before (the pick makes its tote)
+    in_use: bool  # already the slot's tote; otherwise a free tote the pick binds to the list
+
+
+def check_tote(session: Session, ctx: TaskCtx, raw: str) -> ToteScan:
+    """The scanned tote must be the slot's tote in use, or a free tote of the task's warehouse.
+    A check only: nothing is bound or made here (the pick does that, `totes.take_scanned`)."""
     scan = classify(raw)
     if scan.kind is not Kind.TOTE:
         raise Rejected("not_tote", M.NOT_A_TOTE)
@@ -107,7 +116,7 @@ def resolve_tote(session: Session, ctx: TaskCtx, raw: str) -> int:
     if ctx.tote_id is not None:
         if ctx.tote_code != code:
             raise Rejected("wrong_tote", M.fmt(M.WRONG_TOTE, expected=ctx.tote_code))
-        return ctx.tote_id
+        return ToteScan(code, ctx.tote_id, True)
     wh_code = session.execute(
         text("SELECT code FROM warehouse WHERE id = :id"), {"id": ctx.warehouse_id}
     ).scalar_one()
@@ -115,9 +124,7 @@ def resolve_tote(session: Session, ctx: TaskCtx, raw: str) -> int:
         raise Rejected("tote_other_wh", M.TOTE_OTHER_WH)
     tote = session.exec(select(Tote).where(Tote.code == code)).first()
     if tote is None:
-        tote = Tote(warehouse_id=ctx.warehouse_id, code=code, status=ToteStatus.FREE)
-        session.add(tote)
-        session.flush()
+        return ToteScan(code, None, False)
     if tote.status == ToteStatus.FULL:
         raise Rejected("tote_full", M.fmt(M.TOTE_FULL, tote=code))
     if tote.status != ToteStatus.FREE and tote.pick_list_id != ctx.pick_list_id:
@@ -125,7 +132,4 @@ def resolve_tote(session: Session, ctx: TaskCtx, raw: str) -> int:
     if tote.status != ToteStatus.FREE:
         # In use on this list, but for another slot.
         raise Rejected("wrong_tote", M.fmt(M.WRONG_TOTE, expected=f"slot {ctx.slot}"))
-    assert tote.id is not None
-    if not totes.bind(session, tote.id, ctx.pick_list_id):
-        raise Rejected("tote_busy", M.fmt(M.TOTE_BUSY, tote=code))
-    return tote.id
+    return ToteScan(code, tote.id, False)

@@ -29,7 +29,6 @@ from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.core.states import PickTaskStatus
 from wms_terminal.picking import messages as M
 from wms_terminal.picking import totes
-from wms_terminal.picking.checks import resolve_tote
 from wms_terminal.picking.confirm import close_task, pick_units, settle, start_order
 from wms_terminal.picking.location_block import raise_count, refuse_if_blocked
 from wms_terminal.picking.reallocation import holders, reallocate
@@ -158,7 +157,7 @@ def report_short(
         missing = ctx.remaining - found
         if found:
             refuse_if_blocked(session, ctx.location_id)
-            tote_id = resolve_tote(session, ctx, tote) if tote else ctx.tote_id
+            tote_id = totes.take_scanned(session, ctx, tote) if tote else ctx.tote_id
             pick_units(
                 session,
                 ctx,

@@ -27,7 +27,8 @@ from wms_terminal.core.models import LocationKind
 from wms_terminal.core.states import PickTaskStatus
 from wms_terminal.core.task_sources import replenish_if_low
 from wms_terminal.picking import messages as M
-from wms_terminal.picking.checks import check_item, check_location, resolve_tote
+from wms_terminal.picking import totes
+from wms_terminal.picking.checks import check_item, check_location, check_tote
 from wms_terminal.picking.claims import claim_next, get_list, release_list
 from wms_terminal.picking.confirm import pick_units, record_lot, settle, start_order
 from wms_terminal.picking.exceptions import (
@@ -61,7 +62,8 @@ STEPS = ("location", "item", "tote")
 def check_step(
     db: Database, actor: Actor, *, scan_id: str, task_id: int, step: str, code: str
 ) -> ScanResult:
-    """Check one scan against the task (location, item or tote label); nothing else changes.
+    """Check one scan against the task (location, item or tote label); nothing else changes (a
+    free tote that passes is bound to the list by the pick that puts units in it).
 
     An item scan answers with `data["units"]`: the units the scanned pack holds (1, or a case's
     pack quantity)."""
@@ -76,7 +78,7 @@ def check_step(
             data = {"task_id": task_id, "units": item.units}
             return Outcome("item_ok", M.OK_ITEM, data, ctx.warehouse_id)
         if step == "tote":
-            resolve_tote(session, ctx, code)
+            check_tote(session, ctx, code)  # bound to the list by the pick, not here
             return Outcome(
                 "tote_ok",
                 M.fmt(M.OK_TOTE, tote=code.strip()),
@@ -128,7 +130,7 @@ def confirm_pick(
             raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining), clean=True)
         if pack is not None and units % pack.units:
             raise Rejected("bad_qty", M.fmt(M.PACK_MULTIPLE, units=pack.units), clean=True)
-        tote_id = resolve_tote(session, ctx, tote) if tote is not None else ctx.tote_id
+        tote_id = totes.take_scanned(session, ctx, tote) if tote is not None else ctx.tote_id
         order_status = start_order(session, ctx.order_id)
         status, picked = pick_units(session, ctx, units, actor, scan_id=scan_id, tote_id=tote_id)
         if pack is not None:

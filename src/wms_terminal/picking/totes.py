@@ -30,12 +30,17 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InvalidTransition, NotFound, ValidationError
+from wms_terminal.core.models import Tote
 from wms_terminal.core.states import (
     TOTE_TRANSITIONS,
     ToteStatus,
     can_transition,
     require_transition,
 )
+from wms_terminal.picking import messages as M
+from wms_terminal.picking.checks import check_tote
+from wms_terminal.picking.scans import Rejected
+from wms_terminal.picking.tasks import TaskCtx
 from wms_terminal.scanning.symbology import Kind, classify
 from wms_terminal.scanning.text import is_unsafe_char
 
@@ -191,6 +196,25 @@ def bind(session: Session, tote_id: int, pick_list_id: int) -> bool:
         {"new": ToteStatus.IN_USE, "l": pick_list_id, "id": tote_id, "free": ToteStatus.FREE},
     ).first()
     return done is not None
+
+
+def take_scanned(session: Session, ctx: TaskCtx, raw: str) -> int:
+    """The tote scanned with a pick (checked by `checks.check_tote`): the slot's tote in use,
+    or the free tote bound to the list now (a label never seen before gets its tote row)."""
+    got = check_tote(session, ctx, raw)
+    if got.in_use:
+        assert got.tote_id is not None
+        return got.tote_id
+    tote_id = got.tote_id
+    if tote_id is None:
+        tote = Tote(warehouse_id=ctx.warehouse_id, code=got.code, status=ToteStatus.FREE)
+        session.add(tote)
+        session.flush()
+        assert tote.id is not None
+        tote_id = tote.id
+    if not bind(session, tote_id, ctx.pick_list_id):  # another terminal took it meanwhile
+        raise Rejected("tote_busy", M.fmt(M.TOTE_BUSY, tote=got.code))
+    return tote_id
 
 
 def mark_full(session: Session, tote_id: int) -> bool:
