@@ -10,10 +10,12 @@ from sqlmodel import select
 
 from tests import factories as f
 from wms_terminal.cli import main
+from wms_terminal.core import users
 from wms_terminal.core.auth import authenticate
 from wms_terminal.core.db import Database
-from wms_terminal.core.errors import AuthenticationFailed
+from wms_terminal.core.errors import AuthenticationFailed, ValidationError
 from wms_terminal.core.models import AuditEntry, User
+from wms_terminal.signin import SignInFlow
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -137,3 +139,24 @@ def test_picker_refused_and_integration_accounts(
     assert "wrong secret" in err
     code, _, err = _run(capsys, "users", "reset-pin", "erp", "--new-pin", "1234", *boss)
     assert code == 2 and "integration account" in err
+
+
+def test_several_roles_are_chosen_at_sign_in_and_keep_the_last_manager(
+    db: Database, db_url: str, staff: dict[str, list[str]], capsys
+) -> None:
+    boss = ["--database", db_url, *staff["boss"]]
+    code, out, _ = _run(capsys, "users", "role", "pat", "picker", "manager", *boss)
+    assert code == 0 and "pat is now picker and manager" in out
+    rows = {r["username"]: r for r in json.loads(_run(capsys, "users", "list", "--json", *boss)[1])}
+    assert rows["pat"]["roles"] == ["picker", "manager"]
+    flow = SignInFlow(db)
+    flow.enter(staff["pat"][1])
+    assert flow.enter(f.CLI_PIN).roles == ("picker", "manager")
+    actor = flow.enter("manager").actor
+    assert actor is not None and actor.can("manage_users")
+    # pat holds the manager role too, so boss may step down to picker; then pat, signed in as
+    # manager, cannot give up the last manager role.
+    assert _run(capsys, "users", "role", "boss", "picker", *boss)[0] == 0
+    with pytest.raises(ValidationError, match="pat is the last active manager"):
+        users.set_roles(db, actor, "pat", ["picker"])
+    assert users.set_roles(db, actor, "pat", ["manager"]).roles == ("manager",)

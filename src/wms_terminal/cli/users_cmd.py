@@ -6,7 +6,7 @@
     users unlock|deactivate|activate USER
     users reset-pin USER --new-pin P
     users reset-secret USER [--json]
-    users role USER ROLE
+    users role USER ROLE [ROLE...]    several roles: chosen at sign-in, the first offered first
 
 USER is a username or a badge code. Each needs a manager's log-in (--badge B with WMS_PIN, see
 `cli.auth_args`), except `users add` on a database with no users at all: its first user must be a
@@ -81,9 +81,11 @@ def register(top: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
     add_auth_arguments(sec)
     sec.set_defaults(handler=_reset_secret)
 
-    role = usub.add_parser("role", parents=[common], help="change a user's role")
+    role = usub.add_parser(
+        "role", parents=[common], help="set a user's role, or roles (chosen at sign-in)"
+    )
     role.add_argument("user", metavar="USER", help="username or badge code")
-    role.add_argument("role", choices=Role.ALL, metavar="ROLE", help=_roles())
+    role.add_argument("role", nargs="+", choices=Role.ALL, metavar="ROLE", help=_roles())
     add_auth_arguments(role)
     role.set_defaults(handler=_role)
 
@@ -155,7 +157,7 @@ def _list(args: argparse.Namespace) -> int:
     for r in rows:
         state = "inactive" if not r.active else "locked" if r.locked else "active"
         badge = r.badge if r.kind == "person" else "(account)"
-        table.append((r.username, r.name, r.role, badge, state))
+        table.append((r.username, r.name, ", ".join(r.roles), badge, state))
     widths = [max(len(row[i]) for row in table) for i in range(5)]
     for row in table:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
@@ -206,8 +208,8 @@ def _role(args: argparse.Namespace) -> int:
     app = bootstrap.connect(args.database)
     try:
         actor = actor_from_args(args, app.db)
-        info = users.set_role(app.db, actor, args.user, args.role)
+        info = users.set_roles(app.db, actor, args.user, args.role)
     finally:
         app.close()
-    print(f"{info.username} is now {info.role}")
+    print(f"{info.username} is now {' and '.join(info.roles)}")
     return 0

@@ -1,4 +1,4 @@
-"""Managing users: add, list, unlock, deactivate and activate, reset a PIN or secret, change a role.
+"""Managing users: add, list, unlock, deactivate and activate, reset a PIN or secret, set roles.
 
 Everything here needs the `manage_users` permission (managers), is one transaction and is audited,
 with one exception: the first user of a database with no users at all, which must be a manager and
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from wms_terminal.core.audit import record
@@ -25,10 +26,11 @@ from wms_terminal.core.auth import (
     hash_secret,
     new_secret,
     require,
+    roles_of,
 )
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, PermissionDenied, ValidationError
-from wms_terminal.core.models import Role, User, UserKind
+from wms_terminal.core.models import Role, User, UserKind, UserRole
 from wms_terminal.core.models._base import utcnow
 
 
@@ -42,12 +44,14 @@ class UserInfo:
     badge: str
     active: bool
     locked: bool
+    roles: tuple[str, ...] = ()  # every role held, `role` first (one is chosen at sign-in)
 
     def to_json(self) -> dict[str, object]:
         return {
             "username": self.username,
             "name": self.name,
             "role": self.role,
+            "roles": list(self.roles or (self.role,)),
             "kind": self.kind,
             "badge": self.badge if self.kind == UserKind.PERSON else None,
             "active": self.active,
@@ -84,7 +88,7 @@ def add_user(
         bootstrap = _check_adder(s, actor, role)
         user = create_user(s, username=_username(s, username, name), name=name, role=role, pin=pin)
         _audit(s, actor, "user_added", user, bootstrap=bootstrap)
-        return NewUser(_info(user), bootstrap)
+        return NewUser(_info(s, user), bootstrap)
 
     return db.run(work, what="add user")
 
@@ -108,7 +112,7 @@ def add_account(
             kind=UserKind.INTEGRATION,
         )
         _audit(s, actor, "account_added", user)
-        return NewUser(_info(user), False, secret)
+        return NewUser(_info(s, user), False, secret)
 
     return db.run(work, what="add account")
 
@@ -119,7 +123,10 @@ def list_users(db: Database, actor: Actor, *, include_inactive: bool = False) ->
         q = select(User).order_by(col(User.kind).desc(), User.role, User.username)
         if not include_inactive:
             q = q.where(col(User.active).is_(True))
-        return [_info(u) for u in s.exec(q).all()]
+        extra: dict[int, set[str]] = {}
+        for uid, role in s.exec(select(UserRole.user_id, UserRole.role)).all():
+            extra.setdefault(uid, set()).add(role)
+        return [_info(s, u, extra.get(u.id or 0, set())) for u in s.exec(q).all()]
 
 
 def unlock(db: Database, actor: Actor, who: str) -> UserInfo:
@@ -131,7 +138,7 @@ def unlock(db: Database, actor: Actor, who: str) -> UserInfo:
         user.failed_logins = 0
         s.add(user)
         _audit(s, actor, "user_unlocked", user)
-        return _info(user)
+        return _info(s, user)
 
     return db.run(work, what="unlock user")
 
@@ -146,24 +153,36 @@ def set_active(db: Database, actor: Actor, who: str, *, active: bool) -> UserInf
         user.active = active
         s.add(user)
         _audit(s, actor, "user_activated" if active else "user_deactivated", user)
-        return _info(user)
+        return _info(s, user)
 
     return db.run(work, what="activate user" if active else "deactivate user")
 
 
-def set_role(db: Database, actor: Actor, who: str, role: str) -> UserInfo:
-    if role not in Role.ALL:
-        raise ValidationError(f"unknown role {role!r}; one of {', '.join(Role.ALL)}")
+def set_roles(db: Database, actor: Actor, who: str, roles: Sequence[str]) -> UserInfo:
+    """The roles a user holds, the first one their main role (offered first at sign-in); with
+    several, they choose one when they sign in. The last active manager keeps the manager role."""
+    wanted = tuple(dict.fromkeys(r.strip().lower() for r in roles))
+    if not wanted:
+        raise ValidationError("give at least one role")
+    for role in wanted:
+        if role not in Role.ALL:
+            raise ValidationError(f"unknown role {role!r}; one of {', '.join(Role.ALL)}")
 
     def work(s: Session) -> UserInfo:
         user = _target(s, actor, who)
-        old = user.role
-        if old == Role.MANAGER and role != Role.MANAGER:
+        old = roles_of(s, user)
+        if Role.MANAGER in old and Role.MANAGER not in wanted:
             _keep_a_manager(s, user)
-        user.role = role
+        user.role = wanted[0]
         s.add(user)
-        _audit(s, actor, "user_role_changed", user, old_role=old, new_role=role)
-        return _info(user)
+        for row in s.exec(select(UserRole).where(UserRole.user_id == user.id)).all():
+            s.delete(row)
+        s.flush()
+        assert user.id is not None
+        s.add_all(UserRole(user_id=user.id, role=r) for r in wanted[1:])
+        s.flush()
+        _audit(s, actor, "user_role_changed", user, old_roles=list(old), new_roles=list(wanted))
+        return _info(s, user)
 
     return db.run(work, what="change role")
 
@@ -177,7 +196,7 @@ def reset_pin(db: Database, actor: Actor, who: str, pin: str) -> UserInfo:
         if user.kind != UserKind.PERSON:
             raise ValidationError(f"{user.username} is an integration account: use reset-secret")
         _set_credential(s, actor, user, pin_hash, "user_pin_reset")
-        return _info(user)
+        return _info(s, user)
 
     return db.run(work, what="reset PIN")
 
@@ -192,7 +211,7 @@ def reset_secret(db: Database, actor: Actor, who: str) -> tuple[UserInfo, str]:
         if user.kind != UserKind.INTEGRATION:
             raise ValidationError(f"{user.username} is a person: use reset-pin")
         _set_credential(s, actor, user, secret_hash, "account_secret_reset")
-        return _info(user)
+        return _info(s, user)
 
     return db.run(work, what="reset secret"), secret
 
@@ -225,13 +244,15 @@ def _check_adder(s: Session, actor: Actor | None, role: str, *, person: bool = T
 
 
 def _keep_a_manager(s: Session, user: User) -> None:
-    """Refuse to take away the last active manager (the manager rows are locked meanwhile)."""
-    if user.role != Role.MANAGER or user.kind != UserKind.PERSON:
+    """Refuse to take away the last active manager (the manager rows are locked meanwhile): a
+    person holding the manager role, as their main role or as one of several."""
+    if Role.MANAGER not in roles_of(s, user) or user.kind != UserKind.PERSON:
         return
+    also = select(UserRole.user_id).where(UserRole.role == Role.MANAGER)
     managers = s.exec(
         select(User.id)
         .where(
-            User.role == Role.MANAGER,
+            or_(col(User.role) == Role.MANAGER, col(User.id).in_(also)),
             col(User.active).is_(True),
             User.kind == UserKind.PERSON,
         )
@@ -257,8 +278,13 @@ def _target(s: Session, actor: Actor, who: str) -> User:
     return user
 
 
-def _info(user: User) -> UserInfo:
+def _info(s: Session, user: User, extra: set[str] | None = None) -> UserInfo:
+    """`extra`: the user's other roles when already read (a list), else read here."""
     assert user.id is not None
+    if extra is None:
+        roles = roles_of(s, user)
+    else:
+        roles = (user.role, *(r for r in Role.ALL if r in extra and r != user.role))
     locked = user.locked_until is not None and _aware(user.locked_until) > utcnow()
     return UserInfo(
         id=user.id,
@@ -269,6 +295,7 @@ def _info(user: User) -> UserInfo:
         badge=user.badge_code,
         active=user.active,
         locked=locked,
+        roles=roles,
     )
 
 
