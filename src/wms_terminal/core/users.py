@@ -32,6 +32,7 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, PermissionDenied, ValidationError
 from wms_terminal.core.models import Role, User, UserKind, UserRole
 from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.sequences import allocate
 
 
 @dataclass(frozen=True)
@@ -231,9 +232,11 @@ def _check_adder(s: Session, actor: Actor | None, role: str, *, person: bool = T
     if actor is not None:
         require(actor, "manage_users")
         return False
-    # No log-in: only the very first user, a manager. (Two first-user commands at the very same
-    # moment on PostgreSQL could both pass: two managers, both added by whoever holds the
-    # database URL, who could write to it directly anyway.)
+    # No log-in: only the very first user, a manager. Bootstraps take their turn on one counter
+    # row (its UPDATE holds the row lock to commit), so a second one at the same moment waits,
+    # then sees the first user (READ COMMITTED: a new snapshot per statement) and is refused.
+    # On SQLite BEGIN IMMEDIATE already runs them one after the other.
+    allocate(s, "first_user")
     if s.exec(select(func.count()).select_from(User)).one() != 0:
         raise PermissionDenied(
             "users exist already: log in as a manager (--badge B with WMS_PIN) to add users"
