@@ -30,8 +30,8 @@ from _setup import scratch_sqlite
 from wms_terminal.core.db import Database
 from wms_terminal.core.models import Warehouse
 from wms_terminal.demo import build_demo
+from wms_terminal.picking.batch_problem import OrderPicks
 from wms_terminal.picking.batching import (
-    OrderPicks,
     batch_fcfs,
     batch_savings,
     batch_seed,
@@ -39,7 +39,7 @@ from wms_terminal.picking.batching import (
 )
 from wms_terminal.picking.layout import Layout, PickPoint
 from wms_terminal.picking.routing import optimal_length
-from wms_terminal.picking.wave_batching import DEFAULT_CART, batch, fits_alone, layout_of
+from wms_terminal.picking.wave_batching import DEFAULT_CART, batch, layout_of
 
 
 def demo_orders(db: Database) -> tuple[Layout, list[OrderPicks]]:
@@ -77,8 +77,8 @@ def run(n: int) -> None:
     lay, orders = demo_orders(db)
     db.dispose()
     cap = DEFAULT_CART
-    big = [o for o in orders if not fits_alone(o, cap)]
-    orders = [o for o in orders if fits_alone(o, cap)]
+    big = [o for o in orders if not cap.holds(o)]
+    orders = [o for o in orders if cap.holds(o)]
     lines = sum(len(o.points) for o in orders)
     print(
         f"demo of {n} orders (built in {time.perf_counter() - t0:.1f} s): {len(orders)} open "

@@ -33,7 +33,8 @@ from wms_terminal.core.db import Database, make_engine
 from wms_terminal.demo import build_demo
 from wms_terminal.picking import service
 from wms_terminal.picking.claims import get_list
-from wms_terminal.picking.waves import WaveFilter, release_wave
+from wms_terminal.picking.wave_release import release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
 
 PG_ADMIN = os.environ.get("WMS_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/")
 PG_DB = "wms_bench_picking"

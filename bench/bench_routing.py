@@ -15,10 +15,8 @@ import random
 import statistics
 import time
 
-from wms_terminal.picking import _dp
+from wms_terminal.picking.batch_problem import CartCapacity, OrderPicks
 from wms_terminal.picking.batching import (
-    CartCapacity,
-    OrderPicks,
     batch_fcfs,
     batch_savings,
     batch_seed,
@@ -26,6 +24,7 @@ from wms_terminal.picking.batching import (
 )
 from wms_terminal.picking.layout import Layout, PickPoint
 from wms_terminal.picking.routing import ROUTING_METHODS, optimal_length, optimal_route
+from wms_terminal.picking.sweep_states import machine
 
 AISLES, BAYS = 20, 60
 
@@ -43,7 +42,7 @@ def bench_optimal_time() -> None:
     rng = random.Random(1)
     for k, label in ((2, "single block"), (3, "middle cross-aisle")):
         lay = layout(k)
-        _dp.machine(k)  # built once per number of cross-aisles, outside the timing
+        machine(k)  # built once per number of cross-aisles, outside the timing
         for n in (30, 60, 100):
             lists = [random_points(rng, n) for _ in range(200)]
             route_t, length_t = [], []

@@ -1,10 +1,10 @@
 """SQLite: how long a terminal's confirm waits while a 10,000-order wave is released.
 
 The release plans outside any lock, then writes its lists in short transactions
-(`picking.waves.WRITE_CHUNK_PICKS` picks each, with a pause between them) so that the terminals'
-confirms get the write lock in between. A picker confirms picks (one every ~20 ms) on lists of
-an earlier wave the whole time the release runs in another process; every confirm's wall time
-is measured. Target: p99 <= 250 ms. For comparison the same release is also written as one
+(`picking.wave_release.WRITE_CHUNK_PICKS` picks each, with a pause between them) so that the
+terminals' confirms get the write lock in between. A picker confirms picks (one every ~20 ms)
+on lists of an earlier wave the whole time the release runs in another process; every confirm's
+wall time is measured. Target: p99 <= 250 ms. For comparison the same release is also written as one
 transaction (`--also-one-transaction`, the old behaviour).
 
     .venv/bin/python bench/bench_sqlite_waits.py [--orders N] [--also-one-transaction]
@@ -28,9 +28,10 @@ from wms_terminal.core import migrate
 from wms_terminal.core.auth import Actor, create_user
 from wms_terminal.core.db import Database, busy_notices, make_engine
 from wms_terminal.demo import build_demo
-from wms_terminal.picking import service, waves
+from wms_terminal.picking import service, wave_release
 from wms_terminal.picking.claims import get_list
-from wms_terminal.picking.waves import WaveFilter, release_wave
+from wms_terminal.picking.wave_release import release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
 
 WAVE_ORDERS = 10_000
 FIRST_WAVE = 600  # orders whose lists the picker works on during the big release
@@ -39,15 +40,15 @@ PAUSE_S = 0.02  # between a terminal's confirms
 
 def _release(url: str, boss: dict[str, Any], one_transaction: bool, q: Any) -> None:
     if one_transaction:
-        waves.WRITE_CHUNK_PICKS = 10**9
+        wave_release.WRITE_CHUNK_PICKS = 10**9
     writing = [0.0]
-    write_in_parts = waves._write_in_parts
+    write_in_parts = wave_release._write_in_parts
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         writing[0] = time.time()  # planning done: the writes start now
         return write_in_parts(*args, **kwargs)
 
-    waves._write_in_parts = timed  # type: ignore[assignment]
+    wave_release._write_in_parts = timed  # type: ignore[assignment]
     db = Database(make_engine(url))
     t0 = time.perf_counter()
     wave = release_wave(db, Actor(**boss), WaveFilter(warehouse="MAIN", max_orders=WAVE_ORDERS))

@@ -193,7 +193,8 @@ def _scratch(name: str) -> str:
 def _setup(url: str, args: argparse.Namespace) -> tuple[int, int]:
     """Demo warehouse, the soak pickers, one wave released; returns (lists, picks)."""
     from wms_terminal.demo import build_demo
-    from wms_terminal.picking.waves import WaveFilter, release_wave
+    from wms_terminal.picking.wave_release import release_wave
+    from wms_terminal.picking.wave_selection import WaveFilter
 
     db = Database(make_engine(url))
     migrate.upgrade(db.engine)

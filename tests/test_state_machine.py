@@ -40,7 +40,8 @@ from wms_terminal.picking import exceptions as exc
 from wms_terminal.picking import service, wave_admin
 from wms_terminal.picking.claims import get_list
 from wms_terminal.picking.views import PickListView, ScanResult, TaskView
-from wms_terminal.picking.waves import WaveFilter, release_wave
+from wms_terminal.picking.wave_release import release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
 
 EXAMPLES = int(os.environ.get("WMS_SM_EXAMPLES", "200"))
 STEPS = int(os.environ.get("WMS_SM_STEPS", "50"))

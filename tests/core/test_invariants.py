@@ -25,7 +25,8 @@ from wms_terminal.demo import build_demo
 from wms_terminal.picking import exceptions as exc
 from wms_terminal.picking import service, wave_admin
 from wms_terminal.picking.claims import get_list
-from wms_terminal.picking.waves import WaveFilter, release_wave
+from wms_terminal.picking.wave_release import release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
 
 
 @dataclass

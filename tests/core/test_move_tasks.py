@@ -24,7 +24,8 @@ from wms_terminal.core.move_tasks import (
     release_task,
 )
 from wms_terminal.core.task_sources import replenish_if_low
-from wms_terminal.picking.waves import WaveFilter, release_wave
+from wms_terminal.picking.wave_release import release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from wms_terminal.core.codes import location_barcode, location_code
 from wms_terminal.core.db import Database
 from wms_terminal.core.intake import import_orders
 from wms_terminal.core.models import Location, Product, Zone
-from wms_terminal.picking.waves import ReleasedWave, WaveFilter, release_wave
+from wms_terminal.picking.wave_release import ReleasedWave, release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
 
 WH = "MAIN"
 

@@ -8,16 +8,13 @@ from collections.abc import Hashable
 
 import pytest
 
+from wms_terminal.picking.batch_problem import BatchingError, BatchPlan, CartCapacity, OrderPicks
+from wms_terminal.picking.batch_search import improve
 from wms_terminal.picking.batching import (
     BATCHING_METHODS,
-    BatchingError,
-    BatchPlan,
-    CartCapacity,
-    OrderPicks,
     batch_fcfs,
     batch_savings,
     batch_seed,
-    improve,
     per_order_length,
 )
 from wms_terminal.picking.layout import Layout, PickPoint

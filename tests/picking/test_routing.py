@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wms_terminal.picking import _dp
+from wms_terminal.picking import sweep_length, sweep_states, sweep_tour
 from wms_terminal.picking.layout import DEPOT, InvalidPickPoint, Layout, PickPoint, Stop
 from wms_terminal.picking.routing import (
     MAX_EXACT_CROSS_AISLES,
@@ -121,8 +121,8 @@ def test_registry_names() -> None:
 
 def test_frontier_state_counts() -> None:
     # Ratliff & Rosenthal's single-block programme has a handful of equivalence classes.
-    assert len(_dp.machine(2).states) == 6
-    assert len(_dp.machine(3).states) == 24
+    assert len(sweep_states.machine(2).states) == 6
+    assert len(sweep_states.machine(3).states) == 24
 
 
 # -- properties ------------------------------------------------------------------------------
@@ -223,10 +223,10 @@ def test_beyond_exact_limit_falls_back_to_valid_routes() -> None:
 @PROPS
 @given(instances(ks=[2, 3, 4]), st.data())
 def test_length_only_sweep_equals_brute_force(case: tuple[Layout, list[PickPoint]], data) -> None:  # type: ignore[no-untyped-def]
-    """`_dp.solve_length` (memoised sweep prefixes) and `batching.route_length` (memoised on
-    the set of points), as the batcher uses them: equal to brute force, also after related
-    sets (a point fewer, a point more) filled the memos."""
-    from wms_terminal.picking.batching import route_length
+    """`sweep_length.solve_length` (memoised sweep prefixes) and `batch_problem.route_length`
+    (memoised on the set of points), as the batcher uses them: equal to brute force, also after
+    related sets (a point fewer, a point more) filled the memos."""
+    from wms_terminal.picking.batch_problem import route_length
 
     layout, points = case
     if not points:
@@ -235,6 +235,6 @@ def test_length_only_sweep_equals_brute_force(case: tuple[Layout, list[PickPoint
         if not pts:
             continue
         expected = brute_force(layout, pts)
-        costs = {key: sub.costs for key, sub in _dp.build_subaisles(layout, pts).items()}
-        assert _dp.solve_length(layout, costs) == pytest.approx(expected, abs=1e-6)
+        costs = {key: sub.costs for key, sub in sweep_tour.build_subaisles(layout, pts).items()}
+        assert sweep_length.solve_length(layout, costs) == pytest.approx(expected, abs=1e-6)
         assert route_length(layout, pts) == pytest.approx(expected, abs=1e-6)

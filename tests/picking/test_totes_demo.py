@@ -13,7 +13,8 @@ from wms_terminal.picking import messages as M
 from wms_terminal.picking import service
 from wms_terminal.picking.claims import get_list
 from wms_terminal.picking.totes import empty_tote, list_totes
-from wms_terminal.picking.waves import WaveFilter, release_wave
+from wms_terminal.picking.wave_release import release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
 
 from .helpers import rows, scalar
 

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import text
 
 from wms_terminal.core.errors import PermissionDenied, ValidationError
-from wms_terminal.picking import service, waves
+from wms_terminal.picking import service, wave_release
 from wms_terminal.picking.strategies import STRATEGIES
-from wms_terminal.picking.waves import WaveConflict, WaveFilter, plan_wave, release_wave
+from wms_terminal.picking.wave_plan import plan_wave
+from wms_terminal.picking.wave_release import WaveConflict, release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
 
 from .conftest import WH, Floor
 from .helpers import rows, scalar, snapshot
@@ -136,24 +138,24 @@ def test_a_failed_release_leaves_nothing_half_made(floor: Floor, monkeypatch):
     for n in range(1, 5):
         floor.order([(n, 1)])
     before = snapshot(floor.db)
-    real_record = waves.record
+    real_record = wave_release.record
 
     def boom(*args, **kwargs):  # fails after the lists and tasks were inserted
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(waves, "record", boom)
+    monkeypatch.setattr(wave_release, "record", boom)
     with pytest.raises(RuntimeError):
         floor.release("cluster")
     assert snapshot(floor.db) == before
     assert scalar(floor.db, "SELECT COUNT(*) FROM wave") == 0
-    monkeypatch.setattr(waves, "record", real_record)
+    monkeypatch.setattr(wave_release, "record", real_record)
     assert floor.release("cluster").orders == 4
 
 
 def test_release_refuses_orders_taken_meanwhile(floor: Floor, monkeypatch):
     for n in range(1, 4):
         floor.order([(n, 1)])
-    real_write = waves._write
+    real_write = wave_release._write
 
     def racing(session, actor, sel, *args, **kwargs):
         # Another supervisor releases one of the orders between our plan and our write.
@@ -163,7 +165,7 @@ def test_release_refuses_orders_taken_meanwhile(floor: Floor, monkeypatch):
         )
         return real_write(session, actor, sel, *args, **kwargs)
 
-    monkeypatch.setattr(waves, "_write", racing)
+    monkeypatch.setattr(wave_release, "_write", racing)
     before = snapshot(floor.db)
     with pytest.raises(WaveConflict):
         floor.release()

@@ -23,10 +23,12 @@ from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed, ValidationError
 from wms_terminal.picking import messages as M
-from wms_terminal.picking.batching import CartCapacity
+from wms_terminal.picking.batch_problem import CartCapacity
 from wms_terminal.picking.strategies import STRATEGIES
 from wms_terminal.picking.wave_batching import DEFAULT_CART, METHODS, cart
-from wms_terminal.picking.waves import WaveFilter, WavePlan, plan_wave, release_wave
+from wms_terminal.picking.wave_plan import WavePlan, plan_wave
+from wms_terminal.picking.wave_release import release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
 
 
 def register(wave: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ Methods
 -------
 ``optimal``
     Exact for any number of cross-aisles: a column-sweep dynamic programme over aisles that
-    generalises Ratliff & Rosenthal (1983) (see ``wms_terminal.picking._dp``).
+    generalises Ratliff & Rosenthal (1983) (see ``wms_terminal.picking.sweep_states``).
 
 The three heuristics follow Roodbergen & de Koster (2001), "Routing methods for warehouses with
 multiple cross aisles", in a simplified, documented form that reduces to the classic single-block
@@ -57,8 +57,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
-from . import _dp
 from .layout import DEPOT, InvalidPickPoint, Layout, PickPoint, Stop
+from .sweep_tour import build_subaisles, solve, tour_order
 
 __all__ = [
     "MAX_EXACT_CROSS_AISLES",
@@ -117,9 +117,9 @@ def optimal_route(layout: Layout, points: Sequence[PickPoint]) -> Route:
         return Route(0.0, [])
     if not is_exact(layout):
         return _local_search_route(layout, points)
-    subaisles = _dp.build_subaisles(layout, points)
-    plan = _dp.solve(layout, subaisles)
-    order = _dp.tour_order(layout, subaisles, plan)
+    subaisles = build_subaisles(layout, points)
+    plan = solve(layout, subaisles)
+    order = tour_order(layout, subaisles, plan)
     walked = layout.route_length(points, order)
     if walked > plan.length + 1e-6 * max(1.0, plan.length):  # pragma: no cover - a bug guard
         raise AssertionError(f"optimal tour {plan.length} shortcut to {walked}")
@@ -133,7 +133,7 @@ def optimal_length(layout: Layout, points: Sequence[PickPoint]) -> float:
         return 0.0
     if not is_exact(layout):
         return _local_search_route(layout, points).length_m
-    return _dp.solve(layout, _dp.build_subaisles(layout, points), want_plan=False).length
+    return solve(layout, build_subaisles(layout, points), want_plan=False).length
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ The TUI, the headless driver and the flow call these; screens never touch a sess
     check_step(db, actor, scan_id=, task_id=, step=, code=)       -> ScanResult
     confirm_pick(db, actor, scan_id=, task_id=, qty=, ...)         -> ScanResult
     report_short / report_damaged / report_empty / skip_task / full_tote       (exceptions.py)
-    release_wave / plan_wave                                                     (waves.py)
+    release_wave / plan_wave                                  (wave_release.py, wave_plan.py)
 
 One route for every pick action: `tasks.read_task` (one read), `checks` (the scans, classified
 by the scanning layer), `confirm` (start_order, pick_units, settle: the one implementation of

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 from wms_terminal.core.errors import ValidationError
-from wms_terminal.picking.batching import CartCapacity, OrderPicks
+from wms_terminal.picking.batch_problem import CartCapacity, OrderPicks
 from wms_terminal.picking.layout import Layout
 from wms_terminal.picking.wave_batching import DEFAULT_CART, batch, budget_s, clamp
 

@@ -21,15 +21,9 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from wms_terminal.core.errors import ConfigurationError, ValidationError
-from wms_terminal.picking.batching import (
-    Batch,
-    BatchPlan,
-    CartCapacity,
-    OrderPicks,
-    batch_fcfs,
-    batch_savings,
-    improve,
-)
+from wms_terminal.picking.batch_problem import Batch, BatchPlan, CartCapacity, OrderPicks
+from wms_terminal.picking.batch_search import improve
+from wms_terminal.picking.batching import batch_fcfs, batch_savings
 from wms_terminal.picking.layout import Layout, LayoutError, PickPoint
 from wms_terminal.picking.routing import ROUTING_METHODS, Route, route
 
@@ -70,14 +64,6 @@ def cart(totes: int) -> CartCapacity:
     """A cart of `totes` standard totes (volume and weight scale with them)."""
     return CartCapacity(
         totes=totes, volume_cm3=totes * TOTE_VOLUME_CM3, weight_g=totes * TOTE_WEIGHT_G
-    )
-
-
-def fits_alone(order: OrderPicks, cap: CartCapacity) -> bool:
-    return (
-        order.totes <= cap.totes
-        and order.volume_cm3 <= cap.volume_cm3
-        and order.weight_g <= cap.weight_g
     )
 
 
@@ -140,10 +126,10 @@ def batch(
     budget = budget_s(len(orders)) if time_budget_s is None else time_budget_s
     # Construction may use the budget up to this point; local search gets the rest.
     build_by = started + budget * (1.0 - LOCAL_SEARCH_SHARE)
-    out: list[list[Hashable]] = [[o.order_id] for o in orders if not fits_alone(o, cap)]
+    out: list[list[Hashable]] = [[o.order_id] for o in orders if not cap.holds(o)]
     batches: list[Batch] = []
     per_order_s = 0.0  # construction time per order, learnt from the groups done so far
-    for group in spatial_groups(layout, [o for o in orders if fits_alone(o, cap)]):
+    for group in spatial_groups(layout, [o for o in orders if cap.holds(o)]):
         t0 = time.perf_counter()
         if t0 + per_order_s * len(group) > build_by:
             # Out of time: neighbouring orders (spatial order) fill carts as they come.
