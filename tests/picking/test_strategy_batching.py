@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from wms_terminal.picking.batching import CartCapacity, OrderPicks, batch_fcfs
+from wms_terminal.picking.batch_problem import CartCapacity, OrderPicks
+from wms_terminal.picking.batching import batch_fcfs
 from wms_terminal.picking.layout import Layout, PickPoint
 from wms_terminal.picking.routing import optimal_length
 from wms_terminal.picking.strategies import (
