@@ -244,3 +244,86 @@ def test_the_command_line_sends_lists_failures_and_retries(
     assert smtp.mailbox.notice_ids() == [nid]
     assert main(["notices", "list", "--failed", *db]) == 0
     assert "no failed notices" in capsys.readouterr().out
+
+
+def _die_while_sending(outbox: Outbox, name: str, *, handed_over: bool, server=None) -> None:
+    """A sender claims every due notice and stops (killed) before it records anything; with
+    `handed_over` the SMTP server had already accepted the messages."""
+    from wms_terminal.notices.smtp import send_message
+    from wms_terminal.notices.templates import render
+
+    for notice in ob.claim_due(outbox.db, name):
+        if handed_over:
+            send_message(server, render(notice, sender="wms@example.com"))
+
+
+def _lease_runs_out(db: Database) -> None:
+    with db.transaction() as s:
+        for n in s.exec(select(Notification)):
+            if n.claimed_until is not None:
+                n.claimed_until = n.claimed_until - ob.LEASE - timedelta(seconds=1)
+                s.add(n)
+
+
+def test_a_notice_whose_sender_died_is_sent_again_once(
+    outbox: Outbox, smtp: SmtpServerFixture
+) -> None:
+    ids = outbox.add(2)
+    smtp.start()
+    server = parse_smtp_url(smtp.url)
+    _die_while_sending(outbox, "killed", handed_over=False)
+    # While the dead sender's lease runs, nobody sends its notices (it might still be alive).
+    assert send_due(outbox.db, server, sender="other").sent == 0
+    assert {r.status for r in _rows(outbox.db)} == {NoticeStatus.SENDING}
+
+    _lease_runs_out(outbox.db)
+    report = send_due(outbox.db, server, sender="other", mail_from="wms@example.com")
+    assert (report.sent, report.failed) == (2, 0)
+    assert smtp.mailbox.notice_ids() == ids  # each once
+    rows = _rows(outbox.db)
+    assert {r.status for r in rows} == {NoticeStatus.SENT}
+    assert [r.attempts for r in rows] == [2, 2]  # the dead sender's claim counted
+    assert send_due(outbox.db, server, sender="third").sent == 0
+
+
+def test_at_least_once_a_copy_after_a_death_past_the_server_has_the_same_message_id(
+    outbox: Outbox, smtp: SmtpServerFixture
+) -> None:
+    (nid,) = outbox.add(1)
+    smtp.start()
+    server = parse_smtp_url(smtp.url)
+    _die_while_sending(outbox, "killed", handed_over=True, server=server)
+    _lease_runs_out(outbox.db)
+    assert send_due(outbox.db, server, sender="other", mail_from="wms@example.com").sent == 1
+    first, again = smtp.mailbox.messages
+    assert first["X-WMS-Notice-Id"] == again["X-WMS-Notice-Id"] == str(nid)
+    assert first["Message-ID"] == again["Message-ID"]
+    assert first["Message-ID"].startswith(f"<wms-notice-{nid}.")
+
+
+def test_a_slow_sender_whose_claim_was_taken_over_does_not_send_it(
+    outbox: Outbox, smtp: SmtpServerFixture
+) -> None:
+    (nid,) = outbox.add(1)
+    smtp.start()
+    server = parse_smtp_url(smtp.url)
+    (slow,) = ob.claim_due(outbox.db, "slow")
+    _lease_runs_out(outbox.db)
+    assert send_due(outbox.db, server, sender="fast").sent == 1
+    # The slow sender wakes up: its hold is refused, so it does not send the notice again.
+    assert not ob.hold(outbox.db, slow.id, "slow")
+    assert smtp.mailbox.notice_ids() == [nid]
+    assert not ob.mark_sent(outbox.db, slow.id, "slow")
+
+
+def test_a_notice_that_keeps_stopping_its_sender_fails_after_its_attempts(
+    outbox: Outbox, smtp: SmtpServerFixture
+) -> None:
+    outbox.add(1)
+    for n in range(3):
+        _die_while_sending(outbox, f"killed-{n}", handed_over=False)
+        _lease_runs_out(outbox.db)
+    ob.claim_due(outbox.db, "next", max_attempts=3)
+    (row,) = _rows(outbox.db)
+    assert row.status == NoticeStatus.FAILED and row.attempts == 3
+    assert row.last_error == "the sender stopped while sending; out of 3 attempts"

@@ -3,9 +3,18 @@
 A sender claims notices in one short transaction (`status` pending -> sending, with its name and a
 lease), sends them outside any transaction, then records the outcome in another. The claim is a
 conditional UPDATE over `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite: the same UPDATE
-under its write lock, atomic): two senders never hold one notice, so none is sent twice. A sender
-that dies while sending leaves its claim to expire; the notice then becomes `failed` with a
-message saying it may have gone out, and only `notices retry` sends it again.
+under its write lock, atomic): two senders never hold one notice. Right before it hands a notice
+to the SMTP server the sender renews its lease (`hold`), so a slow sender whose lease ran out and
+was taken over skips the notice instead of sending it beside the new claimer (one SMTP send is
+bounded by its timeouts, far below the lease).
+
+Delivery is at least once, never lost: a sender that dies while sending leaves its claim to
+expire (`LEASE`), and the next pass of any sender takes the notice again as one more attempt (or
+fails it, out of attempts). Between the SMTP server accepting a message and the sender recording
+it there is a moment no protocol can close: a sender dying exactly then makes the retry send a
+second copy. The copy carries the same Message-ID (`message_id`), so mail clients and archives
+show one message. At most once would instead lose every notice whose sender died before the
+server took it; a missed reorder or stock alert costs more than a duplicate e-mail.
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import NoticeStatus, Notification, User, Warehouse
 from wms_terminal.core.models._base import utcnow
 
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(minutes=15)  # > the SMTP timeouts of one send (at most 300 s each step)
 MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=1)
@@ -76,13 +85,19 @@ def backoff(attempts: int, base: timedelta = BASE_DELAY) -> timedelta:
 
 
 def claim_due(
-    db: Database, sender: str, *, limit: int = 20, now: datetime | None = None
+    db: Database,
+    sender: str,
+    *,
+    limit: int = 20,
+    now: datetime | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
 ) -> list[ClaimedNotice]:
-    """Claim up to `limit` due notices for `sender` (one transaction) and return them."""
+    """Claim up to `limit` due notices for `sender` (one transaction) and return them; stale
+    claims of stopped senders are due again first."""
     at = now or utcnow()
 
     def claim(session: Session) -> list[ClaimedNotice]:
-        _expire_stale_claims(session, at)
+        _reclaim_stale(session, at, max_attempts)
         due = (
             select(col(Notification.id))
             .where(col(Notification.status) == NoticeStatus.PENDING)
@@ -117,21 +132,48 @@ def claim_due(
     return db.run(claim, what="claim notices")
 
 
-def _expire_stale_claims(session: Session, at: datetime) -> None:
-    session.execute(
+def _reclaim_stale(session: Session, at: datetime, max_attempts: int) -> None:
+    """Claims whose lease ran out (the sender died or hung): due again at once, or failed when
+    out of attempts (each claim counted one)."""
+    stale = (
         update(Notification)
         .where(col(Notification.status) == NoticeStatus.SENDING)
         .where(col(Notification.claimed_until) < at)
-        .values(
+    )
+    session.execute(
+        stale.where(col(Notification.attempts) >= max_attempts).values(
             status=NoticeStatus.FAILED,
-            last_error=(
-                "the sender stopped while sending (it may have gone out); "
-                "`wms-terminal notices retry ID` sends it again"
-            ),
+            last_error=STOPPED + f"; out of {max_attempts} attempts",
             claimed_by="",
             claimed_until=None,
+            next_attempt_at=None,
         )
     )
+    session.execute(
+        stale.values(
+            status=NoticeStatus.PENDING,
+            last_error=STOPPED + "; sent again",
+            claimed_by="",
+            claimed_until=None,
+            next_attempt_at=None,
+        )
+    )
+
+
+STOPPED = "the sender stopped while sending"
+
+
+def hold(db: Database, notice_id: int, sender: str, *, now: datetime | None = None) -> bool:
+    """Renew `sender`'s lease on a claimed notice right before sending it; False when the claim
+    is no longer its own (taken over after the lease ran out, or recorded): then it must not be
+    sent."""
+    at = now or utcnow()
+
+    def renew(session: Session) -> bool:
+        got = session.execute(_ours(notice_id, sender).values(claimed_until=at + LEASE))
+        return bool(got.rowcount)  # type: ignore[attr-defined]
+
+    return db.run(renew, what="hold a notice")
 
 
 def _claimed(session: Session, notice_id: int) -> ClaimedNotice:

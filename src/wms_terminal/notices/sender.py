@@ -56,7 +56,7 @@ def send_due(
     me = sender or sender_name()
     origin = mail_from or default_from()
     report = SendReport()
-    claimed = outbox.claim_due(db, me, limit=limit)
+    claimed = outbox.claim_due(db, me, limit=limit, max_attempts=max_attempts)
     for n, notice in enumerate(claimed):
         try:
             if not notice.recipients:
@@ -66,6 +66,8 @@ def send_due(
                     + " has an e-mail address",
                     permanent=True,
                 )
+            if not outbox.hold(db, notice.id, me):
+                continue  # our lease ran out and another sender took it over
             send_message(server, render(notice, sender=origin))
         except SendFailed as exc:
             status = outbox.mark_failed(

@@ -4,7 +4,7 @@ default `notice.txt`): a `Subject:` line, a blank line, then the body, with ${pl
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, parseaddr
 from string import Template
 
 from wms_terminal.notices.outbox import ClaimedNotice
@@ -38,10 +38,18 @@ def render(notice: ClaimedNotice, *, sender: str, role: str = "manager") -> Emai
     message["From"] = sender
     message["To"] = ", ".join(notice.recipients)
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = make_msgid(idstring=f"wms-notice-{notice.id}")
+    message["Message-ID"] = message_id(notice, sender)
     message["X-WMS-Notice-Id"] = str(notice.id)
     message.set_content(body if head.startswith("Subject:") else text)
     return message
+
+
+def message_id(notice: ClaimedNotice, sender: str) -> str:
+    """The same for every attempt at one notice: a copy sent again after a sender stopped at the
+    wrong moment is recognised as the same message (mail clients and archives show one)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "wms-terminal.invalid"
+    stamp = notice.created_at.strftime("%Y%m%d%H%M%S")
+    return f"<wms-notice-{notice.id}.{stamp}@{domain}>"
 
 
 def _one_line(text: str) -> str:

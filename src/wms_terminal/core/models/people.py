@@ -83,7 +83,8 @@ class AuditEntry(SQLModel, table=True):
 
 class NoticeStatus:
     """pending -> sending (claimed by one sender) -> sent | pending (retry later) | failed;
-    failed -> pending by `notices retry`."""
+    sending -> pending (the claim's lease ran out: its sender stopped; sent again) | failed (out
+    of attempts); failed -> pending by `notices retry`."""
 
     PENDING = "pending"
     SENDING = "sending"
