@@ -4,6 +4,8 @@ WMS_DATABASE_URL   database URL (default: the SQLite file wms.sqlite3 in the use
                    `wms-terminal demo`, `run --demo` and `make run` use the same default)
 WMS_TERMINAL_ID    name of this terminal in the ledger and audit log (default: host name)
 WMS_COUNT_RECOUNT_THRESHOLD  units a count may differ before a second count is asked (default 5)
+WMS_IDLE_LOGOUT_S  seconds without a key or scan before the terminal app signs its user out
+                   (default 600; 0 never)
 """
 
 from __future__ import annotations
@@ -66,3 +68,20 @@ def count_recount_threshold() -> int:
             f"WMS_COUNT_RECOUNT_THRESHOLD must be a whole number of units, not {raw!r}"
         )
     return int(raw)
+
+
+def idle_logout_seconds() -> float:
+    """WMS_IDLE_LOGOUT_S: seconds without a key or a scan before the app signs its user out
+    (default 600; 0 never)."""
+    raw = os.environ.get("WMS_IDLE_LOGOUT_S", "").strip()
+    if not raw:
+        return 600.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:
+        raise ConfigurationError(
+            f"WMS_IDLE_LOGOUT_S must be a number of seconds from 0 to 86400, not {raw!r}"
+        )
+    return value

@@ -143,6 +143,9 @@ def test_every_operator_message_fits_a_40_column_screen():
         if name.isupper() and isinstance(value, str) and name != "WIDTH":
             assert len(value) <= M.WIDTH, name
     assert len(M.fmt(M.WRONG_LOCATION, expected="X" * 80)) == M.WIDTH
+    # Cut at a word boundary, never inside a word that fits.
+    long = M.fmt(M.WRONG_ITEM, expected="SKU-00001 Extra strong garden hose reel")
+    assert long == "Wrong item: pick SKU-00001 Extra strong…"
 
 
 def _add_barcode(floor: Floor, n: int, barcode: str, kind: str, pack_qty: int = 1) -> None:

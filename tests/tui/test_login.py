@@ -2,58 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from tests import factories as f
+from tests.tui.conftest import BADGE, PIN
+from tests.tui.helpers import type_slowly, wait_for
 from textual import events
 from textual.widgets import Static
 
-from wms_terminal.core.auth import create_user
-from wms_terminal.core.db import Database, make_engine
+from wms_terminal.core.db import Database
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.screens.home import HomeScreen
 from wms_terminal.tui.screens.login import LoginScreen
 from wms_terminal.tui.widgets.scan_input import ScanInput
 
-BADGE = "B-7Q4K9X2M"
-PIN = "4321"
-
-
-@pytest.fixture
-def sqlite_db(sqlite_template: Path, tmp_path: Path):
-    import shutil
-
-    path = tmp_path / "tui.sqlite3"
-    shutil.copy(sqlite_template, path)
-    db = Database(make_engine(f"sqlite:///{path}"))
-    with db.transaction() as s:
-        f.warehouse(s, "MAIN", 52.0, 4.5)
-        create_user(
-            s, username="sanne", name="Sanne [b]de Vries[/b]", role="picker", pin=PIN, badge=BADGE
-        )
-    yield db
-    db.dispose()
-
-
-async def _type(pilot, text: str) -> None:
-    # Hand typing: slow keys, ended with Enter.
-    for ch in text:
-        await pilot.press(ch)
-        await pilot.pause(0.06)
-    await pilot.press("enter")
-    await pilot.pause()
+_type = type_slowly
+_wait_for = wait_for
 
 
 def _message(app: WmsApp) -> str:
     return str(app.screen.query_one("#message", Static).render())
-
-
-async def _wait_for(pilot, predicate, tries: int = 50) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.05)
 
 
 async def test_badge_then_pin_signs_in_and_shows_the_floor(sqlite_db: Database) -> None:
@@ -65,6 +30,7 @@ async def test_badge_then_pin_signs_in_and_shows_the_floor(sqlite_db: Database) 
         await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert isinstance(app.screen, HomeScreen)
         assert app.actor is not None and app.actor.role == "picker"
+        await wait_for(pilot, lambda: "Vries" in str(app.screen.query_one("#who").render()))
         who = str(app.screen.query_one("#who", Static).render())
         # The name is shown literally: its brackets are text, not markup.
         assert "Sanne [b]de Vries[/b]" in who

@@ -9,7 +9,7 @@ import sys
 from sqlmodel import select
 
 from wms_terminal import bootstrap
-from wms_terminal.config import default_data_dir
+from wms_terminal.config import default_data_dir, idle_logout_seconds
 from wms_terminal.core import migrate
 from wms_terminal.core.errors import ConfigurationError
 from wms_terminal.core.models import User, Warehouse
@@ -27,6 +27,7 @@ def register(run: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
 
 def _run(args: argparse.Namespace) -> int:
     _check_scanner_settings()
+    idle_logout_s = idle_logout_seconds()
     app = bootstrap.connect(args.database, require_schema=not args.demo, create_default=args.demo)
     demo_users: list[tuple[str, str, str, str, str]] = []
     try:
@@ -36,10 +37,16 @@ def _run(args: argparse.Namespace) -> int:
         _log_to_file()
         from wms_terminal.tui.app import WmsApp  # Textual only when a screen is wanted
 
-        WmsApp(app.db, terminal=app.settings.terminal_id, demo_users=demo_users).run()
+        tui = WmsApp(
+            app.db,
+            terminal=app.settings.terminal_id,
+            demo_users=demo_users,
+            idle_logout_s=idle_logout_s,
+        )
+        tui.run()
     finally:
         app.close()
-    return 0
+    return tui.return_code or 0  # non-zero after an unexpected error (logged, told in one line)
 
 
 def _check_scanner_settings() -> None:

@@ -42,6 +42,11 @@ class Command(StrEnum):
     DONE = "DONE"
     HELP = "HELP"
     CANCEL = "CANCEL"
+    GIVE_BACK = "GIVEBACK"  # give the pick list (or task) back to the pool
+    LOGOUT = "LOGOUT"
+    PICK = "PICK"  # take the next pick list
+    REPLENISH = "REPLEN"  # take the next replenishment (move) task
+    COUNT = "COUNT"  # take the next count
 
     @property
     def barcode(self) -> str:

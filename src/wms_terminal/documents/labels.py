@@ -65,6 +65,11 @@ COMMAND_TEXTS: dict[Command, tuple[str, str]] = {
     Command.DONE: ("Done", "Finish the current task or package."),
     Command.HELP: ("Help", "Show what the screen expects and call a supervisor."),
     Command.CANCEL: ("Cancel", "Cancel the current step and go back."),
+    Command.GIVE_BACK: ("Give back", "Give the whole list back: another picker takes it."),
+    Command.LOGOUT: ("Log out", "Sign out of this terminal."),
+    Command.PICK: ("Pick", "Take the next pick list."),
+    Command.REPLENISH: ("Replenish", "Take the next replenishment task."),
+    Command.COUNT: ("Count", "Take the next stock count."),
 }
 
 

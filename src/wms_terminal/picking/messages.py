@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from wms_terminal.scanning.text import cut_words
+
 WIDTH: Final = 40
 
 # Prompts, one per step of the pick flow.
@@ -96,6 +98,5 @@ WAVE_CHANGED = "Orders changed meanwhile: plan again"
 
 
 def fmt(template: str, **fields: object) -> str:
-    """Fill a template and cut it to the screen width (never a partial crash on long names)."""
-    text = template.format(**fields)
-    return text if len(text) <= WIDTH else text[: WIDTH - 1] + "…"
+    """Fill a template and cut it to the screen width at a word boundary (never mid-word)."""
+    return cut_words(template.format(**fields), WIDTH)

@@ -53,3 +53,20 @@ def preview(text: str, *, limit: int = 24) -> str:
     allowed = set("-_./:+ ")
     chars = [ch if (ch.isascii() and ch.isalnum()) or ch in allowed else "?" for ch in text[:limit]]
     return "".join(chars) + ("…" if len(text) > limit else "")
+
+
+def cut_words(text: str, width: int) -> str:
+    """`text` cut to `width` characters at a word boundary, with "…" when anything was cut.
+
+    Only a "word" longer than half the width (a long code, which could never be shown whole) is
+    cut inside, so that the line still shows most of it."""
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    space = head.rfind(" ")
+    if text[width - 1] != " " and space >= 0:  # else head ends with a whole word
+        end = text.find(" ", space + 1)
+        word = text[space + 1 : end if end >= 0 else len(text)]
+        if len(word) <= width // 2:
+            head = head[:space].rstrip()
+    return head.rstrip() + "…"

@@ -1,28 +1,36 @@
-"""The Textual app: wiring only. Screens get the database handle and talk to services."""
+"""The Textual app: wiring only. Sign-in, then the mode screen of the user's role (tui/modes.py).
+
+Global rules live here: no ctrl+q / ctrl+c quit (a scanner's control bytes arrive as those keys),
+idle log-out, scans from any source delivered like wedge scans, and unexpected errors ending in a
+short message, a log entry (passwords masked) and a non-zero exit, never a traceback with locals.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
-from wms_terminal.core.models import User
 from wms_terminal.resources import ASSETS
-from wms_terminal.tui.screens.home import HomeScreen
+from wms_terminal.scanning.scan import Scan
+from wms_terminal.tui import modes
+from wms_terminal.tui.failure import EXIT_UNEXPECTED, log, log_unexpected, short_message
 from wms_terminal.tui.screens.login import DemoUser, LoginScreen
+from wms_terminal.tui.widgets.scan_input import ScanInput
+
+# Events that show someone is at the terminal.
+_ACTIVITY = (events.Key, events.Paste, events.MouseDown)
 
 
 class WmsApp(App[None], inherit_bindings=False):
-    """No ctrl+q / ctrl+c quit: a scanner's control bytes arrive as those keys.
-
-    F10 twice within a few seconds quits: a single stray F10 (an escape sequence inside a label)
-    never closes a picker's session. Not a priority binding, so the scan field can swallow it
-    while a scan is under way.
-    """
+    """F10 twice within a few seconds quits: a single stray F10 (an escape sequence inside a
+    label) never closes a picker's session. Not a priority binding, so the scan field can swallow
+    it while a scan is under way."""
 
     TITLE = "wms-terminal"
     CSS_PATH = str(ASSETS / "styles" / "app.tcss")
@@ -31,17 +39,86 @@ class WmsApp(App[None], inherit_bindings=False):
     QUIT_CONFIRM_S = 3.0
 
     def __init__(
-        self, db: Database, *, terminal: str = "", demo_users: Sequence[DemoUser] = ()
+        self,
+        db: Database,
+        *,
+        terminal: str = "",
+        demo_users: Sequence[DemoUser] = (),
+        idle_logout_s: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.db = db
         self.terminal = terminal
         self.demo_users = list(demo_users)
+        self.idle_logout_s = idle_logout_s
+        self.clock = clock
         self.actor: Actor | None = None
         self._quit_asked_at = -1e9
+        self._last_activity = clock()
 
     def on_mount(self) -> None:
-        self._sign_in()
+        self._show_sign_in()
+        if self.idle_logout_s > 0:
+            self.set_interval(min(1.0, self.idle_logout_s / 4), self._check_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, _ACTIVITY):
+            self._last_activity = self.clock()
+        await super().on_event(event)
+
+    # -- scans from any source ------------------------------------------------------------
+
+    def deliver_scan(self, scan: Scan) -> None:
+        """A scan from a camera or a browser, delivered to the active screen exactly as a wedge
+        scan arrives: a `ScanInput.Scanned` from its (focused) scan field. Call it on the event
+        loop, or from another thread with `app.call_from_thread(app.deliver_scan, scan)`."""
+        self._last_activity = self.clock()
+        screen = self.screen
+        focused = screen.focused
+        field = focused if isinstance(focused, ScanInput) else None
+        if field is None:
+            fields = screen.query(ScanInput).results(ScanInput)
+            field = next(iter(fields), None)
+        if field is None:
+            screen.post_message(ScanInput.Scanned(None, scan))
+        else:
+            field.post_message(ScanInput.Scanned(field, scan))
+
+    # -- signing in and out ---------------------------------------------------------------
+
+    def _show_sign_in(self, message: str = "") -> None:
+        self.actor = None
+        screen = LoginScreen(
+            self.db, terminal=self.terminal, demo_users=self.demo_users, message=message
+        )
+        self.push_screen(screen, self._signed_in)
+
+    def _signed_in(self, actor: Actor | None) -> None:
+        if actor is None:
+            self._show_sign_in()
+            return
+        self.actor = actor
+        self._last_activity = self.clock()
+        log.info("%s signed in as %s on %s", actor.username, actor.role, self.terminal or "-")
+        self.push_screen(modes.screen_for(self.db, actor))
+
+    def log_out(self, message: str = "") -> None:
+        """Back to the sign-in screen, whatever is open above it."""
+        if self.actor is not None:
+            log.info("%s signed out (%s)", self.actor.username, message or "by request")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._show_sign_in(message)
+
+    def _check_idle(self) -> None:
+        if self.actor is None or self.idle_logout_s <= 0:
+            return
+        if self.clock() - self._last_activity >= self.idle_logout_s:
+            minutes = max(1, round(self.idle_logout_s / 60))
+            self.log_out(f"Signed out after {minutes} min without a scan")
+
+    # -- quitting and failing -------------------------------------------------------------
 
     def action_request_quit(self) -> None:
         now = time.monotonic()
@@ -51,17 +128,16 @@ class WmsApp(App[None], inherit_bindings=False):
         self._quit_asked_at = now
         self.notify("Press F10 again to quit", timeout=self.QUIT_CONFIRM_S)
 
-    def _sign_in(self) -> None:
-        self.actor = None
-        screen = LoginScreen(self.db, terminal=self.terminal, demo_users=self.demo_users)
-        self.push_screen(screen, self._signed_in)
+    def fatal(self, exc: BaseException) -> None:
+        """An error nobody expected: logged without locals, passwords masked; a short message;
+        a non-zero exit."""
+        log_unexpected(exc, [self.db.engine.url.password])
+        self.exit(return_code=EXIT_UNEXPECTED, message=short_message(exc))
 
-    def _signed_in(self, actor: Actor | None) -> None:
-        if actor is None:
-            self._sign_in()
-            return
-        self.actor = actor
-        with self.db.reading() as session:
-            user = session.get(User, actor.user_id)
-            name = user.name if user else actor.username
-        self.push_screen(HomeScreen(self.db, actor, name=name), lambda _: self._sign_in())
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's default prints a traceback with every frame's locals (the database URL with
+        # its password among them). Kept: the first error is re-raised by run_test for tests.
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self.fatal(error)

@@ -1,86 +1,58 @@
-"""After log-in: who is signed in and the state of the floor, refreshed in a worker."""
+"""The floor at a glance: the mode of roles whose own screens are not there yet."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
-from wms_terminal.core.models import MoveTask, MoveTaskKind, PickList, SalesOrder, Warehouse
-from wms_terminal.tui.text import plain
+from wms_terminal.core.floor_summary import FloorView, floor_summary
+from wms_terminal.scanning.scan import Scan
+from wms_terminal.tui.screens.mode import ModeScreen
+from wms_terminal.tui.text import one_line, plain
+from wms_terminal.tui.widgets.commands import is_logout
+from wms_terminal.tui.widgets.scan_input import ScanInput
 
 
-@dataclass(frozen=True)
-class FloorView:
-    """What the home screen shows; read in one short read-only transaction."""
-
-    warehouses: tuple[str, ...]
-    orders_by_status: tuple[tuple[str, int], ...]
-    open_pick_lists: int
-    open_replenishments: int
-
-
-def read_floor(session: Session) -> FloorView:
-    codes = tuple(session.exec(select(Warehouse.code).order_by(col(Warehouse.code))).all())
-    by_status = session.exec(
-        select(SalesOrder.status, func.count())
-        .group_by(col(SalesOrder.status))
-        .order_by(col(SalesOrder.status))
-    ).all()
-    lists = session.exec(
-        select(func.count()).select_from(PickList).where(col(PickList.status) == "open")
-    ).one()
-    repl = session.exec(
-        select(func.count())
-        .select_from(MoveTask)
-        .where(col(MoveTask.status) == "open", col(MoveTask.kind) == MoveTaskKind.REPLENISH)
-    ).one()
-    return FloorView(codes, tuple((s, int(n)) for s, n in by_status), int(lists), int(repl))
-
-
-class HomeScreen(Screen[None]):
+class HomeScreen(ModeScreen):
     BINDINGS = [
         Binding("f5", "refresh", "Refresh", id="home-refresh"),
         Binding("f2", "logout", "Log out", id="home-logout"),
     ]
 
-    def __init__(self, db: Database, actor: Actor, *, name: str) -> None:
-        super().__init__()
-        self.db = db
-        self.actor = actor
-        self.user_name = name
+    def __init__(self, db: Database, actor: Actor, *, role: str | None = None) -> None:
+        super().__init__(db, actor, role=role)
 
     def compose(self) -> ComposeResult:
-        who = plain(f"{self.user_name} · {self.actor.role}", limit=38)
-        yield Static(who, id="who")
+        yield Static(one_line(f"{self.actor.username} · {self.role}", 38), id="who")
         yield Static(Text("loading…", style="dim"), id="floor")
+        yield ScanInput(placeholder="scan CMD-LOGOUT to sign out", id="entry")
+        yield Static("", id="message")
+        yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(ScanInput).focus()
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self._load()
+        self.db_runner.submit(
+            lambda: floor_summary(self.db, self.actor.user_id), self._show, what="read the floor"
+        )
 
-    def action_logout(self) -> None:
-        self.dismiss(None)
-
-    @work(thread=True, exclusive=True)
-    def _load(self) -> None:
-        with self.db.reading() as session:
-            view = read_floor(session)
-        self.app.call_from_thread(self._show, view)
+    def handle_scan(self, scan: Scan) -> None:
+        if is_logout(scan):
+            self.action_logout()
+            return
+        super().handle_scan(scan)
 
     def _show(self, view: FloorView) -> None:
+        if view.user_name:
+            who = f"{view.user_name} · {self.role}"
+            self.query_one("#who", Static).update(one_line(who, 38, style="bold"))
         rows = [("Warehouses", ", ".join(view.warehouses))]
         rows += [
             (f"Orders {status.replace('_', ' ')}", str(n)) for status, n in view.orders_by_status

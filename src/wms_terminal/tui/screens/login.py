@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from wms_terminal.core.auth import Actor, authenticate
-from wms_terminal.core.db import Database, busy_notices
-from wms_terminal.core.errors import WmsError
+from wms_terminal.core.db import Database
 from wms_terminal.scanning.symbology import Kind, classify
-from wms_terminal.tui.text import plain
+from wms_terminal.tui.db_worker import DbRunner
+from wms_terminal.tui.text import message as wrapped
 from wms_terminal.tui.widgets.scan_input import ScanInput
 
 DemoUser = tuple[str, str, str, str, str]  # role, username, name, badge, PIN
@@ -27,19 +27,29 @@ class LoginScreen(Screen[Actor]):
 
     BINDINGS = [Binding("escape", "restart", "Restart", id="login-restart")]
 
-    def __init__(self, db: Database, *, terminal: str, demo_users: Sequence[DemoUser] = ()) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        db: Database,
+        *,
+        terminal: str,
+        demo_users: Sequence[DemoUser] = (),
+        message: str = "",
+    ) -> None:
+        super().__init__(id="sign-in")
         self.db = db
         self.terminal = terminal
         self.demo_users = list(demo_users)
         self.badge: str | None = None
+        self.first_message = message
+        self.db_runner = DbRunner(self, self._status)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
             yield Static(Text("wms-terminal · sign in"), id="title")
             yield Static(Text("Scan your badge"), id="prompt")
             yield ScanInput(placeholder="badge", id="entry")
-            yield Static("", id="message")
+            yield Static(wrapped(self.first_message), id="message")
+            yield Static("", id="status")
             if self.demo_users:
                 lines = ["Demo users (badge / PIN):"]
                 lines += [
@@ -50,6 +60,12 @@ class LoginScreen(Screen[Actor]):
 
     def on_mount(self) -> None:
         self.query_one(ScanInput).focus()
+
+    def on_unmount(self) -> None:
+        self.db_runner.stop()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(wrapped(text, max_lines=1))
 
     def action_restart(self) -> None:
         self._ask_badge()
@@ -62,10 +78,10 @@ class LoginScreen(Screen[Actor]):
         entry.clear()
         self.query_one("#prompt", Static).update(Text("Scan your badge"))
 
-    def _say(self, message: str, *, error: bool = False) -> None:
+    def _say(self, text: str, *, error: bool = False) -> None:
         box = self.query_one("#message", Static)
         box.set_class(error, "error")
-        box.update(plain(message))
+        box.update(wrapped(text))
 
     @on(ScanInput.Notice)
     def _notice(self, event: ScanInput.Notice) -> None:
@@ -79,7 +95,7 @@ class LoginScreen(Screen[Actor]):
             if result.kind is not Kind.BADGE:
                 self._say(result.error or "That is not a badge: scan your badge", error=True)
                 return
-            self.badge = result.text
+            self.badge = str(result.fields.get("badge", result.text))
             entry = self.query_one(ScanInput)
             entry.password, entry.placeholder = True, "PIN"
             entry.clear()
@@ -88,19 +104,14 @@ class LoginScreen(Screen[Actor]):
             return
         self._check(self.badge, text)
 
-    @work(thread=True, exclusive=True)
     def _check(self, badge: str, pin: str) -> None:
         # argon2 and the database stay off the event loop.
-        def busy(message: str) -> None:  # shown within a second instead of a frozen screen
-            self.app.call_from_thread(self._say, message)
-
-        try:
-            with busy_notices(busy):
-                actor = authenticate(self.db, badge=badge, pin=pin, terminal=self.terminal)
-        except WmsError as exc:  # wrong PIN, locked, busy, database unavailable
-            self.app.call_from_thread(self._failed, exc.message)
-            return
-        self.app.call_from_thread(self.dismiss, actor)
+        self.db_runner.submit(
+            lambda: authenticate(self.db, badge=badge, pin=pin, terminal=self.terminal),
+            self.dismiss,
+            failed=self._failed,
+            what="sign in",
+        )
 
     def _failed(self, message: str) -> None:
         self._say(message, error=True)

@@ -39,7 +39,10 @@ class ScanInput(Widget, can_focus=True):
             self.message = message
 
     class Scanned(Message):
-        def __init__(self, sender: ScanInput, scan: Scan) -> None:
+        """One scan. `input` is the field it came through (None: posted straight to a screen
+        without one, e.g. a camera scan by `WmsApp.deliver_scan`)."""
+
+        def __init__(self, sender: ScanInput | None, scan: Scan) -> None:
             super().__init__()
             self.input = sender
             self.scan = scan

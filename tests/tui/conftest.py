@@ -1,0 +1,35 @@
+"""A small SQLite database with one picker for the app's screens."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests import factories as f
+
+from wms_terminal.core.auth import create_user
+from wms_terminal.core.db import Database, make_engine
+
+BADGE = "B-7Q4K9X2M"
+PIN = "4321"
+
+
+@pytest.fixture
+def sqlite_path(sqlite_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "tui.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return path
+
+
+@pytest.fixture
+def sqlite_db(sqlite_path: Path) -> Iterator[Database]:
+    db = Database(make_engine(f"sqlite:///{sqlite_path}"))
+    with db.transaction() as s:
+        f.warehouse(s, "MAIN", 52.0, 4.5)
+        create_user(
+            s, username="sanne", name="Sanne [b]de Vries[/b]", role="picker", pin=PIN, badge=BADGE
+        )
+    yield db
+    db.dispose()
