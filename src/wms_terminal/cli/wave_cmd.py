@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -27,6 +27,7 @@ from wms_terminal.picking.batch_problem import CartCapacity
 from wms_terminal.picking.strategies import STRATEGIES
 from wms_terminal.picking.wave_batching import DEFAULT_CART, METHODS, cart
 from wms_terminal.picking.wave_plan import WavePlan, plan_wave
+from wms_terminal.picking.wave_pool import parse_cutoff
 from wms_terminal.picking.wave_release import release_wave
 from wms_terminal.picking.wave_selection import WaveFilter
 
@@ -76,15 +77,7 @@ def _filters(p: argparse.ArgumentParser) -> None:
 
 
 def _cutoff(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValidationError(f"--cutoff {value!r} is not an ISO date or date-time") from exc
-    if len(value) == 10:  # a date: the end of that day
-        dt = datetime.combine(dt.date(), time.max)
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+    return parse_cutoff(value, label="--cutoff")
 
 
 def _filter(args: argparse.Namespace) -> WaveFilter:

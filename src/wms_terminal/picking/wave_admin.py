@@ -185,31 +185,17 @@ def cancel_wave(db: Database, actor: Actor, number: str, *, reason: str = "") ->
         if wave.status != WaveStatus.RELEASED:
             raise InvalidTransition(f"wave {wave.number} is {wave.status}: nothing to cancel")
         lists = s.exec(select(PickList).where(PickList.wave_id == wave.id).with_for_update()).all()
+        # Lists cancelled one by one before (`list_cancel`) are left as they are.
+        lists = [pl for pl in lists if pl.status != PickListStatus.CANCELLED]
         list_ids = [int(pl.id) for pl in lists if pl.id is not None]
-        picked = _lists_with_picks(s, list_ids)
+        picked = lists_with_picks(s, list_ids)
         if picked:
             raise InvalidTransition(
                 f"wave {wave.number} has picks done on pick list(s) "
                 f"{', '.join(map(str, picked))}: finish them (or give them back to be finished); "
                 "only a wave nobody has picked from can be cancelled"
             )
-        for pl in lists:
-            transition(pl, PickListStatus.CANCELLED, PICK_LIST_TRANSITIONS)
-            pl.finished_at = utcnow()
-            s.add(pl)
-        orders = _restore_orders(s, list_ids)
-        if list_ids:
-            require_transition(
-                PICK_TASK_TRANSITIONS, PickTaskStatus.OPEN, PickTaskStatus.CANCELLED, "a task"
-            )
-            s.execute(
-                text(
-                    "UPDATE pick_task SET status = :c WHERE pick_list_id IN :ids "
-                    "AND status = 'open'"
-                ).bindparams(bindparam("ids", expanding=True)),
-                {"ids": list_ids, "c": PickTaskStatus.CANCELLED},
-            )
-        freed = _free_totes(s, list_ids)
+        orders, freed = cancel_lists(s, lists)
         wave.status = WaveStatus.CANCELLED
         s.add(wave)
         record(
@@ -273,7 +259,29 @@ def reassign_list(db: Database, actor: Actor, pick_list_id: int, to: str) -> Lis
     return show_pick_list(db, pick_list_id)[0]
 
 
-def _lists_with_picks(s: Session, list_ids: Sequence[int]) -> list[int]:
+def cancel_lists(s: Session, lists: Sequence[PickList]) -> tuple[list[int], int]:
+    """Cancel locked pick lists nobody has picked from: their open tasks cancelled, their orders
+    back to reserved (reservations kept), their totes freed. Returns (order ids, totes freed)."""
+    list_ids = [int(pl.id) for pl in lists if pl.id is not None]
+    for pl in lists:
+        transition(pl, PickListStatus.CANCELLED, PICK_LIST_TRANSITIONS)
+        pl.finished_at = utcnow()
+        s.add(pl)
+    orders = _restore_orders(s, list_ids)
+    if list_ids:
+        require_transition(
+            PICK_TASK_TRANSITIONS, PickTaskStatus.OPEN, PickTaskStatus.CANCELLED, "a task"
+        )
+        s.execute(
+            text(
+                "UPDATE pick_task SET status = :c WHERE pick_list_id IN :ids AND status = 'open'"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"ids": list_ids, "c": PickTaskStatus.CANCELLED},
+        )
+    return orders, _free_totes(s, list_ids)
+
+
+def lists_with_picks(s: Session, list_ids: Sequence[int]) -> list[int]:
     if not list_ids:
         return []
     q = text(

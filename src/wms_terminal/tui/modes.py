@@ -25,10 +25,16 @@ def _home(db: Database, actor: Actor) -> Screen[Any]:
     return HomeScreen(db, actor)
 
 
+def _supervisor(db: Database, actor: Actor) -> Screen[Any]:
+    from wms_terminal.tui.supervisor.screen import SupervisorScreen
+
+    return SupervisorScreen(db, actor, role=Role.SUPERVISOR)
+
+
 MODES: dict[str, ModeFactory] = {
     Role.PICKER: _home,
     Role.PACKER: _home,
-    Role.SUPERVISOR: _home,
+    Role.SUPERVISOR: _supervisor,
     Role.MANAGER: _home,
 }
 

@@ -1,0 +1,135 @@
+"""Live progress, read again every REFRESH_S seconds while the desk is shown (polling): waves and
+lists by status, lines per hour per picker with a sparkline of the last hours, short picks, open
+replenishment, put-away and count tasks, stock alerts and purchase orders raised."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.widgets import DataTable, Sparkline, Static
+
+from wms_terminal.core.db import Database
+from wms_terminal.picking.progress import HOURS, FloorProgress, PickerRate, floor_progress
+from wms_terminal.tui.supervisor.work import submit
+from wms_terminal.tui.text import plain
+
+REFRESH_S = 1.5
+
+
+def _by_status(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
+
+
+class PickerRow(Horizontal):
+    DEFAULT_CSS = """
+    PickerRow { height: 1; }
+    PickerRow > Static { width: 22; }
+    PickerRow > Sparkline { width: 1fr; height: 1; }
+    """
+
+    def __init__(self, rate: PickerRate) -> None:
+        super().__init__()
+        self.rate = rate
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._label(self.rate))
+        yield Sparkline(list(map(float, self.rate.hourly)))
+
+    @staticmethod
+    def _label(rate: PickerRate) -> Text:
+        return plain(f"{rate.username[:14]:<14} {rate.last_hour:>4}/h", limit=22)
+
+    def update(self, rate: PickerRate) -> None:
+        self.rate = rate
+        self.query_one(Static).update(self._label(rate))
+        self.query_one(Sparkline).data = list(map(float, rate.hourly))
+
+
+class ProgressPane(Grid):
+    DEFAULT_CSS = """
+    ProgressPane { grid-size: 2 2; grid-rows: auto 1fr; }
+    ProgressPane > #live-pickers { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, db: Database, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.db = db
+        self.progress: FloorProgress | None = None
+        self.reading = False  # a read is queued: the next tick waits for it
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("reading the floor…", style="dim"), id="live-counts")
+        yield VerticalScroll(Static(f"Lines per hour (last {HOURS} h)"), id="live-pickers")
+        yield DataTable(id="live-shorts", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="live-alerts", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#live-shorts", DataTable).add_columns(
+            "List", "SKU", "Location", "Qty", "Got", "What", "Picker"
+        )
+        self.query_one("#live-alerts", DataTable).add_columns("SKU / PO", "Free / units", "Note")
+        self.refresh_now()
+        self.set_interval(REFRESH_S, self.refresh_now)
+
+    def refresh_now(self) -> None:
+        if self.reading or not self.screen.is_current:
+            return
+        self.reading = True
+        submit(
+            self,
+            lambda: floor_progress(self.db),
+            self.show,
+            what="read the floor",
+            failed=self._failed,
+        )
+
+    def _failed(self, message: str) -> None:
+        self.reading = False
+        self.query_one("#live-counts", Static).update(plain(message, style="bold red"))
+
+    def show(self, p: FloorProgress) -> None:
+        self.reading = False
+        self.progress = p
+        lines = [
+            f"Waves: {_by_status(p.waves)}",
+            f"Pick lists: {_by_status(p.lists)}",
+            f"Open replenishments {p.open_replenishments}, put-aways {p.open_putaways}, "
+            f"counts {p.open_counts}",
+            f"Purchase orders open {p.live_purchase_orders}; stock alerts {len(p.alerts)}",
+            f"Read {p.read_at:%H:%M:%S} UTC",
+        ]
+        self.query_one("#live-counts", Static).update(plain("\n".join(lines), limit=600))
+        box = self.query_one("#live-pickers", VerticalScroll)
+        rows = {r.rate.username: r for r in box.query(PickerRow)}
+        for rate in p.pickers:
+            if rate.username in rows:
+                rows.pop(rate.username).update(rate)
+            else:
+                box.mount(PickerRow(rate))
+        for gone in rows.values():
+            gone.remove()
+        shorts = self.query_one("#live-shorts", DataTable)
+        shorts.clear()
+        for s in p.shorts:
+            shorts.add_row(
+                str(s.pick_list_id),
+                plain(s.sku, limit=20),
+                plain(s.location, limit=16),
+                str(s.qty),
+                str(s.picked),
+                s.status,
+                plain(s.picker, limit=16),
+            )
+        alerts = self.query_one("#live-alerts", DataTable)
+        alerts.clear()
+        for a in p.alerts:
+            alerts.add_row(
+                plain(a.sku, limit=20), str(a.free), plain(f"reorder at {a.reorder_point}")
+            )
+        for po in p.purchase_orders:
+            alerts.add_row(
+                plain(po.number, limit=20),
+                str(po.units),
+                plain(f"{po.status.replace('_', ' ')}: {po.reason}", limit=60),
+            )

@@ -1,0 +1,116 @@
+"""The supervisor's desk: tabs switched by F-keys, each pane reading through services in workers.
+
+F1 order pool and wave preview · F3 floor map · F4 live progress · F6 waves and pick lists ·
+F5 preview (or reload the waves) · ctrl+r release the previewed wave · F2 log out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from wms_terminal.core.auth import Actor
+from wms_terminal.core.db import Database
+from wms_terminal.tui.supervisor.map_pane import MapPane
+from wms_terminal.tui.supervisor.pool import PoolPane
+from wms_terminal.tui.supervisor.progress_pane import ProgressPane
+from wms_terminal.tui.screens.mode import ModeScreen
+from wms_terminal.tui.supervisor.waves_pane import WavesPane
+from wms_terminal.tui.text import plain
+
+DESK_CSS = """
+.desk-who { height: 1; text-style: bold; padding: 0 1; }
+#filters { width: 30; padding: 0 1; }
+#filters Input, #filters Select { margin-bottom: 0; }
+#preview { width: 1fr; }
+#summary { height: auto; padding: 0 1; }
+#summary.error, #waves-say.error, .desk-say.error { color: $error; }
+#map-side { width: 24; }
+#map-lists { height: 1fr; }
+#live-counts { padding: 0 1; }
+SupervisorScreen #message, SupervisorScreen #status { height: auto; max-height: 2; padding: 0 1; }
+SupervisorScreen #message.error { color: $error; }
+SupervisorScreen #status { color: $warning; }
+#waves-table { height: 1fr; }
+#wave-lists { height: 1fr; }
+.dialog { width: 60; max-width: 100%; height: auto; border: thick $accent; padding: 1 2;
+          background: $panel; }
+Confirm, Ask { align: center middle; }
+.dialog-keys { color: $text-muted; margin-top: 1; }
+"""
+
+
+class SupervisorScreen(ModeScreen):
+    DEFAULT_CSS = DESK_CSS
+    ROLE_TITLE = "Supervisor"
+    BINDINGS = [
+        Binding("f1", "tab('pool')", "Pool", id="desk-pool"),
+        Binding("f3", "tab('map')", "Map", id="desk-map"),
+        Binding("f4", "tab('live')", "Progress", id="desk-live"),
+        Binding("f6", "tab('waves')", "Waves", id="desk-waves"),
+        Binding("f5", "refresh", "Preview/reload", id="desk-refresh"),
+        Binding("ctrl+r", "release", "Release", id="desk-release"),
+        Binding("f2", "logout", "Log out", id="desk-logout"),
+    ]
+
+    def __init__(self, db: Database, actor: Actor, *, role: str | None = None) -> None:
+        super().__init__(db, actor, role=role)
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            plain(f"{self.ROLE_TITLE} · {self.actor.username} · {self.actor.terminal}", limit=80),
+            classes="desk-who",
+        )
+        with TabbedContent(initial="pool"):
+            with TabPane("Pool F1", id="pool"):
+                yield PoolPane(self.db, self.actor, id="pool-pane")
+            with TabPane("Map F3", id="map"):
+                yield MapPane(id="map-pane")
+            with TabPane("Progress F4", id="live"):
+                yield ProgressPane(self.db, id="live-pane")
+            with TabPane("Waves F6", id="waves"):
+                yield WavesPane(self.db, self.actor, id="waves-pane")
+            yield from self.extra_panes()
+        yield Static("", id="message")
+        yield Static("", id="status")
+        yield Footer()
+
+    def extra_panes(self) -> Iterator[TabPane]:
+        """More tabs (the manager's desk adds users, inbox and receiving)."""
+        return iter(())
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self.call_after_refresh(self._focus_tab, tab)
+
+    def _focus_tab(self, tab: str) -> None:
+        pane = self.query_one(f"TabPane#{tab}", TabPane)
+        for widget in pane.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "waves":
+            self.query_one(WavesPane).reload()
+
+    def action_refresh(self) -> None:
+        active = self.query_one(TabbedContent).active
+        if active == "waves":
+            self.query_one(WavesPane).reload()
+        elif active == "live":
+            self.query_one(ProgressPane).refresh_now()
+        else:
+            self.query_one(PoolPane).run_preview()
+
+    def action_release(self) -> None:
+        self.query_one(PoolPane).run_release()
+
+    def on_pool_pane_previewed(self, event: PoolPane.Previewed) -> None:
+        self.query_one(MapPane).show(event.preview)
+
+    def on_pool_pane_released(self, event: PoolPane.Released) -> None:
+        self.query_one(WavesPane).reload()
