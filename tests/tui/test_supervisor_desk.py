@@ -4,32 +4,45 @@ released list is reassigned, given back and cancelled."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from tests import factories as f
+from tests.picking.conftest import Floor, build_floor
+from tests.tui.helpers import type_slowly, wait_for
 from textual.widgets import DataTable, Input
 
-from tests.picking.conftest import Floor, build_floor
-from tests.tui.desk_app import DeskApp, sqlite_copy, wait_for
+from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.invariants import check
 from wms_terminal.picking import floor_map as fm
 from wms_terminal.picking.layout import PickPoint
+from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.supervisor.floor_map import FloorMap
 from wms_terminal.tui.supervisor.pool import PoolPane
-from wms_terminal.tui.supervisor.screen import SupervisorScreen
 from wms_terminal.tui.supervisor.waves_pane import WavesPane
 
 
 @pytest.fixture
 def floor(sqlite_template: Path, tmp_path: Path) -> Iterator[Floor]:
-    with sqlite_copy(sqlite_template, tmp_path) as db:
-        yield build_floor(db)
+    path = tmp_path / "desk.sqlite3"
+    shutil.copy(sqlite_template, path)
+    db = Database(make_engine(f"sqlite:///{path}"))
+    yield build_floor(db)
+    db.dispose()
 
 
-def _desk(floor: Floor) -> DeskApp:
-    return DeskApp(lambda: SupervisorScreen(floor.db, floor.actors["boss"]))
+async def _signed_in(app: WmsApp, pilot, badge: str) -> None:  # type: ignore[no-untyped-def]
+    """Badge and PIN typed at the sign-in screen, as the supervisor would."""
+    await type_slowly(pilot, badge)
+    await type_slowly(pilot, f.CLI_PIN)
+    assert await wait_for(pilot, lambda: app.screen.id == "mode-supervisor")
+
+
+def _desk(floor: Floor) -> WmsApp:
+    return WmsApp(floor.db, terminal="desk-1")
 
 
 def _scalar(floor: Floor, sql: str) -> int:
@@ -48,24 +61,25 @@ async def test_filters_change_the_preview_and_the_map_is_shaded_where_it_picks(f
     floor.order([(6, 1), (7, 3)])
     app = _desk(floor)
     async with app.run_test(size=(100, 30)) as pilot:
+        await _signed_in(app, pilot, floor.badges["boss"])
         pool = app.screen.query_one(PoolPane)
-        await wait_for(pilot, lambda: pool.options is not None)
+        assert await wait_for(pilot, lambda: pool.options is not None)
         await pilot.press("f5")
-        await wait_for(pilot, lambda: pool.preview is not None)
+        assert await wait_for(pilot, lambda: pool.preview is not None)
         assert pool.preview is not None and pool.preview.plan.orders == 3
         assert app.screen.query_one("#pool-orders", DataTable).row_count == 3
 
         app.screen.query_one("#f-flags", Input).focus()
         await _type(pilot, "vip")
         await pilot.press("enter")  # Enter in a field previews again
-        await wait_for(pilot, lambda: pool.preview and pool.preview.plan.orders == 1)
+        assert await wait_for(pilot, lambda: pool.preview and pool.preview.plan.orders == 1)
         assert pool.preview is not None
         assert pool.preview.plan.order_numbers == (vip,)
 
         await pilot.press("f3")
         await pilot.pause()
         fmap = app.screen.query_one(FloorMap)
-        await wait_for(pilot, lambda: fmap.grid is not None)
+        assert await wait_for(pilot, lambda: fmap.grid is not None)
         grid = fmap.grid
         assert grid is not None
         picked = {PickPoint(floor.face[n].aisle, floor.face[n].bay) for n in (1, 3)}
@@ -87,13 +101,14 @@ async def test_release_from_the_keyboard_creates_the_pick_lists(floor: Floor):
     floor.order([(3, 2)])
     app = _desk(floor)
     async with app.run_test(size=(100, 30)) as pilot:
+        await _signed_in(app, pilot, floor.badges["boss"])
         pool = app.screen.query_one(PoolPane)
-        await wait_for(pilot, lambda: pool.options is not None)
+        assert await wait_for(pilot, lambda: pool.options is not None)
         await pilot.press("ctrl+r")  # nothing previewed yet: refused, nothing written
         await pilot.pause()
         assert _scalar(floor, "SELECT COUNT(*) FROM pick_list") == 0
         await pilot.press("f5")
-        await wait_for(pilot, lambda: pool.preview is not None)
+        assert await wait_for(pilot, lambda: pool.preview is not None)
         await pilot.press("ctrl+r")
         await pilot.pause()
         await pilot.press("n")  # asked first; no keeps everything as it was
@@ -102,8 +117,8 @@ async def test_release_from_the_keyboard_creates_the_pick_lists(floor: Floor):
         await pilot.press("ctrl+r")
         await pilot.pause()
         await pilot.press("y")
-        await wait_for(pilot, lambda: _scalar(floor, "SELECT COUNT(*) FROM wave") == 1)
-        await wait_for(pilot, lambda: pool.preview is None)
+        assert await wait_for(pilot, lambda: _scalar(floor, "SELECT COUNT(*) FROM wave") == 1)
+        assert await wait_for(pilot, lambda: pool.preview is None)
     assert _scalar(floor, "SELECT COUNT(*) FROM pick_list WHERE status = 'open'") == 2
     assert _scalar(floor, "SELECT COUNT(*) FROM sales_order WHERE status = 'released'") == 2
 
@@ -115,9 +130,10 @@ async def test_a_list_is_reassigned_given_back_and_cancelled_from_the_keyboard(f
     first, second = wave.pick_list_ids
     app = _desk(floor)
     async with app.run_test(size=(100, 30)) as pilot:
+        await _signed_in(app, pilot, floor.badges["boss"])
         await pilot.press("f6")
         pane = app.screen.query_one(WavesPane)
-        await wait_for(pilot, lambda: pane.detail is not None)
+        assert await wait_for(pilot, lambda: pane.detail is not None)
         app.screen.query_one("#wave-lists", DataTable).focus()
         assert pane.selected_list() == first
 
@@ -127,20 +143,20 @@ async def test_a_list_is_reassigned_given_back_and_cancelled_from_the_keyboard(f
         await pilot.press("enter")
         quinn = floor.actors["quinn"].user_id
         claimed = f"SELECT COUNT(*) FROM pick_list WHERE id = {first} AND claimed_by = {quinn}"
-        await wait_for(pilot, lambda: _scalar(floor, claimed) == 1)
+        assert await wait_for(pilot, lambda: _scalar(floor, claimed) == 1)
 
         await pilot.press("g")
         await pilot.pause()
         await pilot.press("y")
         is_open = f"SELECT COUNT(*) FROM pick_list WHERE id = {first} AND status = 'open'"
-        await wait_for(pilot, lambda: _scalar(floor, is_open) == 1)
+        assert await wait_for(pilot, lambda: _scalar(floor, is_open) == 1)
 
         await pilot.press("x")
         await pilot.pause()
         await _type(pilot, "wrong filter")
         await pilot.press("enter")
         gone = f"SELECT COUNT(*) FROM pick_list WHERE id = {first} AND status = 'cancelled'"
-        await wait_for(pilot, lambda: _scalar(floor, gone) == 1)
+        assert await wait_for(pilot, lambda: _scalar(floor, gone) == 1)
         assert (
             _scalar(
                 floor, f"SELECT COUNT(*) FROM pick_list WHERE id = {second} AND status = 'open'"
@@ -153,7 +169,7 @@ async def test_a_list_is_reassigned_given_back_and_cancelled_from_the_keyboard(f
         await pilot.press("c")
         await pilot.pause()
         await pilot.press("enter")
-        await wait_for(
+        assert await wait_for(
             pilot,
             lambda: _scalar(floor, "SELECT COUNT(*) FROM wave WHERE status = 'cancelled'") == 1,
         )

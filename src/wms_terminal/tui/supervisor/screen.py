@@ -14,10 +14,10 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
+from wms_terminal.tui.screens.mode import ModeScreen
 from wms_terminal.tui.supervisor.map_pane import MapPane
 from wms_terminal.tui.supervisor.pool import PoolPane
 from wms_terminal.tui.supervisor.progress_pane import ProgressPane
-from wms_terminal.tui.screens.mode import ModeScreen
 from wms_terminal.tui.supervisor.waves_pane import WavesPane
 from wms_terminal.tui.text import plain
 

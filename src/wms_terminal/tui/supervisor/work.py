@@ -1,5 +1,5 @@
-"""The desk's panes hand their database work to their mode screen's queue (`tui.db_worker`):
-off the event loop, in order, "busy, retrying" and "connection lost, retrying" in its status line."""
+"""Desk panes hand their database work to their mode screen's queue (`tui.db_worker`): off the
+event loop, in order, "busy, retrying" / "connection lost, retrying" in its status line."""
 
 from __future__ import annotations
 
