@@ -77,6 +77,8 @@ def test_partial_then_full_receipt_closes_the_order_and_lets_the_next_reorder_ha
         assert s.exec(select(PurchaseOrderLine.open_key)).all() == [None]
     with pytest.raises(ValidationError, match="received: nothing to receive"):
         receive_purchase_order(yard.db, sue, number=po, lines=[(yard.sku(3), 1)])
+    # Not pickable yet, but in the warehouse: the units in receiving count for the reorder point.
+    assert _reorder(yard) == []
 
     # The units go on: the face has room for them all (max 200). Once they are sold down to the
     # reorder point again, the product is reordered again.
@@ -146,7 +148,7 @@ def test_bad_receipts_change_nothing(yard: Yard):
     ledger_matches_stock(yard.db)
 
 
-def test_receipt_fills_back_orders_in_priority_order_and_put_away_carries_them(yard: Yard):
+def test_receiving_stock_is_not_reserved_until_put_away_serves_the_back_orders(yard: Yard):
     # Product 3's face holds 1: the first order takes it, the others wait.
     soon = datetime(2031, 3, 1, tzinfo=UTC)
     base = f.order("X", [(yard.sku(3), 4)])
@@ -165,15 +167,24 @@ def test_receipt_fills_back_orders_in_priority_order_and_put_away_carries_them(y
     with yard.db.reading() as s:
         number = {o.external_id: o.number for o in s.exec(select(SalesOrder))}
         status = {o.external_id: o.status for o in s.exec(select(SalesOrder))}
-    # FIRST (4 wanted, 1 held) is oldest but has no promise: VIP, then the earliest ship-by.
-    assert got.backorders_filled == (number["VIP"], number["EARLY"], number["LATE"])
-    assert (status["VIP"], status["EARLY"], status["LATE"]) == (
-        "reserved",
-        "reserved",
-        "partially_reserved",
+    # Nothing is reserved in receiving: the units are not on a shelf a picker can reach. The
+    # receipt names who waits, in the order the put-away will serve them: FIRST (4 wanted, 1
+    # held) is oldest but has no promise: VIP, then the earliest ship-by.
+    assert got.backorders_waiting == (
+        number["VIP"],
+        number["EARLY"],
+        number["LATE"],
+        number["FIRST"],
     )
+    assert set(status.values()) == {"partially_reserved", "backordered"}
     dock = _dock(yard)
-    assert yard.stock(dock, 3) == (9, 9)
+    assert yard.stock(dock, 3) == (9, 0)
+    # A new order neither reserves the dock's units (it is back-ordered behind the others).
+    later = import_orders(
+        yard.db, [dataclasses.replace(base, external_id="NEW", lines=base.lines[:1])], actor=SYSTEM
+    )
+    assert later.purchase_orders == []  # its purchase order is still open (9 of 15 came)
+    assert yard.stock(dock, 3) == (9, 0)
 
     # Put-away: the face (room for 199) takes everything; the reservations travel along.
     (task,) = got.putaway_task_ids
@@ -189,7 +200,7 @@ def test_receipt_fills_back_orders_in_priority_order_and_put_away_carries_them(y
             qty=9,
             to_location=yard.empty_reserve.barcode,
         )
-    do_task(
+    done = do_task(
         yard.db,
         yard.actors["ann"],
         task_id=task,
@@ -197,6 +208,16 @@ def test_receipt_fills_back_orders_in_priority_order_and_put_away_carries_them(y
         item=yard.gtin(3),
         qty=9,
         to_location=yard.face[3].barcode,
+    )
+    # Pickable now: the waiting orders are served, most urgent first, in the same transaction.
+    assert done.backorders_filled == (number["VIP"], number["EARLY"], number["LATE"])
+    with yard.db.reading() as s:
+        status = {o.external_id: o.status for o in s.exec(select(SalesOrder))}
+    assert (status["VIP"], status["EARLY"], status["LATE"], status["NEW"]) == (
+        "reserved",
+        "reserved",
+        "partially_reserved",
+        "backordered",
     )
     assert yard.stock(dock, 3) == (0, 0)
     assert yard.stock(yard.face[3], 3) == (10, 10)

@@ -119,8 +119,9 @@ def _receive(args: argparse.Namespace) -> int:
     got = ", ".join(f"{q} x {s}" for s, q in receipt.received)
     print(f"{receipt.purchase_order.number}: received {got} into {receipt.location}")
     print(f"status {receipt.purchase_order.status}")
-    if receipt.backorders_filled:
-        print(f"back-orders filled: {', '.join(receipt.backorders_filled)}")
+    if receipt.backorders_waiting:
+        waiting = ", ".join(receipt.backorders_waiting)
+        print(f"back-orders waiting (served when put away): {waiting}")
     if receipt.putaway_task_ids:
         print(f"put-away tasks: {', '.join(str(i) for i in receipt.putaway_task_ids)}")
     return 0

@@ -143,10 +143,19 @@ def _do(args: argparse.Namespace) -> int:
     finally:
         app.close()
     if args.json:
-        json.dump({"task": done.task.to_json(), "next_tasks": list(done.next_task_ids)}, sys.stdout)
+        json.dump(
+            {
+                "task": done.task.to_json(),
+                "next_tasks": list(done.next_task_ids),
+                "backorders_filled": list(done.backorders_filled),
+            },
+            sys.stdout,
+        )
         print()
         return 0
     print(_line(done.task))
+    if done.backorders_filled:
+        print("back-orders filled: " + ", ".join(done.backorders_filled))
     if done.next_task_ids:
         print("next task raised: " + ", ".join(str(i) for i in done.next_task_ids))
     return 0

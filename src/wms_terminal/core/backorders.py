@@ -1,8 +1,9 @@
 """Back-orders: stock that arrives goes first to the orders waiting for it.
 
-Whoever adds stock to a warehouse (a receipt, a count gain, a cancelled order's freed units, a
-freed reservation) calls `rereserve` in the same transaction. It serves the order lines short of
-their reservation, in this order:
+Whoever adds pickable stock to a warehouse (a put-away from receiving, a count gain, a cancelled
+order's freed units, a freed reservation) calls `rereserve` in the same transaction; stock in a
+receiving location is not pickable until it is put away (`inventory.PICKABLE`). It serves the
+order lines short of their reservation, in this order:
 
 1. VIP and other flagged orders (highest `OrderFlag.wave_priority`), then order priority;
 2. the oldest promise first (`ship_by`; orders without one after those with one);
@@ -122,6 +123,18 @@ def rereserve(
     for oid in served:
         _settle_order(session, orders[oid], got_per_order[oid], actor)
     return served
+
+
+def waiting_orders(session: Session, *, warehouse_id: int, product_ids: Iterable[int]) -> list[int]:
+    """The orders waiting for any of `product_ids`, in the order `rereserve` serves them."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return []
+    out: list[int] = []
+    for w in sorted(_waiting_lines(session, warehouse_id, ids), key=lambda w: w.rank):
+        if w.order_id not in out:
+            out.append(w.order_id)
+    return out
 
 
 def order_numbers(session: Session, order_ids: list[int]) -> list[str]:

@@ -46,6 +46,11 @@ _ADD = text(
 )
 
 
+# Where orders reserve and pickers pick. Stock in a receiving location is on hand but not
+# pickable: put-away makes it so (and re-reserves the back-orders waiting for it).
+PICKABLE = (LocationKind.PICK_FACE, LocationKind.RESERVE)
+
+
 @dataclass(frozen=True)
 class StockRow:
     stock_id: int
@@ -89,6 +94,7 @@ def candidate_rows(
         .where(col(Stock.product_id).in_(ids))
         .where(col(Stock.on_hand) > col(Stock.reserved))
         .where(col(Location.active))
+        .where(col(Location.kind).in_(PICKABLE))  # not receiving: put away first
         .where(col(Location.blocked).is_(False))  # being counted: not reserved from
     )
     for sid, lid, pid, avail, kind in session.execute(stmt):
@@ -99,9 +105,10 @@ def candidate_rows(
 
 
 def available_by_product(
-    session: Session, warehouse_id: int, product_ids: Iterable[int]
+    session: Session, warehouse_id: int, product_ids: Iterable[int], *, pickable_only: bool = True
 ) -> dict[int, int]:
-    """Free units per product; stock on a location being counted (blocked) is not free."""
+    """Free units per product; stock on a location being counted (blocked) is not free, nor
+    (unless `pickable_only` is False: the reorder check) stock waiting in receiving."""
     ids = sorted(set(product_ids))
     if not ids:
         return {}
@@ -113,6 +120,8 @@ def available_by_product(
         .where(col(Location.blocked).is_(False))
         .group_by(Stock.product_id)  # type: ignore[arg-type]
     )
+    if pickable_only:
+        stmt = stmt.where(col(Location.kind).in_(PICKABLE))
     found = {pid: int(total or 0) for pid, total in session.exec(stmt)}
     return {pid: found.get(pid, 0) for pid in ids}
 

@@ -22,9 +22,11 @@ from sqlmodel import Session
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.backorders import order_numbers, rereserve
 from wms_terminal.core.catalog import product_for_code
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.inventory import PICKABLE
 from wms_terminal.core.models import Location, MoveTask, MoveTaskKind, Product
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.states import MOVE_TASK_TRANSITIONS, transition
@@ -77,6 +79,8 @@ class MoveDone:
     task: MoveTaskView
     # Raised right after this one: the face still below its minimum, units left in receiving.
     next_task_ids: tuple[int, ...]
+    # A put-away made the units pickable: the back-orders they served, most urgent first.
+    backorders_filled: tuple[str, ...] = ()
 
 
 def list_tasks(
@@ -256,8 +260,26 @@ def do_task(
             following = raise_putaways(
                 session, receiving_location_id=src.id, product_ids=[task.product_id]
             )
-        _audit(session, actor, "move_task_done", task_id, task.warehouse_id, qty=qty)
-        return MoveDone(_view(session, task_id), tuple(t.id for t in following if t.id is not None))
+        filled: list[str] = []
+        if src.kind not in PICKABLE and dst.kind in PICKABLE:  # now it can be reserved
+            served = rereserve(
+                session, warehouse_id=task.warehouse_id, product_ids=[task.product_id], actor=actor
+            )
+            filled = order_numbers(session, served)
+        _audit(
+            session,
+            actor,
+            "move_task_done",
+            task_id,
+            task.warehouse_id,
+            qty=qty,
+            backorders_filled=filled,
+        )
+        return MoveDone(
+            _view(session, task_id),
+            tuple(t.id for t in following if t.id is not None),
+            tuple(filled),
+        )
 
     return db.run(fn, what="move stock")
 

@@ -2,8 +2,10 @@
 
 One receipt is one transaction: the units go into the receiving location with their ledger
 lines, the purchase order moves open -> partially_received -> received (a fully received order
-clears its reorder keys), the back-orders waiting for the products take what they need
-(`backorders.rereserve`), and put-away tasks are raised for the rest of the way to the shelves.
+clears its reorder keys), and put-away tasks are raised for the way to the shelves. Stock in
+receiving is not pickable: nothing is reserved there. The receipt names the back-orders waiting
+for its products; the put-away that makes the units pickable serves them
+(`move_tasks.do_task` -> `backorders.rereserve`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlmodel import Session, col, select
 from wms_terminal.core import inventory
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
-from wms_terminal.core.backorders import order_numbers, rereserve
+from wms_terminal.core.backorders import order_numbers, waiting_orders
 from wms_terminal.core.catalog import product_for_code
 from wms_terminal.core.codes import location_barcode, location_code
 from wms_terminal.core.db import Database
@@ -53,7 +55,7 @@ class Receipt:
     purchase_order: PurchaseOrderView
     location: str
     received: tuple[tuple[str, int], ...]  # (sku, units)
-    backorders_filled: tuple[str, ...]  # order numbers, most urgent first
+    backorders_waiting: tuple[str, ...]  # served when put away: order numbers, most urgent first
     putaway_task_ids: tuple[int, ...]
 
     def to_json(self) -> dict[str, Any]:
@@ -61,7 +63,7 @@ class Receipt:
             "purchase_order": self.purchase_order.to_json(),
             "location": self.location,
             "received": [{"sku": s, "qty": q} for s, q in self.received],
-            "backorders_filled": list(self.backorders_filled),
+            "backorders_waiting": list(self.backorders_waiting),
             "putaway_tasks": list(self.putaway_task_ids),
         }
 
@@ -225,9 +227,9 @@ def _receive(
         close(session, po)
     session.add(po)
     session.flush()
-    filled = rereserve(session, warehouse_id=po.warehouse_id, product_ids=want, actor=actor)
+    waiting = waiting_orders(session, warehouse_id=po.warehouse_id, product_ids=want)
     tasks = raise_putaways(session, receiving_location_id=dock.id, product_ids=want)
-    numbers = order_numbers(session, filled)
+    numbers = order_numbers(session, waiting)
     record(
         session,
         action="purchase_order_received",
@@ -238,7 +240,7 @@ def _receive(
         entity_id=po.number,
         received=[{"sku": s, "qty": q} for s, q in received],
         status=po.status,
-        backorders_filled=numbers,
+        backorders_waiting=numbers,
     )
     return Receipt(
         view(session, po),

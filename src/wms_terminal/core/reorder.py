@@ -51,7 +51,9 @@ def check_reorder_points(
     ).all()
     if not products:
         return []
-    available = available_by_product(session, warehouse_id, [p.id for p in products if p.id])
+    available = available_by_product(
+        session, warehouse_id, [p.id for p in products if p.id], pickable_only=False
+    )  # units in receiving are on their way to the shelves: no new order for them
     open_keys = set(
         session.exec(
             select(PurchaseOrderLine.open_key).where(

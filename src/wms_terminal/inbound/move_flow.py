@@ -133,5 +133,7 @@ class MoveFlow:
         except WmsError as exc:
             return self.view(False, exc.message)
         moved = f"Moved {done.task.qty_moved} x {t.sku} to {t.to_location}. "
+        if done.backorders_filled:
+            moved += f"{len(done.backorders_filled)} back-order(s) filled. "
         nxt = self.start()
         return MoveView(nxt.step, nxt.prompt, nxt.ok, moved + nxt.message, nxt.task)

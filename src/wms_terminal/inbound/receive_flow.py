@@ -5,8 +5,9 @@
      +---------------- CMD-DONE, or nothing more to come on the order <------------+
 
 Each item and quantity is one receipt (one transaction: stock in the receiving location, the
-order's progress, back-orders filled, put-away tasks raised). CMD-CANCEL at the quantity goes
-back to the item. A rejected scan changes nothing and leaves the step where it was.
+order's progress, back-orders waiting for the put-away, put-away tasks raised). CMD-CANCEL at
+the quantity goes back to the item. A rejected scan changes nothing and leaves the step where it
+was.
 """
 
 from __future__ import annotations
@@ -116,8 +117,8 @@ class ReceiveFlow:
             return self.view(False, exc.message)
         self._po = receipt.purchase_order
         message = f"Received {qty} x {self._sku} into {receipt.location}"
-        if receipt.backorders_filled:
-            message += f"; {len(receipt.backorders_filled)} back-order(s) filled"
+        if receipt.backorders_waiting:
+            message += f"; {len(receipt.backorders_waiting)} back-order(s) wait: put away"
         if self._po.status == PurchaseOrderStatus.RECEIVED:
             return self._finish(message + f"; {self._po.number} complete", receipt)
         self.step = ReceiveStep.ITEM
