@@ -24,7 +24,7 @@ from typing import Any
 
 from wms_terminal.core.errors import WmsError
 
-from .decoders import CAMERA_MAX_WIDTH, Decoded, Decoder, default_decoder
+from .decoders import Decoded, Decoder, camera_decoder
 from .scan import Scan, Source
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class CameraSource:
         if isinstance(self.source, str) and not self.is_file and "://" not in self.source:
             raise CameraError(f"no such video file: {self.source}")
         # The decoder first: if it cannot be built, no capture has been opened to leak.
-        decoder = self._decoder or default_decoder(max_width=CAMERA_MAX_WIDTH)
+        decoder = self._decoder or camera_decoder()
         self._decoder = decoder
         params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, int(self._open_timeout_s * 1000)]
         cap = cv2.VideoCapture(self.source, cv2.CAP_ANY, params)

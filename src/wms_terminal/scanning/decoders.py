@@ -9,12 +9,20 @@ Measured on the real photographs in testdata/barcodes (see bench/bench_scanning.
   and mangles Latin-1 and Shift-JIS content that zxing-cpp decodes correctly).
 - Camera frames wider than 960 px are downscaled with INTER_AREA first: a 1280x720 frame
   costs 2-3x a 640x480 one for no gain on labels filling a fair part of the view.
+- A camera frame must decode within a frame's time (33 ms at 30 fps). What costs is a frame with
+  no code and much fine texture (sensor noise): both decoders then search it whole (zxing-cpp
+  35 ms of CPU on all formats, 22 ms on the floor's formats; zbar 28 ms). The camera chain
+  (`camera_decoder`) therefore asks zxing-cpp only for the formats the floor uses, runs zbar only
+  when zxing-cpp found nothing and took under a CPU budget (on a frame it fails on quickly: the
+  damaged EAN/UPC photos zbar rescues cost zxing-cpp 2-6 ms), and has zbar scan every second
+  row and column (it still reads every code it rescued at full density).
 OpenCV and the decoders are imported lazily: importing wms_terminal.scanning stays cheap.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -143,20 +151,54 @@ CHAIN_SYMBOLS = (*LINEAR, "QRCODE")
 
 
 class PyzbarDecoder:
-    """pyzbar (libzbar0). Reads no DataMatrix; `symbols` limits what zbar looks for."""
+    """pyzbar (libzbar0). Reads no DataMatrix; `symbols` limits what zbar looks for (None: all).
+
+    `density` N scans every Nth row and column (zbar's X/Y density; 1 = every one)."""
 
     name = "pyzbar"
 
-    def __init__(self, *, symbols: Sequence[str] | None = LINEAR, ascii_only: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        symbols: Sequence[str] | None = LINEAR,
+        ascii_only: bool = True,
+        density: int = 1,
+    ) -> None:
         from pyzbar import pyzbar
 
+        if density < 1:
+            raise ValueError("zbar's scan density is 1 or more")
         self._pyzbar = pyzbar
-        self._symbols = [pyzbar.ZBarSymbol[s] for s in symbols] if symbols else None
+        # Symbol 0 sets every symbology: all off, then the chosen ones on (as pyzbar.decode does).
+        chosen = [pyzbar.ZBarSymbol[s] for s in symbols] if symbols else []
+        self._enable = [(pyzbar.ZBarSymbol.NONE, 0)] + [(s, 1) for s in chosen] if chosen else []
+        self._density = density
         self._ascii_only = ascii_only
+
+    def _scan(self, gray: Image) -> list[Any]:
+        # pyzbar.decode with zbar's scan density set (pyzbar has no parameter for it).
+        from ctypes import c_void_p, cast
+
+        from pyzbar import wrapper as zw
+
+        pz = self._pyzbar
+        pixels, width, height = pz._pixel_data(gray)
+        with pz._image_scanner() as scanner:
+            for symbol, on in self._enable:
+                zw.zbar_image_scanner_set_config(scanner, symbol, zw.ZBarConfig.CFG_ENABLE, on)
+            for axis in (zw.ZBarConfig.CFG_X_DENSITY, zw.ZBarConfig.CFG_Y_DENSITY):
+                zw.zbar_image_scanner_set_config(scanner, 0, axis, self._density)
+            with pz._image() as img:
+                zw.zbar_image_set_format(img, pz._FOURCC["L800"])
+                zw.zbar_image_set_size(img, width, height)
+                zw.zbar_image_set_data(img, cast(pixels, c_void_p), len(pixels), None)
+                if zw.zbar_scan_image(scanner, img) < 0:
+                    raise ValueError("zbar refused the image format")
+                return list(pz._decode_symbols(pz._symbols_for_image(img)))
 
     def decode(self, image: Image) -> list[Decoded]:
         out: list[Decoded] = []
-        for r in self._pyzbar.decode(to_gray(image), symbols=self._symbols):
+        for r in self._scan(to_gray(image)):
             try:
                 text = r.data.decode("utf-8")
             except UnicodeDecodeError:
@@ -186,22 +228,35 @@ class ChainDecoder:
     AIM id). A weak read (zbar quality below `weak_quality`) that lies on a code an earlier
     decoder already read as a different text is dropped: in the measurements every such read was
     a misread of that code. `max_width` downscales wider frames first; boxes are in input pixels.
+
+    `fallback_only`: a later decoder runs only when the earlier ones read nothing. `budget_ms`:
+    no further decoder starts once this frame has used that much CPU time (the thread's own, so
+    a busy machine does not change what is read).
     """
 
     name = "chain"
 
     def __init__(
-        self, decoders: Sequence[Decoder], *, max_width: int | None = None, weak_quality: int = 12
+        self,
+        decoders: Sequence[Decoder],
+        *,
+        max_width: int | None = None,
+        weak_quality: int = 12,
+        fallback_only: bool = False,
+        budget_ms: float | None = None,
     ) -> None:
         if not decoders:
             raise ValueError("a chain needs at least one decoder")
         self.decoders = tuple(decoders)
         self.max_width = max_width
         self.weak_quality = weak_quality
+        self.fallback_only = fallback_only
+        self.budget_ms = budget_ms
 
     def decode(self, image: Image) -> list[Decoded]:
         import cv2
 
+        started = time.thread_time()
         gray = to_gray(image)
         scale = 1.0
         if self.max_width and gray.shape[1] > self.max_width:
@@ -209,7 +264,9 @@ class ChainDecoder:
             height = round(gray.shape[0] / scale)
             gray = cv2.resize(gray, (self.max_width, height), interpolation=cv2.INTER_AREA)
         found: dict[str, Decoded] = {}
-        for decoder in self.decoders:
+        for n, decoder in enumerate(self.decoders):
+            if n and self._done(found, started):
+                break
             earlier = list(found.values())
             for d in decoder.decode(gray):
                 if d.text in found:
@@ -225,17 +282,41 @@ class ChainDecoder:
                 found[d.text] = d
         return list(found.values())
 
+    def _done(self, found: dict[str, Decoded], started: float) -> bool:
+        if self.fallback_only and found:
+            return True
+        spent_ms = (time.thread_time() - started) * 1000
+        return self.budget_ms is not None and spent_ms >= self.budget_ms
+
 
 CAMERA_MAX_WIDTH = 960
 
 
-def default_decoder(*, max_width: int | None = None) -> ChainDecoder:
-    """The chain chosen from the measurements: zxing-cpp, then pyzbar on linear codes and QR.
+def default_decoder() -> ChainDecoder:
+    """The chain for stills (`scan image`), chosen from the measurements: zxing-cpp on every
+    format, then pyzbar on linear codes and QR, both on every image at full resolution (a thin
+    DataBar 1082 px wide is lost at 960 px). Live frames use `camera_decoder`."""
+    return ChainDecoder([ZxingDecoder(), PyzbarDecoder(symbols=CHAIN_SYMBOLS)])
 
-    Stills are decoded at full resolution (a thin DataBar 1082 px wide is lost at 960 px); the
-    camera passes CAMERA_MAX_WIDTH: a 1280x720 frame then decodes about 3x faster.
-    """
-    return ChainDecoder([ZxingDecoder(), PyzbarDecoder(symbols=CHAIN_SYMBOLS)], max_width=max_width)
+
+# What zxing-cpp looks for in camera frames: the codes a warehouse floor carries (our Code 128
+# labels, GS1-128, EAN/UPC, ITF-14, DataBar, GS1 DataMatrix, QR). Leaving out PDF417, Aztec,
+# MaxiCode and the rest cuts the time on a frame without a code by a third.
+FLOOR_FORMATS = (
+    "EAN-13,EAN-8,UPC-A,UPC-E,Code128,Code39,ITF,DataBar,DataBarExpanded,QRCode,DataMatrix"
+)
+# CPU ms of zxing-cpp after which zbar is not tried on a frame (see the module docstring).
+CAMERA_ZBAR_BUDGET_MS = 12.0
+
+
+def camera_decoder() -> ChainDecoder:
+    """The chain for live frames: within a frame's time at 30 fps (bench/bench_scanning.py)."""
+    return ChainDecoder(
+        [ZxingDecoder(formats=FLOOR_FORMATS), PyzbarDecoder(symbols=CHAIN_SYMBOLS, density=2)],
+        max_width=CAMERA_MAX_WIDTH,
+        fallback_only=True,
+        budget_ms=CAMERA_ZBAR_BUDGET_MS,
+    )
 
 
 def quiet_opencv() -> None:
