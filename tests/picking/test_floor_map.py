@@ -33,7 +33,7 @@ def test_the_walk_drawn_is_as_long_as_the_route(layout: Layout) -> None:
 def test_bays_are_shaded_by_their_picks_and_nothing_else() -> None:
     picks = fm.heat([PickPoint(1, 1), PickPoint(2, 5), PickPoint(2, 5), PickPoint(2, 5)])
     grid = fm.draw(SMALL, picks, width=40, height=16)
-    assert grid.cell_width == 3 and grid.rows_per_block == 10
+    assert grid.cell_width == 9 and grid.rows_per_block == 10
     assert grid.shade_at(2, 5) == fm.SHADES[-1]  # the busiest cell: full
     assert grid.shade_at(1, 1) == fm.SHADES[1]  # a third of it: light
     shaded = {(a, b) for a in range(1, 5) for b in range(1, 11) if grid.shade_at(a, b) in fm.SHADES}

@@ -5,7 +5,8 @@ Pure geometry over `picking.layout` (no terminal here; the TUI styles the charac
 - aisles are columns, the depot's front cross-aisle is the bottom row, the back one the top row,
   each block of bays between two cross-aisles gets the same number of rows (bays are merged into
   rows when the height is short: row = offset in block * rows per block // bays per block);
-- an aisle is `cell_width` characters: rack, walkway, rack (3); rack, walkway (2); walkway (1);
+- an aisle is `cell_width` characters: racks either side of a walkway (3, 5, 7 or 9: racks 1 to 4
+  characters wide), rack and walkway (2), or the walkway alone (1);
 - a rack character is `EMPTY_RACK` or one of `SHADES` by the picks at that aisle and row relative
   to the busiest cell (4 levels); with one-character cells the walkway carries the shade;
 - a route (depot -> pick points in order -> depot) walks aisle centre lines and cross-aisles by
@@ -24,13 +25,14 @@ from itertools import pairwise
 from wms_terminal.picking.layout import Layout, PickPoint
 
 SHADES = "░▒▓█"
-EMPTY_RACK = "│"
+EMPTY_RACK = "·"
 WALKWAY = " "
 CROSS = "─"
 PATH = "•"
 STOP = "●"
 DEPOT_MARK = "D"
 LABEL_WIDTH = 3  # bay numbers on the left: "30 "
+MAX_CELL = 9
 
 Waypoint = tuple[int, float]  # (aisle, y metres from the front cross-aisle)
 
@@ -85,13 +87,20 @@ class MapGrid:
         inside = offset * self.rows_per_block // self.layout.bays_per_block
         return self.cross_row(block) - 1 - inside
 
+    @property
+    def rack_width(self) -> int:
+        return (self.cell_width - 1) // 2 if self.cell_width >= 3 else self.cell_width - 1
+
     def walk_col(self, aisle: int) -> int:
-        return LABEL_WIDTH + (aisle - 1) * self.cell_width + (1 if self.cell_width == 3 else 0)
+        return LABEL_WIDTH + (aisle - 1) * self.cell_width + self.rack_width
 
     def rack_cols(self, aisle: int) -> tuple[int, ...]:
         """Columns of the rack characters of `aisle` (the walkway when cells are 1 wide)."""
-        start = LABEL_WIDTH + (aisle - 1) * self.cell_width
-        return {3: (start, start + 2), 2: (start,), 1: (start,)}[self.cell_width]
+        walk, r = self.walk_col(aisle), self.rack_width
+        if self.cell_width == 1:
+            return (walk,)
+        right = range(walk + 1, walk + 1 + r) if self.cell_width >= 3 else range(0)
+        return (*range(walk - r, walk), *right)
 
     def at(self, row: int, col: int) -> str:
         return self.lines[row][col]
@@ -110,7 +119,9 @@ class MapGrid:
 
 def fit(layout: Layout, width: int, height: int) -> tuple[int, int]:
     """(cell width, rows per block) that fit `width` x `height` characters (header included)."""
-    cell = max(1, min(3, (width - LABEL_WIDTH) // max(layout.aisles, 1)))
+    cell = max(1, min(MAX_CELL, (width - LABEL_WIDTH) // max(layout.aisles, 1)))
+    if cell >= 3 and cell % 2 == 0:
+        cell -= 1  # racks of one width on both sides
     free = height - 1 - layout.cross_aisles  # one header row, one row per cross-aisle
     rows = max(1, min(layout.bays_per_block, free // layout.blocks))
     return cell, rows

@@ -47,3 +47,9 @@ def wrap_words(text: str, width: int = WIDTH, max_lines: int = 3) -> list[str]:
 def message(text: str, *, width: int = WIDTH, max_lines: int = 3, style: str = "") -> Text:
     """An operator message as plain Text, wrapped at word boundaries (never mid-word)."""
     return Text("\n".join(wrap_words(text, width, max_lines)), style=style)
+
+
+def lines(*rows: str, style: str = "", limit: int = 200) -> Text:
+    """Several lines of untrusted text, each made safe like `plain` (a newline inside a row
+    stays visible as a placeholder)."""
+    return Text("\n", style=style).join(plain(r, style=style, limit=limit) for r in rows)

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Static
 
 from wms_terminal.picking.wave_pool import Preview
 from wms_terminal.tui.supervisor.floor_map import FloorMap
-from wms_terminal.tui.text import plain
+from wms_terminal.tui.text import lines
 
 
 class MapPane(Horizontal):
@@ -25,7 +25,7 @@ class MapPane(Horizontal):
     def on_mount(self) -> None:
         self.query_one("#map-lists", DataTable).add_columns("List", "Picks", "Metres")
         self.query_one("#map-legend", Static).update(
-            plain("░▒▓█ picks per bay\n● stop  • route  D depot\n↑↓ a list: its route")
+            lines("░▒▓█ picks per bay", "● stop  • route  D depot", "↑↓ a list: its route")
         )
 
     def show(self, preview: Preview | None) -> None:

@@ -66,13 +66,13 @@ class PoolPane(Horizontal):
         with VerticalScroll(id="filters"):
             for label, widget in (
                 ("Warehouse", Select[str]([], prompt="the only one", id="f-warehouse")),
-                ("Cut-off (ship by)", Input(placeholder="2026-12-01 or …T14:00", id="f-cutoff")),
-                ("Carrier service", Select[str]([], prompt="any", id="f-carrier")),
+                ("Cut-off", Input(placeholder="ship by 2026-12-01", id="f-cutoff")),
+                ("Carrier", Select[str]([], prompt="any", id="f-carrier")),
                 ("Channel", Select[str]([], prompt="any", id="f-channel")),
-                ("Zone (all picks in)", Select[str]([], prompt="any", id="f-zone")),
-                ("Priority at least", Input(placeholder="any", id="f-priority", type="integer")),
-                ("Special flags (any of)", Input(placeholder="VIP, GIFT", id="f-flags")),
-                ("At most orders", Input(placeholder="all", id="f-max", type="integer")),
+                ("Zone", Select[str]([], prompt="any", id="f-zone")),
+                ("Priority ≥", Input(placeholder="any", id="f-priority", type="integer")),
+                ("Flags", Input(placeholder="any of VIP, GIFT", id="f-flags")),
+                ("Max orders", Input(placeholder="all", id="f-max", type="integer")),
                 (
                     "Strategy",
                     Select[str](
@@ -89,8 +89,13 @@ class PoolPane(Horizontal):
                     ),
                 ),
             ):
-                yield Label(label)
-                yield widget
+                widget.compact = True
+                with Horizontal(classes="filter"):
+                    yield Label(label)
+                    yield widget
+            yield Static(
+                Text("Enter/F5 preview\nctrl+r release", style="dim"), classes="filter-help"
+            )
         with Vertical(id="preview"):
             yield Static(Text("Set the filters, then F5 to preview", style="dim"), id="summary")
             yield DataTable(id="pool-orders", cursor_type="row", zebra_stripes=True)
@@ -114,7 +119,7 @@ class PoolPane(Horizontal):
         zones = sorted({z for zs in options.zones.values() for z in zs})
         self.query_one("#f-zone", Select).set_options(_options(tuple(zones)))
         if options.flags:
-            self.query_one("#f-flags", Input).placeholder = ", ".join(options.flags)[:60]
+            self.query_one("#f-flags", Input).placeholder = "any of " + ", ".join(options.flags)
         self._say(f"{options.releasable_orders} order(s) waiting to be released: F5 to preview")
 
     def _value(self, selector: str) -> str | None:

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Sparkline, Static
 from wms_terminal.core.db import Database
 from wms_terminal.picking.progress import HOURS, FloorProgress, PickerRate, floor_progress
 from wms_terminal.tui.supervisor.work import submit
-from wms_terminal.tui.text import plain
+from wms_terminal.tui.text import lines, plain
 
 REFRESH_S = 1.5
 
@@ -68,7 +68,11 @@ class ProgressPane(Grid):
         self.query_one("#live-shorts", DataTable).add_columns(
             "List", "SKU", "Location", "Qty", "Got", "What", "Picker"
         )
-        self.query_one("#live-alerts", DataTable).add_columns("SKU / PO", "Free / units", "Note")
+        shorts = self.query_one("#live-shorts", DataTable)
+        shorts.border_title = "Short, damaged, empty"
+        alerts = self.query_one("#live-alerts", DataTable)
+        alerts.add_columns("SKU / PO", "Free / units", "Note")
+        alerts.border_title = "Stock alerts · purchase orders"
         self.refresh_now()
         self.set_interval(REFRESH_S, self.refresh_now)
 
@@ -91,7 +95,7 @@ class ProgressPane(Grid):
     def show(self, p: FloorProgress) -> None:
         self.reading = False
         self.progress = p
-        lines = [
+        counts = [
             f"Waves: {_by_status(p.waves)}",
             f"Pick lists: {_by_status(p.lists)}",
             f"Open replenishments {p.open_replenishments}, put-aways {p.open_putaways}, "
@@ -99,7 +103,7 @@ class ProgressPane(Grid):
             f"Purchase orders open {p.live_purchase_orders}; stock alerts {len(p.alerts)}",
             f"Read {p.read_at:%H:%M:%S} UTC",
         ]
-        self.query_one("#live-counts", Static).update(plain("\n".join(lines), limit=600))
+        self.query_one("#live-counts", Static).update(lines(*counts))
         box = self.query_one("#live-pickers", VerticalScroll)
         rows = {r.rate.username: r for r in box.query(PickerRow)}
         for rate in p.pickers:

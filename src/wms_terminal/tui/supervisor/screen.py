@@ -22,20 +22,28 @@ from wms_terminal.tui.supervisor.waves_pane import WavesPane
 from wms_terminal.tui.text import plain
 
 DESK_CSS = """
+SupervisorScreen { layout: vertical; overflow: hidden hidden; }
+SupervisorScreen > TabbedContent { height: 1fr; }
+SupervisorScreen ContentSwitcher { height: 1fr; }
+SupervisorScreen TabPane { height: 1fr; padding: 0; }
+SupervisorScreen #message, SupervisorScreen #status { height: auto; max-height: 2; padding: 0 1; }
+SupervisorScreen #message { min-height: 0; }
 .desk-who { height: 1; text-style: bold; padding: 0 1; }
-#filters { width: 30; padding: 0 1; }
-#filters Input, #filters Select { margin-bottom: 0; }
+#filters { width: 34; padding: 0 1 0 0; }
+.filter { height: 1; margin-bottom: 1; }
+.filter > Label { width: 11; }
+.filter > Input, .filter > Select { width: 1fr; }
+.filter-help { height: auto; }
 #preview { width: 1fr; }
 #summary { height: auto; padding: 0 1; }
-#summary.error, #waves-say.error, .desk-say.error { color: $error; }
-#map-side { width: 24; }
+#summary.error, #waves-say.error { color: $error; }
+#pool-orders { height: 1fr; }
+#map-side { width: 26; }
 #map-lists { height: 1fr; }
-#live-counts { padding: 0 1; }
-SupervisorScreen #message, SupervisorScreen #status { height: auto; max-height: 2; padding: 0 1; }
-SupervisorScreen #message.error { color: $error; }
-SupervisorScreen #status { color: $warning; }
+#live-counts { padding: 0 1; height: auto; }
+#live-shorts, #live-alerts { height: 1fr; border-top: solid $primary-darken-2; }
 #waves-table { height: 1fr; }
-#wave-lists { height: 1fr; }
+#wave-lists { height: 1fr; border-top: solid $primary-darken-2; }
 .dialog { width: 60; max-width: 100%; height: auto; border: thick $accent; padding: 1 2;
           background: $panel; }
 Confirm, Ask { align: center middle; }

@@ -61,9 +61,9 @@ class WavesPane(Vertical):
 
     def on_mount(self) -> None:
         self.query_one(WavesTable).add_columns("Wave", "Status", "Strategy", "Orders", "Lists")
-        self.query_one(ListsTable).add_columns(
-            "List", "Status", "Picker", "Tasks", "Open", "Metres"
-        )
+        lists = self.query_one(ListsTable)
+        lists.add_columns("List", "Status", "Picker", "Tasks", "Open", "Metres")
+        lists.border_title = "Pick lists of the wave"
 
     def reload(self) -> None:
         submit(
