@@ -33,8 +33,8 @@ from wms_terminal.core.states import ToteStatus
 from wms_terminal.picking import exceptions as exc
 from wms_terminal.picking import messages as M
 from wms_terminal.picking import service
-from wms_terminal.picking.claims import claim_next, get_list
-from wms_terminal.picking.scan_input import ScanFlow
+from wms_terminal.picking.claims import claim_next, get_list, release_list
+from wms_terminal.picking.scan_input import ScanFlow, atomic
 from wms_terminal.picking.views import FlowView, PickListView, ScanResult, TaskView
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.scanning.symbology import Classified, Kind
@@ -88,6 +88,7 @@ class PickFlow(ScanFlow[FlowView]):
 
     # -- driving --------------------------------------------------------------------------
 
+    @atomic
     def start(self) -> FlowView:
         """Claim the next pick list (or resume the one this picker holds)."""
         self.message = self.error = ""
@@ -101,6 +102,7 @@ class PickFlow(ScanFlow[FlowView]):
         self.message = M.fmt(M.OK_CLAIMED, list=got, tasks=len(self.pick_list.open_tasks))
         return self.view()
 
+    @atomic
     def scan(self, scan: Scan | str) -> FlowView:
         """Take one scan; a wrong one is rejected with a message and changes nothing."""
         s, answered = self.read(scan)
@@ -172,6 +174,7 @@ class PickFlow(ScanFlow[FlowView]):
             return self.view()
         return self._confirm(scan_id + "-c", self.pending_qty, item=raw)
 
+    @atomic
     def key_qty(self, qty: int, *, scan_id: str | None = None) -> FlowView:
         """A quantity keyed in (QTY, or the count asked by SHORT and DAMAGED)."""
         self.message = self.error = ""
@@ -203,13 +206,14 @@ class PickFlow(ScanFlow[FlowView]):
             self._reload()
         return self.view()
 
+    @atomic
     def command(self, cmd: Command, *, scan_id: str | None = None) -> FlowView:
         self.message = self.error = ""
         sid = scan_id or self._new_id()
         if cmd is Command.HELP:
             self.message = M.HELP
             return self.view()
-        if cmd is Command.DONE:
+        if cmd in (Command.DONE, Command.PICK):
             if self.step in (Step.IDLE, Step.DONE):
                 return self.start()
             self.error = M.fmt(M.UNKNOWN_SCAN, hint="list not finished")
@@ -217,6 +221,13 @@ class PickFlow(ScanFlow[FlowView]):
         task = self.task
         if task is None or self.step in (Step.IDLE, Step.DONE):
             self.error = M.UNKNOWN_COMMAND
+            return self.view()
+        if cmd is Command.GIVE_BACK and self.pick_list is not None:
+            lid = self.pick_list.pick_list_id
+            release_list(self.db, self.actor, lid)
+            self.pick_list, self.task, self.step = None, None, Step.IDLE
+            self.pending_qty, self.item_raw, self.item_units = 0, None, 1
+            self.message = M.fmt(M.GIVEN_BACK, list=lid)
             return self.view()
         if cmd is Command.CANCEL:
             self.step, self.pending_qty = Step.LOCATION, 0
@@ -234,7 +245,7 @@ class PickFlow(ScanFlow[FlowView]):
             r = exc.report_empty(self.db, self.actor, scan_id=sid, task_id=task.task_id)
         elif cmd is Command.FULL_TOTE:
             r = exc.full_tote(self.db, self.actor, scan_id=sid, task_id=task.task_id)
-        else:  # pragma: no cover - every command is handled above
+        else:  # LOGOUT, REPLEN, COUNT: not the pick flow's (the screen or driver takes them)
             self.error = M.UNKNOWN_COMMAND
             return self.view()
         if self._took(r):

@@ -4,9 +4,10 @@ and a command barcode answered before any step looks at it."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Concatenate, Generic, ParamSpec, TypeVar
 
 from wms_terminal.core.codes import Command
 from wms_terminal.picking import messages as M
@@ -14,6 +15,27 @@ from wms_terminal.scanning.scan import Scan
 from wms_terminal.scanning.symbology import Classified, Kind, classify
 
 V = TypeVar("V")
+P = ParamSpec("P")
+R = TypeVar("R")
+F = TypeVar("F")
+
+
+def atomic(method: Callable[Concatenate[F, P], R]) -> Callable[Concatenate[F, P], R]:
+    """A flow method that raised (the database went away, a service failed) leaves the flow as
+    it was before the call: the same scan, under the same id, can then be given again and is
+    applied once (a step the service did store is answered again from its scan record)."""
+
+    @functools.wraps(method)
+    def wrapper(self: F, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        state = dict(vars(self))  # the flow holds only frozen views and plain values
+        try:
+            return method(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(state)
+            raise
+
+    return wrapper
 
 
 @dataclass(frozen=True)
