@@ -29,10 +29,27 @@ from wms_terminal.core.models import (
 )
 from wms_terminal.core.models._base import utcnow
 
-_TAKE_RESERVED = text(
-    "UPDATE stock SET reserved = reserved + :q "
-    "WHERE id = :id AND on_hand - reserved >= :q RETURNING on_hand - reserved"
+# A reservation is taken only where the location is not blocked (being counted, reported empty)
+# at that moment. On PostgreSQL the location row is share-locked with it: a block (an UPDATE of
+# that row) either waits for this transaction, then moves what it reserved, or went first, and
+# this statement sees it (READ COMMITTED re-checks a row it waited for).
+_OPEN_LOCATION = (
+    "EXISTS (SELECT 1 FROM location l WHERE l.id = stock.location_id AND NOT l.blocked{lock})"
 )
+_TAKE_RESERVED = (
+    "UPDATE stock SET reserved = reserved + :q WHERE id = :id AND on_hand - reserved >= :q "
+    "AND " + _OPEN_LOCATION + " RETURNING on_hand - reserved"
+)
+_FREE_NOW = text(
+    "SELECT s.on_hand - s.reserved FROM stock s JOIN location l ON l.id = s.location_id "
+    "WHERE s.id = :id AND NOT l.blocked"
+)
+
+
+def _share_lock(session: Session) -> str:
+    return " FOR SHARE" if session.get_bind().dialect.name == "postgresql" else ""
+
+
 _UNRESERVE = text(
     "UPDATE stock SET reserved = reserved - :q WHERE id = :id AND reserved >= :q RETURNING id"
 )
@@ -134,21 +151,21 @@ def take(session: Session, rows: Sequence[StockRow], qty: int) -> list[Taken]:
     """
     taken: list[Taken] = []
     need = qty
+    reserve = text(_TAKE_RESERVED.format(lock=_share_lock(session)))
     for row in rows:
         if need <= 0:
             break
         want = min(need, row.available)
         while want > 0:
-            left = session.execute(_TAKE_RESERVED, {"q": want, "id": row.stock_id}).first()
+            left = session.execute(reserve, {"q": want, "id": row.stock_id}).first()
             if left is not None:
                 taken.append(Taken(row.stock_id, row.location_id, row.product_id, want))
                 need -= want
                 break
-            # Lost a race: the row now has less free stock than the hint said.
-            free = session.execute(
-                text("SELECT on_hand - reserved FROM stock WHERE id = :id"), {"id": row.stock_id}
-            ).scalar_one()
-            want = min(need, int(free))
+            # Lost a race: the row now has less free stock than the hint said, or its location
+            # was blocked meanwhile (nothing free there).
+            free = session.execute(_FREE_NOW, {"id": row.stock_id}).scalar()
+            want = min(need, int(free or 0))
     return taken
 
 
@@ -169,7 +186,7 @@ def take_planned(session: Session, takes: Sequence[Taken]) -> bool:
     """Apply planned reservations in one conditional UPDATE per few hundred stock rows.
 
     All or nothing: returns False (and changes nothing that the caller keeps: it must roll back)
-    when any row no longer has the free stock the plan counted on.
+    when any row no longer has the free stock the plan counted on, or its location was blocked.
     """
     per_row: dict[int, int] = {}
     for t in takes:
@@ -181,8 +198,9 @@ def take_planned(session: Session, takes: Sequence[Taken]) -> bool:
         updated = session.execute(
             text(
                 f"UPDATE stock SET reserved = stock.reserved + v.q FROM {source} "
-                "WHERE stock.id = v.id AND stock.on_hand - stock.reserved >= v.q "
-                "RETURNING stock.id"
+                "WHERE stock.id = v.id AND stock.on_hand - stock.reserved >= v.q AND "
+                + _OPEN_LOCATION.format(lock=_share_lock(session))
+                + " RETURNING stock.id"
             ),
             params,
         ).all()

@@ -228,6 +228,11 @@ def do_task(
         src = session.get(Location, task.from_location_id)
         dst = session.get(Location, task.to_location_id)
         assert src is not None and dst is not None and dst.id is not None and src.id is not None
+        for loc in (src, dst):  # stock moved there now would falsify the count under way
+            if loc.blocked:
+                raise ValidationError(
+                    f"{loc.code} is being counted: do this task when the count ends"
+                )
         if not _is(src, from_location):
             raise ValidationError(f"wrong location: take the units from {src.code}")
         if product_for_code(session, item) != task.product_id:

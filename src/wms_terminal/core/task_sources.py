@@ -1,11 +1,12 @@
 """What raises move tasks (core.move_tasks does them).
 
 - Replenishment: a pick face below its minimum, with no open task for it yet, gets one from the
-  reserve location holding the most free units of its product (`replenish_if_low`; the
-  PostgreSQL confirm-a-pick function of migration 0002 applies the same rule).
+  reserve location holding the most free units of its product (`replenish_if_low`).
 - Put-away: stock in a receiving location that no open task plans to move yet goes to the
   product's pick face while it has room, the rest to a reserve location already holding the
   product, else to the first empty reserve location (`raise_putaways`).
+
+Neither draws from nor puts into a blocked location (being counted): the count would be wrong.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def replenish_if_low(session: Session, *, location_id: int, product_id: int) -> 
             "SELECT s.location_id, s.on_hand - s.reserved FROM stock s "
             "JOIN location l ON l.id = s.location_id "
             "WHERE s.product_id = :p AND s.warehouse_id = :w AND l.kind = 'reserve' "
-            "AND l.active AND s.on_hand > s.reserved "
+            "AND l.active AND NOT l.blocked AND s.on_hand > s.reserved "
             "ORDER BY s.on_hand - s.reserved DESC, s.location_id LIMIT 1"
         ),
         {"p": product_id, "w": loc.warehouse_id},
@@ -95,7 +96,8 @@ def _destinations(
             "replenishment_task t WHERE t.to_location_id = l.id AND t.product_id = :p "
             "AND t.status = 'open'), 0) FROM location l JOIN stock s ON s.location_id = l.id "
             "WHERE s.product_id = :p AND l.warehouse_id = :w AND l.kind = 'pick_face' "
-            "AND l.active AND l.max_qty > 0 ORDER BY l.aisle, l.bay, l.level, l.id"
+            "AND l.active AND NOT l.blocked AND l.max_qty > 0 "
+            "ORDER BY l.aisle, l.bay, l.level, l.id"
         ),
         {"p": product_id, "w": warehouse_id},
     ).all()
@@ -104,7 +106,7 @@ def _destinations(
         text(
             "SELECT l.id FROM location l JOIN stock s ON s.location_id = l.id "
             "WHERE s.product_id = :p AND l.warehouse_id = :w AND l.kind = 'reserve' AND l.active "
-            "ORDER BY s.on_hand DESC, l.id LIMIT 1"
+            "AND NOT l.blocked ORDER BY s.on_hand DESC, l.id LIMIT 1"
         ),
         {"p": product_id, "w": warehouse_id},
     ).scalar()
@@ -112,9 +114,9 @@ def _destinations(
         held = session.execute(
             text(
                 "SELECT l.id FROM location l WHERE l.warehouse_id = :w AND l.kind = 'reserve' "
-                "AND l.active AND NOT EXISTS (SELECT 1 FROM stock s WHERE s.location_id = l.id "
-                "AND s.on_hand > 0) AND NOT EXISTS (SELECT 1 FROM replenishment_task t "
-                "WHERE t.to_location_id = l.id AND t.status = 'open') "
+                "AND l.active AND NOT l.blocked AND NOT EXISTS (SELECT 1 FROM stock s "
+                "WHERE s.location_id = l.id AND s.on_hand > 0) AND NOT EXISTS (SELECT 1 "
+                "FROM replenishment_task t WHERE t.to_location_id = l.id AND t.status = 'open') "
                 "ORDER BY l.aisle, l.bay, l.level, l.id LIMIT 1"
             ),
             {"w": warehouse_id},
