@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
+from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.db import Database
+from wms_terminal.picking.location_block import raise_count
+
+if TYPE_CHECKING:
+    from tests.picking.conftest import Floor
 
 TABLES = (
     "stock",
@@ -53,3 +58,19 @@ def stock(db: Database, location_id: int, product_id: int) -> tuple[int, int]:
         p=product_id,
     )
     return got[0] if got else (0, 0)
+
+
+def count_task(floor: Floor, n: int = 1, *, where: str = "face") -> int:
+    """A count of product n at its pick face (or reserve), raised as a short pick raises one:
+    the location is blocked until it ends. Returns the count task's id."""
+    loc = (floor.face if where == "face" else floor.reserve)[n]
+    with floor.db.transaction() as s:
+        assert loc.id is not None and floor.products[n].id is not None
+        return raise_count(
+            s,
+            warehouse_id=floor.warehouse_id,
+            location_id=loc.id,
+            product_id=floor.products[n].id,
+            reason="test",
+            actor=SYSTEM,
+        )

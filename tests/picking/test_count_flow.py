@@ -8,26 +8,11 @@ import pytest
 
 from tests.factories import CLI_PIN
 from wms_terminal.cli import main
-from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.codes import Command
 from wms_terminal.picking.count_flow import CountFlow
-from wms_terminal.picking.location_block import raise_count
 
 from .conftest import Floor
-from .helpers import scalar, stock
-
-
-def _count(floor: Floor, n: int) -> int:
-    with floor.db.transaction() as s:
-        assert floor.face[n].id is not None and floor.products[n].id is not None
-        return raise_count(
-            s,
-            warehouse_id=floor.warehouse_id,
-            location_id=floor.face[n].id,
-            product_id=floor.products[n].id,
-            reason="test",
-            actor=SYSTEM,
-        )
+from .helpers import count_task, scalar, stock
 
 
 def _flow(floor: Floor, who: str) -> CountFlow:
@@ -37,7 +22,7 @@ def _flow(floor: Floor, who: str) -> CountFlow:
 
 
 def test_count_flow_scans_location_item_and_quantity_blind(floor: Floor):
-    _count(floor, 4)
+    count_task(floor, 4)
     flow = _flow(floor, "pat")
     view = flow.start()
     assert view.step == "location" and view.location == "04-04-1L"
@@ -59,7 +44,7 @@ def test_count_flow_scans_location_item_and_quantity_blind(floor: Floor):
 
 
 def test_second_count_goes_to_another_counter_and_empty_counts_zero(floor: Floor):
-    cid = _count(floor, 6)
+    cid = count_task(floor, 6)
     pat = _flow(floor, "pat")
     pat.start()
     pat.scan(floor.face[6].barcode)
@@ -76,7 +61,7 @@ def test_second_count_goes_to_another_counter_and_empty_counts_zero(floor: Floor
 
 
 def test_cancel_gives_the_count_back(floor: Floor):
-    cid = _count(floor, 5)
+    cid = count_task(floor, 5)
     pat = _flow(floor, "pat")
     assert pat.start().count_id == cid
     assert pat.command(Command.CANCEL).message == "Count given back"
@@ -89,7 +74,7 @@ def _badge(floor: Floor, who: str) -> str:
 
 
 def test_count_and_stock_commands(floor: Floor, db_url: str, capsys, monkeypatch):
-    cid = _count(floor, 4)
+    cid = count_task(floor, 4)
     assert main(["count", "list", "--database", db_url, "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["counts"]
     assert [(c["count_id"], c["status"], c["location_code"]) for c in listed] == [
@@ -131,7 +116,7 @@ def test_count_and_stock_commands(floor: Floor, db_url: str, capsys, monkeypatch
     assert json.loads(capsys.readouterr().out)["after"] == 45
     assert stock(floor.db, floor.face[4].id, floor.products[4].id) == (45, 0)
     # Cancel: supervisor only, with a reason.
-    cid2 = _count(floor, 5)
+    cid2 = count_task(floor, 5)
     assert (
         main(["count", "cancel", str(cid2), "--reason", "x", "--badge", pat, "--database", db_url])
         == 6
@@ -175,7 +160,7 @@ def test_command_barcodes_read_the_same_in_the_count_and_pick_flows(floor: Floor
     from wms_terminal.picking import messages as M
     from wms_terminal.picking.flow import PickFlow
 
-    _count(floor, 4)
+    count_task(floor, 4)
     counter = _flow(floor, "pat")
     counter.start()
     assert counter.scan("CMD-NOPE").error == M.UNKNOWN_COMMAND

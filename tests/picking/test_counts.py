@@ -7,30 +7,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.errors import NotFound, PermissionDenied, ValidationError
 from wms_terminal.picking import counts, service
 from wms_terminal.picking import exceptions as exc
 from wms_terminal.picking.claims import get_list
-from wms_terminal.picking.location_block import raise_count
 from wms_terminal.picking.views import CountView, PickListView
 
 from .conftest import Floor
-from .helpers import rows, scalar, stock
-
-
-def _count(floor: Floor, n: int = 1, *, where: str = "face") -> int:
-    loc = (floor.face if where == "face" else floor.reserve)[n]
-    with floor.db.transaction() as s:
-        assert loc.id is not None and floor.products[n].id is not None
-        return raise_count(
-            s,
-            warehouse_id=floor.warehouse_id,
-            location_id=loc.id,
-            product_id=floor.products[n].id,
-            reason="test",
-            actor=SYSTEM,
-        )
+from .helpers import count_task, rows, scalar, stock
 
 
 def _do(floor: Floor, who: str, cid: int, qty: int, sid: str, **kw: object):
@@ -66,7 +50,7 @@ def _count_moves(floor: Floor) -> list[tuple[object, ...]]:
 
 
 def test_count_that_matches_changes_no_stock_and_opens_the_location(floor: Floor):
-    cid = _count(floor)
+    cid = count_task(floor)
     assert _blocked(floor)
     view = counts.claim_count(floor.db, floor.actors["pat"], warehouse_id=floor.warehouse_id)
     assert isinstance(view, CountView) and view.count_id == cid and view.status == "claimed"
@@ -90,7 +74,7 @@ def test_count_that_matches_changes_no_stock_and_opens_the_location(floor: Floor
 
 
 def test_small_difference_is_adjusted_with_ledger_line_and_audit(floor: Floor):
-    cid = _count(floor)
+    cid = count_task(floor)
     r = _do(floor, "pat", cid, 47, "c1", recount_threshold=5)
     assert r.accepted and r.data["diff"] == -3, r
     assert stock(floor.db, floor.face[1].id, floor.products[1].id) == (47, 0)
@@ -101,14 +85,14 @@ def test_small_difference_is_adjusted_with_ledger_line_and_audit(floor: Floor):
     )
     assert ("count_done", str(cid)) in audit
     # A gain the other way round.
-    cid2 = _count(floor)
+    cid2 = count_task(floor)
     r = _do(floor, "quinn", cid2, 49, "c2", recount_threshold=5)
     assert r.accepted and r.data["diff"] == 2
     assert stock(floor.db, floor.face[1].id, floor.products[1].id) == (49, 0)
 
 
 def test_big_difference_asks_a_blind_second_count_by_another_user(floor: Floor):
-    cid = _count(floor)
+    cid = count_task(floor)
     r = _do(floor, "pat", cid, 10, "c1", recount_threshold=5)
     assert r.accepted and r.code == "recount", r
     # Nothing changed yet, and the location stays blocked.
@@ -141,7 +125,7 @@ def test_count_loss_that_hits_reservations_moves_them_or_backorders(floor: Floor
     # Product 3 has one location with 50 units: 30 + 15 reserved by two orders.
     first = floor.order([(3, 30)])
     second = floor.order([(3, 15)])
-    cid = _count(floor, 3)
+    cid = count_task(floor, 3)
     r = _do(floor, "pat", cid, 20, "c1", recount_threshold=100)
     assert r.accepted and r.data["diff"] == -30, r
     # 5 free units go first; 25 reserved units are gone: the newest reservation loses first
@@ -168,7 +152,7 @@ def test_count_loss_that_hits_reservations_moves_them_or_backorders(floor: Floor
 def test_count_loss_moves_a_released_pick_to_another_location(floor: Floor):
     floor.order([(1, 30)])
     floor.release()
-    cid = _count(floor, 1)  # blocks face 1 under the released pick
+    cid = count_task(floor, 1)  # blocks face 1 under the released pick
     r = _do(floor, "pat", cid, 5, "c1", recount_threshold=100)
     assert r.accepted, r
     # 20 of the face's 50 were free; 25 of the 30 reserved are gone: moved to the second face
@@ -199,7 +183,7 @@ def test_count_loss_moves_a_released_pick_to_another_location(floor: Floor):
 def test_blocked_location_is_not_allocated_nor_picked_until_the_count_ends(floor: Floor):
     floor.order([(3, 5)])
     floor.release()
-    cid = _count(floor, 3)
+    cid = count_task(floor, 3)
     # Allocation skips the blocked face: product 3 has no other stock, so it back-orders.
     late = floor.order([(3, 2)])
     assert rows(
@@ -257,7 +241,7 @@ def test_blocked_location_is_not_allocated_nor_picked_until_the_count_ends(floor
 
 
 def test_database_refuses_a_pick_line_at_a_blocked_location(floor: Floor):
-    _count(floor, 4)
+    count_task(floor, 4)
     with pytest.raises(DBAPIError, match="location_blocked"), floor.db.transaction() as s:
         s.execute(
             text(
@@ -270,7 +254,7 @@ def test_database_refuses_a_pick_line_at_a_blocked_location(floor: Floor):
 
 
 def test_release_and_cancel_end_every_count(floor: Floor):
-    cid = _count(floor, 4)
+    cid = count_task(floor, 4)
     pat, boss = floor.actors["pat"], floor.actors["boss"]
     view = counts.claim_count(floor.db, pat, warehouse_id=floor.warehouse_id, count_id=cid)
     assert view is not None and view.claimed_by == "pat"
@@ -295,7 +279,7 @@ def test_release_and_cancel_end_every_count(floor: Floor):
 
 
 def test_wrong_scans_are_refused_and_change_nothing(floor: Floor):
-    cid = _count(floor, 4)
+    cid = count_task(floor, 4)
     view = counts.get_count(floor.db, cid)
     pat = floor.actors["pat"]
     wrong_loc = counts.record_count(
@@ -322,7 +306,7 @@ def test_count_gain_fills_a_waiting_backorder_in_the_same_transaction(floor: Flo
     # Product 3's only face holds 50: an order for 60 gets 50 and waits for 10.
     waiting = floor.order([(3, 60)])
     assert scalar(floor.db, "SELECT status FROM sales_order") == "partially_reserved"
-    cid = _count(floor, 3)
+    cid = count_task(floor, 3)
     r = _do(floor, "pat", cid, 58, "c1", recount_threshold=10)
     assert r.accepted and r.data["diff"] == 8, r
     # The 8 found units go to the waiting order at once (the count ends the block first).

@@ -14,13 +14,13 @@ integration account; permissions are checked by the services.
 from __future__ import annotations
 
 import argparse
-import json
 import uuid
 
 from sqlalchemy import text
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.render import emit, table
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.states import CountStatus
 from wms_terminal.picking import counts
@@ -94,18 +94,19 @@ def _list(args: argparse.Namespace) -> int:
         )
     finally:
         app.close()
-    if args.json:
-        print(json.dumps({"counts": [c.as_data() for c in found]}, indent=2))
-        return 0
-    if not found:
-        print("no count tasks")
-        return 0
-    print(f"{'id':>6}  {'status':<9} {'location':<12} {'sku':<14} {'reason':<12} claimed by")
-    for c in found:
-        print(
-            f"{c.count_id:>6}  {c.status:<9} {c.location_code:<12} {c.sku:<14} "
-            f"{c.reason:<12} {c.claimed_by or '-'}"
-        )
+    emit(
+        args.json,
+        {"counts": [c.as_data() for c in found]},
+        lambda: table(
+            (
+                (c.count_id, c.status, c.location_code, c.sku, c.reason, c.claimed_by or "-")
+                for c in found
+            ),
+            header=("id", "status", "location", "sku", "reason", "claimed by"),
+            right=(0,),
+            empty="no count tasks",
+        ),
+    )
     return 0
 
 
@@ -115,11 +116,7 @@ def _show(args: argparse.Namespace) -> int:
         c = counts.get_count(app.db, args.count_id)
     finally:
         app.close()
-    if args.json:
-        print(json.dumps(c.as_data(), indent=2))
-        return 0
-    for label, value in _rows(c):
-        print(f"{label:<14} {value}")
+    emit(args.json, c.as_data(), lambda: table(_rows(c)))
     return 0
 
 
@@ -158,10 +155,7 @@ def _do(args: argparse.Namespace) -> int:
         )
     finally:
         app.close()
-    if args.json:
-        print(json.dumps({"accepted": r.accepted, **r.to_outcome()}, indent=2))
-    else:
-        print(r.message)
+    emit(args.json, {"accepted": r.accepted, **r.to_outcome()}, r.message)
     return 0 if r.accepted else 1
 
 
@@ -194,12 +188,21 @@ def _adjust(args: argparse.Namespace) -> int:
         )
     finally:
         app.close()
-    if args.json:
-        print(json.dumps(done.as_data(), indent=2))
-        return 0
     ch = done.change
-    print(f"{done.location} {done.sku}: {ch.before} -> {ch.after} ({done.reason_code})")
-    for m in ch.moved:
-        where = ", ".join(f"{t['qty']} to {t['location']}" for t in m.moved_to) or "nothing moved"
-        print(f"  order {m.order}: {where}; {m.backordered} back-ordered")
+    emit(
+        args.json,
+        done.as_data(),
+        lambda: [
+            f"{done.location} {done.sku}: {ch.before} -> {ch.after} ({done.reason_code})",
+            *(
+                f"  order {m.order}: "
+                + (
+                    ", ".join(f"{t['qty']} to {t['location']}" for t in m.moved_to)
+                    or "nothing moved"
+                )
+                + f"; {m.backordered} back-ordered"
+                for m in ch.moved
+            ),
+        ],
+    )
     return 0

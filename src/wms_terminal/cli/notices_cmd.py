@@ -12,7 +12,6 @@ data: they log in (--badge with WMS_PIN, or an integration account).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import threading
@@ -20,6 +19,7 @@ from typing import Any
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.render import cell, emit, table
 from wms_terminal.core.auth import require
 from wms_terminal.core.errors import ConfigurationError
 from wms_terminal.notices import outbox
@@ -49,32 +49,37 @@ def register(notices: argparse.ArgumentParser, common: argparse.ArgumentParser) 
     again.set_defaults(handler=_retry)
 
 
-def _safe(text: str, width: int = 0) -> str:
-    """One line without control characters (subjects and errors come from data and servers)."""
-    out = "".join(c if c.isprintable() else " " for c in " ".join(text.split()))
-    return out[: width - 1] + "…" if width and len(out) > width else out
-
-
 def _list(args: argparse.Namespace) -> int:
     app = bootstrap.connect(args.database)
     try:
         notices = outbox.list_notices(app.db, failed_only=args.failed, limit=max(args.limit, 1))
     finally:
         app.close()
-    if args.json:
-        print(json.dumps({"notices": [n.to_json() for n in notices]}, indent=2))
-        return 0
-    if not notices:
-        print("no failed notices" if args.failed else "no notices")
-        return 0
-    for n in notices:
-        when = n.sent_at or n.next_attempt_at or n.created_at
-        print(
-            f"{n.id:>6}  {n.status:<7}  tries {n.attempts}  {when:%Y-%m-%d %H:%M}  "
-            f"{_safe(n.subject, 60)}"
+
+    def lines() -> list[str]:
+        if not notices:
+            return ["no failed notices" if args.failed else "no notices"]
+        rows = table(
+            (
+                (
+                    n.id,
+                    n.status,
+                    f"tries {n.attempts}",
+                    f"{n.sent_at or n.next_attempt_at or n.created_at:%Y-%m-%d %H:%M}",
+                    n.subject,
+                )
+                for n in notices
+            ),
+            right=(0,),
         )
-        if n.last_error:
-            print(f"        last error: {_safe(n.last_error, 200)}")
+        out: list[str] = []
+        for row, n in zip(rows, notices, strict=True):
+            out.append(row)
+            if n.last_error:
+                out.append(f"        last error: {cell(n.last_error, 200)}")
+        return out
+
+    emit(args.json, {"notices": [n.to_json() for n in notices]}, lines)
     return 0
 
 
@@ -94,7 +99,7 @@ def _print_report(report: SendReport) -> None:
         flush=True,
     )
     for error in report.errors:
-        print(f"  {_safe(error, 300)}", file=sys.stderr, flush=True)
+        print(f"  {cell(error, 300)}", file=sys.stderr, flush=True)
 
 
 def _send(args: argparse.Namespace) -> int:
@@ -132,8 +137,5 @@ def _retry(args: argparse.Namespace) -> int:
         view = outbox.retry(app.db, actor, args.notice_id)
     finally:
         app.close()
-    if args.json:
-        print(json.dumps(view.to_json(), indent=2))
-    else:
-        print(f"notice {view.id} queued again: {_safe(view.subject, 60)}")
+    emit(args.json, view.to_json(), f"notice {view.id} queued again: {cell(view.subject)}")
     return 0

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.render import emit, table
 from wms_terminal.picking import wave_admin
 from wms_terminal.picking.claims import release_list
 
@@ -79,18 +81,25 @@ def _wave_list(args: argparse.Namespace) -> int:
         )
     finally:
         app.close()
-    if args.json:
-        print(json.dumps([r.to_json() for r in rows]))
-        return 0
-    if not rows:
-        print("no waves")
-    for r in rows:
-        lists = ", ".join(f"{n} {k}" for k, n in sorted(r.lists.items())) or "no lists"
-        when = r.released_at.strftime("%Y-%m-%d %H:%M") if r.released_at else ""
-        print(
-            f"{r.number}  {r.warehouse}  {r.status:<9}  {when}  {r.strategy}  "
-            f"{r.orders} orders  {lists}"
-        )
+    emit(
+        args.json,
+        [r.to_json() for r in rows],
+        lambda: table(
+            (
+                (
+                    r.number,
+                    r.warehouse,
+                    r.status,
+                    r.released_at.strftime("%Y-%m-%d %H:%M") if r.released_at else "",
+                    r.strategy,
+                    f"{r.orders} orders",
+                    ", ".join(f"{n} {k}" for k, n in sorted(r.lists.items())) or "no lists",
+                )
+                for r in rows
+            ),
+            empty="no waves",
+        ),
+    )
     return 0
 
 
@@ -100,15 +109,19 @@ def _wave_show(args: argparse.Namespace) -> int:
         detail = wave_admin.show_wave(app.db, args.wave)
     finally:
         app.close()
-    if args.json:
-        print(json.dumps(detail.to_json()))
-        return 0
     w = detail.wave
-    print(f"wave {w.number} ({w.warehouse}): {w.status}, {w.strategy}, routing {w.routing_method}")
-    print(f"filters: {json.dumps(detail.filters) if detail.filters else 'none'}")
-    print(f"orders ({w.orders}): {' '.join(detail.order_numbers)}")
-    print("pick lists:")
-    _print_lists(detail.pick_lists)
+    emit(
+        args.json,
+        detail.to_json(),
+        lambda: [
+            f"wave {w.number} ({w.warehouse}): {w.status}, {w.strategy}, "
+            f"routing {w.routing_method}",
+            f"filters: {json.dumps(detail.filters) if detail.filters else 'none'}",
+            f"orders ({w.orders}): {' '.join(detail.order_numbers)}",
+            "pick lists:",
+            *_lists(detail.pick_lists),
+        ],
+    )
     return 0
 
 
@@ -119,13 +132,12 @@ def _wave_cancel(args: argparse.Namespace) -> int:
         done = wave_admin.cancel_wave(app.db, actor, args.wave, reason=args.reason)
     finally:
         app.close()
-    if args.json:
-        print(json.dumps(done.__dict__))
-    else:
-        print(
-            f"cancelled {done.number}: {done.orders} order(s) back to reserved, "
-            f"{done.pick_lists} pick list(s) cancelled, {done.totes_freed} tote(s) freed"
-        )
+    emit(
+        args.json,
+        done.__dict__,
+        f"cancelled {done.number}: {done.orders} order(s) back to reserved, "
+        f"{done.pick_lists} pick list(s) cancelled, {done.totes_freed} tote(s) freed",
+    )
     return 0
 
 
@@ -137,22 +149,25 @@ def _list_list(args: argparse.Namespace) -> int:
         )
     finally:
         app.close()
-    if args.json:
-        print(json.dumps([r.to_json() for r in rows]))
-    elif rows:
-        _print_lists(tuple(rows))
-    else:
-        print("no pick lists")
+    emit(args.json, [r.to_json() for r in rows], lambda: _lists(rows) or ["no pick lists"])
     return 0
 
 
-def _print_lists(rows: tuple[wave_admin.ListRow, ...]) -> None:
-    for r in rows:
-        who = f" by {r.claimed_by}" if r.claimed_by else ""
-        print(
-            f"  {r.id:>6}  {r.wave or '-'}  {r.status}{who}  "
-            f"{r.tasks - r.open_tasks}/{r.tasks} tasks closed  {r.route_length_m:,.1f} m"
-        )
+def _lists(rows: Sequence[wave_admin.ListRow]) -> list[str]:
+    return table(
+        (
+            (
+                r.id,
+                r.wave or "-",
+                r.status + (f" by {r.claimed_by}" if r.claimed_by else ""),
+                f"{r.tasks - r.open_tasks}/{r.tasks} tasks closed",
+                f"{r.route_length_m:,.1f} m",
+            )
+            for r in rows
+        ),
+        right=(0, 4),
+        indent="  ",
+    )
 
 
 def _list_show(args: argparse.Namespace) -> int:
@@ -161,16 +176,28 @@ def _list_show(args: argparse.Namespace) -> int:
         row, tasks = wave_admin.show_pick_list(app.db, args.id)
     finally:
         app.close()
-    if args.json:
-        print(json.dumps({**row.to_json(), "tasks": tasks}))
-        return 0
-    _print_lists((row,))
-    for t in tasks:
-        slot = f" slot {t['tote_slot']}" if t["tote_slot"] else ""
-        print(
-            f"    {t['seq']:>3}. {t['location']}  {t['sku']} x{t['qty']}  "
-            f"order {t['order']}{slot}  {t['status']} ({t['qty_picked']} picked)"
-        )
+    emit(
+        args.json,
+        {**row.to_json(), "tasks": tasks},
+        lambda: (
+            _lists((row,))
+            + table(
+                (
+                    (
+                        f"{t['seq']}.",
+                        t["location"],
+                        f"{t['sku']} x{t['qty']}",
+                        f"order {t['order']}",
+                        f"slot {t['tote_slot']}" if t["tote_slot"] else "",
+                        f"{t['status']} ({t['qty_picked']} picked)",
+                    )
+                    for t in tasks
+                ),
+                right=(0,),
+                indent="    ",
+            )
+        ),
+    )
     return 0
 
 
@@ -192,8 +219,5 @@ def _list_reassign(args: argparse.Namespace) -> int:
         row = wave_admin.reassign_list(app.db, actor, args.id, args.to)
     finally:
         app.close()
-    if args.json:
-        print(json.dumps(row.to_json()))
-    else:
-        print(f"pick list {row.id} now with {row.claimed_by}")
+    emit(args.json, row.to_json(), f"pick list {row.id} now with {row.claimed_by}")
     return 0

@@ -11,11 +11,10 @@ An item is a product barcode (any GTIN length) or a SKU; `--item`/`--qty` pair u
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.render import emit, table
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.purchasing import (
     PurchaseOrderView,
@@ -73,15 +72,19 @@ def _list(args: argparse.Namespace) -> int:
         found = list_purchase_orders(app.db, warehouse=args.warehouse, status=args.status)
     finally:
         app.close()
-    if args.json:
-        json.dump([p.to_json() for p in found], sys.stdout)
-        print()
-        return 0
-    if not found:
-        print("no purchase orders")
-    for p in found:
-        outstanding = sum(ln.outstanding for ln in p.lines)
-        print(f"{p.number}  {p.warehouse:<8} {p.status:<18} {outstanding:>7} outstanding")
+    emit(
+        args.json,
+        [p.to_json() for p in found],
+        lambda: table(
+            (
+                (p.number, p.warehouse, p.status, sum(ln.outstanding for ln in p.lines))
+                for p in found
+            ),
+            header=("number", "warehouse", "status", "outstanding"),
+            right=(3,),
+            empty="no purchase orders",
+        ),
+    )
     return 0
 
 
@@ -91,7 +94,7 @@ def _show(args: argparse.Namespace) -> int:
         po = show_purchase_order(app.db, args.number)
     finally:
         app.close()
-    _print(po, args.json)
+    _show_po(po, args.json)
     return 0
 
 
@@ -112,18 +115,19 @@ def _receive(args: argparse.Namespace) -> int:
         )
     finally:
         app.close()
-    if args.json:
-        json.dump(receipt.to_json(), sys.stdout)
-        print()
-        return 0
     got = ", ".join(f"{q} x {s}" for s, q in receipt.received)
-    print(f"{receipt.purchase_order.number}: received {got} into {receipt.location}")
-    print(f"status {receipt.purchase_order.status}")
-    if receipt.backorders_waiting:
-        waiting = ", ".join(receipt.backorders_waiting)
-        print(f"back-orders waiting (served when put away): {waiting}")
-    if receipt.putaway_task_ids:
-        print(f"put-away tasks: {', '.join(str(i) for i in receipt.putaway_task_ids)}")
+    waiting = ", ".join(receipt.backorders_waiting)
+    tasks = ", ".join(str(i) for i in receipt.putaway_task_ids)
+    emit(
+        args.json,
+        receipt.to_json(),
+        lambda: [
+            f"{receipt.purchase_order.number}: received {got} into {receipt.location}",
+            f"status {receipt.purchase_order.status}",
+            *([f"back-orders waiting (served when put away): {waiting}"] if waiting else []),
+            *([f"put-away tasks: {tasks}"] if tasks else []),
+        ],
+    )
     return 0
 
 
@@ -134,17 +138,22 @@ def _cancel(args: argparse.Namespace) -> int:
         po = cancel_purchase_order(app.db, actor, number=args.number, reason=args.reason)
     finally:
         app.close()
-    _print(po, args.json)
+    _show_po(po, args.json)
     return 0
 
 
-def _print(po: PurchaseOrderView, as_json: bool) -> None:
-    if as_json:
-        json.dump(po.to_json(), sys.stdout)
-        print()
-        return
-    print(f"{po.number}  {po.warehouse}  {po.status}  {po.supplier or '(no supplier)'}")
-    if po.reason:
-        print(f"  {po.reason}")
-    for ln in po.lines:
-        print(f"  {ln.sku:<20} ordered {ln.qty:>7}  received {ln.qty_received:>7}")
+def _show_po(po: PurchaseOrderView, as_json: bool) -> None:
+    emit(
+        as_json,
+        po.to_json(),
+        lambda: [
+            f"{po.number}  {po.warehouse}  {po.status}  {po.supplier or '(no supplier)'}",
+            *([f"  {po.reason}"] if po.reason else []),
+            *table(
+                ((ln.sku, ln.qty, ln.qty_received) for ln in po.lines),
+                header=("sku", "ordered", "received"),
+                right=(1, 2),
+                indent="  ",
+            ),
+        ],
+    )

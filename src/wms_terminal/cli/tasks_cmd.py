@@ -12,13 +12,12 @@ Every command takes --json; all but `list` change data and take --badge B (PIN i
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from sqlmodel import select
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.render import emit, table
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import MoveTaskKind, Warehouse
@@ -97,14 +96,7 @@ def _list(args: argparse.Namespace) -> int:
         )
     finally:
         app.close()
-    if args.json:
-        json.dump([t.to_json() for t in found], sys.stdout)
-        print()
-        return 0
-    if not found:
-        print("no tasks")
-    for t in found:
-        print(_line(t))
+    emit(args.json, [t.to_json() for t in found], lambda: _rows(found, empty="no tasks"))
     return 0
 
 
@@ -118,12 +110,9 @@ def _claim(args: argparse.Namespace) -> int:
     finally:
         app.close()
     if got is None:
-        if args.json:
-            print("null")
-        else:
-            print("no open task to claim")
+        emit(args.json, None, "no open task to claim")
         return 1
-    _show(got, args.json)
+    emit(args.json, got.to_json(), lambda: _rows([got]))
     return 0
 
 
@@ -142,22 +131,21 @@ def _do(args: argparse.Namespace) -> int:
         )
     finally:
         app.close()
-    if args.json:
-        json.dump(
-            {
-                "task": done.task.to_json(),
-                "next_tasks": list(done.next_task_ids),
-                "backorders_filled": list(done.backorders_filled),
-            },
-            sys.stdout,
-        )
-        print()
-        return 0
-    print(_line(done.task))
-    if done.backorders_filled:
-        print("back-orders filled: " + ", ".join(done.backorders_filled))
-    if done.next_task_ids:
-        print("next task raised: " + ", ".join(str(i) for i in done.next_task_ids))
+    filled = ", ".join(done.backorders_filled)
+    raised = ", ".join(str(i) for i in done.next_task_ids)
+    emit(
+        args.json,
+        {
+            "task": done.task.to_json(),
+            "next_tasks": list(done.next_task_ids),
+            "backorders_filled": list(done.backorders_filled),
+        },
+        lambda: (
+            _rows([done.task])
+            + ([f"back-orders filled: {filled}"] if filled else [])
+            + ([f"next task raised: {raised}"] if raised else [])
+        ),
+    )
     return 0
 
 
@@ -168,7 +156,7 @@ def _release(args: argparse.Namespace) -> int:
         view = release_task(app.db, actor, task_id=args.task)
     finally:
         app.close()
-    _show(view, args.json)
+    emit(args.json, view.to_json(), lambda: _rows([view]))
     return 0
 
 
@@ -179,23 +167,26 @@ def _cancel(args: argparse.Namespace) -> int:
         view = cancel_task(app.db, actor, task_id=args.task, reason=args.reason)
     finally:
         app.close()
-    _show(view, args.json)
+    emit(args.json, view.to_json(), lambda: _rows([view]))
     return 0
 
 
-def _show(t: MoveTaskView, as_json: bool) -> None:
-    if as_json:
-        json.dump(t.to_json(), sys.stdout)
-        print()
-    else:
-        print(_line(t))
-
-
-def _line(t: MoveTaskView) -> str:
-    flag = "URGENT " if t.urgent else ""
-    who = f" claimed by {t.claimed_by}" if t.claimed_by else ""
-    moved = f" (moved {t.qty_moved})" if t.status == "done" else ""
-    return (
-        f"{t.id:>6} {flag}{t.kind:<9} {t.status:<9} {t.qty:>6} x {t.sku:<14} "
-        f"{t.from_location or '-'} -> {t.to_location}{moved}{who}"
+def _rows(tasks: list[MoveTaskView], *, empty: str = "") -> list[str]:
+    return table(
+        (
+            (
+                t.id,
+                "URGENT" if t.urgent else "",
+                t.kind,
+                t.status,
+                f"{t.qty} x",
+                t.sku,
+                f"{t.from_location or '-'} -> {t.to_location}",
+                f"moved {t.qty_moved}" if t.status == "done" else "",
+                f"claimed by {t.claimed_by}" if t.claimed_by else "",
+            )
+            for t in tasks
+        ),
+        right=(0, 4),
+        empty=empty,
     )

@@ -12,12 +12,11 @@ at consolidation); `release` frees a stuck tote in any state, with the reason in
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.render import emit, table
 from wms_terminal.core.states import TOTE_TRANSITIONS
 from wms_terminal.picking.totes import (
     ToteView,
@@ -26,7 +25,6 @@ from wms_terminal.picking.totes import (
     list_totes,
     release_tote,
 )
-from wms_terminal.scanning.text import safe_text
 
 
 def register(totes: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -64,20 +62,16 @@ def register(totes: argparse.ArgumentParser, common: argparse.ArgumentParser) ->
     rel.set_defaults(handler=_release)
 
 
-def _line(v: ToteView) -> str:
-    where = f"list {v.pick_list_id}" if v.pick_list_id is not None else ""
-    held = f"{v.units} unit(s) of {', '.join(v.orders)}" if v.orders else ""
-    return "  ".join(
-        p for p in (f"{v.code:<14}", f"{v.status:<10}", where, safe_text(held, limit=60)) if p
+def _rows(totes: list[ToteView]) -> list[str]:
+    return table(
+        (
+            v.code,
+            v.status,
+            f"list {v.pick_list_id}" if v.pick_list_id is not None else "",
+            f"{v.units} unit(s) of {', '.join(v.orders)}" if v.orders else "",
+        )
+        for v in totes
     )
-
-
-def _print(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
-    if args.json:
-        json.dump(data, sys.stdout)
-        print()
-    else:
-        print("\n".join(lines))
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -90,7 +84,7 @@ def _list(args: argparse.Namespace) -> int:
     for v in totes:
         counts[v.status] = counts.get(v.status, 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no totes"
-    _print(args, {"totes": [v.to_json() for v in totes]}, [*map(_line, totes), summary])
+    emit(args.json, {"totes": [v.to_json() for v in totes]}, lambda: [*_rows(totes), summary])
     return 0
 
 
@@ -103,12 +97,20 @@ def _show(args: argparse.Namespace) -> int:
     history: list[dict[str, Any]] = [
         {"at": _when(e.at), "action": e.action, "user": e.user, "detail": e.detail} for e in events
     ]
-    lines = [_line(view)] + [
-        f"  {e['at'][:19]}  {e['action']:<14} {e['user']}  "
-        + safe_text(str(e["detail"].get("reason", "")), limit=60)
-        for e in history
-    ]
-    _print(args, view.to_json() | {"history": history}, lines)
+    emit(
+        args.json,
+        view.to_json() | {"history": history},
+        lambda: (
+            _rows([view])
+            + table(
+                (
+                    (e["at"][:19], e["action"], e["user"], e["detail"].get("reason", ""))
+                    for e in history
+                ),
+                indent="  ",
+            )
+        ),
+    )
     return 0
 
 
@@ -124,7 +126,7 @@ def _empty(args: argparse.Namespace) -> int:
         view = empty_tote(app.db, actor, code=args.code, how="sorted" if args.sorted else "packed")
     finally:
         app.close()
-    _print(args, view.to_json(), [f"{view.code} emptied: free"])
+    emit(args.json, view.to_json(), f"{view.code} emptied: free")
     return 0
 
 
@@ -135,5 +137,5 @@ def _release(args: argparse.Namespace) -> int:
         view = release_tote(app.db, actor, code=args.code, reason=args.reason)
     finally:
         app.close()
-    _print(args, view.to_json(), [f"{view.code} released: free"])
+    emit(args.json, view.to_json(), f"{view.code} released: free")
     return 0

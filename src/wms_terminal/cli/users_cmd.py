@@ -21,6 +21,7 @@ from pathlib import Path
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.render import emit, table
 from wms_terminal.core import users
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import Role
@@ -150,17 +151,23 @@ def _list(args: argparse.Namespace) -> int:
         rows = users.list_users(app.db, actor, include_inactive=args.all)
     finally:
         app.close()
-    if args.json:
-        print(json.dumps([r.to_json() for r in rows]))
-        return 0
-    table = [("username", "name", "role", "badge", "state")]
-    for r in rows:
-        state = "inactive" if not r.active else "locked" if r.locked else "active"
-        badge = r.badge if r.kind == "person" else "(account)"
-        table.append((r.username, r.name, ", ".join(r.roles), badge, state))
-    widths = [max(len(row[i]) for row in table) for i in range(5)]
-    for row in table:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    emit(
+        args.json,
+        [r.to_json() for r in rows],
+        lambda: table(
+            (
+                (
+                    r.username,
+                    r.name,
+                    ", ".join(r.roles),
+                    r.badge if r.kind == "person" else "(account)",
+                    "inactive" if not r.active else "locked" if r.locked else "active",
+                )
+                for r in rows
+            ),
+            header=("username", "name", "role", "badge", "state"),
+        ),
+    )
     return 0
 
 

@@ -10,7 +10,6 @@ Filters: --cutoff, --carrier-service, --channel, --priority-min, --zone, --flag 
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -20,6 +19,7 @@ from sqlalchemy import bindparam, text
 from wms_terminal import bootstrap
 from wms_terminal.cli import picklist_cmd
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.render import emit, table
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed, ValidationError
 from wms_terminal.picking import messages as M
@@ -101,7 +101,7 @@ def _capacity(args: argparse.Namespace) -> CartCapacity:
     return cart(args.cart_totes)
 
 
-def _table(plan: WavePlan, lists: list[dict[str, Any]]) -> str:
+def _table(plan: WavePlan, lists: list[dict[str, Any]]) -> list[str]:
     rows = [
         ("warehouse", plan.warehouse_code),
         ("strategy", plan.strategy),
@@ -115,8 +115,7 @@ def _table(plan: WavePlan, lists: list[dict[str, Any]]) -> str:
         mark = " *" if method == plan.routing_method else ""
         rows.append((f"travel {method}{mark}", f"{metres:,.1f} m"))
     rows.append(("picker-hours", f"{plan.picker_hours:.2f}"))
-    width = max(len(k) for k, _ in rows)
-    out = [f"{k.ljust(width)}  {v}" for k, v in rows]
+    out = table(rows)
     out.append(
         f"* the routing method the lists would be walked by (--routing {plan.routing_method}); "
         "the other lines compare the same lists routed another way"
@@ -124,13 +123,23 @@ def _table(plan: WavePlan, lists: list[dict[str, Any]]) -> str:
     out.append("")
     out.append(f"orders: {_some(plan.order_numbers, 30)}")
     out.append("pick lists it would make:")
-    for n, pl in enumerate(lists, start=1):
-        out.append(
-            f"  {n:>4}. zone {pl['zone'] or 'any'}, {len(pl['orders'])} order(s), "
-            f"{pl['picks']} picks, {pl['units']} units, {pl['totes']} tote(s), "
-            f"{pl['route_m']:,.1f} m: {_some(pl['orders'], 6)}"
-        )
-    return "\n".join(out)
+    out += table(
+        (
+            (
+                f"{n:>4}. zone {pl['zone'] or 'any'}",
+                f"{len(pl['orders'])} order(s)",
+                f"{pl['picks']} picks",
+                f"{pl['units']} units",
+                f"{pl['totes']} tote(s)",
+                f"{pl['route_m']:,.1f} m",
+                _some(pl["orders"], 6),
+            )
+            for n, pl in enumerate(lists, start=1)
+        ),
+        right=(1, 2, 3, 4, 5),
+        indent="  ",
+    )
+    return out
 
 
 def _some(items: Sequence[str], at_most: int) -> str:
@@ -192,10 +201,7 @@ def _plan(args: argparse.Namespace) -> int:
         lists = _lists(app.db, plan)
     finally:
         app.close()
-    if args.json:
-        print(json.dumps({**plan.to_json(), "lists": lists}, indent=2))
-    else:
-        print(_table(plan, lists))
+    emit(args.json, {**plan.to_json(), "lists": lists}, lambda: _table(plan, lists))
     return 0
 
 
@@ -215,22 +221,17 @@ def _release(args: argparse.Namespace) -> int:
         )
     finally:
         app.close()
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "wave": wave.number,
-                    "orders": wave.orders,
-                    "lines": wave.lines,
-                    "picks": wave.picks,
-                    "pick_lists": len(wave.pick_list_ids),
-                    "route_length_m": round(wave.route_length_m, 1),
-                }
-            )
-        )
-    else:
-        print(
-            f"released {wave.number}: {wave.orders} orders, {wave.lines} lines, "
-            f"{len(wave.pick_list_ids)} pick lists, {wave.route_length_m:,.1f} m"
-        )
+    emit(
+        args.json,
+        {
+            "wave": wave.number,
+            "orders": wave.orders,
+            "lines": wave.lines,
+            "picks": wave.picks,
+            "pick_lists": len(wave.pick_list_ids),
+            "route_length_m": round(wave.route_length_m, 1),
+        },
+        f"released {wave.number}: {wave.orders} orders, {wave.lines} lines, "
+        f"{len(wave.pick_list_ids)} pick lists, {wave.route_length_m:,.1f} m",
+    )
     return 0

@@ -16,8 +16,14 @@ over_picked         an order line or pick task with more picked than ordered (or
 picked_tasks        an order line's picked units differ from what its pick tasks picked
 picked_ledger       an order's picked units differ from what the ledger took off the shelf for it
 tote_on_two_lists   one tote used by two unfinished pick lists
-task_claimed_twice  a pick list claimed by a second picker while the first still held it, or
-                    a claimed list with no picker / an open list with one
+tote_state          a tote in use or full without an unfinished pick list, a free tote still
+                    naming a list, or a tote at packing or sorting while its list is picked
+task_claimed_twice  a pick list, move task (replenishment, put-away) or count claimed by a
+                    second user while the first still held it, or done by someone not holding
+                    it (the audit log); a claimed list or count with no user / an open one with
+                    a user; an open move task claimed with no user or by a user with no time
+count_block         a location blocked with no count open on it (nobody would ever open it), or
+                    a count open on a location that is not blocked (picks would run under it)
 stuck_list          a claimed or open list with no open task (nobody can finish it), or a
                     finished list with an open task
 replenishment_twice two open replenishment tasks for one pick face and product
@@ -27,14 +33,13 @@ scan_unrecorded     ledger lines written under a scan id with no stored accepted
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from sqlalchemy import text
 
 from wms_terminal.core.db import Database
+from wms_terminal.core.invariant_rules import RULES, Row, Rule
 
 # Each kind reports at most this many problems, then one line saying how many more there are.
 MAX_PER_KIND = 50
@@ -48,239 +53,6 @@ class Problem:
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
 
-
-Row = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One query for one kind. Its rows are problems: `says(c1, c2, ...)` describes one; or
-    `scan(rows)` reads all rows at once (a rule that follows a history, like the claims in the
-    audit log). `order` sorts a rule's rows; `cols` are what the rows carry, `rest` the
-    FROM ... clause."""
-
-    kind: str
-    cols: tuple[str, ...]
-    rest: str
-    says: Callable[..., str] | None = None
-    scan: Callable[[list[Row]], Iterator[str]] | None = None
-    order: str = "0"
-
-
-def _at(loc_code: Any, sku: Any) -> str:
-    return f"{sku or '?'} at {loc_code or '?'}"
-
-
-def _names(loc: str, prod: str) -> tuple[str, str]:
-    return (
-        f"(SELECT l.code FROM location l WHERE l.id = {loc})",
-        f"(SELECT p.sku FROM product p WHERE p.id = {prod})",
-    )
-
-
-_LEDGER = (
-    "SELECT location_id, product_id, SUM(on_hand_delta) AS oh, SUM(reserved_delta) AS rs "
-    "FROM stock_ledger GROUP BY location_id, product_id"
-)
-_ACTIVE_LIST = "('open', 'claimed')"
-_TOTE_USES = (
-    "SELECT pt.tote_id AS tote_id, pt.pick_list_id AS list_id FROM pick_task pt "
-    f"JOIN pick_list pl ON pl.id = pt.pick_list_id WHERE pl.status IN {_ACTIVE_LIST} "
-    "AND pt.tote_id IS NOT NULL "
-    "UNION SELECT t.id, t.pick_list_id FROM tote t "
-    f"JOIN pick_list pl ON pl.id = t.pick_list_id WHERE pl.status IN {_ACTIVE_LIST} "
-    "AND t.status <> 'free'"
-)
-
-
-def _claims(rows: list[Row]) -> Iterator[str]:
-    """Walk the audit log of pick lists: a claim while another picker holds the list."""
-    holder: dict[Any, Any] = {}
-    for list_id, action, user, detail in rows:
-        if action == "pick_list_claimed":
-            held = holder.get(list_id)
-            if held is not None and held != user:
-                yield f"pick list {list_id} claimed by user {user} while user {held} held it"
-            holder[list_id] = user
-        elif action == "pick_list_reassigned":  # a supervisor handed it to someone
-            to = json.loads(detail or "{}").get("to_user")
-            holder[list_id] = None if to is None else str(to)
-        else:  # given back, cancelled: nobody holds it now
-            holder[list_id] = None
-
-
-def _totes(rows: list[Row]) -> Iterator[str]:
-    lists: dict[str, list[str]] = {}
-    for code, list_id in rows:
-        lists.setdefault(str(code), []).append(str(list_id))
-    for code, ids in lists.items():
-        yield f"tote {code} is on pick lists {', '.join(ids)}"
-
-
-def _stuck(list_id: Any, status: Any, open_tasks: Any) -> str:
-    if status in ("open", "claimed"):
-        return f"pick list {list_id} is {status} with no open task: nobody can finish it"
-    return f"pick list {list_id} is {status} with {open_tasks} open task(s)"
-
-
-def _scan_state(scan_id: Any, lines: Any, accepted: Any) -> str:
-    state = "a refusal" if accepted is not None and int(accepted) == 0 else "no outcome"
-    return f"scan {scan_id}: {lines} ledger line(s), stored as {state}"
-
-
-RULES: tuple[Rule, ...] = (
-    Rule(
-        "stock_ledger",
-        (
-            "s.on_hand",
-            "s.reserved",
-            "COALESCE(g.oh, 0)",
-            "COALESCE(g.rs, 0)",
-            *_names("s.location_id", "s.product_id"),
-        ),
-        f"FROM stock s LEFT JOIN ({_LEDGER}) g "
-        "ON g.location_id = s.location_id AND g.product_id = s.product_id "
-        "WHERE s.on_hand <> COALESCE(g.oh, 0) OR s.reserved <> COALESCE(g.rs, 0)",
-        lambda oh, rs, l_oh, l_rs, loc, sku: (
-            f"{_at(loc, sku)}: stock {oh} on hand / {rs} reserved, "
-            f"ledger {l_oh} on hand / {l_rs} reserved"
-        ),
-    ),
-    Rule(
-        "stock_ledger",
-        ("g.oh", "g.rs", *_names("g.location_id", "g.product_id")),
-        f"FROM ({_LEDGER}) g WHERE (g.oh <> 0 OR g.rs <> 0) AND NOT EXISTS (SELECT 1 FROM "
-        "stock s WHERE s.location_id = g.location_id AND s.product_id = g.product_id)",
-        lambda oh, rs, loc, sku: (
-            f"{_at(loc, sku)}: no stock row, ledger {oh} on hand / {rs} reserved"
-        ),
-    ),
-    Rule(
-        "negative_stock",
-        ("on_hand", "reserved", *_names("location_id", "product_id")),
-        "FROM stock WHERE on_hand < 0 OR reserved < 0",
-        lambda oh, rs, loc, sku: f"{_at(loc, sku)}: {oh} on hand, {rs} reserved",
-    ),
-    Rule(
-        "over_reserved",
-        ("on_hand", "reserved", *_names("location_id", "product_id")),
-        "FROM stock WHERE reserved > on_hand",
-        lambda oh, rs, loc, sku: f"{_at(loc, sku)}: {rs} reserved but {oh} on hand",
-    ),
-    Rule(
-        "reservation_sum",
-        ("s.reserved", "COALESCE(r.q, 0)", *_names("s.location_id", "s.product_id")),
-        "FROM stock s LEFT JOIN (SELECT stock_id, SUM(qty) AS q FROM reservation "
-        "WHERE status = 'active' GROUP BY stock_id) r ON r.stock_id = s.id "
-        "WHERE s.reserved <> COALESCE(r.q, 0)",
-        lambda rs, held, loc, sku: (
-            f"{_at(loc, sku)}: stock says {rs} reserved, active reservations hold {held}"
-        ),
-    ),
-    Rule(
-        "reservation_sum",
-        ("r.id", "r.order_id", *_names("r.location_id", "r.product_id")),
-        "FROM reservation r LEFT JOIN stock s ON s.id = r.stock_id WHERE s.id IS NULL "
-        "OR s.location_id <> r.location_id OR s.product_id <> r.product_id",
-        lambda rid, order, loc, sku: (
-            f"reservation {rid} of order id {order} ({_at(loc, sku)}) is not on that stock row"
-        ),
-    ),
-    Rule(
-        "reservation_state",
-        ("id", "status", "qty"),
-        "FROM reservation "
-        "WHERE (status = 'active' AND qty <= 0) OR (status <> 'active' AND qty <> 0)",
-        lambda rid, status, qty: f"reservation {rid} is {status} with {qty} units",
-    ),
-    Rule(
-        "over_picked",
-        ("so.number", "ol.line_no", "ol.qty", "ol.qty_picked"),
-        "FROM order_line ol JOIN sales_order so ON so.id = ol.order_id "
-        "WHERE ol.qty_picked > ol.qty OR ol.qty_picked < 0",
-        lambda number, line, qty, picked: (
-            f"order {number} line {line}: {picked} picked of {qty} ordered"
-        ),
-    ),
-    Rule(
-        "over_picked",
-        ("id", "qty", "qty_picked"),
-        "FROM pick_task WHERE qty_picked > qty OR qty_picked < 0",
-        lambda tid, qty, picked: f"pick task {tid}: {picked} picked of {qty}",
-    ),
-    Rule(
-        "picked_tasks",
-        ("so.number", "ol.line_no", "ol.qty_picked", "COALESCE(t.q, 0)"),
-        "FROM order_line ol JOIN sales_order so ON so.id = ol.order_id "
-        "LEFT JOIN (SELECT order_line_id, SUM(qty_picked) AS q FROM pick_task "
-        "GROUP BY order_line_id) t ON t.order_line_id = ol.id "
-        "WHERE ol.qty_picked <> COALESCE(t.q, 0)",
-        lambda number, line, picked, by_tasks: (
-            f"order {number} line {line}: {picked} picked, its pick tasks picked {by_tasks}"
-        ),
-    ),
-    Rule(
-        "picked_ledger",
-        ("so.number", "p.q", "COALESCE(-m.q, 0)"),
-        "FROM sales_order so "
-        "JOIN (SELECT order_id, SUM(qty_picked) AS q FROM order_line GROUP BY order_id) p "
-        "ON p.order_id = so.id "
-        "LEFT JOIN (SELECT order_id, SUM(on_hand_delta) AS q FROM stock_ledger "
-        "WHERE kind = 'pick' AND order_id IS NOT NULL GROUP BY order_id) m "
-        "ON m.order_id = so.id WHERE p.q <> COALESCE(-m.q, 0)",
-        lambda number, picked, taken: (
-            f"order {number}: {picked} picked, the ledger took {taken} off the shelves for it"
-        ),
-    ),
-    Rule(
-        "tote_on_two_lists",
-        ("t.code", "u.list_id"),
-        f"FROM ({_TOTE_USES}) u JOIN tote t ON t.id = u.tote_id "
-        f"WHERE u.tote_id IN (SELECT x.tote_id FROM ({_TOTE_USES}) x GROUP BY x.tote_id "
-        "HAVING COUNT(DISTINCT x.list_id) > 1)",
-        scan=_totes,
-        order="u.list_id",
-    ),
-    Rule(
-        "task_claimed_twice",
-        ("entity_id", "action", "user_id", "detail"),
-        "FROM audit_log WHERE entity = 'pick_list'",
-        scan=_claims,
-        order="id",
-    ),
-    Rule(
-        "task_claimed_twice",
-        ("id", "status", "claimed_by"),
-        "FROM pick_list WHERE (status = 'claimed' AND claimed_by IS NULL) "
-        "OR (status = 'open' AND claimed_by IS NOT NULL)",
-        lambda list_id, status, by: f"pick list {list_id} is {status} with claimed_by {by}",
-    ),
-    Rule(
-        "stuck_list",
-        ("pl.id", "pl.status", "COALESCE(t.n, 0)"),
-        "FROM pick_list pl "
-        "LEFT JOIN (SELECT pick_list_id, COUNT(*) AS n FROM pick_task WHERE status = 'open' "
-        "GROUP BY pick_list_id) t ON t.pick_list_id = pl.id "
-        f"WHERE (pl.status IN {_ACTIVE_LIST} AND COALESCE(t.n, 0) = 0) "
-        f"OR (pl.status NOT IN {_ACTIVE_LIST} AND COALESCE(t.n, 0) > 0)",
-        _stuck,
-    ),
-    Rule(
-        "replenishment_twice",
-        ("COUNT(*)", *_names("to_location_id", "product_id")),
-        "FROM replenishment_task WHERE status = 'open' GROUP BY to_location_id, product_id "
-        "HAVING COUNT(*) > 1",
-        lambda n, loc, sku: f"{_at(loc, sku)}: {n} open replenishment tasks",
-    ),
-    Rule(
-        "scan_unrecorded",
-        ("m.scan_id", "COUNT(*)", "MAX(CASE WHEN sr.accepted THEN 1 ELSE 0 END)"),
-        "FROM stock_ledger m LEFT JOIN scan_record sr ON sr.scan_id = m.scan_id "
-        "WHERE m.scan_id IS NOT NULL AND (sr.scan_id IS NULL OR NOT sr.accepted) "
-        "GROUP BY m.scan_id",
-        _scan_state,
-    ),
-)
 
 # The kinds `check` reports, in its order.
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(r.kind for r in RULES))
