@@ -1,0 +1,82 @@
+"""The database goes away under a headless picker: "connection lost, retrying", then the same scan
+is applied once when it returns (PostgreSQL, the backend of many terminals)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests import factories as f
+from tests.picking.conftest import Floor, build_floor
+from tests.picking.helpers import rows
+from wms_terminal.core.db import Database
+from wms_terminal.headless.picker import CONNECTION_LOST, Options
+
+from .robot import InThread, Robot
+
+PG_ONLY = [pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture
+def floor(db: Database) -> Floor:
+    return build_floor(db)
+
+
+@pytest.fixture
+def access(db_url: str, pg_admin_dsn: str) -> Iterator[dict[str, object]]:
+    """stop() terminates the database's sessions and refuses new ones; start() lets them in."""
+    name = make_url(db_url).database
+
+    def allow(on: bool) -> None:
+        with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(on).lower()}')
+            if not on:
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (name,),
+                )
+
+    yield {"stop": lambda: allow(False), "start": lambda: allow(True)}
+    allow(True)
+
+
+@pytest.mark.parametrize("db_url", PG_ONLY, indirect=True)
+def test_a_lost_connection_is_retried_and_the_pick_applied_once(
+    floor: Floor, access: dict[str, object], caplog: pytest.LogCaptureFixture
+) -> None:
+    floor.order([(1, 2)])
+    floor.release()
+    waits: list[float] = []
+
+    def database_returns(seconds: float) -> None:  # the driver's wait between retries
+        waits.append(seconds)
+        if len(waits) == 2:
+            access["start"]()  # type: ignore[operator]
+
+    options = Options(terminal="hl-outage", badge=floor.badges["pat"], pin=f.CLI_PIN)
+    robot = Robot(InThread(floor.db, options, on_sleep=database_returns))
+    event = robot.until_prompt()
+    event = robot.send(event["barcode"])  # the location
+    event = robot.send(event["barcode"])  # one unit counted
+    event = robot.send("2")  # both picked: the (first) tote is asked
+    assert event["expect"] == "tote"
+    access["stop"]()  # type: ignore[operator]
+    mark = len(robot.events)
+    with caplog.at_level(logging.WARNING, logger="wms_terminal"):
+        event = robot.send("T-MAIN-0042")
+    lost = {"event": "error", "message": CONNECTION_LOST, "retrying": True}
+    assert robot.events[mark : mark + 2] == [lost, lost]
+    assert robot.events[-2]["event"] == "ok"
+    assert robot.events[-2]["message"].startswith("Picked 2 x SKU-00001")
+    assert event["event"] == "done"
+    assert robot.io.close() == 0
+    assert any("connection lost to" in r.getMessage() for r in caplog.records)
+    # Applied once: one pick line in the ledger, two units, in the tote scanned.
+    picks = rows(floor.db, "SELECT on_hand_delta FROM stock_ledger WHERE kind = 'pick'")
+    assert picks == [(-2,)]
+    assert rows(floor.db, "SELECT qty_picked, status FROM pick_task") == [(2, "picked")]
