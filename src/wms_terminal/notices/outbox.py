@@ -61,6 +61,7 @@ class NoticeView:
     created_at: datetime
     sent_at: datetime | None
     next_attempt_at: datetime | None
+    body: str = ""
 
     def to_json(self) -> dict[str, object]:
         def iso(t: datetime | None) -> str | None:
@@ -310,6 +311,7 @@ def _view(n: Notification) -> NoticeView:
         created_at=n.created_at,
         sent_at=n.sent_at,
         next_attempt_at=n.next_attempt_at,
+        body=n.body,
     )
 
 

@@ -31,11 +31,17 @@ def _supervisor(db: Database, actor: Actor) -> Screen[Any]:
     return SupervisorScreen(db, actor, role=Role.SUPERVISOR)
 
 
+def _manager(db: Database, actor: Actor) -> Screen[Any]:
+    from wms_terminal.tui.manager.screen import ManagerScreen
+
+    return ManagerScreen(db, actor, role=Role.MANAGER)
+
+
 MODES: dict[str, ModeFactory] = {
     Role.PICKER: _home,
     Role.PACKER: _home,
     Role.SUPERVISOR: _supervisor,
-    Role.MANAGER: _home,
+    Role.MANAGER: _manager,
 }
 
 

@@ -6,8 +6,6 @@ F5 preview (or reload the waves) · ctrl+r release the previewed wave · F2 log 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static, TabbedContent, TabPane
@@ -86,9 +84,9 @@ class SupervisorScreen(ModeScreen):
         yield Static("", id="status")
         yield Footer()
 
-    def extra_panes(self) -> Iterator[TabPane]:
+    def extra_panes(self) -> ComposeResult:
         """More tabs (the manager's desk adds users, inbox and receiving)."""
-        return iter(())
+        yield from ()
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

@@ -1,0 +1,69 @@
+"""The manager's desk: the supervisor's tabs, plus users (F7), the notification inbox (F8) and
+receiving of purchase orders (F9). Scans (the desk's wedge, a camera) go to receiving."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import TabbedContent, TabPane
+
+from wms_terminal.scanning.scan import Scan
+from wms_terminal.tui.manager.inbox_pane import InboxPane
+from wms_terminal.tui.manager.receiving_pane import ReceivingPane
+from wms_terminal.tui.manager.users_pane import UsersPane
+from wms_terminal.tui.supervisor.screen import SupervisorScreen
+
+MANAGER_CSS = """
+#users-table, #inbox-table { height: 1fr; }
+#inbox-body { height: auto; max-height: 6; padding: 0 1; border-top: solid $primary-darken-2; }
+#po-tables { height: 1fr; }
+#po-table { width: 1fr; }
+#po-lines { width: 1fr; border-left: solid $primary-darken-2; }
+#receive-prompt { padding: 0 1; text-style: bold; }
+#receive-say { height: auto; min-height: 1; padding: 0 1; }
+#users-say.error, #inbox-say.error, #receive-say.error { color: $error; }
+"""
+
+PANES: dict[str, type[UsersPane | InboxPane | ReceivingPane]] = {
+    "users": UsersPane,
+    "inbox": InboxPane,
+    "receiving": ReceivingPane,
+}
+
+
+class ManagerScreen(SupervisorScreen):
+    DEFAULT_CSS = SupervisorScreen.DEFAULT_CSS + MANAGER_CSS
+    ROLE_TITLE = "Manager"
+    BINDINGS = [
+        Binding("f7", "tab('users')", "Users", id="desk-users"),
+        Binding("f8", "tab('inbox')", "Inbox", id="desk-inbox"),
+        Binding("f9", "tab('receiving')", "Receiving", id="desk-receiving"),
+    ]
+
+    def extra_panes(self) -> ComposeResult:
+        with TabPane("Users F7", id="users"):
+            yield UsersPane(self.db, self.actor, id="users-pane")
+        with TabPane("Inbox F8", id="inbox"):
+            yield InboxPane(self.db, self.actor, id="inbox-pane")
+        with TabPane("Receiving F9", id="receiving"):
+            yield ReceivingPane(self.db, self.actor, id="receiving-pane")
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        super().on_tabbed_content_tab_activated(event)
+        pane = PANES.get(event.pane.id or "")
+        if pane is not None:
+            self.query_one(pane).reload()
+
+    def action_refresh(self) -> None:
+        active = self.query_one(TabbedContent).active
+        if active in PANES:
+            self.query_one(PANES[active]).reload()
+        else:
+            super().action_refresh()
+
+    def handle_scan(self, scan: Scan) -> None:
+        """A scan from the desk's wedge or camera: receiving is the only tab that takes one."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != "receiving":
+            tabs.active = "receiving"
+        self.query_one(ReceivingPane).scan(scan)
