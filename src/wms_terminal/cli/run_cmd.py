@@ -1,18 +1,25 @@
-"""`wms-terminal run [--demo]`: open the terminal app."""
+"""`wms-terminal run [--demo]`: open the terminal app.
+
+The sign-in screen is drawn before the database layer is loaded: the app is given `connect`, which
+it runs in a thread once the screen is up (tui/connecting.py), so a terminal is ready to scan
+within half a second (bench/bench_startup.py). An unusable database still ends the app with the
+same message and exit code. `--demo` opens (and may build) the database first, as it prints.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlmodel import select
-
-from wms_terminal import bootstrap
-from wms_terminal.config import default_data_dir, idle_logout_seconds
-from wms_terminal.core import migrate
+from wms_terminal.config import Settings, default_data_dir, idle_logout_seconds
 from wms_terminal.core.errors import ConfigurationError
-from wms_terminal.core.models import User, Warehouse
+
+if TYPE_CHECKING:
+    from wms_terminal import bootstrap
+    from wms_terminal.core.db import Database
 
 
 def register(run: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -28,25 +35,59 @@ def register(run: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
 def _run(args: argparse.Namespace) -> int:
     _check_scanner_settings()
     idle_logout_s = idle_logout_seconds()
-    app = bootstrap.connect(args.database, require_schema=not args.demo, create_default=args.demo)
+    opened: list[bootstrap.App] = []
     demo_users: list[tuple[str, str, str, str, str]] = []
-    try:
-        if args.demo:
-            migrate.upgrade(app.db.engine)  # create, or upgrade an older demo file
-            demo_users = _ensure_demo(app)
-        _log_to_file()
-        from wms_terminal.tui.app import WmsApp  # Textual only when a screen is wanted
+    db: Database | Callable[[], Database]
+    if args.demo:
+        demo = _open_demo(args.database)
+        opened.append(demo)
+        db, demo_users = demo.db, _ensure_demo(demo)
+    else:
 
-        tui = WmsApp(
-            app.db,
-            terminal=app.settings.terminal_id,
-            demo_users=demo_users,
-            idle_logout_s=idle_logout_s,
-        )
+        def db() -> Database:  # run by the app in a thread, once the sign-in screen is drawn
+            from wms_terminal import bootstrap
+
+            opened.append(bootstrap.connect(args.database))
+            _load_sign_in()
+            return opened[-1].db
+
+    _log_to_file()
+    from wms_terminal.tui.app import WmsApp  # Textual only when a screen is wanted
+
+    tui = WmsApp(
+        db,
+        terminal=Settings.from_env(args.database).terminal_id,
+        demo_users=demo_users,
+        idle_logout_s=idle_logout_s,
+    )
+    try:
         tui.run()
     finally:
-        app.close()
+        for app in opened:
+            app.close()
     return tui.return_code or 0  # non-zero after an unexpected error (logged, told in one line)
+
+
+def _open_demo(database: str | None) -> bootstrap.App:
+    from wms_terminal import bootstrap
+    from wms_terminal.core import migrate
+
+    app = bootstrap.connect(database, require_schema=False, create_default=True)
+    try:
+        migrate.upgrade(app.db.engine)  # create, or upgrade an older demo file
+    except BaseException:
+        app.close()
+        raise
+    return app
+
+
+def _load_sign_in() -> None:
+    """What the first sign-in needs, loaded while nobody waits for it: the log-in service and the
+    GS1 tables of the scanning layer."""
+    from wms_terminal.core import auth  # noqa: F401
+    from wms_terminal.scanning import gs1
+
+    gs1.parse("0109504000059101")
 
 
 def _check_scanner_settings() -> None:
@@ -61,6 +102,9 @@ def _check_scanner_settings() -> None:
 
 def _ensure_demo(app: bootstrap.App) -> list[tuple[str, str, str, str, str]]:
     """Build the demo warehouse when the database is empty; return its users' badges and PINs."""
+    from sqlmodel import select
+
+    from wms_terminal.core.models import User, Warehouse
     from wms_terminal.demo import DEFAULT_ORDERS, DEFAULT_SEED, build_demo, demo_users
 
     with app.db.reading() as session:

@@ -8,17 +8,18 @@ label can never become a valid-looking product or package.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from biip import BiipException, ParseConfig
-from biip.gs1_application_identifiers import GS1ApplicationIdentifier
-from biip.gs1_digital_link_uris import GS1DigitalLinkURI
-from biip.gs1_messages import GS1Message
 from stdnum import ean
+
+if TYPE_CHECKING:
+    from biip import BiipException, ParseConfig
+    from biip.gs1_messages import GS1Message
 
 from .scan import GS
 
@@ -40,7 +41,15 @@ _DATE_AIS = {"11": "production_date", "13": "pack_date", "15": "best_before", "1
 _AI_IN_ERROR = re.compile(r"AI \((\d{2,4})\)")
 # A date AI and YYMMDD at the end of a variable-length value: what a dropped GS leaves behind.
 _MERGED_DATE = re.compile(r"(11|13|15|17)(\d\d)(\d\d)(\d\d)$", re.ASCII)
-_CONFIG = ParseConfig(separator_chars=(GS,))
+
+
+@functools.cache
+def _config() -> ParseConfig:
+    # biip is imported on the first GS1 code, not with the scanning layer: loading its tables
+    # costs more than a terminal's whole start-up may (bench/bench_startup.py).
+    from biip import ParseConfig
+
+    return ParseConfig(separator_chars=(GS,))
 
 
 class Gs1Error(ValueError):
@@ -150,8 +159,11 @@ def parse(text: str) -> Gs1Message:
         raise Gs1Error("empty GS1 element string")
     if any(not (" " < c <= "~" or c == GS) for c in body):
         raise Gs1Error("GS1 element strings hold only printable ASCII")
+    from biip import BiipException
+    from biip.gs1_messages import GS1Message
+
     try:
-        message = GS1Message.parse(body, config=_CONFIG)
+        message = GS1Message.parse(body, config=_config())
     except BiipException as exc:
         raise Gs1Error(_explain(exc)) from None
     return _verify(message, separators_seen=GS in text)
@@ -159,8 +171,11 @@ def parse(text: str) -> Gs1Message:
 
 def parse_hri(text: str) -> Gs1Message:
     """Parse the human-readable form "(01)...(10)..." as typed from a label by hand."""
+    from biip import BiipException
+    from biip.gs1_messages import GS1Message
+
     try:
-        message = GS1Message.parse_hri(text, config=_CONFIG)
+        message = GS1Message.parse_hri(text, config=_config())
     except BiipException as exc:
         raise Gs1Error(_explain(exc)) from None
     return _verify(message)
@@ -168,9 +183,13 @@ def parse_hri(text: str) -> Gs1Message:
 
 def parse_digital_link(url: str) -> Gs1Message:
     """A GS1 Digital Link URI (a QR code on newer packaging) as element strings."""
+    from biip import BiipException
+    from biip.gs1_digital_link_uris import GS1DigitalLinkURI
+    from biip.gs1_messages import GS1Message
+
     try:
-        link = GS1DigitalLinkURI.parse(url, config=_CONFIG)
-        message = GS1Message.parse(link.as_gs1_message().value, config=_CONFIG)
+        link = GS1DigitalLinkURI.parse(url, config=_config())
+        message = GS1Message.parse(link.as_gs1_message().value, config=_config())
     except BiipException as exc:
         raise Gs1Error(_explain(exc)) from None
     return _verify(message)
@@ -182,6 +201,9 @@ def element_string(elements: Sequence[tuple[str, str]]) -> str:
     Every field is validated (AI known, value pattern, check digits, dates) by parsing the result
     back; raises Gs1Error on bad data. Encoders turn each GS into FNC1.
     """
+    from biip import BiipException
+    from biip.gs1_application_identifiers import GS1ApplicationIdentifier
+
     if not elements:
         raise Gs1Error("no GS1 fields given")
     parts: list[str] = []

@@ -3,25 +3,34 @@
 Global rules live here: no ctrl+q / ctrl+c quit (a scanner's control bytes arrive as those keys),
 idle log-out, scans from any source delivered like wedge scans, and unexpected errors ending in a
 short message, a log entry (passwords masked) and a non-zero exit, never a traceback with locals.
+
+Start-up is kept light (bench/bench_startup.py): this module and the sign-in screen load no
+database layer. Given a `connect` function instead of a Database, the app opens the database in
+a thread once the sign-in screen is drawn (tui/connecting.py); the mode screens are imported
+when a role is entered.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 
-from wms_terminal.core.auth import Actor
-from wms_terminal.core.db import Database
+from wms_terminal.core.errors import WmsError
 from wms_terminal.resources import ASSETS
-from wms_terminal.scanning.scan import Scan
-from wms_terminal.tui import modes
+from wms_terminal.tui.connecting import Connecting
 from wms_terminal.tui.failure import EXIT_UNEXPECTED, log, log_unexpected, short_message
 from wms_terminal.tui.screens.login import DemoUser, LoginScreen
 from wms_terminal.tui.widgets.scan_input import ScanInput
+
+if TYPE_CHECKING:
+    from wms_terminal.core.auth import Actor
+    from wms_terminal.core.db import Database
+    from wms_terminal.scanning.scan import Scan
 
 # Events that show someone is at the terminal.
 _ACTIVITY = (events.Key, events.Paste, events.MouseDown)
@@ -40,7 +49,7 @@ class WmsApp(App[None], inherit_bindings=False):
 
     def __init__(
         self,
-        db: Database,
+        db: Database | Callable[[], Database],
         *,
         terminal: str = "",
         demo_users: Sequence[DemoUser] = (),
@@ -48,7 +57,7 @@ class WmsApp(App[None], inherit_bindings=False):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
-        self.db = db
+        self.connection = Connecting(db) if callable(db) else Connecting.ready(db)
         self.terminal = terminal
         self.demo_users = list(demo_users)
         self.idle_logout_s = idle_logout_s
@@ -57,10 +66,27 @@ class WmsApp(App[None], inherit_bindings=False):
         self._quit_asked_at = -1e9
         self._last_activity = clock()
 
+    @property
+    def db(self) -> Database:
+        """The database. Right after start it may still be opening: this then waits for it, so
+        call it from a worker thread, not on the event loop, until someone has signed in."""
+        return self.connection.get()
+
     def on_mount(self) -> None:
         self._show_sign_in()
         if self.idle_logout_s > 0:
             self.set_interval(min(1.0, self.idle_logout_s / 4), self._check_idle)
+
+    def on_ready(self) -> None:
+        # The first frame is on the terminal: now open the database.
+        self.connection.start(lambda exc: self.call_from_thread(self._not_connected, exc))
+
+    def _not_connected(self, exc: BaseException) -> None:
+        if isinstance(exc, WmsError):  # no such file, schema out of date, server unreachable
+            log.error("cannot open the database: %s", exc.message)
+            self.exit(return_code=exc.exit_code, message=f"wms-terminal: {exc.message}")
+        else:
+            self.fatal(exc)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _ACTIVITY):
@@ -89,9 +115,7 @@ class WmsApp(App[None], inherit_bindings=False):
 
     def _show_sign_in(self, message: str = "") -> None:
         self.actor = None
-        screen = LoginScreen(
-            self.db, terminal=self.terminal, demo_users=self.demo_users, message=message
-        )
+        screen = LoginScreen(terminal=self.terminal, demo_users=self.demo_users, message=message)
         self.push_screen(screen, self._signed_in)
 
     def _signed_in(self, actor: Actor | None) -> None:
@@ -101,6 +125,8 @@ class WmsApp(App[None], inherit_bindings=False):
         self.actor = actor
         self._last_activity = self.clock()
         log.info("%s signed in as %s on %s", actor.username, actor.role, self.terminal or "-")
+        from wms_terminal.tui import modes
+
         self.push_screen(modes.screen_for(self.db, actor))
 
     def log_out(self, message: str = "") -> None:
@@ -131,7 +157,7 @@ class WmsApp(App[None], inherit_bindings=False):
     def fatal(self, exc: BaseException) -> None:
         """An error nobody expected: logged without locals, passwords masked; a short message;
         a non-zero exit."""
-        log_unexpected(exc, [self.db.engine.url.password])
+        log_unexpected(exc, [self.connection.password()])
         self.exit(return_code=EXIT_UNEXPECTED, message=short_message(exc))
 
     def _handle_exception(self, error: Exception) -> None:

@@ -31,7 +31,6 @@ from typing import Any
 
 from textual.widget import Widget
 
-from wms_terminal.core.db import busy_notices
 from wms_terminal.core.errors import DatabaseUnavailable, WmsError
 
 log = logging.getLogger(__name__)
@@ -120,6 +119,8 @@ class DbRunner:
                 return
 
     def _run(self, job: _Job) -> None:
+        from wms_terminal.core.db import busy_notices  # not at import: after the first paint
+
         tries = 0
         while not self._stopped.is_set():
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -12,31 +13,31 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from wms_terminal.core.auth import Actor, authenticate
-from wms_terminal.core.db import Database
 from wms_terminal.scanning.symbology import Kind, classify
 from wms_terminal.tui.db_worker import DbRunner
 from wms_terminal.tui.text import message as wrapped
 from wms_terminal.tui.widgets.scan_input import ScanInput
 
+if TYPE_CHECKING:  # the database layer loads after the sign-in screen is drawn (tui/app.py)
+    from wms_terminal.core.auth import Actor
+    from wms_terminal.core.db import Database
+
 DemoUser = tuple[str, str, str, str, str]  # role, username, name, badge, PIN
 
 
-class LoginScreen(Screen[Actor]):
+class LoginScreen(Screen["Actor"]):
     """Dismisses with the logged-in Actor."""
 
     BINDINGS = [Binding("escape", "restart", "Restart", id="login-restart")]
 
     def __init__(
         self,
-        db: Database,
         *,
         terminal: str,
         demo_users: Sequence[DemoUser] = (),
         message: str = "",
     ) -> None:
         super().__init__(id="sign-in")
-        self.db = db
         self.terminal = terminal
         self.demo_users = list(demo_users)
         self.badge: str | None = None
@@ -57,6 +58,13 @@ class LoginScreen(Screen[Actor]):
                 ]
                 yield Static(Text("\n".join(lines)), id="demo")
         yield Footer()
+
+    @property
+    def db(self) -> Database:
+        """The app's database (it may still be opening: use it in the database worker)."""
+        app: Any = self.app
+        db: Database = app.db
+        return db
 
     def on_mount(self) -> None:
         self.query_one(ScanInput).focus()
@@ -106,12 +114,12 @@ class LoginScreen(Screen[Actor]):
 
     def _check(self, badge: str, pin: str) -> None:
         # argon2 and the database stay off the event loop.
-        self.db_runner.submit(
-            lambda: authenticate(self.db, badge=badge, pin=pin, terminal=self.terminal),
-            self.dismiss,
-            failed=self._failed,
-            what="sign in",
-        )
+        def sign_in() -> Actor:
+            from wms_terminal.core.auth import authenticate
+
+            return authenticate(self.db, badge=badge, pin=pin, terminal=self.terminal)
+
+        self.db_runner.submit(sign_in, self.dismiss, failed=self._failed, what="sign in")
 
     def _failed(self, message: str) -> None:
         self._say(message, error=True)

@@ -1,0 +1,93 @@
+"""Start-up: the sign-in screen comes before the database layer; the database opens behind it.
+
+The figures are in bench/bench_startup.py; here the behaviour that makes them possible.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+from tests.tui.conftest import BADGE, PIN
+from tests.tui.helpers import shown, type_slowly, wait_for
+
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import ConfigurationError
+from wms_terminal.tui.app import WmsApp
+from wms_terminal.tui.failure import EXIT_UNEXPECTED
+
+# What the terminal must not load before its sign-in screen is drawn.
+DATABASE_LAYER = ("sqlalchemy", "sqlmodel", "alembic", "psycopg", "argon2", "biip", "pydantic")
+NOT_FOR_A_TERMINAL = ("cv2", "numpy", "reportlab", "zxingcpp", "pyzbar")
+
+
+def _loaded_by(code: str) -> set[str]:
+    probe = (
+        f"import sys\n{code}\n"
+        "import json\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_the_app_and_its_sign_in_screen_load_no_database_layer() -> None:
+    loaded = _loaded_by(
+        "import wms_terminal.cli.run_cmd, wms_terminal.tui.app, wms_terminal.tui.screens.login"
+    )
+    assert "textual" in loaded
+    assert loaded & {*DATABASE_LAYER, *NOT_FOR_A_TERMINAL} == set()
+
+
+async def test_the_sign_in_screen_works_while_the_database_opens(sqlite_db: Database) -> None:
+    opened = threading.Event()
+    release = threading.Event()
+
+    def connect() -> Database:
+        release.wait(30)
+        opened.set()
+        return sqlite_db
+
+    app = WmsApp(connect, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        assert app.screen.id == "sign-in" and "Scan your badge" in shown(app, "#prompt")
+        assert not app.connection.connected
+        await type_slowly(pilot, BADGE)
+        await type_slowly(pilot, PIN)  # keyed before the database is there: waits for it
+        await pilot.pause(0.2)
+        assert app.screen.id == "sign-in" and not opened.is_set()
+        release.set()
+        await wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        assert app.screen.id == "mode-picker" and app.connection.connected
+
+
+async def test_a_database_that_cannot_be_opened_ends_the_app_with_its_reason(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def connect() -> Database:
+        raise ConfigurationError("no database at /nowhere/wms.sqlite3 (no such file)")
+
+    app = WmsApp(connect, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_for(pilot, lambda: not app.is_running)
+    assert app.return_code == ConfigurationError.exit_code
+    assert "wms-terminal: no database at /nowhere/wms.sqlite3" in capsys.readouterr().err
+
+
+async def test_an_unexpected_error_while_opening_exits_non_zero(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def connect() -> Database:
+        raise RuntimeError("driver exploded at postgresql://wms:hunter2@db/wms")
+
+    app = WmsApp(connect, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_for(pilot, lambda: not app.is_running)
+    assert app.return_code == EXIT_UNEXPECTED
+    told = capsys.readouterr().err
+    assert "unexpected error (RuntimeError)" in told and "hunter2" not in told
