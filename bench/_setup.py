@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 from pathlib import Path
@@ -23,7 +24,9 @@ def scratch_sqlite(name: str) -> Database:
 
 
 def scratch_postgres(name: str) -> Database | None:
-    """None (with a message) when PostgreSQL does not answer."""
+    """A database `<name>_<pid>` (two runs never share one), dropped when the process exits;
+    None (with a message) when PostgreSQL does not answer."""
+    name = f"{name}_{os.getpid()}"
     try:
         with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -31,7 +34,13 @@ def scratch_postgres(name: str) -> Database | None:
     except psycopg.Error as exc:
         print(f"PostgreSQL not reachable at {PG_ADMIN}: {str(exc).strip().splitlines()[0]}")
         return None
+    atexit.register(_drop, name)
     base = PG_ADMIN.rsplit("/", 1)[0]
     engine = make_engine(normalise_database_url(f"{base}/{name}"), pool_size=20)
     migrate.upgrade(engine)
     return Database(engine)
+
+
+def _drop(name: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

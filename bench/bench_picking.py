@@ -6,7 +6,8 @@
 3. 16 terminals (processes) confirming picks at once on PostgreSQL: confirmed picks per second.
 
 Data: the demo builder (`wms_terminal.demo.build_demo`). PostgreSQL: a scratch database
-`wms_bench_picking` on WMS_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/).
+`wms_bench_picking_<pid>` on WMS_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/),
+dropped at the end.
 
     .venv/bin/python bench/bench_picking.py [--orders N] [--skip-pg]
 """
@@ -37,7 +38,7 @@ from wms_terminal.picking.wave_release import release_wave
 from wms_terminal.picking.wave_selection import WaveFilter
 
 PG_ADMIN = os.environ.get("WMS_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/")
-PG_DB = "wms_bench_picking"
+PG_DB = f"wms_bench_picking_{os.getpid()}"  # one per run: two runs never share or drop it
 WAVE_ORDERS = 10_000
 
 
@@ -46,6 +47,11 @@ def _pg_url() -> str:
         conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{PG_DB}"')
     return normalise_database_url(PG_ADMIN + PG_DB)
+
+
+def _drop_pg() -> None:
+    with psycopg.connect(PG_ADMIN + "postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
 
 
 def _users(db: Database, n: int) -> list[Actor]:
@@ -145,7 +151,12 @@ def _terminal(
 
 
 def bench_backend(
-    name: str, url: str, orders: int, terminals: int, strategy: str = "per-order"
+    name: str,
+    url: str,
+    orders: int,
+    terminals: int,
+    strategy: str = "per-order",
+    window: float = 10.0,
 ) -> None:
     engine = make_engine(url, pool_size=4)
     migrate.upgrade(engine)
@@ -181,7 +192,7 @@ def bench_backend(
         ctx = multiprocessing.get_context("spawn")
         q = ctx.Queue()
         start = ctx.Barrier(terminals + 1)
-        seconds = 10.0
+        seconds = window
         procs = [
             ctx.Process(
                 target=_terminal,
@@ -228,6 +239,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-pg", action="store_true")
     ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--strategy", default="per-order", help="strategy of the released wave")
+    ap.add_argument("--terminals", type=int, default=16, help="PostgreSQL terminals (processes)")
+    ap.add_argument("--seconds", type=float, default=10.0, help="the terminals' window")
     args = ap.parse_args(argv)
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
@@ -235,7 +248,12 @@ def main(argv: list[str] | None = None) -> None:
                 "sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.orders, 1, args.strategy
             )
     if not args.skip_pg:
-        bench_backend("postgresql", _pg_url(), args.orders, 16, args.strategy)
+        try:
+            bench_backend(
+                "postgresql", _pg_url(), args.orders, args.terminals, args.strategy, args.seconds
+            )
+        finally:
+            _drop_pg()
 
 
 if __name__ == "__main__":

@@ -59,6 +59,8 @@ class PickTask(SQLModel, table=True):
     __tablename__ = "pick_task"
     __table_args__ = (
         CheckConstraint("qty > 0 AND qty_picked >= 0 AND qty_picked <= qty", name="pick_task_qty"),
+        # Open picks at a pick face (replenishment urgency, `core.move_tasks.URGENT`).
+        Index("ix_pick_task_location_product", "location_id", "product_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     warehouse_id: int = warehouse_fk()
@@ -85,8 +87,11 @@ class PickTask(SQLModel, table=True):
 
 
 class Tote(SQLModel, table=True):
+    # The in-use totes of a list (`picking.tasks.tote_in_use_sql`, read with every pick); no
+    # index on status alone, which PostgreSQL preferred on stale statistics (migration 0012).
+    __table_args__ = (Index("ix_tote_list_status", "pick_list_id", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     warehouse_id: int = warehouse_fk()
     code: str = Field(sa_type=String(20), unique=True)
-    status: str = Field(default="free", sa_type=String(12), index=True)
-    pick_list_id: int | None = Field(default=None, foreign_key="pick_list.id", index=True)
+    status: str = Field(default="free", sa_type=String(12))
+    pick_list_id: int | None = Field(default=None, foreign_key="pick_list.id")
