@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 
 from _setup import scratch_postgres, scratch_sqlite
-
 from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.db import Database
 from wms_terminal.demo import build_demo, demo_users
