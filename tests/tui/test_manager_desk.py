@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input
 
 from wms_terminal.core.auth import SYSTEM, create_user
 from wms_terminal.core.db import Database, make_engine
-from wms_terminal.core.models import Product
+from wms_terminal.core.models import Notification, Product
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.manager.inbox_pane import InboxPane
@@ -134,3 +134,39 @@ async def test_a_purchase_order_shows_in_the_inbox_and_is_received_into_stock(fl
         assert await wait_for(pilot, lambda: pane.orders == [])
     status = "SELECT COUNT(*) FROM purchase_order WHERE number = :n AND status = 'received'"
     assert _scalar(floor.db, status, n=raised.number) == 1
+
+
+async def test_notice_text_is_shown_as_text_never_as_markup(floor: Floor):
+    with floor.db.transaction() as s:
+        s.add(
+            Notification(
+                kind="purchase_order",
+                subject="[@click=app.quit]Widget [/",
+                body="line one\x1b[31m red?\x07",
+                status="failed",
+                last_error="[bold]550[/bold] refused",
+            )
+        )
+    app = WmsApp(floor.db, terminal="desk-1")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _sign_in(app, pilot, floor.badges["mia"], f.CLI_PIN, "mode-manager")
+        await pilot.press("f8")
+        inbox = app.screen.query_one(InboxPane)
+        assert await wait_for(pilot, lambda: len(inbox.rows) == 1)
+        table = app.screen.query_one("#inbox-table", DataTable)
+        table.focus()
+        await pilot.click("#inbox-table", offset=(60, 1))  # a click on the subject runs nothing
+        await pilot.pause()
+        assert app.is_running and app.screen.id == "mode-manager"
+        subject = table.get_row_at(0)[-1]
+        assert subject.plain == "[@click=app.quit]Widget [/"
+        body = str(app.screen.query_one("#inbox-body").render())
+        assert "[@click=app.quit]Widget [/" in body and "[bold]550[/bold] refused" in body
+        assert "\x1b" not in body and "\x07" not in body
+        await pilot.press("t")  # failed: sent again
+        assert await wait_for(
+            pilot,
+            lambda: (
+                _scalar(floor.db, "SELECT COUNT(*) FROM notification WHERE status = 'pending'") == 1
+            ),
+        )

@@ -5,6 +5,7 @@ released list is reassigned, given back and cancelled."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,15 +14,18 @@ from sqlalchemy import text
 from tests import factories as f
 from tests.picking.conftest import Floor, build_floor
 from tests.tui.helpers import type_slowly, wait_for
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Sparkline, Static
 
 from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.invariants import check
 from wms_terminal.picking import floor_map as fm
+from wms_terminal.picking import service
+from wms_terminal.picking.claims import get_list
 from wms_terminal.picking.layout import PickPoint
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.supervisor.floor_map import FloorMap
 from wms_terminal.tui.supervisor.pool import PoolPane
+from wms_terminal.tui.supervisor.progress_pane import PickerRow, ProgressPane
 from wms_terminal.tui.supervisor.waves_pane import WavesPane
 
 
@@ -175,3 +179,30 @@ async def test_a_list_is_reassigned_given_back_and_cancelled_from_the_keyboard(f
         )
     assert _scalar(floor, "SELECT COUNT(*) FROM sales_order WHERE status = 'reserved'") == 2
     assert check(floor.db) == []
+
+
+async def test_progress_shows_a_pick_made_elsewhere_within_two_seconds(floor: Floor):
+    floor.order([(3, 2), (5, 1)])
+    floor.release()
+    pat = floor.actors["pat"]
+    lid = service.claim_next(floor.db, pat, warehouse_id=floor.warehouse_id)
+    assert lid is not None
+    app = _desk(floor)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _signed_in(app, pilot, floor.badges["boss"])
+        await pilot.press("f4")
+        pane = app.screen.query_one(ProgressPane)
+        assert await wait_for(pilot, lambda: pane.progress is not None)
+        assert pane.progress is not None and pane.progress.pickers == ()
+        assert pane.progress.lists == {"claimed": 1}
+
+        task = get_list(floor.db, lid).tasks[0]  # a picker's terminal confirms a pick
+        done = service.confirm_pick(floor.db, pat, scan_id="x1", task_id=task.task_id, qty=2)
+        assert done.accepted
+        started = time.monotonic()
+        assert await wait_for(pilot, lambda: bool(app.screen.query(PickerRow)), tries=60)
+        assert time.monotonic() - started <= 2.5
+        [row] = app.screen.query(PickerRow)
+        assert (row.rate.username, row.rate.last_hour) == ("pat", 1)
+        assert row.query_one(Sparkline).data == [0.0] * 7 + [1.0]
+        assert "pat" in str(row.query_one(Static).render())
