@@ -6,6 +6,8 @@ WMS_TERMINAL_ID    name of this terminal in the ledger and audit log (default: h
 WMS_COUNT_RECOUNT_THRESHOLD  units a count may differ before a second count is asked (default 5)
 WMS_IDLE_LOGOUT_S  seconds without a key or scan before the terminal app signs its user out
                    (default 600; 0 never)
+WMS_CAMERA         a station's camera for `run` (device index, video file or stream URL; `run
+                   --camera` overrides it; default none): tui/camera_feed.py
 """
 
 from __future__ import annotations

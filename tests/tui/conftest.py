@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from tests import factories as f
+from tests.scanning.conftest import real_photos  # noqa: F401  (for the camera test)
 
 from wms_terminal.core.auth import create_user
 from wms_terminal.core.db import Database, make_engine

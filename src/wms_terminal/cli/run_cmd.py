@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from wms_terminal.config import Settings, default_data_dir, idle_logout_seconds
 from wms_terminal.core.errors import ConfigurationError
+from wms_terminal.tui.camera_feed import camera_setting
 
 if TYPE_CHECKING:
     from wms_terminal import bootstrap
@@ -28,6 +29,12 @@ def register(run: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
         action="store_true",
         help="build the demo warehouse on first use when the database is empty (the default "
         "SQLite file in the data directory is made if missing)",
+    )
+    run.add_argument(
+        "--camera",
+        metavar="DEVICE|FILE|URL",
+        help="also read codes with a camera: a device index (0), a video file or a stream URL "
+        "(rtsp://, http://); default: the setting WMS_CAMERA, else none",
     )
     run.set_defaults(handler=_run)
 
@@ -59,6 +66,7 @@ def _run(args: argparse.Namespace) -> int:
         terminal=Settings.from_env(args.database).terminal_id,
         demo_users=demo_users,
         idle_logout_s=idle_logout_s,
+        camera=camera_setting(args.camera),
     )
     try:
         tui.run()

@@ -22,6 +22,8 @@ from textual.binding import Binding
 
 from wms_terminal.core.errors import WmsError
 from wms_terminal.resources import ASSETS
+from wms_terminal.scanning.text import safe_text
+from wms_terminal.tui.camera_feed import CameraFeed
 from wms_terminal.tui.connecting import Connecting
 from wms_terminal.tui.failure import EXIT_UNEXPECTED, log, log_unexpected, short_message
 from wms_terminal.tui.screens.login import DemoUser, LoginScreen
@@ -55,6 +57,7 @@ class WmsApp(App[None], inherit_bindings=False):
         demo_users: Sequence[DemoUser] = (),
         idle_logout_s: float = 600.0,
         clock: Callable[[], float] = time.monotonic,
+        camera: str | None = None,
     ) -> None:
         super().__init__()
         self.connection = Connecting(db) if callable(db) else Connecting.ready(db)
@@ -65,6 +68,8 @@ class WmsApp(App[None], inherit_bindings=False):
         self.actor: Actor | None = None
         self._quit_asked_at = -1e9
         self._last_activity = clock()
+        self.camera = camera  # device index, video file or stream URL: a second scanner
+        self.camera_feed: CameraFeed | None = None
 
     @property
     def db(self) -> Database:
@@ -80,6 +85,16 @@ class WmsApp(App[None], inherit_bindings=False):
     def on_ready(self) -> None:
         # The first frame is on the terminal: now open the database.
         self.connection.start(lambda exc: self.call_from_thread(self._not_connected, exc))
+        if self.camera is not None:
+            self.camera_feed = CameraFeed(
+                self.camera,
+                deliver=lambda scan: self.call_from_thread(self.camera_scanned, scan),
+                problem=lambda text: self.call_from_thread(self._camera_problem, text),
+            ).start()
+
+    def on_unmount(self) -> None:
+        if self.camera_feed is not None:
+            self.camera_feed.stop()
 
     def _not_connected(self, exc: BaseException) -> None:
         if isinstance(exc, WmsError):  # no such file, schema out of date, server unreachable
@@ -110,6 +125,17 @@ class WmsApp(App[None], inherit_bindings=False):
             screen.post_message(ScanInput.Scanned(None, scan))
         else:
             field.post_message(ScanInput.Scanned(field, scan))
+
+    def camera_scanned(self, scan: Scan) -> None:
+        """A code the camera read: a short beep and the code shown (the camera gives no feel of
+        a trigger), then the same way as a wedge scan."""
+        self.bell()
+        self.notify(safe_text(scan.text, limit=40), title="Camera", timeout=2, markup=False)
+        self.deliver_scan(scan)
+
+    def _camera_problem(self, text: str) -> None:
+        self.bell()
+        self.notify(text, severity="error", timeout=10, markup=False)
 
     # -- signing in and out ---------------------------------------------------------------
 
