@@ -28,8 +28,9 @@ from wms_terminal.core.purchasing import (
     list_purchase_orders,
     show_purchase_order,
 )
-from wms_terminal.core.receiving import receive_purchase_order, receiving_location
+from wms_terminal.core.receiving import receive_purchase_order
 from wms_terminal.core.reorder import check_reorder_points
+from wms_terminal.core.service_locations import receiving_location
 
 
 @pytest.fixture

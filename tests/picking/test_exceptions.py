@@ -100,27 +100,6 @@ def test_short_pick_backorders_and_says_who_holds_the_rest(floor: Floor):
     assert scalar(floor.db, "SELECT status FROM sales_order WHERE id = 1") == "backordered"
 
 
-def test_damaged_units_are_written_off_and_replaced_from_the_same_shelf(floor: Floor):
-    floor.order([(4, 3)])
-    floor.release()
-    pl = _claimed(floor)
-    task = pl.next_task
-    assert task is not None
-    r = exc.report_damaged(
-        floor.db, floor.actors["pat"], scan_id="dmg-1", task_id=task.task_id, damaged=1
-    )
-    assert r.accepted and r.data["damaged"] == 1, r
-    assert r.data["reallocated"] == [{"location": "04-04-1L", "qty": 1}]
-    assert stock(floor.db, floor.face[4].id, floor.products[4].id) == (49, 3)
-    assert _audit(floor, "DAMAGED") == [("pick_exception", "pick_task", "DAMAGED")]
-    pl = get_list(floor.db, pl.pick_list_id)
-    assert [(t.qty, t.status) for t in pl.tasks] == [(2, "open"), (1, "open")]
-    pl = _pick_rest(floor, pl.pick_list_id)
-    assert pl.status == "done"
-    assert stock(floor.db, floor.face[4].id, floor.products[4].id) == (46, 0)
-    assert scalar(floor.db, "SELECT qty_picked FROM order_line") == 3
-
-
 def test_skip_moves_the_pick_to_the_end_of_the_route(floor: Floor):
     floor.order([(1, 1), (4, 1)])
     floor.release()

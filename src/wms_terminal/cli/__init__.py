@@ -42,7 +42,9 @@ COMMANDS: dict[str, Command] = {
     "picklist": Command("picklist_cmd", "see, give back and reassign lists"),
     "totes": Command("totes_cmd", "totes: list, show, empty, release"),
     "count": Command("count_cmd", "count tasks: list, show, do, cancel"),
-    "stock": Command("count_cmd", "stock adjustments (supervisor)", "register_stock"),
+    "stock": Command(
+        "count_cmd", "stock adjustments and damaged units (supervisor)", "register_stock"
+    ),
     "scan": Command("scan_cmd", "inspect scanner, image and camera input"),
     "labels": Command("labels_cmd", "print label sheets as PDF"),
     "po": Command("po_cmd", "purchase orders: list, show, receive, cancel"),

@@ -27,7 +27,7 @@ from wms_terminal.core.catalog import product_for_code
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.inventory import PICKABLE
-from wms_terminal.core.models import Location, MoveTask, MoveTaskKind, Product
+from wms_terminal.core.models import Location, LocationKind, MoveTask, MoveTaskKind, Product
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.states import MOVE_TASK_TRANSITIONS, transition
 from wms_terminal.core.task_sources import raise_putaways, replenish_if_low
@@ -261,10 +261,12 @@ def do_task(
         if task.kind == MoveTaskKind.REPLENISH:
             nxt = replenish_if_low(session, location_id=dst.id, product_id=task.product_id)
             following = [nxt] if nxt is not None else []
-        else:
+        elif src.kind == LocationKind.RECEIVING:  # the rest of a delivery, where there is room
             following = raise_putaways(
                 session, receiving_location_id=src.id, product_ids=[task.product_id]
             )
+        else:  # damaged units restocked: only what a supervisor sent back
+            following = []
         filled: list[str] = []
         if src.kind not in PICKABLE and dst.kind in PICKABLE:  # now it can be reserved
             served = rereserve(

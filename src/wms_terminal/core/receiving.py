@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from wms_terminal.core import inventory
@@ -23,18 +22,13 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.backorders import order_numbers, waiting_orders
 from wms_terminal.core.catalog import product_for_code
-from wms_terminal.core.codes import location_barcode, location_code
 from wms_terminal.core.db import Database
-from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import (
-    Location,
-    LocationKind,
     MoveKind,
     Product,
     PurchaseOrderLine,
     StockMove,
-    Warehouse,
-    Zone,
 )
 from wms_terminal.core.purchasing import (
     PurchaseLineView,
@@ -43,11 +37,11 @@ from wms_terminal.core.purchasing import (
     find,
     view,
 )
+from wms_terminal.core.service_locations import receiving_location
 from wms_terminal.core.states import PO_TRANSITIONS, PurchaseOrderStatus, transition
 from wms_terminal.core.task_sources import raise_putaways
 
 MAX_UNITS = 1_000_000  # one receipt line; more is a typo
-RECEIVING_LITRES = 20_000  # a dock area: a few pallets' worth
 
 
 @dataclass(frozen=True)
@@ -66,60 +60,6 @@ class Receipt:
             "backorders_waiting": list(self.backorders_waiting),
             "putaway_tasks": list(self.putaway_task_ids),
         }
-
-
-def receiving_location(session: Session, warehouse_id: int) -> Location:
-    """The warehouse's receiving location, made on first use: level 0 at the front of the depot
-    aisle, in the zone nearest the depot. Its label reads like any location's (L-WH-AA-BB-0L)."""
-    found = _dock(session, warehouse_id)
-    if found is not None:
-        return found
-    wh = session.get(Warehouse, warehouse_id)
-    if wh is None:
-        raise NotFound(f"no warehouse {warehouse_id}")
-    zone_id = session.exec(
-        select(Zone.id)
-        .where(col(Zone.warehouse_id) == warehouse_id)
-        .order_by(col(Zone.travel_rank), col(Zone.id))
-    ).first()
-    try:
-        with session.begin_nested():
-            if zone_id is None:
-                zone = Zone(warehouse_id=warehouse_id, code="RCV", name="Receiving")
-                session.add(zone)
-                session.flush()
-                zone_id = zone.id
-            assert zone_id is not None
-            aisle = int((wh.layout or {}).get("depot_aisle", 1))
-            taken = set(
-                session.exec(select(Location.code).where(col(Location.warehouse_id) == wh.id))
-            )
-            bay, side = next(
-                (b, s)
-                for b in range(1, 1000)
-                for s in "LR"
-                if location_code(aisle, b, 0, s) not in taken
-            )
-            dock = Location(
-                warehouse_id=warehouse_id,
-                zone_id=zone_id,
-                code=location_code(aisle, bay, 0, side),
-                barcode=location_barcode(wh.code, aisle, bay, 0, side),
-                aisle=aisle,
-                bay=bay,
-                level=0,
-                side=side,
-                kind=LocationKind.RECEIVING,
-                capacity=RECEIVING_LITRES,
-            )
-            session.add(dock)
-            session.flush()
-    except IntegrityError:  # another terminal made it a moment ago
-        found = _dock(session, warehouse_id)
-        if found is None:
-            raise
-        return found
-    return dock
 
 
 def line_for_item(db: Database, number: str, item: str) -> PurchaseLineView:
@@ -260,16 +200,6 @@ def _seen(session: Session, scan_id: str) -> bool:
         ).first()
         is not None
     )
-
-
-def _dock(session: Session, warehouse_id: int) -> Location | None:
-    return session.exec(
-        select(Location)
-        .where(col(Location.warehouse_id) == warehouse_id)
-        .where(col(Location.kind) == LocationKind.RECEIVING)
-        .where(col(Location.active))
-        .order_by(col(Location.id))
-    ).first()
 
 
 def _sku(session: Session, product_id: int) -> str:

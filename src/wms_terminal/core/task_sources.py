@@ -55,10 +55,15 @@ def replenish_if_low(session: Session, *, location_id: int, product_id: int) -> 
 
 
 def raise_putaways(
-    session: Session, *, receiving_location_id: int, product_ids: Iterable[int]
+    session: Session,
+    *,
+    receiving_location_id: int,
+    product_ids: Iterable[int],
+    limit: int | None = None,
 ) -> list[MoveTask]:
-    """Put-away tasks for the units of `product_ids` in the receiving location that no open task
-    moves yet. Units with nowhere to go stay in receiving (no task) until there is room."""
+    """Put-away tasks for the units of `product_ids` in the receiving location (or the damaged
+    location, units a supervisor restocks) that no open task moves yet, at most `limit` units
+    per product. Units with nowhere to go stay where they are (no task) until there is room."""
     dock = session.get(Location, receiving_location_id)
     assert dock is not None and dock.id is not None
     raised: list[MoveTask] = []
@@ -71,6 +76,8 @@ def raise_putaways(
             {"l": dock.id, "p": pid},
         ).scalar_one()
         left = int(_on_hand(session, dock.id, pid)) - int(planned)
+        if limit is not None:
+            left = min(left, limit)
         for to_id, room in _destinations(session, dock.warehouse_id, pid):
             if left <= 0:
                 break

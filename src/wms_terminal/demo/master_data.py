@@ -42,8 +42,8 @@ from wms_terminal.core.models import (
     Warehouse,
     Zone,
 )
-from wms_terminal.core.receiving import receiving_location
 from wms_terminal.core.reorder import check_reorder_points
+from wms_terminal.core.service_locations import receiving_location
 from wms_terminal.demo import catalog, people, reference
 from wms_terminal.demo.catalog import ProductSpec
 from wms_terminal.demo.floor import FloorPlan

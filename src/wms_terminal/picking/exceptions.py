@@ -4,8 +4,10 @@ SHORT    fewer units on the shelf than the task needs: the units found are picke
          location blocked and a count task made (the count, not the picker, writes stock off),
          the rest re-allocated from another location (a new pick at the end of the route) or
          back-ordered; the outcome says which other orders hold the product's remaining stock.
-DAMAGED  damaged units written off the location and replaced from stock (the same shelf
-         first, picked next) or back-ordered; the task keeps its good units.
+DAMAGED  damaged units leave pickable stock for the warehouse's damaged location (a transfer:
+         nothing is written off; a supervisor writes them off or restocks them,
+         `damaged.settle_damaged`) and are replaced from stock (the same shelf first, picked
+         next) or back-ordered; the task keeps its good units.
 EMPTY    the location is empty: it is blocked, a count task made for each product on it, and
          every reservation on it (this task's and other orders') moves to other locations or
          is back-ordered (`relocation.move_reservations`); nothing is written off.
@@ -24,12 +26,12 @@ from wms_terminal.core import inventory
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
-from wms_terminal.core.models import MoveKind
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.core.states import PickTaskStatus
 from wms_terminal.picking import messages as M
 from wms_terminal.picking import totes
 from wms_terminal.picking.confirm import close_task, pick_units, settle, start_order
+from wms_terminal.picking.damaged import set_aside
 from wms_terminal.picking.location_block import raise_count, refuse_if_blocked
 from wms_terminal.picking.reallocation import holders, reallocate
 from wms_terminal.picking.relocation import Closing, move_reservations, summary_lines
@@ -108,33 +110,6 @@ def _what_follows(
     if raised:
         lines.append(M.fmt(M.REORDER, number=raised[0].number))
     return data, lines
-
-
-def _write_off(
-    session: Session, ctx: TaskCtx, qty: int, actor: Actor, scan_id: str, reason: str
-) -> None:
-    """Give `qty` of the task's reserved units back and take them off the shelf."""
-    if qty <= 0:
-        return
-    if ctx.reservation_id is not None:
-        inventory.unreserve(
-            session,
-            reservation_id=ctx.reservation_id,
-            qty=qty,
-            actor=actor,
-            reason=reason,
-            scan_id=scan_id,
-        )
-    inventory.remove(
-        session,
-        location_id=ctx.location_id,
-        product_id=ctx.product_id,
-        qty=qty,
-        actor=actor,
-        kind=MoveKind.ADJUSTMENT,
-        scan_id=scan_id,
-        reason=reason,
-    )
 
 
 def report_short(
@@ -223,15 +198,26 @@ def report_short(
 def report_damaged(
     db: Database, actor: Actor, *, scan_id: str, task_id: int, damaged: int
 ) -> ScanResult:
-    """`damaged` of the units still to pick are damaged: written off and replaced."""
+    """`damaged` of the units still to pick are damaged: set aside in the damaged location (for
+    a supervisor to write off or restock) and replaced."""
     require(actor, "pick")
 
     def body(session: Session) -> Outcome:
         ctx = read_task(session, task_id, actor)
         if not 1 <= damaged <= ctx.remaining:
             raise Rejected("bad_qty", M.fmt(M.BAD_QTY, max=ctx.remaining))
+        refuse_if_blocked(session, ctx.location_id)  # being counted: units stay put
         order_status = start_order(session, ctx.order_id)
-        _write_off(session, ctx, damaged, actor, scan_id, "damaged")
+        cage = set_aside(
+            session,
+            warehouse_id=ctx.warehouse_id,
+            location_id=ctx.location_id,
+            product_id=ctx.product_id,
+            qty=damaged,
+            actor=actor,
+            scan_id=scan_id,
+            reserved_by_task=ctx.reservation_id,
+        )
         if damaged == ctx.remaining:
             close_task(session, ctx, PickTaskStatus.DAMAGED, Reason.DAMAGED)
         else:
@@ -243,12 +229,18 @@ def report_damaged(
                 {"d": damaged, "r": Reason.DAMAGED, "id": ctx.task_id},
             )
         data, lines = _follow_up(session, ctx, damaged, actor, scan_id, exclude_location=False)
-        data.update({"task_id": task_id, "damaged": damaged})
+        data.update({"task_id": task_id, "damaged": damaged, "damaged_location": cage})
         data.update(settle(session, ctx, order_status))
         _audit(
-            session, actor, ctx, Reason.DAMAGED, damaged=damaged, backordered=data["backordered"]
+            session,
+            actor,
+            ctx,
+            Reason.DAMAGED,
+            damaged=damaged,
+            to_location=cage,
+            backordered=data["backordered"],
         )
-        message = "\n".join([M.fmt(M.DAMAGED_DONE, qty=damaged), *lines])
+        message = "\n".join([M.fmt(M.DAMAGED_DONE, qty=damaged, location=cage), *lines])
         return Outcome("damaged", message, data, ctx.warehouse_id)
 
     return run_scan(

@@ -39,12 +39,16 @@ class LocationKind:
     RESERVE = "reserve"
     # Where deliveries are received; put-away tasks take the stock on to reserve or a pick face.
     RECEIVING = "receiving"
+    # Where damaged units wait for a supervisor: written off, or put away again.
+    DAMAGED = "damaged"
 
 
 class Location(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("warehouse_id", "code"),
-        CheckConstraint("kind IN ('pick_face', 'reserve', 'receiving')", name="location_kind"),
+        CheckConstraint(
+            "kind IN ('pick_face', 'reserve', 'receiving', 'damaged')", name="location_kind"
+        ),
         CheckConstraint("side IN ('L', 'R')", name="location_side"),
         CheckConstraint("capacity >= 0", name="location_capacity"),
     )
