@@ -83,9 +83,18 @@ async def test_a_person_added_at_the_desk_signs_in_and_the_last_manager_stays(fl
             == 1
         )
 
+        # Noor forgot the PIN: a new one set at the desk.
+        table.move_cursor(row=[u.username for u in pane.rows].index(noor.username))
+        await pilot.press("p")
+        await pilot.pause()
+        await type_slowly(pilot, "86420")
+        assert await wait_for(
+            pilot, lambda: "New PIN set" in str(app.screen.query_one("#users-say").render())
+        )
+
         await pilot.press("f2")  # log out, then the new person signs in at the same terminal
         assert await wait_for(pilot, lambda: app.screen.id == "sign-in")
-        await _sign_in(app, pilot, noor.badge, "97531", "mode-picker")
+        await _sign_in(app, pilot, noor.badge, "86420", "mode-picker")
         assert app.actor is not None and app.actor.username == "noor.b.haddad.b"
 
 

@@ -73,6 +73,16 @@ async def test_filters_change_the_preview_and_the_map_is_shaded_where_it_picks(f
         assert pool.preview is not None and pool.preview.plan.orders == 3
         assert app.screen.query_one("#pool-orders", DataTable).row_count == 3
 
+        # A cut-off that is no date: said plainly, the preview shown stays as it was.
+        app.screen.query_one("#f-cutoff", Input).focus()
+        await _type(pilot, "friday")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "is not an ISO date" in str(app.screen.query_one("#summary").render())
+        assert pool.preview.plan.orders == 3
+        for _ in "friday":
+            await pilot.press("backspace")
+
         app.screen.query_one("#f-flags", Input).focus()
         await _type(pilot, "vip")
         await pilot.press("enter")  # Enter in a field previews again
@@ -141,6 +151,11 @@ async def test_a_list_is_reassigned_given_back_and_cancelled_from_the_keyboard(f
         app.screen.query_one("#wave-lists", DataTable).focus()
         assert pane.selected_list() == first
 
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press("escape")  # asked, then left: nothing changes
+        await pilot.pause()
+        assert app.screen.id == "mode-supervisor"
         await pilot.press("r")
         await pilot.pause()
         await _type(pilot, "quinn")
