@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumError
@@ -41,20 +45,47 @@ def add_barcode(
     return row
 
 
-def product_for_code(session: Session, code: str) -> int | None:
-    """The product an item code names: one of its barcodes in any GTIN length (leading zeros
-    differ between GTIN-8/12/13/14 forms), or its SKU."""
+@dataclass(frozen=True)
+class ProductMatch:
+    """A product an item code may name, and the units of the pack that code stands for."""
+
+    product_id: int
+    units: int  # a GTIN-14 case of 12: 12; a unit barcode or a SKU: 1
+
+
+def _stored_forms(gtin: str) -> set[str]:
+    """A GTIN as product_barcode may hold it: 8, 12, 13 or 14 digits (leading zeros differ)."""
+    stripped = gtin.lstrip("0")
+    return {stripped.rjust(n, "0") for n in (8, 12, 13, 14) if len(stripped) <= n}
+
+
+def product_for_code(
+    session: Session, code: str, *, gtins: Iterable[str] | None = None, sku: bool = True
+) -> list[ProductMatch]:
+    """Every product an item code may name, with the units of the scanned pack: the one barcode
+    matcher of the application (picking, counts, receiving, move tasks).
+
+    `gtins` are the GTINs a scan classifier read from the code (`scanning.symbology.classify`:
+    the GTIN of a GS1 element string, both readings of an 8-digit code that is a valid EAN-8 and
+    UPC-E); without them a code of digits is its own GTIN. Each GTIN matches a barcode stored in
+    any GTIN length. With `sku`, a code that matches no barcode may be a product's SKU (typed).
+    Ordered by pack size, then product."""
     code = code.strip()
-    if not code:
-        return None
-    forms = {code}
-    if code.isascii() and code.isdigit():
-        stripped = code.lstrip("0")
-        forms |= {stripped.rjust(n, "0") for n in (8, 12, 13, 14) if len(stripped) <= n}
-    found = session.exec(
-        select(ProductBarcode.product_id).where(col(ProductBarcode.barcode).in_(sorted(forms)))
-    ).first()
-    if found is not None:
-        return int(found)
+    if gtins is None:
+        gtins = [code] if code.isascii() and code.isdigit() else []
+    forms = sorted({form for g in gtins if g for form in _stored_forms(str(g))})
+    found: list[ProductMatch] = []
+    if forms:
+        rows = session.execute(
+            sa_select(col(ProductBarcode.product_id), col(ProductBarcode.pack_qty)).where(
+                col(ProductBarcode.barcode).in_(forms)
+            )
+        ).all()
+        found = sorted(
+            {ProductMatch(int(pid), max(1, int(units))) for pid, units in rows},
+            key=lambda m: (m.units, m.product_id),
+        )
+    if found or not sku or not code:
+        return found
     pid = session.exec(select(Product.id).where(col(Product.sku) == code)).first()
-    return int(pid) if pid is not None else None
+    return [ProductMatch(int(pid), 1)] if pid is not None else []

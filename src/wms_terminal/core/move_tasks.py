@@ -128,7 +128,7 @@ def is_item_of(db: Database, task_id: int, item: str) -> bool:
         task = session.get(MoveTask, task_id)
         if task is None:
             raise NotFound(f"no task {task_id}")
-        return product_for_code(session, item) == task.product_id
+        return _names(session, item, task.product_id)
 
 
 def claim_next(
@@ -235,7 +235,7 @@ def do_task(
                 )
         if not _is(src, from_location):
             raise ValidationError(f"wrong location: take the units from {src.code}")
-        if product_for_code(session, item) != task.product_id:
+        if not _names(session, item, task.product_id):
             product = session.get(Product, task.product_id)
             raise ValidationError(f"wrong item: this task moves {product.sku if product else '?'}")
         if not 1 <= qty <= task.qty:
@@ -370,3 +370,8 @@ __all__ = [
     "list_tasks",
     "release_task",
 ]
+
+
+def _names(session: Session, item: str, product_id: int) -> bool:
+    """Whether a scanned or typed item code may name the product (`catalog.product_for_code`)."""
+    return any(m.product_id == product_id for m in product_for_code(session, item))

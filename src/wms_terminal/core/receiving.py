@@ -67,9 +67,12 @@ def line_for_item(db: Database, number: str, item: str) -> PurchaseLineView:
     before the quantity; the receipt checks again)."""
     with db.reading() as session:
         po = find(session, number)
-        pid = product_for_code(session, item)
-        if pid is None:
-            raise ValidationError(f"unknown item {item.strip()[:40]!r}")
+        on_po = session.exec(
+            select(PurchaseOrderLine.product_id).where(
+                col(PurchaseOrderLine.purchase_order_id) == po.id
+            )
+        ).all()
+        pid = _product(session, item, set(on_po))
         for ln in view(session, po).lines:
             if ln.sku == _sku(session, pid):
                 return ln
@@ -127,9 +130,7 @@ def _receive(
             if ln.qty > ln.qty_received:
                 want[ln.product_id] += ln.qty - ln.qty_received
     for code, qty in lines:
-        pid = product_for_code(session, code)
-        if pid is None:
-            raise ValidationError(f"unknown item {code.strip()[:40]!r}")
+        pid = _product(session, code, set(by_product))
         if pid not in by_product:
             raise ValidationError(f"{_sku(session, pid)} is not on {po.number}")
         want[pid] += qty
@@ -200,6 +201,15 @@ def _seen(session: Session, scan_id: str) -> bool:
         ).first()
         is not None
     )
+
+
+def _product(session: Session, code: str, on_po: set[int]) -> int:
+    """The product an item code names (`catalog.product_for_code`); of two that an ambiguous
+    8-digit code may name, the one on the purchase order."""
+    found = [m.product_id for m in product_for_code(session, code)]
+    if not found:
+        raise ValidationError(f"unknown item {code.strip()[:40]!r}")
+    return next((pid for pid in found if pid in on_po), found[0])
 
 
 def _sku(session: Session, product_id: int) -> str:

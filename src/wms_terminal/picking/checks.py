@@ -14,7 +14,8 @@ from datetime import date
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from wms_terminal.core.models import ProductBarcode, Tote
+from wms_terminal.core.catalog import product_for_code
+from wms_terminal.core.models import Tote
 from wms_terminal.core.states import ToteStatus
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.scans import Rejected
@@ -45,31 +46,13 @@ class ItemScan:
     serial: str | None = None
 
 
-def _gtins(scan: Classified) -> list[str]:
-    """The GTIN-14s a product scan may stand for (two for an ambiguous 8-digit code)."""
+def gtins_of(scan: Classified) -> list[str]:
+    """The GTIN-14s a product scan may stand for (two for an ambiguous 8-digit code); none for
+    a scan that is not a product."""
     if scan.kind not in (Kind.GTIN, Kind.GS1) or not scan.ok:
         return []
     found = scan.fields.get("candidates") or (scan.fields.get("gtin"),)
     return [str(g) for g in found if g]
-
-
-def _stored_forms(gtin14: str) -> list[str]:
-    """A GTIN-14 as product_barcode may hold it: the scanned form (8, 12, 13 or 14 digits)."""
-    stripped = gtin14.lstrip("0")
-    return [stripped.rjust(n, "0") for n in (8, 12, 13, 14) if len(stripped) <= n]
-
-
-def find_product(session: Session, scan: Classified) -> list[tuple[int, int]]:
-    """(product id, units per pack) of every product barcode the scan may be."""
-    forms = sorted({f for g in _gtins(scan) for f in _stored_forms(g)})
-    if not forms:
-        return []
-    rows = session.execute(
-        select(ProductBarcode.product_id, ProductBarcode.pack_qty).where(
-            ProductBarcode.barcode.in_(forms)  # type: ignore[attr-defined]
-        )
-    ).all()
-    return [(int(pid), int(units)) for pid, units in rows]
 
 
 def check_item(session: Session, ctx: TaskCtx, raw: str, *, today: date | None = None) -> ItemScan:
@@ -78,10 +61,10 @@ def check_item(session: Session, ctx: TaskCtx, raw: str, *, today: date | None =
     scan = classify(raw)
     if scan.kind is Kind.INVALID:  # one of ours but misread (a wrong check digit): say so
         raise Rejected("bad_scan", scan.error or M.UNKNOWN_ITEM, clean=True)
-    found = find_product(session, scan)
+    found = product_for_code(session, raw, gtins=gtins_of(scan), sku=False)
     if not found:
         raise Rejected("unknown_item", M.UNKNOWN_ITEM, clean=True, scanned=raw[:40])
-    mine = [units for pid, units in found if pid == ctx.product_id]
+    mine = [m.units for m in found if m.product_id == ctx.product_id]
     if not mine:
         raise Rejected("wrong_item", M.fmt(M.WRONG_ITEM, expected=ctx.sku), clean=True)
     units = max(1, min(mine))

@@ -32,13 +32,14 @@ from wms_terminal.config import count_recount_threshold
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.backorders import rereserve
+from wms_terminal.core.catalog import product_for_code
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, PermissionDenied, ValidationError
 from wms_terminal.core.models import CountTask, MoveKind
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.states import COUNT_TRANSITIONS, CountStatus, transition
 from wms_terminal.picking import messages as M
-from wms_terminal.picking.checks import find_product
+from wms_terminal.picking.checks import gtins_of
 from wms_terminal.picking.location_block import unblock_if_uncounted
 from wms_terminal.picking.relocation import Closing
 from wms_terminal.picking.scans import Outcome, Rejected, run_scan
@@ -49,8 +50,8 @@ from wms_terminal.scanning.symbology import classify
 
 def product_for_barcode(session: Session, code: str) -> tuple[int, int] | None:
     """(product id, units per pack) of a scanned item, by the scanning layer's classification."""
-    found = find_product(session, classify(code))
-    return found[0] if found else None
+    found = product_for_code(session, code, gtins=gtins_of(classify(code)), sku=False)
+    return (found[0].product_id, found[0].units) if found else None
 
 
 _VIEW = (
