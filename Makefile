@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages the stack loads at run time: zbar for pyzbar, poppler for the label round-trip tests.
-SYSTEM_PACKAGES := libzbar0 poppler-utils
+# Debian packages the stack loads at run time: zbar for pyzbar, poppler for the label round-trip tests,
+# Chromium for the browser test of `wms-terminal serve` (driven by Playwright, no browser download).
+SYSTEM_PACKAGES := libzbar0 poppler-utils chromium
 
 .PHONY: setup system-deps run demo test bench soak lint clean
 
@@ -17,6 +18,7 @@ system-deps:
 	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0' || missing="$$missing libzbar0"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing system packages:$$missing"; \

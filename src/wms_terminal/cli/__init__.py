@@ -27,6 +27,7 @@ class Command:
 
 COMMANDS: dict[str, Command] = {
     "run": Command("run_cmd", "open the terminal app"),
+    "serve": Command("serve_cmd", "serve the terminal app to web browsers (textual-serve)"),
     "db": Command("db_cmd", "database schema"),
     "demo": Command(
         "demo_cmd",
