@@ -79,7 +79,7 @@ class PickTask(SQLModel, table=True):
     status: str = Field(default="open", sa_type=String(12), index=True)
     reason_code: str = Field(default="", sa_type=String(20))
     picked_by: int | None = Field(default=None, foreign_key="app_user.id")
-    picked_at: datetime | None = timestamp()
+    picked_at: datetime | None = timestamp(index=True)  # lines per hour (the desk)
     # Read from a GS1 product scan (AI 10, 17, 21) when the picker scanned one.
     lot: str | None = Field(default=None, sa_type=String(20))
     expiry: date | None = None
