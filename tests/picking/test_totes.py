@@ -306,3 +306,17 @@ def test_the_migration_moves_totes_stuck_on_finished_lists(empty_url: str):
         ("T-MAIN-0004", "in_use", 3),
         ("T-MAIN-0005", "free", None),
     ]
+
+
+def test_cancelling_a_wave_frees_the_tote_picked_into(floor: Floor):
+    from wms_terminal.picking.wave_admin import cancel_wave
+
+    floor.order([(1, 1), (3, 1)])
+    wave = floor.release()
+    lid = _claim(floor)
+    first, _ = get_list(floor.db, lid).open_tasks
+    _pick(floor, lid, first.task_id, 1, "T-MAIN-0051", "p1")
+    assert _status(floor, "T-MAIN-0051") == ("in_use", lid)
+    got = cancel_wave(floor.db, floor.actors["boss"], wave.number, reason="test")
+    assert got.totes_freed == 1
+    assert _status(floor, "T-MAIN-0051") == ("free", None)

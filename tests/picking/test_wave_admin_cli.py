@@ -1,6 +1,7 @@
 """`wave list|show|cancel` and `picklist list|show|release|reassign` on both backends: the cancel
 paths walked (orders back to reserved with their reservations, lists cancelled, the orders
-releasable again), a wave with picks refused, pickers refused."""
+releasable again; picked units put back and put away, the order served again), a wave with a
+finished list refused, pickers refused."""
 
 from __future__ import annotations
 
@@ -65,7 +66,16 @@ def test_cancel_a_wave_nobody_picked_from(floor: Floor, db_url: str, wms_pin: st
         capsys, "wave", "cancel", wave, *db, "--badge", floor.badges["boss"], "--json"
     )
     assert code == 0
-    assert json.loads(out) == {"number": wave, "orders": 2, "pick_lists": 2, "totes_freed": 0}
+    assert json.loads(out) == {
+        "number": wave,
+        "orders": 2,
+        "pick_lists": 2,
+        "totes_freed": 0,
+        "units_put_back": 0,
+        "put_back_location": "",
+        "putaway_task_ids": [],
+        "totes_to_empty": [],
+    }
     # Orders back to reserved, their reservations untouched, lists and tasks cancelled.
     assert scalar(floor.db, "SELECT COUNT(*) FROM sales_order WHERE status = 'reserved'") == 2
     assert rows(floor.db, "SELECT id, qty, status FROM reservation ORDER BY id") == reserved_before
@@ -89,20 +99,84 @@ def test_cancel_a_wave_nobody_picked_from(floor: Floor, db_url: str, wms_pin: st
     assert audit.user_id == floor.actors["boss"].user_id
 
 
-def test_a_wave_with_picks_is_not_cancelled(floor: Floor, db_url: str, wms_pin: str, capsys):
+def test_a_wave_with_picks_is_cancelled_and_its_picked_units_go_back_to_the_shelves(
+    floor: Floor, db_url: str, wms_pin: str, capsys
+):
+    from wms_terminal.core.invariants import check
+    from wms_terminal.core.move_tasks import claim_next, do_task
+    from wms_terminal.picking.claims import get_list
+
+    from .helpers import stock
+
+    number = floor.order([(3, 2), (4, 1)])
+    wave = _release(floor, db_url, capsys)
+    pat = floor.actors["pat"]
+    lid = service.claim_next(floor.db, pat, warehouse_id=floor.warehouse_id)
+    assert lid is not None
+    three = next(t for t in get_list(floor.db, lid).tasks if t.sku == floor.sku(3))
+    r = service.confirm_pick(
+        floor.db, pat, scan_id="s1", task_id=three.task_id, qty=2, tote="T-MAIN-0061"
+    )
+    assert r.accepted, r
+    face3, pid3 = floor.face[3].id, floor.products[3].id
+    assert stock(floor.db, face3, pid3) == (48, 0)
+
+    code, out, err = _run(
+        capsys, "wave", "cancel", wave, "--database", db_url, "--badge", floor.badges["boss"],
+        "--reason", "wrong cut-off", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    got = json.loads(out)
+    dock = got["put_back_location"]
+    assert (got["orders"], got["pick_lists"], got["totes_freed"]) == (1, 1, 1)
+    assert (got["units_put_back"], got["totes_to_empty"]) == (2, ["T-MAIN-0061"])
+    assert len(got["putaway_task_ids"]) == 1
+    # The picked units are back in the books, waiting at the dock, and not reservable there;
+    # the order gives them up (back-ordered) and keeps its other reservation.
+    (dock_id,) = rows(floor.db, "SELECT id FROM location WHERE code = :c", c=dock)[0]
+    assert stock(floor.db, dock_id, pid3) == (2, 0)
+    assert scalar(floor.db, "SELECT status FROM sales_order") == "partially_reserved"
+    assert rows(floor.db, "SELECT DISTINCT status, qty_picked FROM pick_task") == [("cancelled", 0)]
+    assert scalar(floor.db, "SELECT status FROM tote WHERE code = 'T-MAIN-0061'") == "free"
+    assert scalar(floor.db, "SELECT status FROM wave") == "cancelled"
+    assert check(floor.db) == []
+    audit = rows(
+        floor.db, "SELECT reason FROM stock_ledger WHERE kind = 'put_back' AND location_id = :l",
+        l=dock_id,
+    )  # fmt: skip
+    assert audit == [(f"put back: wave {wave} cancelled",)]
+
+    # The put-away takes them back to the shelf and the order gets them again.
+    task = claim_next(floor.db, pat, warehouse_id=floor.warehouse_id, kind="putaway")
+    assert task is not None and task.id == got["putaway_task_ids"][0]
+    done = do_task(
+        floor.db, pat, task_id=task.id, from_location=task.from_barcode or "",
+        item=floor.gtin(3), qty=2, to_location=task.to_barcode,
+    )  # fmt: skip
+    assert done.backorders_filled == (number,)
+    assert scalar(floor.db, "SELECT status FROM sales_order") == "reserved"
+    assert stock(floor.db, dock_id, pid3) == (0, 0)
+    assert check(floor.db) == []
+    again = _release(floor, db_url, capsys)  # and it can go out in a new wave
+    assert again != wave
+
+
+def test_a_wave_with_a_finished_list_is_not_cancelled(
+    floor: Floor, db_url: str, wms_pin: str, capsys
+):
     floor.order([(1, 2)])
     wave = _release(floor, db_url, capsys)
     pat = floor.actors["pat"]
     lid = service.claim_next(floor.db, pat, warehouse_id=floor.warehouse_id)
     assert lid is not None
     task = scalar(floor.db, "SELECT id FROM pick_task WHERE pick_list_id = :l", l=lid)
-    service.confirm_pick(floor.db, pat, scan_id="s1", task_id=task, qty=1)
+    service.confirm_pick(floor.db, pat, scan_id="s1", task_id=task, qty=2, tote="T-MAIN-0062")
     code, _, err = _run(
         capsys, "wave", "cancel", wave, "--database", db_url, "--badge", floor.badges["boss"]
     )
-    assert code == 1 and f"picks done on pick list(s) {lid}" in err
+    assert code == 1 and f"pick list(s) {lid} are done" in err
     assert scalar(floor.db, "SELECT status FROM wave") == "released"
-    assert scalar(floor.db, "SELECT status FROM pick_list") == "claimed"
+    assert scalar(floor.db, "SELECT status FROM pick_list") == "done"
 
 
 def test_picklist_show_release_and_reassign(floor: Floor, db_url: str, wms_pin: str, capsys):

@@ -38,7 +38,7 @@ def add_wave_actions(wsub: Any, common: argparse.ArgumentParser) -> None:
     cancel = wsub.add_parser(
         "cancel",
         parents=[common],
-        help="cancel a wave nobody has picked from (supervisor): orders back to reserved",
+        help="cancel a wave (supervisor): orders back to waiting, picked units put back",
     )
     cancel.add_argument("wave", metavar="WAVE", help="wave number, e.g. W-000001")
     cancel.add_argument("--reason", default="", metavar="TEXT", help="recorded in the audit log")
@@ -132,12 +132,17 @@ def _wave_cancel(args: argparse.Namespace) -> int:
         done = wave_admin.cancel_wave(app.db, actor, args.wave, reason=args.reason)
     finally:
         app.close()
-    emit(
-        args.json,
-        done.__dict__,
-        f"cancelled {done.number}: {done.orders} order(s) back to reserved, "
-        f"{done.pick_lists} pick list(s) cancelled, {done.totes_freed} tote(s) freed",
+    text = (
+        f"cancelled {done.number}: {done.orders} order(s) back to waiting, "
+        f"{done.pick_lists} pick list(s) cancelled, {done.totes_freed} tote(s) freed"
     )
+    if done.units_put_back:
+        text += (
+            f"\n{done.units_put_back} picked unit(s) put back: empty tote(s) "
+            f"{', '.join(done.totes_to_empty) or '-'} at {done.put_back_location}; "
+            f"put-away task(s) {', '.join(map(str, done.putaway_task_ids)) or 'when room'}"
+        )
+    emit(args.json, done.__dict__, text)
     return 0
 
 

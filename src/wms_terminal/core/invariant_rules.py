@@ -230,7 +230,7 @@ RULES: tuple[Rule, ...] = (
         "JOIN (SELECT order_id, SUM(qty_picked) AS q FROM order_line GROUP BY order_id) p "
         "ON p.order_id = so.id "
         "LEFT JOIN (SELECT order_id, SUM(on_hand_delta) AS q FROM stock_ledger "
-        "WHERE kind = 'pick' AND order_id IS NOT NULL GROUP BY order_id) m "
+        "WHERE kind IN ('pick', 'put_back') AND order_id IS NOT NULL GROUP BY order_id) m "
         "ON m.order_id = so.id WHERE p.q <> COALESCE(-m.q, 0)",
         lambda number, picked, taken: (
             f"order {number}: {picked} picked, the ledger took {taken} off the shelves for it"

@@ -15,6 +15,7 @@ reservation_state   an active reservation of no units, or a spent one still hold
 over_picked         an order line or pick task with more picked than ordered (or below zero)
 picked_tasks        an order line's picked units differ from what its pick tasks picked
 picked_ledger       an order's picked units differ from what the ledger took off the shelf for it
+                    (its pick lines less its put-back lines)
 tote_on_two_lists   one tote used by two unfinished pick lists
 tote_state          a tote in use or full without an unfinished pick list, a free tote still
                     naming a list, or a tote at packing or sorting while its list is picked

@@ -255,8 +255,10 @@ def receive(
     scan_id: str | None = None,
     reason: str = "",
     kind: str = MoveKind.RECEIPT,
+    order_id: int | None = None,
 ) -> int:
-    """Put `qty` units into a location (receipt, return, count gain); returns the new on-hand."""
+    """Put `qty` units into a location (receipt, return, count gain, put-back); returns the new
+    on-hand. `order_id` goes on the ledger line (units a cancelled wave had picked for it)."""
     if qty <= 0:
         raise ValidationError("quantity must be positive")
     location = session.get(Location, location_id)
@@ -287,6 +289,7 @@ def receive(
                 kind=kind,
                 actor=actor,
                 on_hand_delta=qty,
+                order_id=order_id,
                 scan_id=scan_id,
                 reason=reason,
             )

@@ -89,10 +89,15 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     _S.ON_HOLD: frozenset(
         {_S.NEW, _S.RESERVED, _S.PARTIALLY_RESERVED, _S.BACKORDERED, _S.CANCELLED}
     ),
-    # A released order goes back to reserved when its wave is cancelled.
-    _S.RELEASED: frozenset({_S.PICKING, _S.RESERVED, _S.PARTIALLY_RESERVED, _S.CANCELLED}),
-    _S.PICKING: frozenset({_S.PICKED, _S.PARTIALLY_RESERVED, _S.BACKORDERED}),
-    _S.PICKED: frozenset({_S.PACKING, _S.PACKED}),
+    # A released order goes back to reserved when its wave is cancelled (back-ordered when its
+    # reservations were all re-allocated away meanwhile).
+    _S.RELEASED: frozenset(
+        {_S.PICKING, _S.RESERVED, _S.PARTIALLY_RESERVED, _S.BACKORDERED, _S.CANCELLED}
+    ),
+    # Picking or picked, back to waiting when its wave is cancelled before its lists are done:
+    # the picked units are put back (`picking.put_back`) and back-ordered until put away.
+    _S.PICKING: frozenset({_S.PICKED, _S.RESERVED, _S.PARTIALLY_RESERVED, _S.BACKORDERED}),
+    _S.PICKED: frozenset({_S.PACKING, _S.PACKED, _S.PARTIALLY_RESERVED, _S.BACKORDERED}),
     _S.PACKING: frozenset({_S.PACKED, _S.PICKED}),
     _S.PACKED: frozenset({_S.SHIPPED}),
     _S.SHIPPED: frozenset({_S.RETURNED}),
@@ -115,10 +120,12 @@ PICK_LIST_TRANSITIONS: dict[str, frozenset[str]] = {
 _T = PickTaskStatus
 PICK_TASK_TRANSITIONS: dict[str, frozenset[str]] = {
     _T.OPEN: frozenset({_T.PICKED, _T.SHORT, _T.DAMAGED, _T.EMPTY, _T.CANCELLED}),
-    _T.PICKED: frozenset(),
-    _T.SHORT: frozenset(),
-    _T.DAMAGED: frozenset(),
-    _T.EMPTY: frozenset(),
+    # A task with picked units is cancelled when its wave is cancelled before its list is done
+    # (its units put back).
+    _T.PICKED: frozenset({_T.CANCELLED}),
+    _T.SHORT: frozenset({_T.CANCELLED}),
+    _T.DAMAGED: frozenset({_T.CANCELLED}),
+    _T.EMPTY: frozenset({_T.CANCELLED}),
     _T.CANCELLED: frozenset(),
 }
 

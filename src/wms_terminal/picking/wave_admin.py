@@ -1,11 +1,13 @@
 """Seeing and steering released work: waves and pick lists listed and shown, a wave cancelled, a
 pick list reassigned to another picker (a list is given back with `claims.release_list`).
 
-Cancelling a wave is for a wave nobody has picked from yet (a wrong filter, a changed plan): its
-orders go back to reserved (partially reserved when they were) with their reservations kept, its
-pick lists and their open tasks are cancelled, and the totes bound to its lists are freed. A wave
-with picks done cannot be cancelled: its lists are finished (or given back and picked by someone
-else). One transaction each, audited, supervisors and managers only.
+Cancelling a wave (a wrong filter, a changed plan, a stop half-way) cancels its unfinished pick
+lists and their tasks and frees their totes. Units already picked go back to stock
+(`put_back`): the totes are emptied at the receiving location and put-away tasks take the units
+to the shelves; their orders back-order them meanwhile. The orders go back to reserved (partially
+reserved or back-ordered when they gave units up) with their remaining reservations kept. A wave
+with a finished list cannot be cancelled (its totes went on to packing). One transaction each,
+audited, supervisors and managers only.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ from wms_terminal.core.states import (
     transition,
 )
 from wms_terminal.picking import totes
+from wms_terminal.picking.put_back import put_back
+
+_ON_WAVE = (OrderStatus.RELEASED, OrderStatus.PICKING, OrderStatus.PICKED)
 
 
 class WaveStatus:
@@ -96,6 +101,10 @@ class CancelledWave:
     orders: int
     pick_lists: int
     totes_freed: int
+    units_put_back: int = 0  # picked units back to stock, waiting at `put_back_location`
+    put_back_location: str = ""
+    putaway_task_ids: tuple[int, ...] = ()
+    totes_to_empty: tuple[str, ...] = ()  # the totes holding them: emptied there
 
 
 _WAVES = (
@@ -174,8 +183,8 @@ def show_pick_list(db: Database, pick_list_id: int) -> tuple[ListRow, list[dict[
 
 
 def cancel_wave(db: Database, actor: Actor, number: str, *, reason: str = "") -> CancelledWave:
-    """Cancel a wave nobody has picked from: orders back to reserved, lists cancelled, totes
-    freed, reservations kept."""
+    """Cancel a wave's unfinished lists: picked units put back to stock, orders back to waiting
+    (remaining reservations kept), lists and tasks cancelled, totes freed."""
     require(actor, "release_wave")
 
     def work(s: Session) -> CancelledWave:
@@ -188,13 +197,13 @@ def cancel_wave(db: Database, actor: Actor, number: str, *, reason: str = "") ->
         # Lists cancelled one by one before (`list_cancel`) are left as they are.
         lists = [pl for pl in lists if pl.status != PickListStatus.CANCELLED]
         list_ids = [int(pl.id) for pl in lists if pl.id is not None]
-        picked = lists_with_picks(s, list_ids)
-        if picked:
+        done = [str(pl.id) for pl in lists if pl.status == PickListStatus.DONE]
+        if done:
             raise InvalidTransition(
-                f"wave {wave.number} has picks done on pick list(s) "
-                f"{', '.join(map(str, picked))}: finish them (or give them back to be finished); "
-                "only a wave nobody has picked from can be cancelled"
+                f"wave {wave.number}: pick list(s) {', '.join(done)} are done and their totes "
+                "went on to packing; cancel their orders instead"
             )
+        back = put_back(s, actor, list_ids, reason=f"wave {wave.number} cancelled")
         orders, freed = cancel_lists(s, lists)
         wave.status = WaveStatus.CANCELLED
         s.add(wave)
@@ -210,8 +219,21 @@ def cancel_wave(db: Database, actor: Actor, number: str, *, reason: str = "") ->
             orders=len(orders),
             pick_lists=len(list_ids),
             totes_freed=freed,
+            units_put_back=back.units,
+            put_back_location=back.location,
+            totes_to_empty=list(back.totes),
+            putaway_task_ids=list(back.putaway_task_ids),
         )
-        return CancelledWave(wave.number, len(orders), len(list_ids), freed)
+        return CancelledWave(
+            wave.number,
+            len(orders),
+            len(list_ids),
+            freed,
+            back.units,
+            back.location,
+            back.putaway_task_ids,
+            back.totes,
+        )
 
     return db.run(work, what="cancel a wave")
 
@@ -260,8 +282,9 @@ def reassign_list(db: Database, actor: Actor, pick_list_id: int, to: str) -> Lis
 
 
 def cancel_lists(s: Session, lists: Sequence[PickList]) -> tuple[list[int], int]:
-    """Cancel locked pick lists nobody has picked from: their open tasks cancelled, their orders
-    back to reserved (reservations kept), their totes freed. Returns (order ids, totes freed)."""
+    """Cancel locked pick lists with nothing picked on them (none picked, or put back first):
+    their open tasks cancelled, their orders back to waiting (reservations kept), their totes
+    freed. Returns (order ids, totes freed)."""
     list_ids = [int(pl.id) for pl in lists if pl.id is not None]
     for pl in lists:
         transition(pl, PickListStatus.CANCELLED, PICK_LIST_TRANSITIONS)
@@ -292,7 +315,8 @@ def lists_with_picks(s: Session, list_ids: Sequence[int]) -> list[int]:
 
 
 def _restore_orders(s: Session, list_ids: Sequence[int]) -> list[int]:
-    """The wave's released orders back to reserved (or partially reserved), reservations kept."""
+    """The orders of cancelled lists back to waiting for a wave: reserved, partially reserved or
+    back-ordered by what their lines still hold (after `put_back`)."""
     if not list_ids:
         return []
     q = text(
@@ -303,17 +327,18 @@ def _restore_orders(s: Session, list_ids: Sequence[int]) -> list[int]:
     for oid in order_ids:
         order = s.get(SalesOrder, oid, with_for_update=True)
         assert order is not None
-        if order.status != OrderStatus.RELEASED:
+        if order.status not in _ON_WAVE:
             raise InvalidTransition(
                 f"order {order.number} is {order.status}: the wave can no longer be cancelled"
             )
         lines = s.exec(select(OrderLine).where(OrderLine.order_id == oid)).all()
-        full = all(line.qty_reserved >= line.qty for line in lines)
-        transition(
-            order,
-            OrderStatus.RESERVED if full else OrderStatus.PARTIALLY_RESERVED,
-            ORDER_TRANSITIONS,
-        )
+        if all(line.qty_reserved >= line.qty for line in lines):
+            new = OrderStatus.RESERVED
+        elif any(line.qty_reserved > 0 for line in lines):
+            new = OrderStatus.PARTIALLY_RESERVED
+        else:
+            new = OrderStatus.BACKORDERED
+        transition(order, new, ORDER_TRANSITIONS)
         order.updated_at = now
         s.add(order)
     return order_ids

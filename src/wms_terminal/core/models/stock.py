@@ -35,7 +35,22 @@ class MoveKind:
     COUNT = "count"
     RETURN = "return"
     TRANSFER = "transfer"
-    ALL = (RECEIPT, RESERVATION, UNRESERVE, PICK, PACK, SHIP, ADJUSTMENT, COUNT, RETURN, TRANSFER)
+    # Picked units back into stock (their wave cancelled before they were packed): the order's
+    # pick undone, so these lines carry the order like its pick lines.
+    PUT_BACK = "put_back"
+    ALL = (
+        RECEIPT,
+        RESERVATION,
+        UNRESERVE,
+        PICK,
+        PACK,
+        SHIP,
+        ADJUSTMENT,
+        COUNT,
+        RETURN,
+        TRANSFER,
+        PUT_BACK,
+    )
 
 
 class StockMove(SQLModel, table=True):

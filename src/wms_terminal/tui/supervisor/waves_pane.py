@@ -141,8 +141,14 @@ class WavesPane(Vertical):
                 self._act(
                     lambda: wave_admin.cancel_wave(self.db, self.actor, number, reason=text),
                     lambda r: (
-                        f"{r.number} cancelled: {r.orders} order(s) back to reserved, "
+                        f"{r.number} cancelled: {r.orders} order(s) back to waiting, "
                         f"{r.pick_lists} list(s) cancelled, {r.totes_freed} tote(s) freed"
+                        + (
+                            f"; {r.units_put_back} picked unit(s): empty the totes at "
+                            f"{r.put_back_location}"
+                            if r.units_put_back
+                            else ""
+                        )
                     ),
                 )
 
