@@ -90,12 +90,9 @@ def _open_demo(database: str | None) -> bootstrap.App:
 
 
 def _load_sign_in() -> None:
-    """What the first sign-in needs, loaded while nobody waits for it: the log-in service and the
-    GS1 tables of the scanning layer."""
+    """The log-in service, loaded while nobody waits for it. (Not biip's GS1 tables: 16 MB a
+    terminal pays only when a GS1 code is scanned.)"""
     from wms_terminal.core import auth  # noqa: F401
-    from wms_terminal.scanning import gs1
-
-    gs1.parse("0109504000059101")
 
 
 def _check_scanner_settings() -> None:
