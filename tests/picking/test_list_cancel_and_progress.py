@@ -14,6 +14,7 @@ from wms_terminal.picking.claims import get_list
 from wms_terminal.picking.exceptions import report_short
 from wms_terminal.picking.list_cancel import cancel_list
 from wms_terminal.picking.progress import HOURS, floor_progress
+from wms_terminal.picking.wave_map import released_map
 
 from .conftest import Floor
 from .helpers import rows, scalar
@@ -103,3 +104,24 @@ def test_progress_counts_lists_picker_lines_shorts_and_alerts(floor: Floor) -> N
     assert (short.pick_list_id, short.status, short.picker) == (lid, "short", "pat")
     assert [(a.sku, a.free, a.reorder_point) for a in view.alerts] == [(floor.sku(7), 50, 60)]
     assert view.open_counts >= 1  # the short made a count task
+
+
+def test_the_map_of_a_released_wave_holds_its_open_picks_per_list_in_route_order(floor: Floor):
+    floor.order([(1, 1), (6, 1), (3, 1)])
+    floor.order([(4, 2)])
+    wave = floor.release()
+    view = released_map(floor.db, wave.number)
+    assert [ml.label for ml in view.lists] == [str(i) for i in wave.pick_list_ids]
+    for ml, lid in zip(view.lists, wave.pick_list_ids, strict=True):
+        tasks = get_list(floor.db, lid).tasks  # route order (seq)
+        assert [(p.aisle, p.bay) for p in ml.points] == [
+            (floor.face[_n(floor, t.sku)].aisle, floor.face[_n(floor, t.sku)].bay) for t in tasks
+        ]
+    cancel_list(floor.db, floor.actors["boss"], wave.pick_list_ids[1])
+    assert [ml.label for ml in released_map(floor.db, wave.number).lists] == [
+        str(wave.pick_list_ids[0])
+    ]
+
+
+def _n(floor: Floor, sku: str) -> int:
+    return next(n for n in floor.products if floor.sku(n) == sku)

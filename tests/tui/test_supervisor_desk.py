@@ -14,7 +14,7 @@ from sqlalchemy import text
 from tests import factories as f
 from tests.picking.conftest import Floor, build_floor
 from tests.tui.helpers import type_slowly, wait_for
-from textual.widgets import DataTable, Input, Sparkline, Static
+from textual.widgets import DataTable, Input, Sparkline, Static, TabbedContent
 
 from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.invariants import check
@@ -215,9 +215,53 @@ async def test_progress_shows_a_pick_made_elsewhere_within_two_seconds(floor: Fl
         done = service.confirm_pick(floor.db, pat, scan_id="x1", task_id=task.task_id, qty=2)
         assert done.accepted
         started = time.monotonic()
-        assert await wait_for(pilot, lambda: bool(app.screen.query(PickerRow)), tries=60)
+        assert await wait_for(pilot, lambda: bool(app.screen.query(Sparkline)), tries=60)
         assert time.monotonic() - started <= 2.5
         [row] = app.screen.query(PickerRow)
         assert (row.rate.username, row.rate.last_hour) == ("pat", 1)
         assert row.query_one(Sparkline).data == [0.0] * 7 + [1.0]
         assert "pat" in str(row.query_one(Static).render())
+
+
+async def test_a_released_wave_shows_its_open_picks_on_the_map(floor: Floor):
+    floor.order([(1, 1), (6, 1)])
+    floor.order([(3, 2)])
+    wave = floor.release()
+    pat = floor.actors["pat"]
+    lid = service.claim_next(floor.db, pat, warehouse_id=floor.warehouse_id)
+    assert lid is not None
+    picked = get_list(floor.db, lid).tasks[0]
+    done = service.confirm_pick(floor.db, pat, scan_id="m1", task_id=picked.task_id, qty=1)
+    assert done.accepted
+    with floor.db.reading() as s:
+        open_points = {
+            PickPoint(int(a), int(b))
+            for a, b in s.execute(
+                text(
+                    "SELECT l.aisle, l.bay FROM pick_task pt JOIN location l "
+                    "ON l.id = pt.location_id WHERE pt.status = 'open'"
+                )
+            )
+        }
+    assert len(open_points) == 2
+    app = _desk(floor)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _signed_in(app, pilot, floor.badges["boss"])
+        await pilot.press("f6")
+        pane = app.screen.query_one(WavesPane)
+        assert await wait_for(pilot, lambda: pane.waves != [])
+        app.screen.query_one("#waves-table", DataTable).focus()
+        await pilot.press("m")
+        fmap = app.screen.query_one(FloorMap)
+        assert await wait_for(pilot, lambda: fmap.grid is not None and bool(fmap.picks))
+        assert app.screen.query_one(TabbedContent).active == "map"
+        grid = fmap.grid
+        assert grid is not None
+        shaded = {
+            PickPoint(a, b)
+            for a in range(1, grid.layout.aisles + 1)
+            for b in range(1, grid.layout.bays + 1)
+            if grid.shade_at(a, b) in fm.SHADES
+        }
+        assert shaded == open_points
+        assert wave.number in str(app.screen.query_one("#map-title").render())

@@ -42,8 +42,10 @@ class PickerRow(Horizontal):
 
     def update(self, rate: PickerRate) -> None:
         self.rate = rate
-        self.query_one(Static).update(self._label(rate))
-        self.query_one(Sparkline).data = list(map(float, rate.hourly))
+        for label in self.query(Static).results(Static):  # none yet while being mounted
+            label.update(self._label(rate))
+        for line in self.query(Sparkline).results(Sparkline):
+            line.data = list(map(float, rate.hourly))
 
 
 class ProgressPane(Grid):

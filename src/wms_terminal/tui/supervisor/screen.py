@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
+from wms_terminal.picking.wave_map import preview_map
 from wms_terminal.tui.screens.mode import ModeScreen
 from wms_terminal.tui.supervisor.map_pane import MapPane
 from wms_terminal.tui.supervisor.pool import PoolPane
@@ -116,7 +117,11 @@ class SupervisorScreen(ModeScreen):
         self.query_one(PoolPane).run_release()
 
     def on_pool_pane_previewed(self, event: PoolPane.Previewed) -> None:
-        self.query_one(MapPane).show(event.preview)
+        self.query_one(MapPane).show(preview_map(event.preview) if event.preview else None)
+
+    def on_waves_pane_mapped(self, event: WavesPane.Mapped) -> None:
+        self.query_one(MapPane).show(event.view)
+        self.action_tab("map")
 
     def on_pool_pane_released(self, event: PoolPane.Released) -> None:
         self.query_one(WavesPane).reload()

@@ -9,6 +9,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from wms_terminal.core.auth import Actor
@@ -17,16 +18,23 @@ from wms_terminal.picking import wave_admin
 from wms_terminal.picking.claims import release_list
 from wms_terminal.picking.list_cancel import cancel_list
 from wms_terminal.picking.wave_admin import WaveDetail, WaveRow
+from wms_terminal.picking.wave_map import MapView, released_map
 from wms_terminal.tui.supervisor.dialogs import Ask, Confirm
 from wms_terminal.tui.supervisor.work import submit
 from wms_terminal.tui.text import plain
 
 
 class WavesTable(DataTable[Any]):
-    BINDINGS = [Binding("c", "cancel_wave", "Cancel wave", id="waves-cancel")]
+    BINDINGS = [
+        Binding("c", "cancel_wave", "Cancel wave", id="waves-cancel"),
+        Binding("m", "map_wave", "On the map", id="waves-map"),
+    ]
 
     def action_cancel_wave(self) -> None:
         self.screen.query_one(WavesPane).ask_cancel_wave()
+
+    def action_map_wave(self) -> None:
+        self.screen.query_one(WavesPane).map_wave()
 
 
 class ListsTable(DataTable[Any]):
@@ -47,6 +55,13 @@ class ListsTable(DataTable[Any]):
 
 
 class WavesPane(Vertical):
+    class Mapped(Message):
+        """A released wave's open picks, for the map."""
+
+        def __init__(self, view: MapView) -> None:
+            super().__init__()
+            self.view = view
+
     def __init__(self, db: Database, actor: Actor, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.db = db
@@ -55,7 +70,10 @@ class WavesPane(Vertical):
         self.detail: WaveDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("c: cancel wave · r: reassign · g: give back · x: cancel list", id="waves-say")
+        yield Static(
+            "wave: c cancel · m on the map   list: r reassign · g give back · x cancel",
+            id="waves-say",
+        )
         yield WavesTable(id="waves-table", cursor_type="row", zebra_stripes=True)
         yield ListsTable(id="wave-lists", cursor_type="row", zebra_stripes=True)
 
@@ -153,6 +171,18 @@ class WavesPane(Vertical):
                 )
 
         self.app.push_screen(Ask(f"Cancel wave {number}? Reason (Enter), Esc: keep it"), reason)
+
+    def map_wave(self) -> None:
+        number = self.selected_wave()
+        if number is None:
+            return self._failed("No wave selected")
+        submit(
+            self,
+            lambda: released_map(self.db, number),
+            lambda view: self.post_message(self.Mapped(view)),
+            what="read a wave's picks",
+            failed=self._failed,
+        )
 
     def ask_reassign(self) -> None:
         list_id = self.selected_list()
