@@ -3,6 +3,9 @@ driver drive it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from sqlmodel import select
 
@@ -169,3 +172,14 @@ def test_a_role_is_chosen_by_name_too_and_the_role_prompt_times_out(
     clock.now += 31
     v = flow.enter("1")
     assert (v.expect, v.actor, v.message) == ("badge", None, Msg.ROLE_TIMED_OUT)
+
+
+def test_the_sign_in_flow_loads_no_database_layer_until_a_badge_is_scanned() -> None:
+    # The sign-in screen imports it before the first frame; the database layer comes later.
+    code = (
+        "import sys, wms_terminal.signin\n"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'argon2', 'psycopg') "
+        "if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

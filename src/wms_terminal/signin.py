@@ -22,12 +22,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from wms_terminal.core.auth import Actor, Refusal, badge_state, sign_in
 from wms_terminal.core.codes import Command
-from wms_terminal.core.db import Database
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.scanning.symbology import Kind, classify
+
+if TYPE_CHECKING:  # the database layer loads on the first badge, not with the sign-in screen
+    from wms_terminal.core.auth import Actor
+    from wms_terminal.core.db import Database
 
 PIN_TIMEOUT_S = 30.0  # how long the PIN (and the role) prompt waits before asking a badge again
 
@@ -148,6 +151,8 @@ class SignInFlow:
     # -- steps ----------------------------------------------------------------------------
 
     def _badge(self, badge: str) -> SignInView:
+        from wms_terminal.core.auth import badge_state
+
         with self.db.reading() as s:
             state = badge_state(s, badge)
         if not state.known or state.locked:
@@ -164,6 +169,8 @@ class SignInFlow:
         if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
             # Never a right PIN (PINs are 4 to 8 digits), so not counted as a try.
             return self._refuse(Msg.NOT_A_PIN)
+        from wms_terminal.core.auth import Refusal, sign_in
+
         badge = self.badge
         assert badge is not None
         outcome = self.db.run(

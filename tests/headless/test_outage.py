@@ -1,9 +1,12 @@
-"""The database goes away under a headless picker: "connection lost, retrying", then the same scan
-is applied once when it returns (PostgreSQL, the backend of many terminals)."""
+"""The database goes away or is busy under a headless picker: "connection lost, retrying" or
+"busy, retrying", then the same scan is applied once; an unexpected error ends the driver with a
+short message, a log entry and exit status 1."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 from collections.abc import Iterator
 
 import psycopg
@@ -14,7 +17,8 @@ from tests import factories as f
 from tests.picking.conftest import Floor, build_floor
 from tests.picking.helpers import rows
 from wms_terminal.core.db import Database
-from wms_terminal.headless.picker import CONNECTION_LOST, Options
+from wms_terminal.headless.picker import BUSY, CONNECTION_LOST, Options
+from wms_terminal.picking.flow import PickFlow
 
 from .robot import InThread, Robot
 
@@ -80,3 +84,53 @@ def test_a_lost_connection_is_retried_and_the_pick_applied_once(
     picks = rows(floor.db, "SELECT on_hand_delta FROM stock_ledger WHERE kind = 'pick'")
     assert picks == [(-2,)]
     assert rows(floor.db, "SELECT qty_picked, status FROM pick_task") == [(2, "picked")]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_busy_database_says_busy_retrying_and_the_scan_goes_through(
+    floor: Floor, db_url: str
+) -> None:
+    floor.order([(1, 1)])
+    floor.release()
+    options = Options(terminal="hl-busy", badge=floor.badges["pat"], pin=f.CLI_PIN)
+    robot = Robot(InThread(floor.db, options))
+    event = robot.until_prompt()
+    # Another program holds SQLite's write lock for a second while the location is scanned.
+    path = make_url(db_url).database or ""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.0, holder.rollback)
+    release.start()
+    mark = len(robot.events)
+    event = robot.send(event["barcode"])
+    release.join()
+    holder.close()
+    busy = [e for e in robot.events[mark:] if e.get("retrying")]
+    assert busy and all(e == {"event": "error", "message": BUSY, "retrying": True} for e in busy)
+    assert robot.events[-2] == {"event": "ok", "message": "Location OK"}
+    assert event["expect"] == "product"
+    assert robot.io.close() == 0
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_an_unexpected_error_ends_with_a_short_message_a_log_entry_and_exit_1(
+    floor: Floor, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    floor.order([(1, 1)])
+    floor.release()
+    secret = "local-value-never-shown"
+
+    def broken(self: PickFlow, scan: object) -> None:
+        raise RuntimeError(f"bug near {secret[:5]}")
+
+    monkeypatch.setattr(PickFlow, "scan", broken)
+    options = Options(terminal="hl-bug", badge=floor.badges["pat"], pin=f.CLI_PIN)
+    robot = Robot(InThread(floor.db, options))
+    event = robot.until_prompt()
+    with caplog.at_level(logging.ERROR, logger="wms_terminal"):
+        robot.io.write(event["barcode"].encode() + b"\n")
+        last = robot.next_event()
+        assert robot.io.close() == 1
+    assert last == {"event": "error", "message": "internal error (RuntimeError): see the log"}
+    assert any("RuntimeError: bug near local" in r.getMessage() for r in caplog.records)
+    assert secret not in caplog.text
