@@ -95,24 +95,31 @@ def test_two_warehouses_with_addresses_coordinates_and_routing_layout(
         aisles, bays, levels, sides = _rows(
             db,
             "SELECT COUNT(DISTINCT aisle), COUNT(DISTINCT bay), COUNT(DISTINCT level), "
-            "COUNT(DISTINCT side) FROM location WHERE warehouse_id = :w AND kind <> 'receiving'",
+            "COUNT(DISTINCT side) FROM location WHERE warehouse_id = :w "
+            "AND kind NOT IN ('receiving', 'damaged')",
             w=wh.id,
         )[0]
         assert (aisles, bays) == (layout.aisles, layout.bays)
         assert sides == 2
         count = _scalar(
             db,
-            "SELECT COUNT(*) FROM location WHERE warehouse_id = :w AND kind <> 'receiving'",
+            "SELECT COUNT(*) FROM location WHERE warehouse_id = :w "
+            "AND kind NOT IN ('receiving', 'damaged')",
             w=wh.id,
         )
         assert count == aisles * bays * levels * 2
-        # Each warehouse has one receiving location, at the front of the depot aisle.
+        # Each warehouse has one receiving and one damaged location, at the front of the depot
+        # aisle.
         docks = _rows(
             db,
-            "SELECT aisle, bay, level FROM location WHERE warehouse_id = :w AND kind = 'receiving'",
+            "SELECT kind, aisle, bay, level FROM location WHERE warehouse_id = :w "
+            "AND kind IN ('receiving', 'damaged') ORDER BY id",
             w=wh.id,
         )
-        assert docks == [(layout.depot_aisle, 1, 0)]
+        assert docks == [
+            ("receiving", layout.depot_aisle, 1, 0),
+            ("damaged", layout.depot_aisle, 1, 0),
+        ]
     main = warehouses[0]
     assert main.layout["aisles"] >= 20 and main.layout["bays"] >= 30
     assert (main.latitude, main.longitude) != (warehouses[1].latitude, warehouses[1].longitude)
@@ -127,7 +134,7 @@ def test_two_warehouses_with_addresses_coordinates_and_routing_layout(
     )
     kinds = {(lv, k) for lv, k, _n in levels}
     assert {lv for lv, _k in kinds} >= {1, 2, 3, 4}
-    assert {k for _lv, k in kinds} == {"pick_face", "reserve", "receiving"}
+    assert {k for _lv, k in kinds} == {"pick_face", "reserve", "receiving", "damaged"}
     # Pick faces below, reserve above.
     assert max(lv for lv, k in kinds if k == "pick_face") < min(  # receiving is level 0
         lv for lv, k in kinds if k == "reserve"

@@ -43,7 +43,7 @@ from wms_terminal.core.models import (
     Zone,
 )
 from wms_terminal.core.reorder import check_reorder_points
-from wms_terminal.core.service_locations import receiving_location
+from wms_terminal.core.service_locations import damaged_location, receiving_location
 from wms_terminal.demo import catalog, people, reference
 from wms_terminal.demo.catalog import ProductSpec
 from wms_terminal.demo.floor import FloorPlan
@@ -284,6 +284,7 @@ def _write_floors(session: Session, plans: list[FloorPlan], product_ids: list[in
             ],
         )
         receiving_location(session, wid)  # where purchase orders are received
+        damaged_location(session, wid)  # where damaged units wait for a supervisor
         _insert(
             session,
             Stock,
