@@ -75,7 +75,7 @@ class ReceivingPane(Vertical):
             table.add_row(
                 plain(po.number, limit=20),
                 plain(po.supplier, limit=30),
-                po.status.replace("_", " "),
+                plain(po.status.replace("_", " "), limit=20),
                 str(sum(ln.outstanding for ln in po.lines)),
                 key=po.number,
             )

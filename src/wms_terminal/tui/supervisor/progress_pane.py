@@ -124,7 +124,7 @@ class ProgressPane(Grid):
                 plain(s.location, limit=16),
                 str(s.qty),
                 str(s.picked),
-                s.status,
+                plain(s.status, limit=12),
                 plain(s.picker, limit=16),
             )
         alerts = self.query_one("#live-alerts", DataTable)

@@ -99,7 +99,14 @@ class WavesPane(Vertical):
         table.clear()
         for w in waves:
             lists = ", ".join(f"{k} {v}" for k, v in sorted(w.lists.items()))
-            table.add_row(plain(w.number), w.status, w.strategy, str(w.orders), lists, key=w.number)
+            table.add_row(
+                plain(w.number),
+                plain(w.status),
+                plain(w.strategy),
+                str(w.orders),
+                plain(lists),
+                key=w.number,
+            )
         if waves:
             table.move_cursor(row=min(max(keep, 0), len(waves) - 1))
             self._load_wave(waves[table.cursor_row].number)
@@ -127,7 +134,7 @@ class WavesPane(Vertical):
         for pl in detail.pick_lists:
             table.add_row(
                 str(pl.id),
-                pl.status,
+                plain(pl.status, limit=12),
                 plain(pl.claimed_by or "", limit=20),
                 str(pl.tasks),
                 str(pl.open_tasks),
