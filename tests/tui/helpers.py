@@ -45,3 +45,9 @@ def shown(app: App[Any], selector: str) -> str:
     """The text a Static on the active screen shows now ("" when there is none)."""
     found = app.screen.query(selector).results(Static)
     return "\n".join(str(box.render()) for box in found)
+
+
+def screen_text(app: App[Any]) -> str:
+    """The active screen as the terminal shows it, one line per row (no colours)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text.rstrip() for strip in strips)

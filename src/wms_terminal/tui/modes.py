@@ -19,6 +19,12 @@ from wms_terminal.core.models.people import Role
 ModeFactory = Callable[[Database, Actor], Screen[Any]]
 
 
+def _picker(db: Database, actor: Actor) -> Screen[Any]:
+    from wms_terminal.tui.screens.picker import PickerScreen
+
+    return PickerScreen(db, actor)
+
+
 def _home(db: Database, actor: Actor) -> Screen[Any]:
     from wms_terminal.tui.screens.home import HomeScreen
 
@@ -38,7 +44,7 @@ def _manager(db: Database, actor: Actor) -> Screen[Any]:
 
 
 MODES: dict[str, ModeFactory] = {
-    Role.PICKER: _home,
+    Role.PICKER: _picker,
     Role.PACKER: _home,
     Role.SUPERVISOR: _supervisor,
     Role.MANAGER: _manager,

@@ -38,6 +38,13 @@ class ScanInput(Widget, can_focus=True):
             self.input = sender
             self.message = message
 
+    class Blank(Message):
+        """Enter on an empty field (between scans): "go on" (claim the next list ...)."""
+
+        def __init__(self, sender: ScanInput) -> None:
+            super().__init__()
+            self.input = sender
+
     class Scanned(Message):
         """One scan. `input` is the field it came through (None: posted straight to a screen
         without one, e.g. a camera scan by `WmsApp.deliver_scan`)."""
@@ -87,6 +94,12 @@ class ScanInput(Widget, can_focus=True):
         # Everything else is ours: stop it before any binding (quit, clear line ...) sees it.
         event.stop()
         event.prevent_default()
+        # Enter alone, not right after other keys (a scanner's CR LF ends one scan, not two).
+        blank = (
+            event.key == "enter"
+            and not self.decoder.pending
+            and now - self._last_key_at > self.decoder.config.idle_end_s
+        )
         self._last_key_at = now
         if event.key in PASS_THROUGH:
             return  # part of a label (ESC, or an escape sequence parsed as a key): dropped
@@ -94,6 +107,8 @@ class ScanInput(Widget, can_focus=True):
         if not char:
             return
         self._emit(self.decoder.feed(char, now))
+        if blank:
+            self.post_message(self.Blank(self))
 
     def on_paste(self, event: events.Paste) -> None:
         event.stop()

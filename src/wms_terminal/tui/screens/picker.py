@@ -1,0 +1,208 @@
+"""The picker's mode: pick lists, and replenishment and count tasks, by scanner alone.
+
+Drives the same flow objects as the headless driver (picking.flow.PickFlow, inbound.move_flow.
+MoveFlow, picking.count_flow.CountFlow). Every input (a scan, a command barcode, a typed key, an
+F-key, Enter on an empty field) becomes one job on the screen's database queue, run in order in a
+worker thread; the flow's answer comes back as a `Shown` and is drawn. An error rings the bell and
+flashes; nothing is accepted that was not scanned or keyed.
+
+Command barcodes (CMD-PICK, CMD-REPLEN, CMD-COUNT) switch between the kinds of task when the one
+in hand is finished or given back; CMD-GIVEBACK gives it back; CMD-LOGOUT signs out (a held list
+stays held: signing in again continues where it stood).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from wms_terminal.core.auth import Actor
+from wms_terminal.core.codes import Command
+from wms_terminal.core.db import Database
+from wms_terminal.core.models import MoveTaskKind
+from wms_terminal.inbound.move_flow import MoveFlow, MoveStep
+from wms_terminal.inbound.reading import read
+from wms_terminal.picking.count_flow import CountFlow, CountStep
+from wms_terminal.picking.flow import PickFlow, Step
+from wms_terminal.picking.picker_session import Workplace, held_list, metres_left, workplace
+from wms_terminal.picking.views import FlowView
+from wms_terminal.scanning.scan import Scan
+from wms_terminal.tui.screens.mode import ModeScreen
+from wms_terminal.tui.screens.picker_cards import (
+    Shown,
+    count_shown,
+    move_shown,
+    pick_shown,
+    upcoming_text,
+)
+from wms_terminal.tui.text import one_line
+from wms_terminal.tui.widgets.commands import F_KEYS, command_of, key_help, keyed_command
+from wms_terminal.tui.widgets.scan_input import ScanInput
+from wms_terminal.tui.widgets.task_card import Card, TaskCard
+
+
+class TaskKind(StrEnum):
+    PICK = "pick"
+    REPLENISH = "replenish"
+    COUNT = "count"
+
+
+_SWITCH = {
+    Command.PICK: TaskKind.PICK,
+    Command.REPLENISH: TaskKind.REPLENISH,
+    Command.COUNT: TaskKind.COUNT,
+}
+FINISH_FIRST = "Finish or give back this task first"
+KEYS_LINE = "Enter next · h help · o log out"
+
+
+class PickerScreen(ModeScreen):
+    BINDINGS = [
+        Binding(key, f"command('{cmd.value}')", cmd.value.title(), id=f"picker-{cmd.value}")
+        for key, cmd in F_KEYS.items()
+    ]
+
+    def __init__(self, db: Database, actor: Actor, *, role: str | None = None) -> None:
+        super().__init__(db, actor, role=role)
+        self.kind = TaskKind.PICK
+        self.place: Workplace | None = None
+        self.pick: PickFlow | None = None
+        self.move: MoveFlow | None = None
+        self.count: CountFlow | None = None
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="picker-body"):
+            with Vertical(id="picker-main"):
+                yield TaskCard(id="card")
+                yield ScanInput(placeholder="scan", id="entry")
+                yield Static("", id="message")
+                yield Static("", id="status")
+            yield Static("", id="upcoming")
+        yield Static(one_line(KEYS_LINE, 40), id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one(ScanInput).focus()
+        self.query_one(TaskCard).show(Card(head="Picking", prompt="Loading…"))
+        self._submit(self._open, "open the picker's work")
+
+    # -- input ----------------------------------------------------------------------------
+
+    def handle_scan(self, scan: Scan) -> None:
+        cmd = command_of(scan) or keyed_command(scan)
+        if cmd is Command.LOGOUT:
+            self.action_logout()
+        elif cmd is not None:
+            self.action_command(cmd.value, scan)
+        else:
+            self._submit(lambda: self._input(scan), "scan")
+
+    def on_scan_input_blank(self, event: ScanInput.Blank) -> None:
+        """Enter alone: take the next task when none is in hand; else nothing to do."""
+        event.stop()
+        self._submit(self._next, "take the next task")
+
+    def action_command(self, name: str, scan: Scan | None = None) -> None:
+        cmd = Command(name)
+        if cmd is Command.LOGOUT:
+            self.action_logout()
+            return
+        if cmd is Command.HELP:
+            self.say(f"Enter=next {key_help()}")
+            return
+        sid = scan.id if scan is not None else None
+        self._submit(lambda: self._command(cmd, sid), f"command {cmd.value}")
+
+    # -- jobs (run in the database worker, one at a time) ---------------------------------
+
+    def _open(self) -> Shown:
+        self.place = place = workplace(self.db, self.actor)
+        wid = place.warehouse_id
+        self.pick = PickFlow(self.db, self.actor, warehouse_id=wid)
+        self.move = MoveFlow(self.db, self.actor, warehouse_id=wid, kind=MoveTaskKind.REPLENISH)
+        self.count = CountFlow(self.db, self.actor, warehouse_id=wid)
+        if held_list(self.db, self.actor, wid) is not None:
+            return self._pick(self.pick.start())  # signed in again: the list goes on
+        return self._pick(self.pick.view())
+
+    def _input(self, scan: Scan) -> Shown:
+        qty = read(scan).quantity
+        if self.kind is TaskKind.PICK and self.pick is not None:
+            if qty is not None and self.pick.step in (Step.QTY, Step.SHORT_QTY, Step.DAMAGED_QTY):
+                return self._pick(self.pick.key_qty(qty, scan_id=scan.id))
+            return self._pick(self.pick.scan(scan))
+        if self.kind is TaskKind.COUNT and self.count is not None:
+            if qty is not None and self.count.step is CountStep.QTY:
+                return count_shown(self.count.key_qty(qty, scan_id=scan.id))
+            return count_shown(self.count.scan(scan))
+        assert self.move is not None
+        return move_shown(self.move.scan(scan))
+
+    def _next(self) -> Shown:
+        return self._command(Command.DONE, None) if self._idle() else self._current()
+
+    def _command(self, cmd: Command, scan_id: str | None) -> Shown:
+        if cmd in _SWITCH:
+            if not self._idle():
+                return Shown(self._current().card, error=FINISH_FIRST)
+            self.kind = _SWITCH[cmd]
+            cmd = Command.DONE  # and take the first task of that kind
+        if self.kind is TaskKind.PICK and self.pick is not None:
+            return self._pick(self.pick.command(cmd, scan_id=scan_id))
+        if self.kind is TaskKind.COUNT and self.count is not None:
+            cmd = Command.CANCEL if cmd is Command.GIVE_BACK else cmd
+            return count_shown(self.count.command(cmd, scan_id=scan_id))
+        assert self.move is not None
+        if cmd is Command.DONE and self.move.step is MoveStep.IDLE:
+            return move_shown(self.move.start())
+        if cmd in (Command.GIVE_BACK, Command.CANCEL):
+            return move_shown(self.move.scan(Command.CANCEL.barcode))
+        return Shown(move_shown(self.move.view()).card, error="Command not available now")
+
+    def _pick(self, view: FlowView) -> Shown:
+        metres = None
+        if view.pick_list_id is not None and view.task_id is not None:
+            metres = metres_left(self.db, view.pick_list_id)
+        pl = self.pick.pick_list if self.pick is not None else None
+        later = pl.open_tasks[1:] if pl is not None and view.task_id is not None else ()
+        return pick_shown(view, metres, later)
+
+    def _idle(self) -> bool:
+        if self.kind is TaskKind.PICK:
+            return self.pick is None or self.pick.step in (Step.IDLE, Step.DONE)
+        if self.kind is TaskKind.COUNT:
+            return self.count is None or self.count.step is CountStep.IDLE
+        return self.move is None or self.move.step is MoveStep.IDLE
+
+    def _current(self) -> Shown:
+        if self.kind is TaskKind.PICK and self.pick is not None:
+            return self._pick(self.pick.view())
+        if self.kind is TaskKind.COUNT and self.count is not None:
+            return count_shown(self.count.view())
+        assert self.move is not None
+        return move_shown(self.move.view())
+
+    # -- output ---------------------------------------------------------------------------
+
+    def _submit(self, job: Callable[[], Shown], what: str) -> None:
+        self.db_runner.submit(job, self._show, what=what, failed=self._failed)
+
+    def _show(self, shown: Shown) -> None:
+        self.query_one(TaskCard).show(shown.card)
+        self.query_one("#upcoming", Static).update(upcoming_text(shown.upcoming))
+        entry = self.query_one(ScanInput)
+        entry.placeholder = "key the quantity" if shown.asks_qty else "scan"
+        entry.refresh()
+        if shown.error:
+            self.say(shown.error, error=True)
+        else:
+            self.say(shown.message)
+
+    def _failed(self, text: str) -> None:
+        self.say(text, error=True)
