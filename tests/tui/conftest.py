@@ -13,8 +13,9 @@ from tests.scanning.conftest import real_photos  # noqa: F401  (for the camera t
 from wms_terminal.core.auth import create_user
 from wms_terminal.core.db import Database, make_engine
 
-BADGE = "B-7Q4K9X2M"
+BADGE = "B-7Q4K9X2M"  # sanne, a picker
 PIN = "4321"
+BOSS_BADGE = "B-SPRV1S0R"  # a supervisor (the home screen until the desk lands)
 
 
 @pytest.fixture
@@ -32,5 +33,6 @@ def sqlite_db(sqlite_path: Path) -> Iterator[Database]:
         create_user(
             s, username="sanne", name="Sanne [b]de Vries[/b]", role="picker", pin=PIN, badge=BADGE
         )
+        create_user(s, username="boss", name="Bo Ss", role="supervisor", pin=PIN, badge=BOSS_BADGE)
     yield db
     db.dispose()

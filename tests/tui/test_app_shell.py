@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import BADGE, PIN
+from tests.tui.conftest import BADGE, BOSS_BADGE, PIN
 from tests.tui.helpers import shown, type_slowly, wait_for
 
 from wms_terminal.core.db import Database
@@ -19,8 +19,8 @@ from wms_terminal.tui.screens.home import HomeScreen
 from wms_terminal.tui.screens.login import LoginScreen
 
 
-async def _sign_in(app: WmsApp, pilot) -> None:
-    await type_slowly(pilot, BADGE)
+async def _sign_in(app: WmsApp, pilot, badge: str = BOSS_BADGE) -> None:
+    await type_slowly(pilot, badge)
     await type_slowly(pilot, PIN)
     await wait_for(pilot, lambda: app.actor is not None and app.screen.id != "sign-in")
 
@@ -28,8 +28,12 @@ async def _sign_in(app: WmsApp, pilot) -> None:
 async def test_each_role_gets_its_mode_screen_by_id(sqlite_db: Database) -> None:
     app = WmsApp(sqlite_db, terminal="t1")
     async with app.run_test(size=(40, 16)) as pilot:
-        await _sign_in(app, pilot)
+        await _sign_in(app, pilot, BADGE)
         assert app.screen.id == "mode-picker"
+        app.deliver_scan(Scan("CMD-LOGOUT", Source.WEDGE))
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await _sign_in(app, pilot, BOSS_BADGE)
+        assert app.screen.id == "mode-supervisor"
     assert set(modes.MODES) == {"picker", "packer", "supervisor", "manager"}
 
 
@@ -52,12 +56,12 @@ async def test_idle_terminal_signs_its_user_out(sqlite_db: Database) -> None:
     now = [1000.0]
     app = WmsApp(sqlite_db, terminal="t1", idle_logout_s=120, clock=lambda: now[0])
     async with app.run_test(size=(40, 16)) as pilot:
-        await _sign_in(app, pilot)
+        await _sign_in(app, pilot, BADGE)
         assert app.screen.id == "mode-picker"
         now[0] += 119
         await pilot.pause(1.2)
         assert app.screen.id == "mode-picker"  # not yet
-        await pilot.press("f5")  # a key: the clock starts again
+        await pilot.press("f1")  # a key: the clock starts again
         now[0] += 119
         await pilot.pause(1.2)
         assert app.screen.id == "mode-picker"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from tests.tui.conftest import BADGE, PIN
-from tests.tui.helpers import type_slowly, wait_for
+from tests.tui.helpers import shown, type_slowly, wait_for
 from textual import events
 from textual.widgets import Static
 
 from wms_terminal.core.db import Database
 from wms_terminal.tui.app import WmsApp
-from wms_terminal.tui.screens.home import HomeScreen
 from wms_terminal.tui.screens.login import LoginScreen
 from wms_terminal.tui.widgets.scan_input import ScanInput
 
@@ -21,17 +20,16 @@ def _message(app: WmsApp) -> str:
     return str(app.screen.query_one("#message", Static).render())
 
 
-async def test_badge_then_pin_signs_in_and_shows_the_floor(sqlite_db: Database) -> None:
+async def test_badge_then_pin_signs_in_to_the_mode_of_the_role(sqlite_db: Database) -> None:
     app = WmsApp(sqlite_db, terminal="t1")
     async with app.run_test(size=(40, 16)) as pilot:
         assert isinstance(app.screen, LoginScreen)
         await _type(pilot, BADGE)
         await _type(pilot, PIN)
-        await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        assert isinstance(app.screen, HomeScreen)
+        await _wait_for(pilot, lambda: app.screen.id == "mode-picker")
         assert app.actor is not None and app.actor.role == "picker"
-        await wait_for(pilot, lambda: "Vries" in str(app.screen.query_one("#who").render()))
-        who = str(app.screen.query_one("#who", Static).render())
+        await wait_for(pilot, lambda: "Vries" in shown(app, "#card-head"))
+        who = shown(app, "#card-head")
         # The name is shown literally: its brackets are text, not markup.
         assert "Sanne [b]de Vries[/b]" in who
 
@@ -45,8 +43,8 @@ async def test_wrong_pin_is_refused_and_keeps_the_badge(sqlite_db: Database) -> 
         assert "wrong PIN" in _message(app)
         assert isinstance(app.screen, LoginScreen)
         await _type(pilot, PIN)
-        await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        assert isinstance(app.screen, HomeScreen)
+        await _wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        assert app.screen.id == "mode-picker"
 
 
 async def test_something_else_than_a_badge_is_explained(sqlite_db: Database) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import select
+from tests.tui.helpers import shown
 from tests.tui.test_login import _type, _wait_for
 from textual.widgets import Static
 
@@ -14,7 +15,6 @@ from wms_terminal.cli.run_cmd import _ensure_demo
 from wms_terminal.core import migrate
 from wms_terminal.core.models import SalesOrder
 from wms_terminal.tui.app import WmsApp
-from wms_terminal.tui.screens.home import HomeScreen
 
 
 async def test_demo_is_built_once_and_its_picker_signs_in(tmp_path: Path) -> None:
@@ -28,16 +28,14 @@ async def test_demo_is_built_once_and_its_picker_signs_in(tmp_path: Path) -> Non
     assert orders == 1000
     assert users == again and {u[0] for u in users} == {"picker", "packer", "supervisor", "manager"}
 
-    _role, _username, _name, badge, pin = next(u for u in users if u[0] == "picker")
+    _role, _username, name, badge, pin = next(u for u in users if u[0] == "picker")
     app = WmsApp(app_ctx.db, terminal="t1", demo_users=users)
     async with app.run_test(size=(40, 16)) as pilot:
-        shown = str(app.screen.query_one("#demo", Static).render())
-        assert badge in shown and pin in shown
+        demo = str(app.screen.query_one("#demo", Static).render())
+        assert badge in demo and pin in demo
         await _type(pilot, badge)
         await _type(pilot, pin)
-        await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
-        assert isinstance(app.screen, HomeScreen)
-        await _wait_for(pilot, lambda: "MAIN" in str(app.screen.query_one("#floor").render()))
-        floor = str(app.screen.query_one("#floor", Static).render())
-        assert "MAIN" in floor and "Orders reserved" in floor
+        await _wait_for(pilot, lambda: name in shown(app, "#card-head"))
+        assert app.screen.id == "mode-picker" and name in shown(app, "#card-head")
+        assert "Enter for a list" in shown(app, "#prompt")
     app_ctx.close()

@@ -159,9 +159,12 @@ class WmsApp(App[None], inherit_bindings=False):
         """Back to the sign-in screen, whatever is open above it."""
         if self.actor is not None:
             log.info("%s signed out (%s)", self.actor.username, message or "by request")
+        self.actor = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self._show_sign_in(message)
+        # From the app's own queue: a screen's result callback belongs to whoever pushed it,
+        # and the screen asking to log out is gone by now.
+        self.call_later(self._show_sign_in, message)
 
     def _check_idle(self) -> None:
         if self.actor is None or self.idle_logout_s <= 0:

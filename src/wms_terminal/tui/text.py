@@ -34,8 +34,9 @@ def wrap_words(text: str, width: int = WIDTH, max_lines: int = 3) -> list[str]:
     in "…" at a word boundary."""
     width = max(width, 8)
     out: list[str] = []
-    for para in safe_text(text, limit=width * max_lines * 2).splitlines() or [""]:
-        out.extend(textwrap.wrap(para, width, break_on_hyphens=False) or [""])
+    for para in text[: width * max_lines * 2].split("\n"):
+        line = safe_text(para, limit=width * max_lines * 2)
+        out.extend(textwrap.wrap(line, width, break_on_hyphens=False) or [""])
     if len(out) > max_lines:
         last = " ".join(out[max_lines - 1 :])
         out = [*out[: max_lines - 1], cut_words(last, width)]

@@ -59,11 +59,11 @@ class ModeScreen(Screen[None]):
             box.set_class(bool(text), "warn")
             box.update(message(text, width=self._width(), max_lines=1))
 
-    def say(self, text: str, *, error: bool = False) -> None:
+    def say(self, text: str, *, error: bool = False, max_lines: int = 3) -> None:
         """A message for the operator, wrapped at word boundaries; errors ring and flash."""
         for box in self.query("#message").results(Static):
             box.set_class(error, "error")
-            box.update(message(text, width=self._width(), max_lines=3))
+            box.update(message(text, width=self._width(), max_lines=max_lines))
         if error:
             self.app.bell()
             self.add_class("flash")

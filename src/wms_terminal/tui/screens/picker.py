@@ -171,7 +171,8 @@ class PickerScreen(ModeScreen):
             metres = metres_left(self.db, view.pick_list_id)
         pl = self.pick.pick_list if self.pick is not None else None
         later = pl.open_tasks[1:] if pl is not None and view.task_id is not None else ()
-        return pick_shown(view, metres, later)
+        who = self.place.user_name if self.place is not None else ""
+        return pick_shown(view, metres, later, who)
 
     def _idle(self) -> bool:
         if self.kind is TaskKind.PICK:
@@ -199,10 +200,11 @@ class PickerScreen(ModeScreen):
         entry = self.query_one(ScanInput)
         entry.placeholder = "key the quantity" if shown.asks_qty else "scan"
         entry.refresh()
+        lines = 3 if shown.card.location else 6  # more room when no task is on the card
         if shown.error:
-            self.say(shown.error, error=True)
+            self.say(shown.error, error=True, max_lines=lines)
         else:
-            self.say(shown.message)
+            self.say(shown.message, max_lines=lines)
 
     def _failed(self, text: str) -> None:
         self.say(text, error=True)

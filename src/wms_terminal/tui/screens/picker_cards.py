@@ -28,9 +28,9 @@ class Shown:
     upcoming: tuple[str, ...] = ()  # the picks after this one (shown on wide screens)
 
 
-def pick_card(v: FlowView, metres: float | None) -> Card:
+def pick_card(v: FlowView, metres: float | None, who: str = "") -> Card:
     if v.pick_list_id is None:
-        return Card(head="Picking", prompt=v.prompt)
+        return Card(head=f"Picking · {who}" if who else "Picking", prompt=v.prompt)
     line = min(v.done + 1, v.total)
     head = f"List {v.pick_list_id} · line {line} of {v.total}"
     if metres is not None and v.task_id is not None:
@@ -51,10 +51,12 @@ def pick_card(v: FlowView, metres: float | None) -> Card:
     )
 
 
-def pick_shown(v: FlowView, metres: float | None, later: Sequence[TaskView] = ()) -> Shown:
+def pick_shown(
+    v: FlowView, metres: float | None, later: Sequence[TaskView] = (), who: str = ""
+) -> Shown:
     asks = v.step in ("qty", "short_qty", "damaged_qty")
     upcoming = tuple(f"{t.location_code}  {t.sku}  x{t.remaining}" for t in later)
-    return Shown(pick_card(v, metres), v.message, v.error, asks, upcoming)
+    return Shown(pick_card(v, metres, who), v.message, v.error, asks, upcoming)
 
 
 def upcoming_text(lines: Sequence[str]) -> Text:
