@@ -15,7 +15,7 @@ from wms_terminal.core.db import Database, make_engine
 
 BADGE = "B-7Q4K9X2M"  # sanne, a picker
 PIN = "4321"
-BOSS_BADGE = "B-SPRV1S0R"  # a supervisor (the home screen until the desk lands)
+PACKER_BADGE = "B-PACK3R00"  # a packer (the home screen until the packing screen lands)
 
 
 @pytest.fixture
@@ -33,6 +33,6 @@ def sqlite_db(sqlite_path: Path) -> Iterator[Database]:
         create_user(
             s, username="sanne", name="Sanne [b]de Vries[/b]", role="picker", pin=PIN, badge=BADGE
         )
-        create_user(s, username="boss", name="Bo Ss", role="supervisor", pin=PIN, badge=BOSS_BADGE)
+        create_user(s, username="pia", name="Pia", role="packer", pin=PIN, badge=PACKER_BADGE)
     yield db
     db.dispose()

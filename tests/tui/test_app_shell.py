@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.tui.conftest import BADGE, BOSS_BADGE, PIN
+from tests.tui.conftest import BADGE, PACKER_BADGE, PIN
 from tests.tui.helpers import shown, type_slowly, wait_for
 
 from wms_terminal.core.db import Database
@@ -19,7 +19,7 @@ from wms_terminal.tui.screens.home import HomeScreen
 from wms_terminal.tui.screens.login import LoginScreen
 
 
-async def _sign_in(app: WmsApp, pilot, badge: str = BOSS_BADGE) -> None:
+async def _sign_in(app: WmsApp, pilot, badge: str = PACKER_BADGE) -> None:
     await type_slowly(pilot, badge)
     await type_slowly(pilot, PIN)
     await wait_for(pilot, lambda: app.actor is not None and app.screen.id != "sign-in")
@@ -32,8 +32,8 @@ async def test_each_role_gets_its_mode_screen_by_id(sqlite_db: Database) -> None
         assert app.screen.id == "mode-picker"
         app.deliver_scan(Scan("CMD-LOGOUT", Source.WEDGE))
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
-        await _sign_in(app, pilot, BOSS_BADGE)
-        assert app.screen.id == "mode-supervisor"
+        await _sign_in(app, pilot, PACKER_BADGE)
+        assert app.screen.id == "mode-packer"
     assert set(modes.MODES) == {"picker", "packer", "supervisor", "manager"}
 
 

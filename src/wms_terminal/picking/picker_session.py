@@ -1,5 +1,5 @@
-"""What a picker's terminal reads besides the flows: where the picker works, the list they hold,
-and the metres left on the route of a list.
+"""What a picker's terminal reads besides the flows: where the picker works and the list they
+hold (the metres left on a route: picking.route_left).
 
 Read-only, one short transaction each; the screens and the headless driver call these instead of
 touching tables.
@@ -16,8 +16,6 @@ from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import ConfigurationError
 from wms_terminal.core.models import User, Warehouse
-from wms_terminal.picking.layout import DEPOT, Stop
-from wms_terminal.picking.wave_batching import clamp, layout_of
 
 
 @dataclass(frozen=True)
@@ -54,40 +52,3 @@ def held_list(db: Database, actor: Actor, warehouse_id: int) -> int | None:
             {"u": actor.user_id, "w": warehouse_id},
         ).scalar()
     return int(got) if got is not None else None
-
-
-_STOPS = (
-    "SELECT pt.status, l.aisle, l.bay FROM pick_task pt JOIN location l ON l.id = pt.location_id "
-    "WHERE pt.pick_list_id = :l ORDER BY pt.seq, pt.id"
-)
-
-
-def metres_left(db: Database, pick_list_id: int) -> float:
-    """Walking metres from the last pick made (or the depot) through the open picks, in route
-    order, back to the depot."""
-    with db.reading() as s:
-        layout_data = s.execute(
-            text(
-                "SELECT w.layout, w.code FROM pick_list pl JOIN warehouse w "
-                "ON w.id = pl.warehouse_id WHERE pl.id = :l"
-            ),
-            {"l": pick_list_id},
-        ).first()
-        rows = s.execute(text(_STOPS), {"l": pick_list_id}).all()
-    if layout_data is None:
-        return 0.0
-    data = layout_data[0]
-    if isinstance(data, str):  # SQLite hands JSON back as text through a plain SELECT
-        import json
-
-        data = json.loads(data)
-    layout = layout_of(data, warehouse=str(layout_data[1]))
-    here: Stop = DEPOT
-    left, open_picks = 0.0, 0
-    for status, aisle, bay in rows:
-        point = clamp(layout, int(aisle), int(bay))
-        if status == "open":
-            left += layout.distance(here, point)
-            open_picks += 1
-        here = point
-    return left + layout.distance(here, DEPOT) if open_picks else 0.0

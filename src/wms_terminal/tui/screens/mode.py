@@ -44,8 +44,10 @@ class ModeScreen(Screen[None]):
 
     @on(ScanInput.Notice)
     def _notice(self, event: ScanInput.Notice) -> None:
+        # In turn with the scans before it (their answers would otherwise overwrite it).
         event.stop()
-        self.say(event.message)
+        notice = event.message
+        self.db_runner.submit(lambda: notice, self.say, what="notice")
 
     def handle_scan(self, scan: Scan) -> None:
         """One scan, from any source. The base screen has nothing to scan for."""

@@ -29,8 +29,9 @@ from wms_terminal.inbound.move_flow import MoveFlow, MoveStep
 from wms_terminal.inbound.reading import read
 from wms_terminal.picking.count_flow import CountFlow, CountStep
 from wms_terminal.picking.flow import PickFlow, Step
-from wms_terminal.picking.picker_session import Workplace, held_list, metres_left, workplace
-from wms_terminal.picking.views import FlowView
+from wms_terminal.picking.picker_session import Workplace, held_list, workplace
+from wms_terminal.picking.route_left import RouteMap, load_route_map
+from wms_terminal.picking.views import FlowView, TaskView
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.tui.screens.mode import ModeScreen
 from wms_terminal.tui.screens.picker_cards import (
@@ -74,6 +75,7 @@ class PickerScreen(ModeScreen):
         self.pick: PickFlow | None = None
         self.move: MoveFlow | None = None
         self.count: CountFlow | None = None
+        self._route: RouteMap | None = None
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
 
@@ -166,11 +168,14 @@ class PickerScreen(ModeScreen):
         return Shown(move_shown(self.move.view()).card, error="Command not available now")
 
     def _pick(self, view: FlowView) -> Shown:
-        metres = None
-        if view.pick_list_id is not None and view.task_id is not None:
-            metres = metres_left(self.db, view.pick_list_id)
         pl = self.pick.pick_list if self.pick is not None else None
-        later = pl.open_tasks[1:] if pl is not None and view.task_id is not None else ()
+        metres: float | None = None
+        later: tuple[TaskView, ...] = ()
+        if pl is not None and view.task_id is not None:
+            if self._route is None or not self._route.covers(pl):
+                self._route = load_route_map(self.db, pl)  # once per list (and after a short)
+            metres = self._route.metres_left(pl)
+            later = pl.open_tasks[1:]
         who = self.place.user_name if self.place is not None else ""
         return pick_shown(view, metres, later, who)
 
