@@ -262,6 +262,8 @@ def summary(p: Preview) -> Text:
     for method, metres in plan.travel_m.items():
         mark = " *" if method == plan.routing_method else ""
         rows.append((f"Travel {method}{mark}", f"{metres:,.0f} m"))
+    if len(p.orders) < plan.orders:
+        rows.append(("Listed below", f"the first {len(p.orders)} of {plan.orders} orders"))
     out = Text()
     for n, (label, value) in enumerate(rows):
         out.append(("\n" if n else "") + f"{label:<22}", style="bold" if n < 3 else "")
