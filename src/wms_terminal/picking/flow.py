@@ -82,6 +82,7 @@ class PickFlow(ScanFlow[FlowView]):
         self.pending_qty = 0  # units counted by item scans (or keyed) for the current task
         self.item_raw: str | None = None  # the last item scan, confirmed with the pick
         self.item_units = 1  # units its barcode stands for
+        self.short_found: int | None = None  # SHORT: units found, waiting for their first tote
         self.message = ""
         self.error = ""
         self.last_result: ScanResult | None = None
@@ -141,6 +142,8 @@ class PickFlow(ScanFlow[FlowView]):
             if got.kind is not Kind.TOTE:
                 self.error = M.NOT_A_TOTE
                 return self.view()
+            if self.short_found is not None:
+                return self._short(scan_id, self.short_found, tote=str(got.fields["barcode"]))
             return self._confirm(scan_id, self.pending_qty, tote=str(got.fields["barcode"]))
         self.error = M.KEY_COUNT  # SHORT or DAMAGED asked for a count
         return self.view()
@@ -194,14 +197,25 @@ class PickFlow(ScanFlow[FlowView]):
                 return self.view()
             return self._confirm(sid, qty)
         if self.step is Step.SHORT_QTY:
-            tote = self._tote_of(task)
-            r = exc.report_short(
-                self.db, self.actor, scan_id=sid, task_id=task.task_id, found=qty, tote=tote
-            )
-        else:
-            r = exc.report_damaged(
-                self.db, self.actor, scan_id=sid, task_id=task.task_id, damaged=qty
-            )
+            if qty > 0 and self._tote_of(task) is None:
+                # The units found go into a tote: the slot has none yet, so one is scanned first.
+                if not 0 <= qty < task.remaining:
+                    self.error = M.fmt(M.BAD_QTY, max=task.remaining - 1)
+                    return self.view()
+                self.short_found, self.step = qty, Step.TOTE
+                return self.view()
+            return self._short(sid, qty, tote=self._tote_of(task))
+        r = exc.report_damaged(self.db, self.actor, scan_id=sid, task_id=task.task_id, damaged=qty)
+        if self._took(r):
+            self._reload()
+        return self.view()
+
+    def _short(self, scan_id: str, found: int, *, tote: str | None) -> FlowView:
+        task = self.task
+        assert task is not None
+        r = exc.report_short(
+            self.db, self.actor, scan_id=scan_id, task_id=task.task_id, found=found, tote=tote
+        )
         if self._took(r):
             self._reload()
         return self.view()
@@ -227,10 +241,11 @@ class PickFlow(ScanFlow[FlowView]):
             release_list(self.db, self.actor, lid)
             self.pick_list, self.task, self.step = None, None, Step.IDLE
             self.pending_qty, self.item_raw, self.item_units = 0, None, 1
+            self.short_found = None
             self.message = M.fmt(M.GIVEN_BACK, list=lid)
             return self.view()
         if cmd is Command.CANCEL:
-            self.step, self.pending_qty = Step.LOCATION, 0
+            self.step, self.pending_qty, self.short_found = Step.LOCATION, 0, None
             self.item_raw, self.item_units = None, 1
             return self.view()
         if cmd is Command.SHORT:
@@ -365,7 +380,7 @@ class PickFlow(ScanFlow[FlowView]):
         assert lid is not None
         self.pick_list = get_list(self.db, lid)
         self.task = self.pick_list.next_task
-        self.pending_qty = 0
+        self.pending_qty, self.short_found = 0, None
         self.item_raw, self.item_units = None, 1
         self.step = Step.LOCATION if self.task is not None else Step.DONE
 
