@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from tests import factories as f
+from tests.picking.conftest import Floor, build_floor
 from tests.scanning.conftest import real_photos  # noqa: F401  (for the camera test)
 
 from wms_terminal.core.auth import create_user
@@ -35,4 +36,12 @@ def sqlite_db(sqlite_path: Path) -> Iterator[Database]:
         )
         create_user(s, username="pia", name="Pia", role="packer", pin=PIN, badge=PACKER_BADGE)
     yield db
+    db.dispose()
+
+
+@pytest.fixture
+def floor(sqlite_path: Path) -> Iterator[Floor]:
+    """The picking tests' small warehouse (tests/picking/conftest.py), on SQLite."""
+    db = Database(make_engine(f"sqlite:///{sqlite_path}"))
+    yield build_floor(db)
     db.dispose()

@@ -3,78 +3,17 @@ barcodes. Whole pick lists with every exception, at 40x16 and at 100x30, on SQLi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from tests import factories as f
-from tests.picking.conftest import Floor, build_floor
-from tests.picking.helpers import scalar
-from tests.tui.helpers import burst_keys, screen_text, shown, type_slowly, wait_for
+from tests.picking.conftest import Floor
+from tests.picking.helpers import rows, scalar
+from tests.tui.helpers import burst_keys, screen_text, shown
+from tests.tui.picker_helpers import key, message, pick_current, scan, settle, sign_in
 
-from wms_terminal.core.db import Database, make_engine
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.flow import Step
 from wms_terminal.tui.app import WmsApp
-from wms_terminal.tui.screens.picker import PickerScreen
 
 SIZES = [(40, 16), (100, 30)]
-
-
-@pytest.fixture
-def floor(sqlite_path: Path) -> Iterator[Floor]:
-    db = Database(make_engine(f"sqlite:///{sqlite_path}"))
-    yield build_floor(db)
-    db.dispose()
-
-
-async def settle(pilot, app: WmsApp) -> None:
-    """Until the scans posted so far are taken and every database job is answered."""
-    await pilot.pause()
-    screen = app.screen
-    runner = getattr(screen, "db_runner", None)
-    await wait_for(pilot, lambda: runner is None or runner.idle)
-    await pilot.pause()
-
-
-async def sign_in(pilot, app: WmsApp, floor: Floor, who: str = "pat") -> PickerScreen:
-    await type_slowly(pilot, floor.badges[who])
-    await type_slowly(pilot, f.CLI_PIN)
-    await wait_for(pilot, lambda: app.screen.id == "mode-picker")
-    screen = app.screen
-    assert isinstance(screen, PickerScreen)
-    await settle(pilot, app)
-    return screen
-
-
-async def scan(pilot, app: WmsApp, *codes: str) -> None:
-    burst_keys(app, *codes)
-    await settle(pilot, app)
-
-
-async def key(pilot, app: WmsApp, text: str) -> None:
-    await pilot.pause(0.2)  # a person, not the tail of a scan
-    await type_slowly(pilot, text)
-    await settle(pilot, app)
-
-
-def message(app: WmsApp) -> str:
-    return shown(app, "#message").replace("\n", " ")
-
-
-async def pick_current(pilot, app: WmsApp, floor: Floor, tote: str) -> None:
-    """The current task, done right: location, item, quantity, tote."""
-    screen = app.screen
-    assert isinstance(screen, PickerScreen) and screen.pick is not None
-    task = screen.pick.task
-    assert task is not None
-    await scan(pilot, app, task.location_barcode)
-    await scan(pilot, app, floor.gtin(task.product_id))
-    if screen.pick.step is Step.QTY:
-        await key(pilot, app, str(task.remaining))
-    if screen.pick.step is Step.TOTE:
-        await scan(pilot, app, tote)
-    assert "error" not in app.screen.query_one("#message").classes, message(app)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -197,3 +136,28 @@ async def test_two_scans_in_one_burst_are_two_scans_and_0x11_does_not_quit(floor
         assert flow.step is Step.TOTE, message(app)
         await scan(pilot, app, "T-MAIN-0007")
         assert flow.task is not None and flow.task.task_id != task.task_id
+
+
+async def test_a_gs1_scan_with_the_gs_stand_in_keeps_its_fields_apart(
+    floor: Floor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WMS_SCANNER_GS_SUBSTITUTE", "~")  # this station's scanners send ~ for GS
+    floor.order([(6, 1)])
+    floor.release()
+    app = WmsApp(floor.db, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await sign_in(pilot, app, floor)
+        await key(pilot, app, "")
+        assert screen.pick is not None and screen.pick.task is not None
+        task = screen.pick.task
+        await scan(pilot, app, task.location_barcode)
+        # GS1-128 with its AIM id; the lot is variable-length, so a GS ends it.
+        await scan(pilot, app, f"]C101{'0' + floor.gtin(6)}10B2~17360101")
+        assert screen.pick.step is Step.TOTE, message(app)
+        await scan(pilot, app, "T-MAIN-0007")
+        got = rows(
+            floor.db,
+            "SELECT lot, CAST(expiry AS VARCHAR(10)) FROM pick_task WHERE id = :t",
+            t=task.task_id,
+        )
+        assert got == [("B2", "2036-01-01")]
