@@ -1,0 +1,101 @@
+"""A PostgreSQL database that goes away under the screens: "connection lost, retrying", the
+work resumes when it returns, and the password is neither on screen nor in the log."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+from tests import factories as f
+from tests.picking.conftest import Floor, build_floor
+from tests.picking.helpers import rows
+from tests.tui.helpers import burst_keys, screen_text, shown, type_slowly, wait_for
+from tests.tui.picker_helpers import key, message, scan, settle
+
+from wms_terminal.core.db import Database, make_engine
+from wms_terminal.picking.flow import Step
+from wms_terminal.tui.app import WmsApp
+from wms_terminal.tui.db_worker import LOST
+
+PG_ONLY = [pytest.param("postgresql", marks=pytest.mark.postgres)]
+PASSWORD = "s3cret-Pw"  # trust authentication ignores it; the URL still carries it
+
+
+@pytest.fixture
+def access(db_url: str, pg_admin_dsn: str) -> Iterator[dict[str, object]]:
+    """stop() ends the database's sessions and refuses new ones; start() lets them in."""
+    name = make_url(db_url).database
+
+    def allow(on: bool) -> None:
+        with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(on).lower()}')
+            if not on:
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (name,),
+                )
+
+    yield {"stop": lambda: allow(False), "start": lambda: allow(True)}
+    allow(True)
+
+
+@pytest.fixture
+def app_db(db_url: str, db: Database) -> Iterator[tuple[Database, Floor]]:
+    """The floor, and the app's own engine on a URL with a password in it."""
+    floor = build_floor(db)
+    url = make_url(db_url).set(password=PASSWORD).render_as_string(hide_password=False)
+    app_db = Database(make_engine(url))
+    yield app_db, floor
+    app_db.dispose()
+
+
+@pytest.mark.parametrize("db_url", PG_ONLY, indirect=True)
+async def test_sign_in_and_picking_ride_out_a_lost_database(
+    app_db: tuple[Database, Floor],
+    access: dict[str, object],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    db, floor = app_db
+    floor.order([(1, 2)])
+    floor.release()
+    caplog.set_level(logging.INFO)
+    app = WmsApp(db, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        access["stop"]()  # type: ignore[operator]
+        await type_slowly(pilot, floor.badges["pat"])
+        await wait_for(pilot, lambda: LOST in shown(app, "#status"))
+        assert LOST in shown(app, "#status") and app.screen.id == "sign-in"
+        assert PASSWORD not in screen_text(app)
+        access["start"]()  # type: ignore[operator]
+        await wait_for(pilot, lambda: "PIN" in shown(app, "#prompt"), tries=200)
+        assert shown(app, "#status").strip() == ""
+        await type_slowly(pilot, f.CLI_PIN)
+        await wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        await settle(pilot, app)
+        await key(pilot, app, "")
+        screen = app.screen
+        flow = getattr(screen, "pick", None)
+        assert flow is not None and flow.task is not None
+        task = flow.task
+        await scan(pilot, app, task.location_barcode)
+        await scan(pilot, app, floor.gtin(1))
+        await key(pilot, app, "2")
+        assert flow.step is Step.TOTE
+
+        # The database goes away as the tote is scanned: the scan waits, then goes through.
+        access["stop"]()  # type: ignore[operator]
+        burst_keys(app, "T-MAIN-0042")
+        await wait_for(pilot, lambda: LOST in shown(app, "#status"))
+        assert LOST in shown(app, "#status") and PASSWORD not in screen_text(app)
+        access["start"]()  # type: ignore[operator]
+        await wait_for(pilot, lambda: "Picked 2 x SKU-00001" in message(app), tries=200)
+        assert "Picked 2 x SKU-00001" in message(app)
+        assert shown(app, "#status").strip() == ""
+        assert app.is_running
+    # Applied once; the log says what happened, never the password.
+    assert rows(floor.db, "SELECT on_hand_delta FROM stock_ledger WHERE kind = 'pick'") == [(-2,)]
+    assert "connection lost to" in caplog.text and PASSWORD not in caplog.text
