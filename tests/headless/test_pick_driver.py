@@ -29,8 +29,8 @@ def _on_hand(db: Database) -> dict[int, int]:
     return {int(p): int(q) for p, q in got}
 
 
-def _in_thread(floor: Floor, who: str = "pat", *, tote_base: int = 0) -> Robot:
-    opts = Options(terminal=f"hl-{who}", badge=floor.badges[who], pin=f.CLI_PIN)
+def _in_thread(floor: Floor, who: str = "pat", *, tote_base: int = 0, **kw: Any) -> Robot:
+    opts = Options(terminal=f"hl-{who}", badge=floor.badges[who], pin=f.CLI_PIN, **kw)
     return Robot(InThread(floor.db, opts), tote_base=tote_base)
 
 
@@ -204,3 +204,24 @@ def test_eof_ends_cleanly_and_a_new_session_goes_on_where_the_list_stood(
     }
     assert again.work()["event"] == "done"
     assert again.io.close() == 0
+
+
+def test_a_zone_picker_gets_lists_of_that_zone_and_enter_takes_the_next(floor: Floor) -> None:
+    floor.order([(1, 1), (3, 1)])  # zone A: aisles 1-2; zone B: aisles 3-4
+    floor.order([(2, 1), (4, 1)])
+    floor.release("zone")
+    robot = _in_thread(floor, zone="B", warehouse="MAIN", tote_base=400)
+    event = robot.until_prompt()
+    lid = event["list"]
+    event = robot.send("CMD-GIVEBACK")
+    assert (event["expect"], event["barcode"]) == ("list", "CMD-PICK")
+    event = robot.send("")  # Enter at the list prompt: a list again
+    assert event["expect"] == "location" and event["list"] == lid
+    assert robot.work()["event"] == "done"
+    aisles = {int(e["location"][:2]) for e in robot.events if e.get("expect") == "location"}
+    assert aisles == {3, 4}
+    assert robot.io.close() == 0
+    other = _in_thread(floor, zone="Z")
+    assert other.until_prompt()["expect"] == "badge"
+    assert other.events[0] == {"event": "error", "message": "no zone Z in that warehouse"}
+    assert other.io.close() == 0

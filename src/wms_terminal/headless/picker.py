@@ -24,10 +24,12 @@ from wms_terminal.core.db import Database, busy_notices
 from wms_terminal.core.errors import DatabaseBusy, DatabaseUnavailable, WmsError
 from wms_terminal.headless.events import EventWriter
 from wms_terminal.headless.hints import Hints
+from wms_terminal.inbound.reading import read
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.flow import PickFlow, Step
+from wms_terminal.picking.picker_session import workplace
 from wms_terminal.picking.route_left import RouteMap, load_route_map
-from wms_terminal.scanning.scan import Scan
+from wms_terminal.scanning.scan import Scan, Source
 from wms_terminal.scanning.symbology import Kind, classify
 from wms_terminal.scanning.symbology import Msg as ScanMsg
 from wms_terminal.scanning.wedge import WedgeConfig, WedgeDecoder
@@ -39,7 +41,6 @@ T = TypeVar("T")
 CONNECTION_LOST = "connection lost, retrying"
 BUSY = "busy, retrying"
 SIGNED_OUT = "Signed out"
-MAX_QTY_DIGITS = 6  # a quantity keyed in; longer digit strings are product barcodes
 
 # What each pick step expects (the fixed `expect` values) and whether a quantity may be keyed.
 _EXPECT = {
@@ -100,7 +101,9 @@ class PickerDriver:
                 return 0
             for line in lines:
                 scans = self._scans(line)
-                if not scans:
+                if not scans and self.flow is not None and self.flow.step is Step.IDLE:
+                    scans = [Scan(Command.PICK.barcode, Source.KEYBOARD)]  # Enter: a list
+                elif not scans:
                     self.out.result(ScanMsg.EMPTY, error=True)
                     self._prompt()
                 for scan in scans:
@@ -134,10 +137,9 @@ class PickerDriver:
             self.out.result(SIGNED_OUT)
             self._prompt()
             return False
-        digits = scan.text.strip()
-        keyed = digits.isascii() and digits.isdigit() and len(digits) <= MAX_QTY_DIGITS
-        if flow.step in _QTY_STEPS and keyed:
-            view = self._call(lambda: flow.key_qty(int(digits), scan_id=scan.id))
+        qty = read(scan).quantity  # digits keyed, as the picker's screen reads them
+        if flow.step in _QTY_STEPS and qty is not None:
+            view = self._call(lambda: flow.key_qty(qty, scan_id=scan.id))
         else:
             view = self._call(lambda: flow.scan(scan))
         message = view.error or view.message
@@ -203,33 +205,29 @@ class PickerDriver:
         return False
 
     def _where(self, actor: Actor) -> tuple[int, int | None]:
-        """The warehouse (--warehouse, else the user's own, else the only one) and zone."""
+        """The warehouse (--warehouse, else the user's workplace) and the zone (--zone)."""
         o = self.options
         with self.db.reading() as s:
-            if o.warehouse:
-                wid = s.execute(
-                    text("SELECT id FROM warehouse WHERE code = :c"), {"c": o.warehouse}
-                ).scalar()
-                if wid is None:
-                    raise WmsError(f"no warehouse {o.warehouse}")
-            else:
-                wid = s.execute(
-                    text("SELECT warehouse_id FROM app_user WHERE id = :u"), {"u": actor.user_id}
-                ).scalar()
-                if wid is None:
-                    ids = s.execute(text("SELECT id FROM warehouse ORDER BY id LIMIT 2")).all()
-                    if len(ids) != 1:
-                        raise WmsError("which warehouse? give --warehouse CODE")
-                    wid = ids[0][0]
-            zid = None
-            if o.zone:
-                zid = s.execute(
-                    text("SELECT id FROM zone WHERE warehouse_id = :w AND code = :c"),
-                    {"w": wid, "c": o.zone},
-                ).scalar()
-                if zid is None:
-                    raise WmsError(f"no zone {o.zone} in that warehouse")
-        return int(wid), None if zid is None else int(zid)
+            found = (
+                s.execute(text("SELECT id FROM warehouse WHERE code = :c"), {"c": o.warehouse})
+                if o.warehouse
+                else None
+            )
+            wid = found.scalar() if found is not None else None
+            if o.warehouse and wid is None:
+                raise WmsError(f"no warehouse {o.warehouse}")
+        if wid is None:
+            wid = workplace(self.db, actor).warehouse_id
+        if not o.zone:
+            return int(wid), None
+        with self.db.reading() as s:
+            zid = s.execute(
+                text("SELECT id FROM zone WHERE warehouse_id = :w AND code = :c"),
+                {"w": wid, "c": o.zone},
+            ).scalar()
+        if zid is None:
+            raise WmsError(f"no zone {o.zone} in that warehouse")
+        return int(wid), int(zid)
 
     # -- prompts ----------------------------------------------------------------------------
 
