@@ -249,9 +249,10 @@ def test_a_locked_badge_stays_locked_on_the_command_line(
     path = str(SAMPLE)
     cmd = ["orders", "import", path, "--database", db_url, *sup]
     monkeypatch.setenv("WMS_PIN", "0000")
-    for _ in range(4):
+    for left in (4, 3, 2, 1):
         assert main(cmd) == 6
-        assert capsys.readouterr().err.endswith("wrong PIN\n")
+        tries = "1 try" if left == 1 else f"{left} tries"
+        assert capsys.readouterr().err.endswith(f"wrong PIN: {tries} left\n")
     assert main(cmd) == 6
     assert "badge now locked" in capsys.readouterr().err
     monkeypatch.setenv("WMS_PIN", f.CLI_PIN)  # the right PIN, too late
