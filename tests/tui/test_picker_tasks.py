@@ -3,12 +3,17 @@ and text from data shown as text (a product named like markup does nothing)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import text
 from tests.picking.conftest import Floor
 from tests.picking.helpers import count_task, scalar, stock
-from tests.tui.helpers import screen_text, shown
+from tests.tui.conftest import BADGE, PIN
+from tests.tui.helpers import screen_text, shown, type_slowly, wait_for
 from tests.tui.picker_helpers import key, message, pick_current, scan, settle, sign_in
 
+from wms_terminal.core.auth import create_user
+from wms_terminal.core.db import Database, make_engine
 from wms_terminal.picking.flow import Step
 from wms_terminal.tui.app import WmsApp
 
@@ -81,3 +86,21 @@ async def test_a_product_named_like_markup_shows_exactly_that_and_does_nothing(
         await pilot.click("#product", offset=(3, 0))
         await settle(pilot, app)
         assert app.is_running and app.screen.id == "mode-picker"
+
+
+async def test_no_warehouse_yet_is_told_and_nothing_breaks(sqlite_path: Path) -> None:
+    db = Database(make_engine(f"sqlite:///{sqlite_path}"))
+    with db.transaction() as s:
+        create_user(s, username="pat", name="Pat", role="picker", pin=PIN, badge=BADGE)
+    app = WmsApp(db, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await type_slowly(pilot, BADGE)
+        await type_slowly(pilot, PIN)
+        await wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        await settle(pilot, app)
+        assert "no warehouse is set up" in message(app)
+        await key(pilot, app, "")  # Enter, a scan, a command: told again, never a crash
+        await scan(pilot, app, "L-MAIN-01-01-1L")
+        await scan(pilot, app, "CMD-COUNT")
+        assert "no warehouse is set up" in message(app) and app.is_running
+    db.dispose()

@@ -14,6 +14,7 @@ stays held: signing in again continues where it stood).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from textual.app import ComposeResult
@@ -59,7 +60,16 @@ _SWITCH = {
     Command.COUNT: TaskKind.COUNT,
 }
 FINISH_FIRST = "Finish or give back this task first"
+NOT_NOW = "Command not available now"
 KEYS_LINE = "Enter next · h help · o log out"
+
+
+@dataclass(frozen=True)
+class Flows:
+    place: Workplace
+    pick: PickFlow
+    move: MoveFlow
+    count: CountFlow
 
 
 class PickerScreen(ModeScreen):
@@ -71,11 +81,20 @@ class PickerScreen(ModeScreen):
     def __init__(self, db: Database, actor: Actor, *, role: str | None = None) -> None:
         super().__init__(db, actor, role=role)
         self.kind = TaskKind.PICK
-        self.place: Workplace | None = None
-        self.pick: PickFlow | None = None
-        self.move: MoveFlow | None = None
-        self.count: CountFlow | None = None
+        self.flows: Flows | None = None  # made in the database worker
         self._route: RouteMap | None = None
+
+    @property
+    def pick(self) -> PickFlow | None:
+        return self.flows.pick if self.flows else None
+
+    @property
+    def move(self) -> MoveFlow | None:
+        return self.flows.move if self.flows else None
+
+    @property
+    def count(self) -> CountFlow | None:
+        return self.flows.count if self.flows else None
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
 
@@ -123,52 +142,62 @@ class PickerScreen(ModeScreen):
 
     # -- jobs (run in the database worker, one at a time) ---------------------------------
 
+    def _flows(self) -> Flows:
+        """The picker's three flows, made on first use (the warehouse is read then)."""
+        if self.flows is None:
+            place = workplace(self.db, self.actor)  # WmsError (no warehouse): told, tried again
+            wid = place.warehouse_id
+            self.flows = Flows(
+                place,
+                PickFlow(self.db, self.actor, warehouse_id=wid),
+                MoveFlow(self.db, self.actor, warehouse_id=wid, kind=MoveTaskKind.REPLENISH),
+                CountFlow(self.db, self.actor, warehouse_id=wid),
+            )
+        return self.flows
+
     def _open(self) -> Shown:
-        self.place = place = workplace(self.db, self.actor)
-        wid = place.warehouse_id
-        self.pick = PickFlow(self.db, self.actor, warehouse_id=wid)
-        self.move = MoveFlow(self.db, self.actor, warehouse_id=wid, kind=MoveTaskKind.REPLENISH)
-        self.count = CountFlow(self.db, self.actor, warehouse_id=wid)
-        if held_list(self.db, self.actor, wid) is not None:
-            return self._pick(self.pick.start())  # signed in again: the list goes on
-        return self._pick(self.pick.view())
+        f = self._flows()
+        if held_list(self.db, self.actor, f.place.warehouse_id) is not None:
+            return self._pick(f.pick.start())  # signed in again: the list goes on
+        return self._pick(f.pick.view())
 
     def _input(self, scan: Scan) -> Shown:
+        f = self._flows()
         qty = read(scan).quantity
-        if self.kind is TaskKind.PICK and self.pick is not None:
-            if qty is not None and self.pick.step in (Step.QTY, Step.SHORT_QTY, Step.DAMAGED_QTY):
-                return self._pick(self.pick.key_qty(qty, scan_id=scan.id))
-            return self._pick(self.pick.scan(scan))
-        if self.kind is TaskKind.COUNT and self.count is not None:
-            if qty is not None and self.count.step is CountStep.QTY:
-                return count_shown(self.count.key_qty(qty, scan_id=scan.id))
-            return count_shown(self.count.scan(scan))
-        assert self.move is not None
-        return move_shown(self.move.scan(scan))
+        if self.kind is TaskKind.PICK:
+            if qty is not None and f.pick.step in (Step.QTY, Step.SHORT_QTY, Step.DAMAGED_QTY):
+                return self._pick(f.pick.key_qty(qty, scan_id=scan.id))
+            return self._pick(f.pick.scan(scan))
+        if self.kind is TaskKind.COUNT:
+            if qty is not None and f.count.step is CountStep.QTY:
+                return count_shown(f.count.key_qty(qty, scan_id=scan.id))
+            return count_shown(f.count.scan(scan))
+        return move_shown(f.move.scan(scan))
 
     def _next(self) -> Shown:
         return self._command(Command.DONE, None) if self._idle() else self._current()
 
     def _command(self, cmd: Command, scan_id: str | None) -> Shown:
+        f = self._flows()
         if cmd in _SWITCH:
             if not self._idle():
                 return Shown(self._current().card, error=FINISH_FIRST)
             self.kind = _SWITCH[cmd]
             cmd = Command.DONE  # and take the first task of that kind
-        if self.kind is TaskKind.PICK and self.pick is not None:
-            return self._pick(self.pick.command(cmd, scan_id=scan_id))
-        if self.kind is TaskKind.COUNT and self.count is not None:
+        if self.kind is TaskKind.PICK:
+            return self._pick(f.pick.command(cmd, scan_id=scan_id))
+        if self.kind is TaskKind.COUNT:
             cmd = Command.CANCEL if cmd is Command.GIVE_BACK else cmd
-            return count_shown(self.count.command(cmd, scan_id=scan_id))
-        assert self.move is not None
-        if cmd is Command.DONE and self.move.step is MoveStep.IDLE:
-            return move_shown(self.move.start())
+            return count_shown(f.count.command(cmd, scan_id=scan_id))
+        if cmd is Command.DONE and f.move.step is MoveStep.IDLE:
+            return move_shown(f.move.start())
         if cmd in (Command.GIVE_BACK, Command.CANCEL):
-            return move_shown(self.move.scan(Command.CANCEL.barcode))
-        return Shown(move_shown(self.move.view()).card, error="Command not available now")
+            return move_shown(f.move.scan(Command.CANCEL.barcode))
+        return Shown(move_shown(f.move.view()).card, error=NOT_NOW)
 
     def _pick(self, view: FlowView) -> Shown:
-        pl = self.pick.pick_list if self.pick is not None else None
+        f = self._flows()
+        pl = f.pick.pick_list
         metres: float | None = None
         later: tuple[TaskView, ...] = ()
         if pl is not None and view.task_id is not None:
@@ -176,23 +205,23 @@ class PickerScreen(ModeScreen):
                 self._route = load_route_map(self.db, pl)  # once per list (and after a short)
             metres = self._route.metres_left(pl)
             later = pl.open_tasks[1:]
-        who = self.place.user_name if self.place is not None else ""
-        return pick_shown(view, metres, later, who)
+        return pick_shown(view, metres, later, f.place.user_name)
 
     def _idle(self) -> bool:
+        f = self._flows()
         if self.kind is TaskKind.PICK:
-            return self.pick is None or self.pick.step in (Step.IDLE, Step.DONE)
+            return f.pick.step in (Step.IDLE, Step.DONE)
         if self.kind is TaskKind.COUNT:
-            return self.count is None or self.count.step is CountStep.IDLE
-        return self.move is None or self.move.step is MoveStep.IDLE
+            return f.count.step is CountStep.IDLE
+        return f.move.step is MoveStep.IDLE
 
     def _current(self) -> Shown:
-        if self.kind is TaskKind.PICK and self.pick is not None:
-            return self._pick(self.pick.view())
-        if self.kind is TaskKind.COUNT and self.count is not None:
-            return count_shown(self.count.view())
-        assert self.move is not None
-        return move_shown(self.move.view())
+        f = self._flows()
+        if self.kind is TaskKind.PICK:
+            return self._pick(f.pick.view())
+        if self.kind is TaskKind.COUNT:
+            return count_shown(f.count.view())
+        return move_shown(f.move.view())
 
     # -- output ---------------------------------------------------------------------------
 
