@@ -1,5 +1,5 @@
 """One pick list cancelled (orders back to reserved, the rest of the wave going on; the last list
-takes the wave with it), refused when picked from or when its orders are on other lists; and the
+takes the wave with it; picked units put back), refused when its orders are on other lists; and the
 desk's live progress read: lists by status, lines per picker per hour, shorts, alerts."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def test_a_wave_with_one_list_cancelled_can_still_be_cancelled(floor: Floor) -> 
     assert check(floor.db) == []
 
 
-def test_a_list_picked_from_or_sharing_its_orders_is_not_cancelled(floor: Floor) -> None:
+def test_a_list_sharing_its_orders_is_not_cancelled_one_picked_from_puts_back(floor: Floor) -> None:
     floor.order([(1, 1), (3, 1)])  # zone A and zone B: two lists for one order
     wave = floor.release(strategy="zone")
     assert len(wave.pick_list_ids) == 2
@@ -68,16 +68,22 @@ def test_a_list_picked_from_or_sharing_its_orders_is_not_cancelled(floor: Floor)
     with pytest.raises(InvalidTransition, match="cancel the whole wave"):
         cancel_list(floor.db, boss, wave.pick_list_ids[0])
 
-    floor.order([(5, 2)])
+    number = floor.order([(5, 2)])
     alone = floor.release()
     [lid] = alone.pick_list_ids
     pat = floor.actors["pat"]
     wave_admin.reassign_list(floor.db, boss, lid, "pat")
     task = get_list(floor.db, lid).tasks[0]
     assert service.confirm_pick(floor.db, pat, scan_id="p1", task_id=task.task_id, qty=1).accepted
-    with pytest.raises(InvalidTransition, match="picks done"):
-        cancel_list(floor.db, boss, lid)
-    assert scalar(floor.db, "SELECT status FROM pick_list WHERE id = :i", i=lid) == "claimed"
+    # Picked from: the picked unit goes back to stock (emptied at receiving, put away again).
+    done = cancel_list(floor.db, boss, lid, reason="stop")
+    assert (done.units_put_back, done.wave_cancelled) == (1, True)
+    assert done.put_back_location
+    assert scalar(floor.db, "SELECT status FROM pick_list WHERE id = :i", i=lid) == "cancelled"
+    assert scalar(floor.db, "SELECT status FROM sales_order WHERE number = :n", n=number) == (
+        "partially_reserved"
+    )
+    assert check(floor.db) == []
 
 
 def test_progress_counts_lists_picker_lines_shorts_and_alerts(floor: Floor) -> None:

@@ -1,7 +1,8 @@
 """Cancelling one pick list of a released wave (the rest of the wave goes on).
 
-Like a wave's cancel, for a list nobody has picked from: its open tasks cancelled, its orders back
-to reserved with their reservations, its totes freed. An order split over several lists (zone
+Like a wave's cancel: units already picked go back to stock (`put_back`: emptied at the
+receiving location, put away again), its tasks cancelled, its orders back to waiting with their
+remaining reservations, its totes freed. An order split over several lists (zone
 picking) cannot lose one list and keep the others: that is refused, naming the other lists (cancel
 the wave instead). When the last live list of a wave is cancelled, the wave is cancelled too.
 One transaction, audited, supervisors and managers only.
@@ -20,7 +21,8 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InvalidTransition, NotFound
 from wms_terminal.core.models import PickList, Wave
 from wms_terminal.core.states import PickListStatus
-from wms_terminal.picking.wave_admin import WaveStatus, cancel_lists, lists_with_picks
+from wms_terminal.picking.put_back import put_back
+from wms_terminal.picking.wave_admin import WaveStatus, cancel_lists
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class CancelledList:
     orders: int
     totes_freed: int
     wave_cancelled: bool
+    units_put_back: int = 0  # picked units back to stock at `put_back_location`
+    put_back_location: str = ""
+    totes_to_empty: tuple[str, ...] = ()
 
 
 _SHARED = (
@@ -51,17 +56,13 @@ def cancel_list(
             raise NotFound(f"no pick list {pick_list_id}")
         if pl.status not in (PickListStatus.OPEN, PickListStatus.CLAIMED):
             raise InvalidTransition(f"pick list {pick_list_id} is {pl.status}: nothing to cancel")
-        if lists_with_picks(s, [pick_list_id]):
-            raise InvalidTransition(
-                f"pick list {pick_list_id} has picks done: finish it (or give it back to be "
-                "finished); only a list nobody has picked from can be cancelled"
-            )
         shared = [int(i) for i in s.execute(text(_SHARED), {"l": pick_list_id}).scalars()]
         if shared:
             raise InvalidTransition(
                 f"its orders are on pick list(s) {', '.join(map(str, shared))} too: "
                 "cancel the whole wave instead"
             )
+        back = put_back(s, actor, [pick_list_id], reason=f"pick list {pick_list_id} cancelled")
         orders, freed = cancel_lists(s, [pl])
         wave = s.get(Wave, pl.wave_id, with_for_update=True) if pl.wave_id else None
         wave_done = wave is not None and not _live_lists(s, int(pl.wave_id or 0))
@@ -80,9 +81,20 @@ def cancel_list(
             orders=len(orders),
             totes_freed=freed,
             wave_cancelled=wave_done,
+            units_put_back=back.units,
+            put_back_location=back.location,
+            totes_to_empty=list(back.totes),
+            putaway_task_ids=list(back.putaway_task_ids),
         )
         return CancelledList(
-            pick_list_id, wave.number if wave else None, len(orders), freed, wave_done
+            pick_list_id,
+            wave.number if wave else None,
+            len(orders),
+            freed,
+            wave_done,
+            back.units,
+            back.location,
+            back.totes,
         )
 
     return db.run(work, what="cancel a pick list")

@@ -304,16 +304,6 @@ def cancel_lists(s: Session, lists: Sequence[PickList]) -> tuple[list[int], int]
     return orders, _free_totes(s, list_ids)
 
 
-def lists_with_picks(s: Session, list_ids: Sequence[int]) -> list[int]:
-    if not list_ids:
-        return []
-    q = text(
-        "SELECT DISTINCT pick_list_id FROM pick_task WHERE pick_list_id IN :ids "
-        "AND (qty_picked > 0 OR status <> 'open') ORDER BY pick_list_id"
-    ).bindparams(bindparam("ids", expanding=True))
-    return [int(i) for i in s.execute(q, {"ids": list(list_ids)}).scalars()]
-
-
 def _restore_orders(s: Session, list_ids: Sequence[int]) -> list[int]:
     """The orders of cancelled lists back to waiting for a wave: reserved, partially reserved or
     back-ordered by what their lines still hold (after `put_back`)."""

@@ -230,7 +230,14 @@ class WavesPane(Vertical):
                     lambda: cancel_list(self.db, self.actor, list_id, reason=text),
                     lambda r: (
                         f"Pick list {r.pick_list_id} cancelled: {r.orders} order(s) back "
-                        "to reserved" + (f"; wave {r.wave} cancelled" if r.wave_cancelled else "")
+                        "to waiting"
+                        + (f"; wave {r.wave} cancelled" if r.wave_cancelled else "")
+                        + (
+                            f"; {r.units_put_back} picked unit(s): empty the totes at "
+                            f"{r.put_back_location}"
+                            if r.units_put_back
+                            else ""
+                        )
                     ),
                 )
 
