@@ -1,7 +1,8 @@
 """The supervisor's desk: tabs switched by F-keys, each pane reading through services in workers.
 
 F1 order pool and wave preview · F3 floor map · F4 live progress · F6 waves and pick lists ·
-F5 preview (or reload the waves) · ctrl+r release the previewed wave · F2 log out.
+F5 preview (or reload the waves) · ctrl+r release the previewed wave · F2 log out. The tab
+labels name their keys; the footer keeps to the actions.
 """
 
 from __future__ import annotations
@@ -54,10 +55,10 @@ class SupervisorScreen(ModeScreen):
     DEFAULT_CSS = DESK_CSS
     ROLE_TITLE = "Supervisor"
     BINDINGS = [
-        Binding("f1", "tab('pool')", "Pool", id="desk-pool"),
-        Binding("f3", "tab('map')", "Map", id="desk-map"),
-        Binding("f4", "tab('live')", "Progress", id="desk-live"),
-        Binding("f6", "tab('waves')", "Waves", id="desk-waves"),
+        Binding("f1", "tab(\'pool\')", "Pool", id="desk-pool", show=False),
+        Binding("f3", "tab(\'map\')", "Map", id="desk-map", show=False),
+        Binding("f4", "tab(\'live\')", "Progress", id="desk-live", show=False),
+        Binding("f6", "tab(\'waves\')", "Waves", id="desk-waves", show=False),
         Binding("f5", "refresh", "Preview/reload", id="desk-refresh"),
         Binding("ctrl+r", "release", "Release", id="desk-release"),
         Binding("f2", "logout", "Log out", id="desk-logout"),
