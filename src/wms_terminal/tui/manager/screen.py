@@ -35,9 +35,9 @@ class ManagerScreen(SupervisorScreen):
     DEFAULT_CSS = SupervisorScreen.DEFAULT_CSS + MANAGER_CSS
     ROLE_TITLE = "Manager"
     BINDINGS = [
-        Binding("f7", "tab(\'users\')", "Users", id="desk-users", show=False),
-        Binding("f8", "tab(\'inbox\')", "Inbox", id="desk-inbox", show=False),
-        Binding("f9", "tab(\'receiving\')", "Receiving", id="desk-receiving", show=False),
+        Binding("f7", "tab('users')", "Users", id="desk-users", show=False),
+        Binding("f8", "tab('inbox')", "Inbox", id="desk-inbox", show=False),
+        Binding("f9", "tab('receiving')", "Receiving", id="desk-receiving", show=False),
     ]
 
     def extra_panes(self) -> ComposeResult:

@@ -55,10 +55,10 @@ class SupervisorScreen(ModeScreen):
     DEFAULT_CSS = DESK_CSS
     ROLE_TITLE = "Supervisor"
     BINDINGS = [
-        Binding("f1", "tab(\'pool\')", "Pool", id="desk-pool", show=False),
-        Binding("f3", "tab(\'map\')", "Map", id="desk-map", show=False),
-        Binding("f4", "tab(\'live\')", "Progress", id="desk-live", show=False),
-        Binding("f6", "tab(\'waves\')", "Waves", id="desk-waves", show=False),
+        Binding("f1", "tab('pool')", "Pool", id="desk-pool", show=False),
+        Binding("f3", "tab('map')", "Map", id="desk-map", show=False),
+        Binding("f4", "tab('live')", "Progress", id="desk-live", show=False),
+        Binding("f6", "tab('waves')", "Waves", id="desk-waves", show=False),
         Binding("f5", "refresh", "Preview/reload", id="desk-refresh"),
         Binding("ctrl+r", "release", "Release", id="desk-release"),
         Binding("f2", "logout", "Log out", id="desk-logout"),
