@@ -55,7 +55,7 @@ class SupervisorScreen(ModeScreen):
     DEFAULT_CSS = DESK_CSS
     ROLE_TITLE = "Supervisor"
     BINDINGS = [
-        Binding("f1", "tab('pool')", "Pool", id="desk-pool", show=False),
+        Binding("f1", "tab('pool')", "Pool", id="desk-pool"),
         Binding("f3", "tab('map')", "Map", id="desk-map", show=False),
         Binding("f4", "tab('live')", "Progress", id="desk-live", show=False),
         Binding("f6", "tab('waves')", "Waves", id="desk-waves", show=False),
