@@ -12,10 +12,10 @@ from wms_terminal.tui.text import plain
 
 
 class Confirm(ModalScreen[bool]):
-    """y / Enter: yes; n / Escape: no."""
+    """y: yes; n or Escape: no (Enter is no answer: a habit must not confirm a release)."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
+        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm-no"),
     ]
 
