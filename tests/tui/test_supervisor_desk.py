@@ -265,3 +265,24 @@ async def test_a_released_wave_shows_its_open_picks_on_the_map(floor: Floor):
         }
         assert shaded == open_points
         assert wave.number in str(app.screen.query_one("#map-title").render())
+
+
+async def test_a_lost_database_says_so_on_the_desk_and_the_progress_resumes(
+    floor: Floor, tmp_path: Path
+) -> None:
+    path = tmp_path / "desk.sqlite3"
+    app = _desk(floor)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _signed_in(app, pilot, floor.badges["boss"])
+        await pilot.press("f4")
+        pane = app.screen.query_one(ProgressPane)
+        assert await wait_for(pilot, lambda: pane.progress is not None)
+        away = path.with_suffix(".away")
+        path.rename(away)  # the database goes away while the desk polls
+        status = app.screen.query_one("#status", Static)
+        assert await wait_for(pilot, lambda: "connection lost" in str(status.render()), tries=80)
+        assert app.is_running and app.screen.id == "mode-supervisor"
+        seen = pane.progress
+        away.rename(path)  # and comes back: the polling goes on
+        assert await wait_for(pilot, lambda: pane.progress is not seen, tries=120)
+        assert await wait_for(pilot, lambda: str(status.render()).strip() == "", tries=80)
