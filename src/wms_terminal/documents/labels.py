@@ -1,8 +1,9 @@
 """Label sheets as PDF: locations, totes, badges and the command cheat sheet.
 
 Rendering only: frozen data in, PDF bytes out (the CLI does the querying). Every text that comes
-from the database goes through `_para`, which strips control characters and escapes it for
-ReportLab's Paragraph mini-markup (a user called "<b>Ann" or "A & B" prints as written).
+from the database goes through `text.para`, which strips control characters and escapes it for
+ReportLab's Paragraph mini-markup (a user called "<b>Ann" or "A & B" prints as written), in the
+shipped DejaVu Sans (a badge for Дмитрий prints his name).
 Sheets are A4 grids sized like common label stock; PDFs are reproducible (invariant mode).
 """
 
@@ -12,18 +13,16 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from wms_terminal.core.codes import Command
-from wms_terminal.scanning.text import is_unsafe_char
 
 from . import barcodes
+from .text import clean, para, register_fonts
 
 T = TypeVar("T")
 
@@ -107,21 +106,6 @@ BADGE_GRID = Grid(2, 5, margin_x=19 * mm, margin_y=13.5 * mm)  # 86 x 54 mm, car
 COMMAND_GRID = Grid(1, 8, margin_x=15 * mm, margin_y=15 * mm)
 
 
-def _clean(text: str) -> str:
-    return "".join(" " if is_unsafe_char(c) else c for c in text).strip()
-
-
-def _para(text: str, size: float, *, bold: bool = False, align: int = 0) -> Paragraph:
-    style = ParagraphStyle(
-        "label",
-        fontName="Helvetica-Bold" if bold else "Helvetica",
-        fontSize=size,
-        leading=size * 1.15,
-        alignment=align,
-    )
-    return Paragraph(escape(_clean(text)), style)
-
-
 def _put(canvas: Any, para: Paragraph, x: float, top: float, width: float) -> float:
     """Draw `para` with its top at `top`; returns the height used."""
     _w, h = para.wrap(width, 1000)
@@ -147,8 +131,8 @@ def _barcode_block(
     left = x + (width - total) / 2
     barcodes.draw(canvas, symbol, left, y + text_h, module, height - text_h)
     if human:
-        canvas.setFont("Helvetica", 8)
-        canvas.drawCentredString(x + width / 2, y + 1, _clean(symbol.human))
+        canvas.setFont(register_fonts()[0], 8)
+        canvas.drawCentredString(x + width / 2, y + 1, clean(symbol.human))
 
 
 def _sheet(
@@ -160,7 +144,7 @@ def _sheet(
     cell_w, cell_h = grid.cell
     _page_w, page_h = A4
     if not items:
-        canvas.setFont("Helvetica", 12)
+        canvas.setFont(register_fonts()[0], 12)
         canvas.drawString(20 * mm, page_h - 30 * mm, "No labels matched the filters.")
     for i, item in enumerate(items):
         slot = i % grid.per_page
@@ -185,9 +169,9 @@ def location_sheet(labels: Sequence[LocationLabel]) -> bytes:
 
     def draw_one(canvas: Any, label: LocationLabel, x: float, y: float) -> None:
         top = y + cell_h - pad
-        top -= _put(canvas, _para(label.code, 20, bold=True), x + pad, top, inner)
+        top -= _put(canvas, para(label.code, 20, bold=True), x + pad, top, inner)
         where = f"{label.warehouse}  zone {label.zone}" if label.zone else label.warehouse
-        top -= _put(canvas, _para(where, 7), x + pad, top, inner)
+        top -= _put(canvas, para(where, 7), x + pad, top, inner)
         symbol = barcodes.code128(label.barcode)
         _barcode_block(canvas, symbol, x + pad, y + pad, inner, top - y - pad - 1 * mm)
 
@@ -203,8 +187,8 @@ def tote_sheet(labels: Sequence[ToteLabel]) -> bytes:
     def draw_one(canvas: Any, label: ToteLabel, x: float, y: float) -> None:
         top = y + cell_h - pad
         number = label.code.rsplit("-", 1)[-1]
-        top -= _put(canvas, _para(f"TOTE {number}", 28, bold=True, align=1), x + pad, top, inner)
-        top -= _put(canvas, _para(label.warehouse, 9, align=1), x + pad, top, inner)
+        top -= _put(canvas, para(f"TOTE {number}", 28, bold=True, align=1), x + pad, top, inner)
+        top -= _put(canvas, para(label.warehouse, 9, align=1), x + pad, top, inner)
         symbol = barcodes.code128(label.code)
         _barcode_block(
             canvas, symbol, x + pad, y + pad, inner, top - y - pad - 2 * mm,
@@ -225,8 +209,8 @@ def badge_sheet(labels: Sequence[BadgeLabel]) -> bytes:
         canvas.setStrokeGray(0.6)
         canvas.roundRect(x + 1 * mm, y + 1 * mm, cell_w - 2 * mm, cell_h - 2 * mm, 3 * mm)
         top = y + cell_h - pad
-        top -= _put(canvas, _para(label.name, 13, bold=True), x + pad, top, inner)
-        top -= _put(canvas, _para(label.role.title(), 9), x + pad, top, inner)
+        top -= _put(canvas, para(label.name, 13, bold=True), x + pad, top, inner)
+        top -= _put(canvas, para(label.role.title(), 9), x + pad, top, inner)
         symbol = barcodes.code128(label.code)
         _barcode_block(canvas, symbol, x + pad, y + pad, inner, top - y - pad - 2 * mm)
 
@@ -246,8 +230,8 @@ def command_sheet(labels: Sequence[CommandLabel] | None = None) -> bytes:
         canvas.setStrokeGray(0.7)
         canvas.line(x, y, x + cell_w, y)
         top = y + cell_h - pad
-        top -= _put(canvas, _para(label.title, 16, bold=True), x + pad, top, text_w)
-        _put(canvas, _para(label.hint, 9), x + pad, top - 1 * mm, text_w)
+        top -= _put(canvas, para(label.title, 16, bold=True), x + pad, top, text_w)
+        _put(canvas, para(label.hint, 9), x + pad, top - 1 * mm, text_w)
         symbol = barcodes.code128(label.barcode)
         bx = x + text_w + 2 * pad
         _barcode_block(canvas, symbol, bx, y + pad, cell_w - text_w - 3 * pad, cell_h - 2 * pad)

@@ -1,0 +1,157 @@
+"""Shipping labels, packing slips and pick sheets: text read back with pypdf, barcodes read back
+from the rendered page (pdftoppm + the scanning layer's decoders)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.documents import samples
+from tests.scanning.test_labels_roundtrip import needs_poppler, pdf_pages
+from wms_terminal.documents import barcodes
+from wms_terminal.documents.pick_sheet import pick_sheet_pdf
+from wms_terminal.documents.shipping_label import label_pdf, label_zpl, labels_pdf
+from wms_terminal.documents.slips import packing_slip_pdf
+from wms_terminal.scanning import classify, gs1
+from wms_terminal.scanning.decoders import default_decoder, read_image
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    """Each page's text, whitespace runs collapsed."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def decoded(pdf: bytes, tmp_path: Path, name: str = "doc") -> list[tuple[str, str | None]]:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    decoder = default_decoder()
+    return [
+        (code.text, code.symbology)
+        for page in pdf_pages(path, tmp_path, dpi=200)
+        for code in decoder.decode(read_image(str(page)))
+    ]
+
+
+@needs_poppler
+def test_label_sscc_decodes_as_gs1_128_with_a_valid_check_digit(tmp_path: Path) -> None:
+    label = samples.label(7)
+    codes = decoded(label_pdf(label), tmp_path)
+    gs1_codes = [(t, s) for t, s in codes if s == "]C1"]
+    assert len(gs1_codes) == 1  # FNC1 first: a GS1-128, not a plain Code 128
+    text, symbology = gs1_codes[0]
+    fields = classify(text, symbology).fields
+    assert fields["ai"]["00"] == label.sscc
+    assert gs1.check_digit_ok(fields["ai"]["00"])
+    assert (label.tracking, "]C0") in codes
+
+
+def test_label_prints_addresses_carrier_and_package_n_of_n_as_written() -> None:
+    (text,) = pdf_text(label_pdf(samples.label()))
+    for expected in (
+        "Дмитрий Ørsted <b>&amp;",  # markup and entities stay text, Cyrillic stays Cyrillic
+        "Οδός Ελένης 5",
+        "90-001 Łódź",
+        "Hafenstraße 1",
+        "DHL",
+        "Parcel Express",
+        "Package 2 of 3",
+        "Order SO-000123",
+        "1.23 kg",
+        "JD0146000000000001",
+        f"(00){samples.sscc(1)}",
+        "GIFT",
+    ):
+        assert expected in text, expected
+
+
+def test_a_wrong_sscc_or_tracking_number_is_refused_in_pdf_and_zpl() -> None:
+    good = samples.sscc(5)
+    wrong = good[:-1] + str((int(good[-1]) + 1) % 10)
+    bad = samples.label(sscc=wrong)
+    with pytest.raises(barcodes.BarcodeDataError, match="check digit"):
+        label_pdf(bad)
+    with pytest.raises(barcodes.BarcodeDataError, match="check digit"):
+        label_zpl(bad)
+    with pytest.raises(barcodes.BarcodeDataError, match="tracking"):
+        label_zpl(samples.label(tracking="AB^XZ"))
+
+
+def _zpl_fields(zpl: str) -> list[str]:
+    """Text of every ^FH_^FD field, hex escapes decoded."""
+    out = []
+    for raw in re.findall(r"\^FH_\^FD(.*?)\^FS", zpl):
+        data = re.sub(rb"_([0-9A-F]{2})", lambda m: bytes([int(m[1], 16)]), raw.encode())
+        out.append(data.decode("utf-8"))
+    return out
+
+
+def test_zpl_carries_the_same_data_and_escapes_every_command_character() -> None:
+    label = samples.label(3, ship_to=samples.Address("Eve ^XZ~JR", ("Street ^FD 1",)))
+    zpl = label_zpl(label)
+    assert zpl.startswith("^XA\n^CI28") and zpl.rstrip().endswith("^XZ")
+    assert zpl.count("^XZ") == 1 and "~JR" not in zpl  # a name cannot end the label or reset
+    fields = _zpl_fields(zpl)
+    for expected in ("Eve ^XZ~JR", "Street ^FD 1", "DHL", "Parcel Express", "Package 2 of 3",
+                     "Main warehouse", "Hafenstraße 1", f"(00){label.sscc}"):  # fmt: skip
+        assert expected in fields, expected
+    assert f"^FD>;>800{label.sscc}^FS" in zpl  # subset C, FNC1, AI 00
+    assert f"^FD>:{label.tracking}^FS" in zpl
+    (pdf_page,) = pdf_text(label_pdf(label))
+    assert "Eve ^XZ~JR" in pdf_page  # the same data on both
+
+
+def test_labels_pdf_has_one_4x6_page_per_label() -> None:
+    pdf = labels_pdf([samples.label(i) for i in range(1, 4)])
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 3
+    assert [round(float(v)) for v in pages[0].mediabox[2:]] == [288, 432]
+    assert label_pdf(samples.label()) == label_pdf(samples.label())  # reproducible bytes
+
+
+@needs_poppler
+def test_gift_slip_has_no_prices_and_prints_the_message_as_written(tmp_path: Path) -> None:
+    pdf = packing_slip_pdf(samples.slip(gift=True), "Letter")
+    (text,) = pdf_text(pdf)
+    assert "Happy <b>birthday</b> Με αγάπη" in text
+    assert "Gift · VIP" in text
+    assert "Mug <i>blue</i> & white" in text and "Чайник" in text
+    assert "€" not in text and "Price" not in text and "Total" not in text
+    assert "Returns" in text and "Дмитрий Ørsted <b>&amp;" in text
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert [round(float(v)) for v in page.mediabox[2:]] == [612, 792]
+    assert ("SO-000123", "]C0") in decoded(pdf, tmp_path)
+
+
+def test_a_normal_slip_has_prices_shipping_and_total_on_a4() -> None:
+    pdf = packing_slip_pdf(samples.slip(gift=False), "a4")
+    (text,) = pdf_text(pdf)
+    assert "€7.50" in text and "€15.00" in text and "€4.95" in text and "€39.95" in text
+    assert "Gift message" not in text
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert [round(float(v)) for v in page.mediabox[2:]] == [595, 842]
+    with pytest.raises(ValueError, match="A4 or Letter"):
+        packing_slip_pdf(samples.slip(gift=False), "A5")
+
+
+def test_pick_sheet_lists_every_line_in_route_order_over_pages() -> None:
+    sheet = samples.pick_sheet(100)
+    pages = pdf_text(pick_sheet_pdf(sheet))
+    assert len(pages) == 3
+    assert all(f"page {n} of 3" in text for n, text in enumerate(pages, 1))
+    text = " ".join(pages)
+    positions = [text.index(f" {line.location} {line.sku} ") for line in sheet.lines]
+    assert positions == sorted(positions)  # route order, each line once
+    assert "Product 0 <b>bold</b>" in text
+    assert "100 lines" in pages[0] and "wave W-000001" in pages[0]
+
+
+def test_pick_sheet_without_a_layout_or_lines_still_prints() -> None:
+    sheet = samples.pick_sheet(3)
+    no_plan = sheet.__class__(**{**sheet.__dict__, "layout": None})
+    assert "SKU-002" in pdf_text(pick_sheet_pdf(no_plan))[0]
+    empty = sheet.__class__(**{**sheet.__dict__, "lines": ()})
+    assert "This list has no lines." in pdf_text(pick_sheet_pdf(empty))[0]
