@@ -4,8 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Debian packages the stack loads at run time: zbar for pyzbar, poppler for the label round-trip tests,
-# Chromium for the browser test of `wms-terminal serve` (driven by Playwright, no browser download).
-SYSTEM_PACKAGES := libzbar0 poppler-utils chromium
+# Chromium for the browser test of `wms-terminal serve` (driven by Playwright, no browser download),
+# CUPS with the cups-pdf virtual printer for the printing tests (a real `lp` queue, tests/printing).
+SYSTEM_PACKAGES := libzbar0 poppler-utils chromium cups cups-client printer-driver-cups-pdf
 
 .PHONY: setup system-deps run demo test bench soak lint clean
 
@@ -19,6 +20,9 @@ system-deps:
 	ldconfig -p 2>/dev/null | grep -q 'libzbar\.so\.0' || missing="$$missing libzbar0"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	test -x /usr/sbin/cupsd || missing="$$missing cups"; \
+	command -v lp >/dev/null 2>&1 || missing="$$missing cups-client"; \
+	test -e /usr/lib/cups/backend/cups-pdf || missing="$$missing printer-driver-cups-pdf"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing system packages:$$missing"; \
