@@ -286,3 +286,18 @@ async def test_a_lost_database_says_so_on_the_desk_and_the_progress_resumes(
         away.rename(path)  # and comes back: the polling goes on
         assert await wait_for(pilot, lambda: pane.progress is not seen, tries=120)
         assert await wait_for(pilot, lambda: str(status.render()).strip() == "", tries=80)
+
+
+async def test_with_two_warehouses_the_preview_starts_with_the_first(floor: Floor):
+    with floor.db.transaction() as s:
+        f.warehouse(s, "ZED", 51.0, 4.0)
+    floor.order([(1, 1)])
+    app = _desk(floor)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _signed_in(app, pilot, floor.badges["boss"])
+        pool = app.screen.query_one(PoolPane)
+        assert await wait_for(pilot, lambda: pool.options is not None)
+        await pilot.press("f5")
+        assert await wait_for(pilot, lambda: pool.preview is not None)
+        assert pool.preview is not None
+        assert (pool.preview.plan.warehouse_code, pool.preview.plan.orders) == ("MAIN", 1)

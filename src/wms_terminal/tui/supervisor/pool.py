@@ -113,7 +113,10 @@ class PoolPane(Horizontal):
 
     def _options(self, options: PoolOptions) -> None:
         self.options = options
-        self.query_one("#f-warehouse", Select).set_options(_options(options.warehouses))
+        warehouse = self.query_one("#f-warehouse", Select)
+        warehouse.set_options(_options(options.warehouses))
+        if len(options.warehouses) > 1:  # a wave is of one warehouse: start with the first
+            warehouse.value = options.warehouses[0]
         self.query_one("#f-carrier", Select).set_options(_options(options.carrier_services))
         self.query_one("#f-channel", Select).set_options(_options(options.channels))
         zones = sorted({z for zs in options.zones.values() for z in zs})
