@@ -11,8 +11,8 @@ from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import WmsError
 from wms_terminal.core.intake import import_orders
-from wms_terminal.core.inventory import pick
 from wms_terminal.core.models import Reservation, Stock
+from wms_terminal.core.shelf_pick import pick
 
 
 def test_the_same_reservation_is_picked_once(db: Database) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, func, text
+from sqlalchemy import func, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -52,10 +52,6 @@ def _share_lock(session: Session) -> str:
 
 _UNRESERVE = text(
     "UPDATE stock SET reserved = reserved - :q WHERE id = :id AND reserved >= :q RETURNING id"
-)
-_PICK = text(
-    "UPDATE stock SET on_hand = on_hand - :q, reserved = reserved - :q "
-    "WHERE id = :id AND reserved >= :q AND on_hand >= :q RETURNING on_hand, reserved"
 )
 _ADD = text(
     "UPDATE stock SET on_hand = on_hand + :q WHERE id = :id AND on_hand + :q >= reserved "
@@ -340,71 +336,6 @@ def remove(
         ],
     )
     return int(row[0])
-
-
-_PICK_RESERVATION = text(
-    "UPDATE reservation SET qty = qty - :q, "
-    "status = CASE WHEN qty - :q = 0 THEN 'picked' ELSE status END "
-    "WHERE id = :id AND qty >= :q AND :q > 0 "
-    "RETURNING stock_id, warehouse_id, product_id, location_id, order_id"
-)
-_PICK_MOVE = text(
-    "INSERT INTO stock_ledger (warehouse_id, product_id, location_id, kind, on_hand_delta, "
-    "reserved_delta, order_id, user_id, terminal, scan_id, reason, created_at) "
-    "VALUES (:w, :p, :l, :kind, :d, :d, :o, :u, :t, :scan, '', :now)"
-).bindparams(bindparam("now", type_=DateTime(timezone=True)))
-
-
-@dataclass(frozen=True)
-class Picked:
-    """What `pick` moved: the stock row and its on-hand after the pick."""
-
-    stock_id: int
-    location_id: int
-    product_id: int
-    on_hand: int
-
-
-def pick(
-    session: Session,
-    *,
-    reservation_id: int,
-    qty: int,
-    actor: Actor,
-    scan_id: str | None = None,
-) -> Picked:
-    """Take `qty` reserved units off the shelf in three statements and no ORM objects: the
-    reservation drops with a conditional UPDATE (RETURNING where it sits; two terminals cannot
-    both take the same reserved units), the stock row's on-hand and reserved with another, one
-    ledger line. On an error the caller rolls the transaction back."""
-    res = session.execute(_PICK_RESERVATION, {"q": qty, "id": reservation_id}).first()
-    if res is None:
-        held = session.execute(
-            text("SELECT qty FROM reservation WHERE id = :id"), {"id": reservation_id}
-        ).scalar()
-        if held is None:
-            raise NotFound(f"no reservation {reservation_id}")
-        raise ValidationError(f"can pick 1 to {held} on this reservation, not {qty}")
-    stock_id, warehouse_id, product_id, location_id, order_id = res
-    row = session.execute(_PICK, {"q": qty, "id": stock_id}).first()
-    if row is None:
-        raise InsufficientStock("the location holds less than was reserved: count it")
-    session.execute(
-        _PICK_MOVE,
-        {
-            "w": warehouse_id,
-            "p": product_id,
-            "l": location_id,
-            "kind": MoveKind.PICK,
-            "d": -qty,
-            "o": order_id,
-            "u": actor.user_id,
-            "t": actor.terminal,
-            "scan": scan_id,
-            "now": utcnow(),
-        },
-    )
-    return Picked(int(stock_id), int(location_id), int(product_id), int(row[0]))
 
 
 def unreserve(

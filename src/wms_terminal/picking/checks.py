@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from wms_terminal.core.catalog import product_for_code
-from wms_terminal.core.models import Tote
 from wms_terminal.core.states import ToteStatus
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.scans import Rejected
@@ -89,6 +88,13 @@ class ToteScan:
     in_use: bool  # already the slot's tote; otherwise a free tote the pick binds to the list
 
 
+# The task's warehouse code and the scanned tote (if it exists), in one read.
+_TOTE = text(
+    "SELECT w.code, t.id, t.status, t.pick_list_id FROM warehouse w "
+    "LEFT JOIN tote t ON t.code = :c WHERE w.id = :w"
+)
+
+
 def check_tote(session: Session, ctx: TaskCtx, raw: str) -> ToteScan:
     """The scanned tote must be the slot's tote in use, or a free tote of the task's warehouse.
     A check only: nothing is bound or made here (the pick does that, `totes.take_scanned`)."""
@@ -100,19 +106,18 @@ def check_tote(session: Session, ctx: TaskCtx, raw: str) -> ToteScan:
         if ctx.tote_code != code:
             raise Rejected("wrong_tote", M.fmt(M.WRONG_TOTE, expected=ctx.tote_code))
         return ToteScan(code, ctx.tote_id, True)
-    wh_code = session.execute(
-        text("SELECT code FROM warehouse WHERE id = :id"), {"id": ctx.warehouse_id}
-    ).scalar_one()
+    wh_code, tote_id, status, list_id = session.execute(
+        _TOTE, {"w": ctx.warehouse_id, "c": code}
+    ).one()
     if scan.fields["warehouse"] != wh_code:
         raise Rejected("tote_other_wh", M.TOTE_OTHER_WH)
-    tote = session.exec(select(Tote).where(Tote.code == code)).first()
-    if tote is None:
+    if tote_id is None:
         return ToteScan(code, None, False)
-    if tote.status == ToteStatus.FULL:
+    if status == ToteStatus.FULL:
         raise Rejected("tote_full", M.fmt(M.TOTE_FULL, tote=code))
-    if tote.status != ToteStatus.FREE and tote.pick_list_id != ctx.pick_list_id:
+    if status != ToteStatus.FREE and list_id != ctx.pick_list_id:
         raise Rejected("tote_busy", M.fmt(M.TOTE_BUSY, tote=code))
-    if tote.status != ToteStatus.FREE:
+    if status != ToteStatus.FREE:
         # In use on this list, but for another slot.
         raise Rejected("wrong_tote", M.fmt(M.WRONG_TOTE, expected=f"slot {ctx.slot}"))
-    return ToteScan(code, tote.id, False)
+    return ToteScan(code, int(tote_id), False)

@@ -3,7 +3,7 @@ exception (short, damaged, empty) use, inside the caller's transaction.
 
     start_order   the order row locked, a released order moved to picking
     pick_units    task, reservation, stock, ledger line, order line: conditional UPDATEs
-    record_lot    lot, expiry and serial of a GS1 product scan kept on the pick
+    lot_statement lot, expiry and serial of a GS1 product scan kept on the pick
     close_task    an exception closes the task without (more) picked units
     settle        the order and the list finish when none of their tasks is open (the list's
                   totes go on to packing or sorting: `picking.totes`)
@@ -11,20 +11,26 @@ exception (short, damaged, empty) use, inside the caller's transaction.
 SQLAlchemy Core statements only, no ORM objects, no re-reads: every UPDATE checks in its WHERE
 that the change is still allowed and RETURNs what the outcome needs. Status changes are checked
 against the transition tables of `core.states` before the statement that makes them.
+
+None of a pick's statements needs another's result, so they go together
+(`core.statements.run_together`: one round trip on PostgreSQL) and their rows are checked
+afterwards, in order; a plain confirmation sends the order's start, the pick, its lot and the
+list's lock and open-task counts at once (`pick_units(with_order=..., then_count=...)`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, DateTime, bindparam, select, text
+from sqlalchemy import Date, DateTime, bindparam, text
 from sqlmodel import Session
 
-from wms_terminal.core import inventory
+from wms_terminal.core import shelf_pick
 from wms_terminal.core.auth import Actor
-from wms_terminal.core.models import PickList
 from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.statements import Rows, Statement, for_update, run_together
 from wms_terminal.core.states import (
     ORDER_TRANSITIONS,
     PICK_LIST_TRANSITIONS,
@@ -47,14 +53,22 @@ _START_ORDER = text(
 ).bindparams(bindparam("now", type_=DateTime(timezone=True)))
 
 
+def _start_order(order_id: int) -> Statement:
+    require_transition(ORDER_TRANSITIONS, OrderStatus.RELEASED, OrderStatus.PICKING, "an order")
+    return Statement(_START_ORDER, {"id": order_id, "now": utcnow()})
+
+
+def _order_status(rows: Rows) -> str:
+    assert rows, "a pick task's order exists"
+    return str(rows[0][0])
+
+
 def start_order(session: Session, order_id: int) -> str:
     """Lock the order row (the UPDATE does, on PostgreSQL) and move a released order to
     picking. Of two lists finishing the same order at once the later then sees the earlier's
     tasks closed. Returns the order's status."""
-    require_transition(ORDER_TRANSITIONS, OrderStatus.RELEASED, OrderStatus.PICKING, "an order")
-    status = session.execute(_START_ORDER, {"id": order_id, "now": utcnow()}).scalar()
-    assert status is not None
-    return str(status)
+    (rows,) = run_together(session, [_start_order(order_id)])
+    return _order_status(rows)
 
 
 _PICK_TASK = text(
@@ -70,6 +84,16 @@ _PICK_LINE = text(
 )
 
 
+@dataclass(frozen=True)
+class Picking:
+    """What `pick_units` did."""
+
+    status: str  # the task's new status
+    picked: shelf_pick.Picked  # the stock row and its on-hand now
+    order_status: str | None = None  # with_order: the order's status (`start_order`)
+    counts: Rows | None = None  # then_count: the list locked, its open tasks counted (`settle`)
+
+
 def pick_units(
     session: Session,
     ctx: TaskCtx,
@@ -79,34 +103,50 @@ def pick_units(
     scan_id: str | None,
     tote_id: int | None,
     close: str | None = None,
-) -> tuple[str, inventory.Picked]:
+    with_order: bool = False,
+    lot: Statement | None = None,
+    then_count: bool = False,
+) -> Picking:
     """Move `qty` units off the shelf for this task: task, reservation, stock, ledger line,
     order line. The task becomes picked when complete, else `close` (an exception's status)
-    or stays open. Returns the task's new status and what the stock row holds now."""
+    or stays open.
+
+    Sent together with them: `with_order`, the order's start first (`start_order`); `lot`
+    (`lot_statement`); `then_count`, the list's lock and open-task counts last, for `settle`
+    (asked when the pick will close the task)."""
     require_transition(PICK_TASK_TRANSITIONS, PickTaskStatus.OPEN, PickTaskStatus.PICKED, "a task")
     if close is not None:
         require_transition(PICK_TASK_TRANSITIONS, PickTaskStatus.OPEN, close, "a task")
-    status = session.execute(
-        _PICK_TASK,
-        {
-            "q": qty,
-            "u": actor.user_id,
-            "now": utcnow(),
-            "tote": tote_id,
-            "id": ctx.task_id,
-            "close": close,
-        },
-    ).scalar()
-    if status is None:
-        raise Rejected("task_closed", M.TASK_CLOSED)
     if ctx.reservation_id is None:
         raise Rejected("no_reservation", M.STOCK_MISSING)
-    picked = inventory.pick(
-        session, reservation_id=ctx.reservation_id, qty=qty, actor=actor, scan_id=scan_id
-    )
-    if session.execute(_PICK_LINE, {"q": qty, "id": ctx.order_line_id}).first() is None:
+    task = {
+        "q": qty,
+        "u": actor.user_id,
+        "now": utcnow(),
+        "tote": tote_id,
+        "id": ctx.task_id,
+        "close": close,
+    }
+    statements = [
+        *([_start_order(ctx.order_id)] if with_order else []),
+        Statement(_PICK_TASK, task),
+        *shelf_pick.pick_statements(
+            reservation_id=ctx.reservation_id, qty=qty, actor=actor, scan_id=scan_id
+        ),
+        Statement(_PICK_LINE, {"q": qty, "id": ctx.order_line_id}),
+        *([lot] if lot is not None else []),
+        *(_count_statements(session, ctx) if then_count else []),
+    ]
+    rows = run_together(session, statements)
+    order_status = _order_status(rows.pop(0)) if with_order else None
+    task_rows, stock_rows, line_rows = rows[0], rows[1:4], rows[4]
+    if not task_rows:
+        raise Rejected("task_closed", M.TASK_CLOSED)
+    picked = shelf_pick.picked(session, reservation_id=ctx.reservation_id, qty=qty, rows=stock_rows)
+    if not line_rows:
         raise Rejected("line_done", M.TASK_CLOSED)
-    return str(status), picked
+    counts = rows[-1] if then_count else None
+    return Picking(str(task_rows[0][0]), picked, order_status, counts)
 
 
 _LOT = text(
@@ -115,13 +155,14 @@ _LOT = text(
 ).bindparams(bindparam("exp", type_=Date()))
 
 
-def record_lot(
-    session: Session, task_id: int, *, lot: str | None, expiry: date | None, serial: str | None
-) -> None:
-    """Lot, expiry date and serial number read from a GS1 product scan, kept on the pick."""
+def lot_statement(
+    task_id: int, *, lot: str | None, expiry: date | None, serial: str | None
+) -> Statement | None:
+    """Lot, expiry date and serial number read from a GS1 product scan, kept on the pick (to
+    send with it: `pick_units(lot=...)`); None when the scan had none."""
     if lot is None and expiry is None and serial is None:
-        return
-    session.execute(_LOT, {"lot": lot, "exp": expiry, "serial": serial, "id": task_id})
+        return None
+    return Statement(_LOT, {"lot": lot, "exp": expiry, "serial": serial, "id": task_id})
 
 
 def close_task(session: Session, ctx: TaskCtx, status: str, reason: str) -> None:
@@ -148,11 +189,19 @@ _OPEN_COUNTS = text(
     "FROM pick_task WHERE pick_list_id = :l), "
     "(SELECT COALESCE(SUM(qty_picked), 0) FROM order_line WHERE order_id = :o)"
 )
-_LOCK_LIST = (
-    select(PickList.status)  # type: ignore[call-overload]
-    .where(PickList.id == bindparam("l"))
-    .with_for_update()
-)
+_LOCK_LIST = "SELECT status FROM pick_list WHERE id = :l"
+
+
+def _count_statements(session: Session, ctx: TaskCtx) -> list[Statement]:
+    """The list row locked, then the open tasks of the order and the list counted (see
+    `settle`). Sent together the server still runs them in turn: the count takes its snapshot
+    once the lock is granted."""
+    return [
+        Statement(text(_LOCK_LIST + for_update(session)), {"l": ctx.pick_list_id}),
+        Statement(_OPEN_COUNTS, {"o": ctx.order_id, "l": ctx.pick_list_id}),
+    ]
+
+
 _FINISH_ORDER = text(
     "UPDATE sales_order SET status = :s, updated_at = :now WHERE id = :id AND status = 'picking'"
 ).bindparams(bindparam("now", type_=DateTime(timezone=True)))
@@ -163,7 +212,9 @@ _FINISH_LIST = text(
 _LIST_STATUS = text("SELECT status FROM pick_list WHERE id = :id")
 
 
-def settle(session: Session, ctx: TaskCtx, order_status: str) -> dict[str, Any]:
+def settle(
+    session: Session, ctx: TaskCtx, order_status: str, counts: Rows | None = None
+) -> dict[str, Any]:
     """After a task closed: the order finishes when none of its tasks is open, the list when
     none of its tasks is open.
 
@@ -171,24 +222,28 @@ def settle(session: Session, ctx: TaskCtx, order_status: str) -> dict[str, Any]:
     counted: two terminals of one picker closing a list's last two tasks at once would otherwise
     each see the other's task still open (PostgreSQL, READ COMMITTED) and leave the list claimed
     with nothing open. The count runs after the lock is granted, so it sees the other's commit.
-    (SQLite: BEGIN IMMEDIATE already serialises writers; FOR UPDATE is left out.)"""
+    (SQLite: BEGIN IMMEDIATE already serialises writers; FOR UPDATE is left out.) `counts`:
+    that lock and count, already sent with the pick (`pick_units(then_count=True)`)."""
     out: dict[str, Any] = {"order_status": order_status, "list_done": False}
-    session.execute(_LOCK_LIST, {"l": ctx.pick_list_id})
-    open_order, open_list, picked = session.execute(
-        _OPEN_COUNTS, {"o": ctx.order_id, "l": ctx.pick_list_id}
-    ).one()
+    if counts is None:
+        counts = run_together(session, _count_statements(session, ctx))[-1]
+    open_order, open_list, picked = counts[0]
     now = utcnow()
+    finish: list[Statement] = []
     if int(open_order) == 0 and order_status == OrderStatus.PICKING:
         # Something picked: it goes on to packing (back-ordered units stay on their lines).
         new = OrderStatus.PICKED if int(picked) > 0 else OrderStatus.BACKORDERED
         require_transition(ORDER_TRANSITIONS, order_status, new, "an order")
-        session.execute(_FINISH_ORDER, {"s": new, "now": now, "id": ctx.order_id})
+        finish.append(Statement(_FINISH_ORDER, {"s": new, "now": now, "id": ctx.order_id}))
         out["order_status"] = new
     if int(open_list) == 0:
         require_transition(
             PICK_LIST_TRANSITIONS, PickListStatus.CLAIMED, PickListStatus.DONE, "a pick list"
         )
-        if session.execute(_FINISH_LIST, {"now": now, "id": ctx.pick_list_id}).first() is None:
+        finish.append(Statement(_FINISH_LIST, {"now": now, "id": ctx.pick_list_id}))
+    finished = run_together(session, finish)
+    if int(open_list) == 0:
+        if not finished[-1]:
             # Finished earlier in this transaction (a reservation moved off a counted shelf
             # closes the list's last task and settles it), or closed by someone else.
             status = session.execute(_LIST_STATUS, {"id": ctx.pick_list_id}).scalar()

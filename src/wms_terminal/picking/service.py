@@ -30,7 +30,7 @@ from wms_terminal.picking import messages as M
 from wms_terminal.picking import totes
 from wms_terminal.picking.checks import check_item, check_location, check_tote
 from wms_terminal.picking.claims import claim_next, get_list, release_list
-from wms_terminal.picking.confirm import pick_units, record_lot, settle, start_order
+from wms_terminal.picking.confirm import lot_statement, pick_units, settle
 from wms_terminal.picking.exceptions import (
     full_tote,
     report_damaged,
@@ -131,10 +131,24 @@ def confirm_pick(
         if pack is not None and units % pack.units:
             raise Rejected("bad_qty", M.fmt(M.PACK_MULTIPLE, units=pack.units), clean=True)
         tote_id = totes.take_scanned(session, ctx, tote) if tote is not None else ctx.tote_id
-        order_status = start_order(session, ctx.order_id)
-        status, picked = pick_units(session, ctx, units, actor, scan_id=scan_id, tote_id=tote_id)
+        lot = None
         if pack is not None:
-            record_lot(session, task_id, lot=pack.lot, expiry=pack.expiry, serial=pack.serial)
+            lot = lot_statement(task_id, lot=pack.lot, expiry=pack.expiry, serial=pack.serial)
+        # The order's start, the pick, its lot and (when the task closes) the list's lock and
+        # open-task counts: sent together, one round trip on PostgreSQL.
+        done = pick_units(
+            session,
+            ctx,
+            units,
+            actor,
+            scan_id=scan_id,
+            tote_id=tote_id,
+            with_order=True,
+            lot=lot,
+            then_count=units == ctx.remaining,
+        )
+        status, picked = done.status, done.picked
+        order_status = str(done.order_status)
         data: dict[str, Any] = {
             "task_id": task_id,
             "qty": units,
@@ -143,7 +157,7 @@ def confirm_pick(
             "list_done": False,
         }
         if status != PickTaskStatus.OPEN:
-            data.update(settle(session, ctx, order_status))
+            data.update(settle(session, ctx, order_status, done.counts))
         lines = [M.fmt(M.OK_PICKED, qty=units, sku=ctx.sku)]
         # Replenishment: only a pick face that dropped below its minimum is looked at further.
         # (No reorder check: a pick of reserved units leaves free stock unchanged.)

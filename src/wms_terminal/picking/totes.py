@@ -30,7 +30,7 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InvalidTransition, NotFound, ValidationError
-from wms_terminal.core.models import Tote
+from wms_terminal.core.statements import Statement, run_together
 from wms_terminal.core.states import (
     TOTE_TRANSITIONS,
     ToteStatus,
@@ -198,6 +198,12 @@ def bind(session: Session, tote_id: int, pick_list_id: int) -> bool:
     return done is not None
 
 
+_NEW_TOTE = text(
+    "INSERT INTO tote (warehouse_id, code, status, pick_list_id) VALUES (:w, :c, :s, :l) "
+    "RETURNING id"
+)
+
+
 def take_scanned(session: Session, ctx: TaskCtx, raw: str) -> int:
     """The tote scanned with a pick (checked by `checks.check_tote`): the slot's tote in use,
     or the free tote bound to the list now (a label never seen before gets its tote row)."""
@@ -205,16 +211,13 @@ def take_scanned(session: Session, ctx: TaskCtx, raw: str) -> int:
     if got.in_use:
         assert got.tote_id is not None
         return got.tote_id
-    tote_id = got.tote_id
-    if tote_id is None:
-        tote = Tote(warehouse_id=ctx.warehouse_id, code=got.code, status=ToteStatus.FREE)
-        session.add(tote)
-        session.flush()
-        assert tote.id is not None
-        tote_id = tote.id
-    if not bind(session, tote_id, ctx.pick_list_id):  # another terminal took it meanwhile
+    if got.tote_id is None:  # a new label: its tote is made free and bound at once
+        require_transition(TOTE_TRANSITIONS, ToteStatus.FREE, ToteStatus.IN_USE, "a tote")
+        new = {"w": ctx.warehouse_id, "c": got.code, "s": ToteStatus.IN_USE, "l": ctx.pick_list_id}
+        return int(session.execute(_NEW_TOTE, new).scalar_one())
+    if not bind(session, got.tote_id, ctx.pick_list_id):  # another terminal took it meanwhile
         raise Rejected("tote_busy", M.fmt(M.TOTE_BUSY, tote=got.code))
-    return tote_id
+    return got.tote_id
 
 
 def mark_full(session: Session, tote_id: int) -> bool:
@@ -225,9 +228,10 @@ def mark_full(session: Session, tote_id: int) -> bool:
 _LIST_TOTES = text(
     "SELECT t.id, t.code, t.status, COUNT(DISTINCT pt.order_id) FROM tote t "
     "LEFT JOIN pick_task pt ON pt.tote_id = t.id AND pt.pick_list_id = t.pick_list_id "
-    "AND pt.qty_picked > 0 WHERE t.pick_list_id = :l AND t.status IN :from "
+    "AND pt.qty_picked > 0 WHERE t.pick_list_id = :l "
+    f"AND t.status IN ({', '.join(repr(str(s)) for s in _ON_LIST)}) "
     "GROUP BY t.id, t.code, t.status ORDER BY t.code"
-).bindparams(bindparam("from", expanding=True))
+)
 # Totes of the list holding an order that is also picked on another (not cancelled) list.
 _SPLIT = text(
     "SELECT DISTINCT pt.tote_id FROM pick_task pt WHERE pt.pick_list_id = :l "
@@ -240,10 +244,16 @@ _SPLIT = text(
 def finish_list(session: Session, pick_list_id: int) -> dict[str, str]:
     """The list is done: each of its totes goes to packing, to sorting, or (empty) back to
     free. Returns {tote code: new status}."""
-    found = session.execute(_LIST_TOTES, {"l": pick_list_id, "from": list(_ON_LIST)}).all()
+    found, splitting = run_together(
+        session,
+        [
+            Statement(_LIST_TOTES, {"l": pick_list_id}),
+            Statement(_SPLIT, {"l": pick_list_id}),
+        ],
+    )
     if not found:
         return {}
-    split = {int(t) for (t,) in session.execute(_SPLIT, {"l": pick_list_id}).all()}
+    split = {int(t) for (t,) in splitting}
     out: dict[str, str] = {}
     for tote_id, code, status, orders in found:
         if int(orders) == 0:
