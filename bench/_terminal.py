@@ -80,6 +80,20 @@ class PtyApp:
             self._read(left)
         return time.perf_counter() - self.started
 
+    def wait_for_any(self, texts: Sequence[str], timeout: float = 30.0) -> str:
+        """The first of `texts` drawn from now on (the output read so far is kept)."""
+        deadline = time.perf_counter() + timeout
+        start = len(self._screen)
+        while True:
+            drawn = _ESCAPES.sub(b"", self._screen[start:]).decode("utf-8", "replace")
+            found = [(drawn.find(t), t) for t in texts if t in drawn]
+            if found:
+                return min(found)[1]
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(f"none of {texts!r} drawn in {timeout} s: {drawn[-400:]!r}")
+            self._read(left)
+
     def type(self, keys: str) -> None:
         os.write(self._fd, keys.encode())
 

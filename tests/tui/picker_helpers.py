@@ -9,15 +9,27 @@ from tests.tui.helpers import burst_keys, shown, type_slowly, wait_for
 from wms_terminal.picking.flow import Step
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.screens.picker import PickerScreen
+from wms_terminal.tui.widgets.scan_input import ScanInput
 
 
 async def settle(pilot, app: WmsApp) -> None:
-    """Until the scans posted so far are taken and every database job is answered."""
-    await pilot.pause()
-    screen = app.screen
-    runner = getattr(screen, "db_runner", None)
-    await wait_for(pilot, lambda: runner is None or runner.idle)
-    await pilot.pause()
+    """Until the keys posted so far are taken and every database job is answered: quiet on two
+    looks in a row (a scan's key events, its message and its job are separate hops)."""
+
+    def quiet() -> bool:
+        screen = app.screen
+        runner = getattr(screen, "db_runner", None)
+        fields = list(screen.query(ScanInput).results(ScanInput))
+        typing = any(field.decoder.pending for field in fields)
+        return (runner is None or runner.idle) and not typing
+
+    for _ in range(200):
+        await pilot.pause()
+        if quiet():
+            await pilot.pause(0.02)
+            if quiet():
+                return
+        await pilot.pause(0.02)
 
 
 async def sign_in(pilot, app: WmsApp, floor: Floor, who: str = "pat") -> PickerScreen:

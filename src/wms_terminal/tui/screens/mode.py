@@ -59,13 +59,14 @@ class ModeScreen(Screen[None]):
         """The database's state ("busy, retrying", "connection lost, retrying") or ""."""
         for box in self.query("#status").results(Static):
             box.set_class(bool(text), "warn")
-            box.update(message(text, width=self._width(), max_lines=1))
+            box.update(message(text, width=self._width(), max_lines=1), layout=_grows(box))
 
     def say(self, text: str, *, error: bool = False, max_lines: int = 3) -> None:
         """A message for the operator, wrapped at word boundaries; errors ring and flash."""
         for box in self.query("#message").results(Static):
             box.set_class(error, "error")
-            box.update(message(text, width=self._width(), max_lines=max_lines))
+            content = message(text, width=self._width(), max_lines=max_lines)
+            box.update(content, layout=_grows(box))
         if error:
             self.app.bell()
             self.add_class("flash")
@@ -85,3 +86,9 @@ class ModeScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.db_runner.stop()
+
+
+def _grows(box: Static) -> bool:
+    """The box's height follows its text: a new text needs the screen laid out again."""
+    height = box.styles.height
+    return height is None or height.is_auto

@@ -97,6 +97,7 @@ class PickerScreen(ModeScreen):
         return self.flows.count if self.flows else None
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="picker-body"):
@@ -230,7 +231,7 @@ class PickerScreen(ModeScreen):
 
     def _show(self, shown: Shown) -> None:
         self.query_one(TaskCard).show(shown.card)
-        self.query_one("#upcoming", Static).update(upcoming_text(shown.upcoming))
+        self.query_one("#upcoming", Static).update(upcoming_text(shown.upcoming), layout=False)
         entry = self.query_one(ScanInput)
         entry.placeholder = "key the quantity" if shown.asks_qty else "scan"
         entry.refresh()

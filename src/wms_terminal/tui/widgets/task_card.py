@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from wms_terminal.tui.text import message, one_line
 from wms_terminal.tui.widgets.big_text import big
+
+QTY_WIDTH = 12  # "qty 12345", right-aligned beside the SKU
 
 
 @dataclass(frozen=True)
@@ -49,18 +52,22 @@ class TaskCard(Vertical):
         yield Static("", id="prompt")
 
     def show(self, card: Card) -> None:
+        """Every line has a fixed size (assets/styles/app.tcss): new contents are drawn without
+        laying the screen out again (a scan's answer is on screen sooner)."""
         width = max(self.size.width, 20) if self.size.width else 40
-        self.query_one("#card-head", Static).update(one_line(card.head, width))
+
+        def put(selector: str, content: Text) -> None:
+            self.query_one(selector, Static).update(content, layout=False)
+
+        put("#card-head", one_line(card.head, width))
         box = self.query_one("#location", Static)
         large = big(card.location, width)
-        box.update(large or one_line(card.location, max(width - 4, 8), style="bold"))
+        put("#location", large or one_line(card.location, max(width - 4, 8), style="bold"))
         box.set_class(large is not None, "big")
         box.set_class(not card.location, "blank")
         lines = 1 if (self.app.size.height or 16) < 24 else 2
-        product = message(card.product, width=width, max_lines=lines)
-        self.query_one("#product", Static).update(product)
-        qty = one_line(card.qty, 14, style="bold")
-        self.query_one("#qty", Static).update(qty)
-        self.query_one("#sku", Static).update(one_line(card.sku, max(width - len(qty) - 1, 8)))
-        self.query_one("#tote", Static).update(one_line(card.tote, width))
-        self.query_one("#prompt", Static).update(one_line(card.prompt, width, style="bold"))
+        put("#product", message(card.product, width=width, max_lines=lines))
+        put("#qty", one_line(card.qty, QTY_WIDTH, style="bold"))
+        put("#sku", one_line(card.sku, max(width - QTY_WIDTH - 1, 8)))
+        put("#tote", one_line(card.tote, width))
+        put("#prompt", one_line(card.prompt, width, style="bold"))

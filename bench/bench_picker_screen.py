@@ -1,0 +1,105 @@
+"""The picker's screen over a real terminal: `wms-terminal run` on a 40x16 pseudo-terminal, a
+picker signed in, picking whole lists of a released demo wave by wedge bursts (each scan's
+characters and its Enter written at once, as a USB scanner types them). Each scan is timed from
+the write until the screen has drawn the next prompt; then the process's resident memory.
+Targets: scan to updated screen p95 <= 50 ms; resident memory per picker session <= 80 MB.
+
+    .venv/bin/python bench/bench_picker_screen.py [LISTS]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from _setup import scratch_sqlite
+from _terminal import PtyApp
+from wms_terminal.core.auth import SYSTEM
+from wms_terminal.demo import build_demo, demo_users
+from wms_terminal.headless.hints import Hints
+from wms_terminal.picking.claims import get_list
+from wms_terminal.picking.wave_release import release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
+
+CLI = str(Path(sys.executable).with_name("wms-terminal"))
+SEED = 5
+NEXT = ("Scan item", "or key qty", "tote", "Go to", "List done")
+
+
+def main() -> None:
+    lists = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    db = scratch_sqlite("picker_screen")
+    build_demo(db, orders=200, seed=SEED)
+    release_wave(db, SYSTEM, WaveFilter(warehouse="MAIN", max_orders=30))
+    _role, username, _name, badge, pin = next(u for u in demo_users(SEED) if u[0] == "picker")
+    url = db.engine.url.render_as_string(hide_password=False)
+    env = {
+        "WMS_DATABASE_URL": url,
+        "XDG_DATA_HOME": str(Path(url.removeprefix("sqlite:///")).parent),
+        "WMS_IDLE_LOGOUT_S": "0",
+    }
+    hints = Hints(db)
+    times: list[float] = []
+    with PtyApp([CLI, "run"], env=env, size=(40, 16)) as app:
+        app.wait_for("Scan your badge")
+        app.type(badge + "\r")
+        app.wait_for("PIN")
+        app.type(pin + "\r")
+        app.wait_for("Enter for a list")
+        for _ in range(lists):
+            time.sleep(0.3)  # a person presses Enter, not the tail of a scan
+            app.type("\r")
+            if app.wait_for_any(("Go to", "No pick list")) != "Go to":
+                break
+            with db.reading() as s:
+                list_id = s.execute(
+                    text(
+                        "SELECT pl.id FROM pick_list pl JOIN app_user u ON u.id = pl.claimed_by "
+                        "WHERE u.username = :u AND pl.status = 'claimed'"
+                    ),
+                    {"u": username},
+                ).scalar_one()
+            times += _pick_list(app, db, hints, int(list_id))
+        rss = app.rss_mb()
+    ms = sorted(t * 1000 for t in times)
+    p95 = ms[max(int(len(ms) * 0.95) - 1, 0)]
+    verdict = "ok" if p95 <= 50 else "OVER"
+    print(
+        f"{len(ms)} scans on a 40x16 terminal (SQLite): scan to updated screen median "
+        f"{statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms "
+        f"(target p95 <= 50 ms: {verdict})"
+    )
+    print(f"resident memory of the picker's session: {rss:.0f} MB (target <= 80 MB)")
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+
+
+def _pick_list(app: PtyApp, db: object, hints: Hints, list_id: int) -> list[float]:
+    times: list[float] = []
+    totes = 0
+
+    def scan(code: str) -> str:
+        started = time.perf_counter()
+        app.type(code + "\r")
+        seen = app.wait_for_any(NEXT)
+        times.append(time.perf_counter() - started)
+        return seen
+
+    while (task := get_list(db, list_id).next_task) is not None:  # type: ignore[arg-type]
+        scan(task.location_barcode)
+        seen = scan(hints.product_barcode(task.product_id) or task.sku)
+        if seen == "or key qty":
+            time.sleep(0.2)  # keyed by hand
+            seen = scan(str(task.remaining))
+        if seen == "tote":
+            totes += 1
+            scan(hints.free_tote(get_list(db, list_id).warehouse_id) or "T-MAIN-9999")  # type: ignore[arg-type]
+    return times
+
+
+if __name__ == "__main__":
+    main()
