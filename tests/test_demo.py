@@ -148,6 +148,15 @@ def test_reference_data(demo: tuple[Database, DemoSummary]) -> None:
     per_carrier = _rows(db, "SELECT carrier_id, COUNT(*) FROM carrier_service GROUP BY carrier_id")
     assert len(per_carrier) == 2 and all(n >= 2 for _c, n in per_carrier)
     assert all(c is not None for (c,) in _rows(db, "SELECT cutoff FROM carrier_service"))
+    # Rate tables: every service prices every zone up to its weight limit.
+    zones = _rows(
+        db,
+        "SELECT s.code, r.zone, MAX(r.max_weight_g), s.max_weight_g FROM carrier_rate r "
+        "JOIN carrier_service s ON s.id = r.carrier_service_id GROUP BY s.code, r.zone, "
+        "s.max_weight_g",
+    )
+    assert len(zones) == 3 * len(per_carrier) * 2
+    assert all(top >= limit for _s, _z, top, limit in zones)
     with db.reading() as s:  # through the model: SQLite stores exact scaled integers
         rates = {r.currency: r.rate_to_eur for r in s.exec(select(CurrencyRate))}
     assert set(rates) == {"EUR", "USD", "GBP"} and rates["EUR"] == Decimal("1")

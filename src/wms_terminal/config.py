@@ -6,6 +6,12 @@ WMS_TERMINAL_ID    name of this terminal in the ledger and audit log (default: h
 WMS_COUNT_RECOUNT_THRESHOLD  units a count may differ before a second count is asked (default 5)
 WMS_IDLE_LOGOUT_S  seconds without a key or scan before the terminal app signs its user out
                    (default 600; 0 never)
+WMS_GS1_COMPANY_PREFIX  the company's GS1 prefix (6 to 12 digits) in every SSCC the packing
+                   station assigns (default 8712345, the demo company's)
+WMS_PACK_WEIGHT_TOLERANCE  how far a package's weight may be from the expected weight before a
+                   supervisor confirms it: "5%" (of the expected weight) or grams, or both as
+                   "5%,50" (the larger applies; default "5%,50")
+WMS_WAREHOUSE_TZ   time zone of carrier cut-off times (default Europe/Amsterdam)
 WMS_CAMERA         a station's camera for `run` (device index, video file or stream URL; `run
                    --camera` overrides it; default none): tui/camera_feed.py
 """
@@ -87,3 +93,34 @@ def idle_logout_seconds() -> float:
             f"WMS_IDLE_LOGOUT_S must be a number of seconds from 0 to 86400, not {raw!r}"
         )
     return value
+
+
+def gs1_company_prefix() -> str:
+    """WMS_GS1_COMPANY_PREFIX: the GS1 company prefix of the SSCCs (6 to 12 digits)."""
+    raw = os.environ.get("WMS_GS1_COMPANY_PREFIX", "").strip() or "8712345"
+    if not (raw.isascii() and raw.isdigit() and 6 <= len(raw) <= 12):
+        raise ConfigurationError(f"WMS_GS1_COMPANY_PREFIX must be 6 to 12 digits, not {raw!r}")
+    return raw
+
+
+def pack_weight_tolerance() -> tuple[float, int]:
+    """WMS_PACK_WEIGHT_TOLERANCE as (percent of the expected weight, grams)."""
+    raw = os.environ.get("WMS_PACK_WEIGHT_TOLERANCE", "").strip() or "5%,50"
+    pct, grams = 0.0, 0
+    try:
+        for part in (p.strip() for p in raw.split(",")):
+            if part.endswith("%"):
+                pct = float(part[:-1])
+            else:
+                grams = int(part)
+        if not (0 <= pct <= 100 and 0 <= grams <= 100_000):
+            raise ValueError(raw)
+    except ValueError:
+        raise ConfigurationError(
+            f'WMS_PACK_WEIGHT_TOLERANCE must be like "5%", "50" or "5%,50", not {raw!r}'
+        ) from None
+    return pct, grams
+
+
+def warehouse_timezone() -> str:
+    return os.environ.get("WMS_WAREHOUSE_TZ", "").strip() or "Europe/Amsterdam"

@@ -32,8 +32,10 @@ _SUPERVISE = frozenset(
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PICKER: _FLOOR,
     Role.PACKER: frozenset({"pack"}),
-    Role.SUPERVISOR: _FLOOR | _SUPERVISE | {"manage_notices", "release_tote"},
-    Role.MANAGER: _FLOOR | _SUPERVISE | {"manage_users", "manage_notices", "release_tote"},
+    Role.SUPERVISOR: _FLOOR | _SUPERVISE | {"manage_notices", "release_tote", "approve_weight"},
+    Role.MANAGER: _FLOOR
+    | _SUPERVISE
+    | {"manage_users", "manage_notices", "release_tote", "approve_weight"},
 }
 
 

@@ -67,7 +67,13 @@ class CountStatus:
 
 
 class PackageStatus:
+    """open (units verified into it) -> closed (SSCC, carrier, labels queued) -> shipped (the
+    carrier's manifest); open -> held (a unit missing, with a reason) -> open (resumed);
+    closed -> open (reopened before hand-over: the SSCC stays); open, held -> cancelled (its
+    lines dropped: the units are verified again)."""
+
     OPEN = "open"
+    HELD = "held"
     CLOSED = "closed"
     SHIPPED = "shipped"
     CANCELLED = "cancelled"
@@ -99,7 +105,8 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     _S.PICKING: frozenset({_S.PICKED, _S.RESERVED, _S.PARTIALLY_RESERVED, _S.BACKORDERED}),
     _S.PICKED: frozenset({_S.PACKING, _S.PACKED, _S.PARTIALLY_RESERVED, _S.BACKORDERED}),
     _S.PACKING: frozenset({_S.PACKED, _S.PICKED}),
-    _S.PACKED: frozenset({_S.SHIPPED}),
+    # Back to packing when one of its closed packages is reopened before hand-over.
+    _S.PACKED: frozenset({_S.SHIPPED, _S.PACKING}),
     _S.SHIPPED: frozenset({_S.RETURNED}),
     _S.CANCELLED: frozenset(),
     _S.RETURNED: frozenset(),
@@ -152,7 +159,10 @@ COUNT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 PACKAGE_TRANSITIONS: dict[str, frozenset[str]] = {
-    PackageStatus.OPEN: frozenset({PackageStatus.CLOSED, PackageStatus.CANCELLED}),
+    PackageStatus.OPEN: frozenset(
+        {PackageStatus.CLOSED, PackageStatus.HELD, PackageStatus.CANCELLED}
+    ),
+    PackageStatus.HELD: frozenset({PackageStatus.OPEN, PackageStatus.CANCELLED}),
     PackageStatus.CLOSED: frozenset({PackageStatus.OPEN, PackageStatus.SHIPPED}),
     PackageStatus.SHIPPED: frozenset(),
     PackageStatus.CANCELLED: frozenset(),

@@ -23,6 +23,7 @@ from wms_terminal.core.inventory import move
 from wms_terminal.core.models import (
     BoxType,
     Carrier,
+    CarrierRate,
     CarrierService,
     CurrencyRate,
     Customer,
@@ -121,7 +122,7 @@ def _write_reference(session: Session) -> None:
             Carrier,
             [{"code": carrier.code, "name": carrier.name, "gs1_prefix": carrier.gs1_prefix}],
         )[0]
-        _insert(
+        service_ids = _insert_ids(
             session,
             CarrierService,
             [
@@ -135,6 +136,22 @@ def _write_reference(session: Session) -> None:
                     "base_rate": s.base_rate,
                 }
                 for s in carrier.services
+            ],
+        )
+        by_code = dict(zip((s.code for s in carrier.services), service_ids, strict=True))
+        _insert(
+            session,
+            CarrierRate,
+            [
+                {
+                    "carrier_service_id": by_code[code],
+                    "zone": zone,
+                    "max_weight_g": grams,
+                    "price": price,
+                    "currency": "EUR",
+                }
+                for code, zone, grams, price in reference.carrier_rates()
+                if code in by_code
             ],
         )
     _insert(

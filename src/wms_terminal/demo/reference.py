@@ -59,6 +59,30 @@ CARRIERS: tuple[CarrierSpec, ...] = (
 )
 
 
+# Rate brackets per zone: (zone, up to grams, times the service's base rate).
+RATE_BRACKETS: tuple[tuple[str, int, Decimal], ...] = (
+    ("domestic", 2_000, Decimal("1.0")),
+    ("domestic", 10_000, Decimal("1.4")),
+    ("domestic", 30_000, Decimal("2.0")),
+    ("eu", 2_000, Decimal("1.8")),
+    ("eu", 10_000, Decimal("2.4")),
+    ("eu", 30_000, Decimal("3.2")),
+    ("world", 2_000, Decimal("4.0")),
+    ("world", 10_000, Decimal("5.5")),
+    ("world", 30_000, Decimal("8.0")),
+)
+
+
+def carrier_rates() -> tuple[tuple[str, str, int, Decimal], ...]:
+    """(service code, zone, up to grams, price EUR) of every demo service."""
+    return tuple(
+        (s.code, z, grams, (s.base_rate * k).quantize(Decimal("0.01")))
+        for c in CARRIERS
+        for s in c.services
+        for z, grams, k in RATE_BRACKETS
+    )
+
+
 def box_types() -> tuple[tuple[str, str, int, int, int, int, int, Decimal], ...]:
     """(code, name, inner length, width, height in mm, max weight g, tare g, cost EUR) of the
     demo's shipping boxes, from the definition file (assets/demo/warehouse.toml)."""

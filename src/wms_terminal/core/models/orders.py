@@ -90,3 +90,5 @@ class OrderLine(SQLModel, table=True):
     qty_picked: int = 0
     qty_packed: int = 0
     qty_shipped: int = 0
+    # Picked units found missing or damaged at the packing station (shipped short).
+    qty_pack_short: int = 0

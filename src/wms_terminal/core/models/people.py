@@ -108,6 +108,8 @@ class Notification(SQLModel, table=True):
     warehouse_id: int | None = Field(default=None, foreign_key="warehouse.id", index=True)
     recipient_role: str = Field(default="manager", sa_type=String(12))
     recipient_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # A customer's address (track & trace): sent there instead of to users.
+    recipient_email: str = Field(default="", sa_type=String(200))
     subject: str = Field(sa_type=String(200))
     body: str = Field(default="", sa_type=String(2000))
     kind: str = Field(default="", sa_type=String(40))

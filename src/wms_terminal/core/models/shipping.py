@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, String, Time
+from sqlalchemy import CheckConstraint, Index, String, Time, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ._base import MONEY, created_at, timestamp, warehouse_fk
@@ -44,8 +44,35 @@ class CarrierService(SQLModel, table=True):
     base_rate: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)
 
 
+class CarrierRate(SQLModel, table=True):
+    """What a service charges for a package up to `max_weight_g` to a zone (`packing.rates`:
+    domestic, eu, world), in `currency`. The cheapest bracket that holds the weight applies."""
+
+    __tablename__ = "carrier_rate"
+    __table_args__ = (
+        UniqueConstraint("carrier_service_id", "zone", "max_weight_g"),
+        CheckConstraint("max_weight_g > 0 AND price >= 0", name="carrier_rate_bracket"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    carrier_service_id: int = Field(foreign_key="carrier_service.id", index=True)
+    zone: str = Field(sa_type=String(12))
+    max_weight_g: int
+    price: Decimal = Field(sa_type=MONEY)
+    currency: str = Field(default="EUR", sa_type=String(3))
+
+
 class Package(SQLModel, table=True):
-    __table_args__ = (CheckConstraint("weight_g >= 0", name="package_weight"),)
+    """One box of an order (`packing`): open while its units are verified into it, held (with
+    a reason) when a unit is missing, closed with its SSCC, weight, carrier service, tracking
+    number and cost, shipped when the carrier's manifest hands it over; cancelled (its lines
+    gone) when packed again from scratch."""
+
+    __table_args__ = (
+        CheckConstraint("weight_g >= 0", name="package_weight"),
+        CheckConstraint(
+            "status IN ('open', 'held', 'closed', 'shipped', 'cancelled')", name="package_status"
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     warehouse_id: int = warehouse_fk()
     order_id: int = Field(foreign_key="sales_order.id", index=True)
@@ -57,6 +84,19 @@ class Package(SQLModel, table=True):
     packed_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = created_at()
     closed_at: datetime | None = timestamp()
+    # Package n of the order (1-based), for "package n of N" on the label.
+    seq: int = 1
+    expected_weight_g: int = 0
+    # The supervisor who accepted a weight beyond the tolerance.
+    weight_approved_by: int | None = Field(default=None, foreign_key="app_user.id")
+    hold_reason: str = Field(default="", sa_type=String(20))
+    carrier_service_id: int | None = Field(default=None, foreign_key="carrier_service.id")
+    tracking_number: str = Field(default="", sa_type=String(40), index=True)
+    shipping_cost: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)
+    currency: str = Field(default="EUR", sa_type=String(3))
+    ship_date: date | None = None
+    expected_delivery: date | None = None
+    shipped_at: datetime | None = timestamp()
 
 
 class PackageLine(SQLModel, table=True):
@@ -66,6 +106,29 @@ class PackageLine(SQLModel, table=True):
     package_id: int = Field(foreign_key="package.id", index=True)
     order_line_id: int = Field(foreign_key="order_line.id", index=True)
     qty: int
+
+
+class PrintJob(SQLModel, table=True):
+    """Print outbox (see `packing.close`): rows written in the transaction that closes a
+    package, printed later by `printing`. queued -> printed | failed (attempts counted);
+    failed -> queued to retry; a reprint is a new row for the same package and kind."""
+
+    __tablename__ = "print_job"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'printed', 'failed')", name="print_job_status"),
+        Index("ix_print_job_due", "status", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    warehouse_id: int = warehouse_fk()
+    # packing_slip | shipping_label | manifest
+    kind: str = Field(sa_type=String(20))
+    package_id: int | None = Field(default=None, foreign_key="package.id", index=True)
+    station: str = Field(default="", sa_type=String(64))
+    status: str = Field(default="queued", sa_type=String(8))
+    attempts: int = 0
+    last_error: str = Field(default="", sa_type=String(500))
+    created_at: datetime = created_at()
+    printed_at: datetime | None = timestamp()
 
 
 class Shipment(SQLModel, table=True):

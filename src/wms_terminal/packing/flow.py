@@ -1,0 +1,555 @@
+"""The pack flow: a plain object, independent of any screen, that the packer's screen, the
+headless driver (`pack --headless`) and the tests drive the same way.
+
+    tote --tote/order scan--> product --every unit verified (or CMD-DONE: this box is full)-->
+    box --box scan (the suggested one, or another: an override)--> weight --weight keyed or
+    read from the scale--> [badge: a supervisor's badge + PIN when the weight is off] -->
+    (close: SSCC, carrier, tracking, print jobs) --> label --the printed label's SSCC scanned-->
+    product (the order's next package) or tote (the next order)
+
+`view().expect` says what the station waits for ("tote", "order", "product", "box", "weight",
+"badge", "label") and `view().barcode` the code that satisfies it where the system knows it
+(the suggested box, the SSCC of the label just printed, the order to resume). A tote or an order
+scan opens the order; a tote holding several orders (from consolidation) asks which order. An
+order still being picked elsewhere (zone or batch picking) shows which of its totes have
+arrived and which are still out, and waits for them. A held order asks for its number to be
+scanned again to resume it.
+
+Commands: CMD-SHORT ships the units not verified short (reason MISSING), CMD-DAMAGED likewise
+(reason DAMAGED), CMD-SKIP holds the order (MISSING) and sets it aside, CMD-DONE closes the box
+with what is in it (the rest goes into the next package), CMD-CANCEL goes back one step (from
+product: the order is set aside, its package kept open), CMD-HELP. Every call returns a frozen
+`PackView`; a rejected scan changes nothing and leaves the step where it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import select
+
+from wms_terminal.core.auth import Actor, authenticate, require
+from wms_terminal.core.codes import Command
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import AuthenticationFailed, NotFound
+from wms_terminal.core.models import BoxType
+from wms_terminal.packing import close as closing
+from wms_terminal.packing import service
+from wms_terminal.packing.boxes import Box, Item, Packed, Suggestion, smallest, suggest
+from wms_terminal.packing.reading import (
+    order_id_by_number,
+    order_view,
+    orders_in_tote,
+    orders_on_list,
+    tote_status,
+)
+from wms_terminal.packing.views import OrderView
+from wms_terminal.picking.scan_input import ScanFlow, atomic
+from wms_terminal.picking.views import ScanResult
+from wms_terminal.scanning.scan import Scan
+from wms_terminal.scanning.symbology import Kind
+from wms_terminal.scanning.text import preview
+
+
+class Expect(StrEnum):
+    TOTE = "tote"
+    ORDER = "order"
+    PRODUCT = "product"
+    BOX = "box"
+    WEIGHT = "weight"
+    BADGE = "badge"
+    LABEL = "label"
+
+
+HELP = (
+    "Scan every unit. CMD-DONE: box full, close it. CMD-SHORT / CMD-DAMAGED: ship the rest "
+    "short. CMD-SKIP: hold the order. CMD-CANCEL: back."
+)
+
+
+@dataclass(frozen=True)
+class LineRow:
+    sku: str
+    name: str
+    ready: int
+    verified: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class PackView:
+    expect: str
+    prompt: str
+    barcode: str | None = None
+    order: str | None = None
+    special: tuple[str, ...] = ()
+    gift_message: str = ""
+    lines: tuple[LineRow, ...] = ()
+    totes_arrived: tuple[str, ...] = ()
+    totes_out: tuple[str, ...] = ()
+    package: int | None = None  # package n of the order
+    suggestion: Suggestion | None = None  # for the current package (box step) or the order
+    expected_kg: float | None = None
+    sscc: str | None = None
+    tracking: str | None = None
+    message: str = ""
+    error: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class PackFlow(ScanFlow[PackView]):
+    """One packer at one station."""
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        *,
+        new_id: Callable[[], str] = _new_id,
+    ) -> None:
+        require(actor, "pack")
+        self.db = db
+        self.actor = actor
+        self._new_id = new_id
+        self.expect = Expect.TOTE
+        self.order: OrderView | None = None
+        self.choices: tuple[int, ...] = ()  # orders of a tote to choose from
+        self._orders_in_choice: tuple[str, ...] = ()
+        self.box: str | None = None
+        self.weight_g: int | None = None
+        self.badge: str | None = None
+        self.closed: dict[str, Any] = {}
+        self.message = ""
+        self.error = ""
+        self.last_result: ScanResult | None = None
+        with db.reading() as s:
+            self.boxes = tuple(
+                Box(
+                    b.code,
+                    b.inner_length_mm,
+                    b.inner_width_mm,
+                    b.inner_height_mm,
+                    b.max_weight_g,
+                    b.tare_weight_g,
+                )
+                for b in s.exec(select(BoxType)).all()
+            )
+
+    # -- driving --------------------------------------------------------------------------
+
+    @atomic
+    def scan(self, scan: Scan | str) -> PackView:
+        s, answered = self.read(scan)
+        if answered is not None:
+            return answered
+        got = s.got
+        if self.expect is Expect.BOX and got.kind in (Kind.UNKNOWN, Kind.INVALID):
+            return self._box(s.text.strip())
+        if not got.ok:
+            self.error = got.error or "unreadable scan"
+            return self.view()
+        if self.expect in (Expect.TOTE, Expect.ORDER):
+            if got.kind is Kind.TOTE:
+                return self._tote(str(got.fields["barcode"]))
+            if got.kind is Kind.ORDER:
+                return self._order(str(got.fields["order"]))
+            self.error = "scan a tote or an order number"
+            return self.view()
+        assert self.order is not None
+        if self.expect is Expect.PRODUCT:
+            if got.kind is Kind.TOTE:
+                return self._tote_of_order(str(got.fields["barcode"]))
+            r = service.verify(
+                self.db,
+                self.actor,
+                scan_id=s.scan_id,
+                order_id=self.order.order_id,
+                raw=s.text,
+                symbology=s.symbology,
+            )
+            if self._took(r):
+                self._reload()
+                if self.order.remaining == 0 and self._units():
+                    self._to_box()
+            return self.view()
+        if self.expect is Expect.LABEL:
+            return self._label(got.kind, str(got.fields.get("sscc", "")))
+        if self.expect is Expect.BADGE and got.kind is Kind.BADGE:
+            self.badge = str(got.fields["badge"])
+            self.message = "PIN of the supervisor"
+            return self.view()
+        self.error = {
+            Expect.BOX: "scan a box type (e.g. BOX-M)",
+            Expect.WEIGHT: "key the weight in grams, or put the package on the scale",
+            Expect.BADGE: "a supervisor scans their badge",
+        }.get(self.expect, "not expected here")
+        return self.view()
+
+    @atomic
+    def open(self, *, order: str | None = None, pick_list: int | None = None) -> PackView:
+        """Open an order by number, or the first unpacked order of a pick list (keyed)."""
+        self.message = self.error = ""
+        if order is not None:
+            return self._order(order)
+        with self.db.reading() as s:
+            ids = orders_on_list(s, int(pick_list or 0))
+        return self._among(ids, f"pick list {pick_list}")
+
+    @atomic
+    def key_weight(self, grams: int, *, scan_id: str | None = None) -> PackView:
+        self.message = self.error = ""
+        if self.expect is not Expect.WEIGHT:
+            self.error = "no weight asked now"
+            return self.view()
+        if not 0 < grams <= 1_000_000:
+            self.error = "a weight in grams, more than 0"
+            return self.view()
+        self.weight_g = grams
+        return self._close(scan_id or self._new_id(), None)
+
+    @atomic
+    def approve(self, pin: str, *, badge: str | None = None) -> PackView:
+        """A supervisor accepts the weight with badge (scanned, or given here) + PIN."""
+        self.message = self.error = ""
+        badge = badge or self.badge
+        if self.expect is not Expect.BADGE or not badge:
+            self.error = "a supervisor scans their badge first"
+            return self.view()
+        try:
+            who = authenticate(self.db, badge=badge, pin=pin, terminal=self.actor.terminal)
+        except AuthenticationFailed as exc:
+            self.badge = None
+            self.error = exc.message
+            return self.view()
+        if not who.can("approve_weight"):
+            self.badge = None
+            self.error = f"{who.username} may not accept a weight: a supervisor does"
+            return self.view()
+        return self._close(self._new_id(), who)
+
+    @atomic
+    def command(self, cmd: Command, *, scan_id: str | None = None) -> PackView:
+        self.message = self.error = ""
+        sid = scan_id or self._new_id()
+        if cmd is Command.HELP:
+            self.message = HELP
+            return self.view()
+        o = self.order
+        if o is None or self.expect in (Expect.TOTE, Expect.ORDER):
+            self.error = "scan a tote or an order first"
+            return self.view()
+        if cmd is Command.CANCEL:
+            if self.expect in (Expect.BOX, Expect.WEIGHT, Expect.BADGE):
+                self.expect, self.box, self.weight_g, self.badge = Expect.PRODUCT, None, None, None
+            elif self.expect is Expect.PRODUCT:
+                self._leave(f"{o.number} set aside: its package stays open")
+            else:
+                self.error = "scan the printed label (CMD-DONE if it did not print)"
+            return self.view()
+        if self.expect is Expect.LABEL:
+            if cmd is Command.DONE:
+                self._after_label("label not scanned: reprint it from the print queue")
+            else:
+                self.error = "scan the printed label"
+            return self.view()
+        if cmd in (Command.SHORT, Command.DAMAGED):
+            reason = "DAMAGED" if cmd is Command.DAMAGED else "MISSING"
+            r = service.short(self.db, self.actor, scan_id=sid, order_id=o.order_id, reason=reason)
+            if self._took(r):
+                self._reload()
+                if r.data.get("order_status") == "packed":
+                    self._leave(r.message)
+                elif self._units():
+                    self._to_box()
+            return self.view()
+        if cmd is Command.SKIP:
+            r = service.hold(
+                self.db, self.actor, scan_id=sid, order_id=o.order_id, reason="MISSING"
+            )
+            if self._took(r):
+                self._leave(r.message)
+            return self.view()
+        if cmd is Command.DONE and self.expect is Expect.PRODUCT:
+            if not self._units():
+                self.error = "nothing in the box yet: scan the units first"
+                return self.view()
+            self._to_box()
+            return self.view()
+        self.error = "not a command for this step"
+        return self.view()
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def _tote(self, code: str) -> PackView:
+        with self.db.reading() as s:
+            status = tote_status(s, code)
+            ids = orders_in_tote(s, code) if status in ("at_packing", "at_sorting") else []
+        if status is None:
+            self.error = f"unknown tote {code}"
+        elif status in ("in_use", "full"):
+            self.error = f"tote {code} is still being picked"
+        elif status == "free":
+            self.error = f"tote {code} is empty (free)"
+        if self.error:
+            return self.view()
+        return self._among(ids, f"tote {code}")
+
+    def _among(self, ids: list[int], where: str) -> PackView:
+        todo = []
+        with self.db.reading() as s:
+            for oid in ids:
+                v = order_view(s, oid)
+                if v.status in service.PACKABLE or v.units_out:
+                    todo.append(v)
+        if not todo:
+            self.error = f"nothing to pack in {where}"
+            return self.view()
+        if len(todo) == 1:
+            return self._show(todo[0])
+        self.choices = tuple(v.order_id for v in todo)
+        self.order, self.expect = None, Expect.ORDER
+        self.message = f"{where} holds {len(todo)} orders: scan the order to pack"
+        self._orders_in_choice = tuple(v.number for v in todo)
+        return self.view()
+
+    def _order(self, number: str) -> PackView:
+        try:
+            with self.db.reading() as s:
+                v = order_view(s, order_id_by_number(s, number))
+        except NotFound as exc:
+            self.error = exc.message
+            return self.view()
+        held = v.package is not None and v.package.status == "held"
+        if self.order is not None and self.order.order_id == v.order_id and held:
+            r = service.resume(self.db, self.actor, scan_id=self._new_id(), order_id=v.order_id)
+            if self._took(r):
+                self._reload()
+                self._after_open()
+            return self.view()
+        return self._show(v)
+
+    def _show(self, v: OrderView) -> PackView:
+        self.order, self.choices = v, ()
+        self.box = self.weight_g = self.badge = None
+        self.closed = {}
+        if v.status not in service.PACKABLE:
+            self.expect = Expect.TOTE
+            if v.units_out:
+                self.error = (
+                    f"{v.number}: {v.units_out} unit(s) still being picked; arrived: "
+                    f"{', '.join(v.totes_arrived) or 'none'}; out: {', '.join(v.totes_out) or '-'}"
+                    ": set the arrived totes aside until the rest come"
+                )
+            else:
+                self.error = f"{v.number} is {v.status}: nothing to pack"
+            return self.view()
+        if v.package is not None and v.package.status == "held":
+            self.expect = Expect.ORDER
+            self.message = (
+                f"{v.number} is on hold ({v.package.hold_reason}): scan the order again to "
+                "resume it, CMD-SHORT to ship without the missing units"
+            )
+            return self.view()
+        self._after_open()
+        return self.view()
+
+    def _after_open(self) -> None:
+        v = self.order
+        assert v is not None
+        self.expect = Expect.PRODUCT
+        notes = [*v.special]
+        if len(v.totes_arrived) > 1:
+            notes.append(f"consolidate totes {', '.join(v.totes_arrived)}")
+        if v.remaining == 0 and self._units():
+            self._to_box()
+        self.message = "\n".join(notes)
+
+    def _tote_of_order(self, code: str) -> PackView:
+        assert self.order is not None
+        if code in self.order.totes_arrived:
+            self.message = f"tote {code} is one of {self.order.number}'s"
+        else:
+            self.error = f"tote {code} holds nothing of {self.order.number}"
+        return self.view()
+
+    def _to_box(self) -> None:
+        self.expect = Expect.BOX
+        self.box = None
+        packed = self._package_fit()
+        self.message = (
+            f"box {packed.box.code}" if packed else "no single box holds this: scan a big box"
+        )
+
+    def _box(self, code: str) -> PackView:
+        if not any(b.code == code for b in self.boxes):
+            self.error = f"not a box type: {preview(code)}"
+            return self.view()
+        self.box = code
+        self.expect = Expect.WEIGHT
+        return self.view()
+
+    def _close(self, scan_id: str, approver: Actor | None) -> PackView:
+        assert self.order is not None and self.box is not None and self.weight_g is not None
+        r = closing.close(
+            self.db,
+            self.actor,
+            scan_id=scan_id,
+            order_id=self.order.order_id,
+            box=self.box,
+            weight_g=self.weight_g,
+            approver=approver,
+        )
+        if r.accepted:
+            self._took(r)
+            self.closed = dict(r.data)
+            self.expect = Expect.LABEL
+            self.badge = None
+            self._reload()
+            return self.view()
+        self.last_result = r
+        if r.code == "weight_off":
+            self.expect = Expect.BADGE
+            self.error = r.message
+            return self.view()
+        self.error = r.message
+        if approver is not None:
+            self.expect = Expect.WEIGHT
+        return self.view()
+
+    def _label(self, kind: Kind, sscc: str) -> PackView:
+        if kind is not Kind.SSCC:
+            self.error = "scan the shipping label just printed"
+        elif sscc != self.closed.get("sscc"):
+            self.error = f"wrong label: {sscc} is not package {self.closed.get('seq')}'s"
+        else:
+            self._after_label(f"package {self.closed.get('seq')} labelled")
+        return self.view()
+
+    def _after_label(self, note: str) -> None:
+        assert self.order is not None
+        done = self.closed.get("order_status") == "packed"
+        self.box = self.weight_g = None
+        self.closed = {}
+        if done:
+            self._leave(f"{self.order.number} packed. {note}")
+            return
+        self._reload()
+        self.expect = Expect.PRODUCT
+        self.message = f"{note}: next package of {self.order.number}"
+
+    def _leave(self, note: str) -> None:
+        self.order, self.expect, self.choices = None, Expect.TOTE, ()
+        self.box = self.weight_g = self.badge = None
+        self.closed = {}
+        self.message = note
+
+    # -- what to show ---------------------------------------------------------------------
+
+    def _units(self) -> int:
+        o = self.order
+        return o.package.units if o is not None and o.package is not None else 0
+
+    def _items(self, lines: dict[int, int]) -> list[Item]:
+        assert self.order is not None
+        by = {x.line_id: x for x in self.order.lines}
+        out: list[Item] = []
+        for lid, qty in sorted(lines.items()):
+            x = by[lid]
+            # A product without dimensions counts as 1 mm each way: it fits (the packer sees).
+            length, width, height = (max(1, d) for d in x.dims_mm)
+            out.extend(Item(x.sku, length, width, height, x.weight_g) for _ in range(qty))
+        return out
+
+    def _package_fit(self) -> Packed | None:
+        o = self.order
+        if o is None or o.package is None:
+            return None
+        return smallest(self.boxes, self._items(dict(o.package.lines)))
+
+    def suggestion(self) -> Suggestion | None:
+        """The box plan for what is left of the order (the current package included)."""
+        o = self.order
+        if o is None:
+            return None
+        lines = {x.line_id: x.remaining for x in o.lines}
+        if o.package is not None:
+            for lid, qty in o.package.lines.items():
+                lines[lid] = lines.get(lid, 0) + qty
+        return suggest(self.boxes, self._items({k: v for k, v in lines.items() if v}))
+
+    def view(self) -> PackView:
+        o = self.order
+        prompt = {
+            Expect.TOTE: "Scan a tote or an order",
+            Expect.ORDER: "Scan the order",
+            Expect.PRODUCT: "Scan the next unit",
+            Expect.BOX: "Scan the box",
+            Expect.WEIGHT: "Weigh the package",
+            Expect.BADGE: "Weight off: supervisor badge + PIN",
+            Expect.LABEL: "Scan the printed label",
+        }[self.expect]
+        barcode: str | None = None
+        suggestion: Suggestion | None = None
+        expected_kg: float | None = None
+        if self.expect is Expect.ORDER and o is not None:
+            barcode = o.number
+        elif self.expect is Expect.ORDER and self.choices:
+            barcode = self._orders_in_choice[0]
+        elif self.expect is Expect.BOX:
+            fit = self._package_fit()
+            barcode = fit.box.code if fit else None
+            suggestion = Suggestion((fit,)) if fit else self.suggestion()
+        elif self.expect in (Expect.WEIGHT, Expect.BADGE) and o and o.package and self.box:
+            tare = next(b.tare_g for b in self.boxes if b.code == self.box)
+            expected_kg = closing.expected_weight(o, dict(o.package.lines), tare) / 1000
+        elif self.expect is Expect.LABEL:
+            barcode = self.closed.get("sscc")
+        elif self.expect is Expect.PRODUCT:
+            suggestion = self.suggestion()
+        pkg = o.package if o else None
+        verified = dict(pkg.lines) if pkg else {}
+        return PackView(
+            expect=self.expect.value,
+            prompt=prompt,
+            barcode=barcode,
+            order=o.number if o else None,
+            special=o.special if o else (),
+            gift_message=o.gift_message if o and o.gift else "",
+            lines=tuple(
+                LineRow(x.sku, x.name, x.ready, verified.get(x.line_id, 0), x.remaining)
+                for x in (o.lines if o else ())
+            ),
+            totes_arrived=o.totes_arrived if o else (),
+            totes_out=o.totes_out if o else (),
+            package=pkg.seq if pkg else (self.closed.get("seq") if self.closed else None),
+            suggestion=suggestion,
+            expected_kg=expected_kg,
+            sscc=self.closed.get("sscc"),
+            tracking=self.closed.get("tracking"),
+            message=self.message,
+            error=self.error,
+            data=dict(self.closed),
+        )
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _took(self, r: ScanResult) -> bool:
+        self.last_result = r
+        if r.accepted:
+            self.message = r.message
+            return True
+        self.error = r.message
+        return False
+
+    def _reload(self) -> None:
+        assert self.order is not None
+        with self.db.reading() as s:
+            self.order = order_view(s, self.order.order_id)
