@@ -1,13 +1,14 @@
 """Live progress, read again every REFRESH_S seconds while the desk is shown (polling): waves and
 lists by status, lines per hour per picker with a sparkline of the last hours, short picks, open
-replenishment, put-away and count tasks, stock alerts and purchase orders raised."""
+replenishment, put-away and count tasks, stock alerts and purchase orders raised. Only while the
+tab is in view: a desk looking at another tab reads nothing."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import DataTable, Sparkline, Static, TabbedContent
 
 from wms_terminal.core.db import Database
 from wms_terminal.picking.progress import HOURS, FloorProgress, PickerRate, floor_progress
@@ -79,7 +80,10 @@ class ProgressPane(Grid):
         self.set_interval(REFRESH_S, self.refresh_now)
 
     def refresh_now(self) -> None:
-        if self.reading or not self.screen.is_current:
+        """Read the floor again while the tab is in view (a desk looking elsewhere reads nothing)."""
+        tabs = self.screen.query(TabbedContent).results(TabbedContent)
+        shown = all(t.active == "live" for t in tabs)
+        if self.reading or not self.screen.is_current or not shown:
             return
         self.reading = True
         submit(

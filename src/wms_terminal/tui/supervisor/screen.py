@@ -104,6 +104,8 @@ class SupervisorScreen(ModeScreen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "waves":
             self.query_one(WavesPane).reload()
+        elif event.pane.id == "live":
+            self.query_one(ProgressPane).refresh_now()
 
     def action_refresh(self) -> None:
         active = self.query_one(TabbedContent).active
