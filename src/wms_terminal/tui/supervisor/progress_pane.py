@@ -80,7 +80,7 @@ class ProgressPane(Grid):
         self.set_interval(REFRESH_S, self.refresh_now)
 
     def refresh_now(self) -> None:
-        """Read the floor again while the tab is in view (a desk looking elsewhere reads nothing)."""
+        """Read the floor again while the tab is in view (a desk elsewhere reads nothing)."""
         tabs = self.screen.query(TabbedContent).results(TabbedContent)
         shown = all(t.active == "live" for t in tabs)
         if self.reading or not self.screen.is_current or not shown:
