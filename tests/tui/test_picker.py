@@ -36,10 +36,26 @@ async def test_a_whole_list_with_every_exception(floor: Floor, size: tuple[int, 
         # A wrong location: refused plainly, with the bell; nothing accepted for it.
         bells = []
         app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+        flashes: list[tuple[str, ...]] = []
+        real_add_class = screen.add_class
+
+        def add_class(*names: str, update: bool = True) -> object:
+            flashes.append(names)
+            return real_add_class(*names, update=update)
+
+        screen.add_class = add_class  # type: ignore[method-assign]
         await scan(pilot, app, "L-MAIN-04-10-3L")
         assert "Wrong location" in message(app) and bells
         assert "error" in app.screen.query_one("#message").classes
         assert flow.step is Step.LOCATION
+        assert ("flash",) in flashes  # a brief flash ...
+        await pilot.pause(0.6)
+        assert "flash" not in app.screen.classes  # ... that goes by itself
+
+        # Enter alone never stands for the expected barcode.
+        await key(pilot, app, "")
+        assert flow.step is Step.LOCATION and flow.task is not None
+        assert flow.task.task_id == first.task_id
 
         # The product's barcode at the location prompt is not taken as the location.
         await scan(pilot, app, floor.gtin(first.product_id))
