@@ -119,3 +119,27 @@ def build_station(db: Database) -> Station:
 @pytest.fixture
 def station(db: Database) -> Station:
     return build_station(db)
+
+
+def pack_tote(station: Station, tote: str, *, box: str = "BOX-M") -> dict[str, object]:
+    """Pack the order in `tote` whole through the pack flow (box as given, weight as expected);
+    returns the close's data (sscc, tracking, carrier ...)."""
+    from wms_terminal.packing.flow import PackFlow
+
+    flow = PackFlow(station.db, station.packer)
+    v = flow.scan(tote)
+    assert v.expect == "product", v.error
+    gtin = {f"SKU-{n:05d}": f.gtin13(n) for n in station.floor.products}
+    for line in v.lines:
+        for _ in range(line.remaining):
+            v = flow.scan(gtin[line.sku])
+            assert not v.error, v.error
+    assert v.expect == "box", v
+    v = flow.scan(box)
+    assert v.expect == "weight" and v.expected_kg is not None, v.error
+    v = flow.key_weight(round(v.expected_kg * 1000))
+    assert v.expect == "label", v.error
+    data = dict(v.data)
+    v = flow.scan(str(data["sscc"]))
+    assert v.expect == "tote", v.error
+    return data

@@ -51,6 +51,7 @@ COMMANDS: dict[str, Command] = {
     "po": Command("po_cmd", "purchase orders: list, show, receive, cancel"),
     "tasks": Command("tasks_cmd", "replenishment and put-away tasks: list, claim, do"),
     "notices": Command("notices_cmd", "e-mail notices (outbox)"),
+    "shipments": Command("shipments_cmd", "packages, and the hand-over to the carrier (manifest)"),
     "check": Command(
         "check_cmd", "verify stock, ledger, reservations, picks, totes and lists (read-only)"
     ),

@@ -194,7 +194,10 @@ def _claimed(session: Session, notice_id: int) -> ClaimedNotice:
 
 
 def recipients(session: Session, n: Notification) -> tuple[str, ...]:
-    """E-mail addresses: the named user, or the active users of the role in its warehouse."""
+    """E-mail addresses: a customer's (track & trace), the named user, or the active users of
+    the role in its warehouse."""
+    if n.recipient_email.strip():
+        return (n.recipient_email.strip(),)
     if n.recipient_user_id is not None:
         user = session.get(User, n.recipient_user_id)
         users = [user] if user is not None and user.active else []

@@ -1,0 +1,115 @@
+"""`wms-terminal shipments list|manifest`: packages and the hand-over to the carrier.
+
+    wms-terminal shipments list [--status S] [--carrier CODE] [--json]
+    wms-terminal shipments manifest --carrier CODE --out F.pdf --badge B     packer or above
+
+`list --json` prints {"packages": [...]}, one object per package (not cancelled):
+{"order", "package", "sscc", "tracking", "carrier", "service", "status", "lines": [{"sku",
+"qty"}]}. `manifest` ships every closed package of the carrier's services (`packing.shipments`):
+they become shipped, the manifest PDF is written to F.pdf, and a track & trace notice per order
+is queued in the notices outbox (sent by `wms-terminal notices send`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+from wms_terminal import bootstrap
+from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.render import emit, table
+from wms_terminal.core.errors import ValidationError
+from wms_terminal.packing.shipments import STATUSES, list_packages, manifest
+
+
+def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="shipments_command", metavar="ACTION", required=True)
+    ls = sub.add_parser("list", parents=[common], help="packages with SSCC, tracking and lines")
+    ls.add_argument("--status", choices=STATUSES, help="only packages in this state")
+    ls.add_argument("--carrier", metavar="CODE", help="only this carrier's packages")
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    ls.set_defaults(handler=_list)
+
+    mf = sub.add_parser(
+        "manifest", parents=[common], help="hand the carrier its packed packages (PDF manifest)"
+    )
+    mf.add_argument("--carrier", metavar="CODE", required=True, help="carrier code, e.g. DHL")
+    mf.add_argument("--out", metavar="FILE.pdf", required=True, help="manifest PDF to write")
+    mf.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(mf)
+    mf.set_defaults(handler=_manifest)
+
+
+def _list(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        packages = list_packages(app.db, status=args.status, carrier=args.carrier)
+    finally:
+        app.close()
+
+    def text() -> list[str]:
+        rows = table(
+            (
+                (
+                    p["order"],
+                    p["package"],
+                    p["status"],
+                    p["sscc"] or "",
+                    p["carrier"] or "",
+                    p["service"] or "",
+                    p["tracking"] or "",
+                    ", ".join(f"{x['qty']} x {x['sku']}" for x in p["lines"]),
+                )
+                for p in packages
+            ),
+            header=("ORDER", "PKG", "STATUS", "SSCC", "CARRIER", "SERVICE", "TRACKING", "LINES"),
+            empty="no packages",
+        )
+        return rows
+
+    emit(args.json, {"packages": packages}, text)
+    return 0
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    target = Path(args.out)
+    if target.suffix.lower() != ".pdf":
+        raise ValidationError(f"--out must name a .pdf file, not {args.out!r}")
+    if not target.parent.is_dir():
+        raise ValidationError(f"no such directory: {target.parent}")
+    # Made before anything ships: a folder we cannot write to ships nothing.
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".pdf", dir=target.parent)
+    except OSError as exc:
+        raise ValidationError(f"cannot write to {target.parent}: {exc.strerror}") from None
+    try:
+        app = bootstrap.connect(args.database)
+        try:
+            actor = actor_from_args(args, app.db)
+            done = manifest(app.db, actor, carrier=args.carrier)
+        finally:
+            app.close()
+        with os.fdopen(fd, "wb") as fh:
+            fd = -1
+            fh.write(done.pdf)
+        os.replace(tmp, target)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+    emit(
+        args.json,
+        {
+            "carrier": done.carrier,
+            "packages": done.packages,
+            "orders_shipped": list(done.orders_shipped),
+            "notices": done.notices,
+            "out": str(target),
+        },
+        f"{done.carrier}: {done.packages} package(s) shipped, "
+        f"{len(done.orders_shipped)} order(s) complete, {done.notices} notice(s) queued; "
+        f"manifest {target}",
+    )
+    return 0

@@ -1,0 +1,249 @@
+"""Packages as the shipping desk sees them, and the hand-over to the carrier.
+
+`list_packages` is what `wms-terminal shipments list` prints: one object per package (not
+cancelled) with its order, SSCC, tracking number, carrier, service, status and lines.
+
+`manifest(db, actor, carrier=...)` hands the carrier every closed package of its services, in one
+transaction: each package `closed -> shipped` (with `shipped_at`), a `shipment` row per order of
+the hand-over holding its packages, the order lines' `qty_shipped`, the order `packed -> shipped`
+once none of its packages is left to ship, a track & trace notice per order in the notices outbox
+(to the customer's e-mail: tracking numbers and expected delivery date; an order whose customer
+has no e-mail gets none, and the audit entry says so), the audit entry, and the manifest PDF
+rendered inside the transaction (a PDF that cannot be made ships nothing). The caller writes the
+bytes to the file it was asked for after checking the folder is writable before it starts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlmodel import Session
+
+from wms_terminal.core.audit import record
+from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.models import Notification, Shipment
+from wms_terminal.core.models._base import UTC_DATETIME, utcnow
+from wms_terminal.core.states import (
+    PACKAGE_TRANSITIONS,
+    OrderStatus,
+    PackageStatus,
+    require_transition,
+)
+from wms_terminal.documents.manifest import Manifest, ManifestRow, manifest_pdf
+from wms_terminal.packing.service import set_order_status
+
+STATUSES = ("open", "held", "closed", "shipped")
+
+_PACKAGES = (
+    "SELECT p.id, so.number, p.sscc, p.tracking_number, c.code, s.code, p.status "
+    "FROM package p JOIN sales_order so ON so.id = p.order_id "
+    "LEFT JOIN carrier_service s ON s.id = p.carrier_service_id "
+    "LEFT JOIN carrier c ON c.id = s.carrier_id WHERE p.status <> 'cancelled'"
+)
+_LINES = text(
+    "SELECT pl.package_id, pr.sku, SUM(pl.qty) FROM package_line pl "
+    "JOIN order_line ol ON ol.id = pl.order_line_id JOIN product pr ON pr.id = ol.product_id "
+    "JOIN package p ON p.id = pl.package_id WHERE p.status <> 'cancelled' "
+    "GROUP BY pl.package_id, pr.sku ORDER BY pl.package_id, pr.sku"
+)
+
+
+def list_packages(
+    db: Database, *, status: str | None = None, carrier: str | None = None
+) -> list[dict[str, Any]]:
+    if status is not None and status not in STATUSES:
+        raise ValidationError(f"unknown package status {status!r}: one of {', '.join(STATUSES)}")
+    sql, params = _PACKAGES, {}
+    if status is not None:
+        sql += " AND p.status = :st"
+        params["st"] = status
+    if carrier is not None:
+        sql += " AND c.code = :c"
+        params["c"] = carrier
+    with db.reading() as s:
+        rows = s.execute(text(sql + " ORDER BY so.number, p.seq, p.id"), params).all()
+        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for pid, sku, qty in s.execute(_LINES).all():
+            lines[int(pid)].append({"sku": str(sku), "qty": int(qty)})
+    return [
+        {
+            "order": str(order),
+            "package": int(pid),
+            "sscc": sscc,
+            "tracking": str(tracking or "") or None,
+            "carrier": carrier_code,
+            "service": service,
+            "status": str(st),
+            "lines": lines.get(int(pid), []),
+        }
+        for pid, order, sscc, tracking, carrier_code, service, st in rows
+    ]
+
+
+@dataclass(frozen=True)
+class HandOver:
+    carrier: str
+    packages: int
+    orders_shipped: tuple[str, ...]  # orders now wholly shipped
+    notices: int
+    pdf: bytes
+
+
+_TO_SHIP = (
+    "SELECT p.id, p.order_id, so.number, p.sscc, p.tracking_number, s.code, p.weight_g, "
+    "a.country, p.expected_delivery, p.warehouse_id, p.carrier_service_id "
+    "FROM package p JOIN carrier_service s ON s.id = p.carrier_service_id "
+    "JOIN sales_order so ON so.id = p.order_id JOIN address a ON a.id = so.ship_address_id "
+    "WHERE s.carrier_id = :c AND p.status = 'closed' ORDER BY so.number, p.seq"
+)
+
+
+def manifest(db: Database, actor: Actor, *, carrier: str, now: datetime | None = None) -> HandOver:
+    """Ship every closed package of `carrier` (see the module docstring)."""
+    require(actor, "pack")
+    at = now or utcnow()
+
+    def body(session: Session) -> HandOver:
+        got = session.execute(
+            text("SELECT id, name FROM carrier WHERE code = :c"), {"c": carrier}
+        ).first()
+        if got is None:
+            raise NotFound(f"no carrier {carrier}")
+        carrier_id, carrier_name = int(got[0]), str(got[1])
+        sql = _TO_SHIP + (
+            " FOR UPDATE OF p" if session.get_bind().dialect.name == "postgresql" else ""
+        )
+        rows = session.execute(text(sql), {"c": carrier_id}).all()
+        if not rows:
+            raise ValidationError(f"no closed package waits for {carrier}")
+        require_transition(
+            PACKAGE_TRANSITIONS, PackageStatus.CLOSED, PackageStatus.SHIPPED, "a package"
+        )
+        by_order: dict[int, list[Any]] = defaultdict(list)
+        for r in rows:
+            by_order[int(r[1])].append(r)
+        shipped_orders: list[str] = []
+        notices = 0
+        for order_id, packs in by_order.items():
+            notices += _ship_order(session, actor, order_id, packs, at, shipped_orders)
+        warehouse = session.execute(
+            text("SELECT code FROM warehouse WHERE id = :w"), {"w": int(rows[0][9])}
+        ).scalar_one()
+        pdf = manifest_pdf(
+            Manifest(
+                carrier,
+                carrier_name,
+                str(warehouse),
+                at,
+                tuple(
+                    ManifestRow(
+                        str(r[2]),
+                        str(r[3]),
+                        str(r[4]),
+                        str(r[5]),
+                        int(r[6]),
+                        str(r[7]),
+                        _iso(r[8]),
+                    )
+                    for r in rows
+                ),
+            )
+        )
+        record(
+            session,
+            action="manifest",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=int(rows[0][9]),
+            entity="carrier",
+            entity_id=carrier,
+            packages=[str(r[3]) for r in rows],
+            orders_shipped=shipped_orders,
+            notices=notices,
+        )
+        return HandOver(carrier, len(rows), tuple(shipped_orders), notices, pdf)
+
+    return db.run(body, what="hand over to the carrier")
+
+
+_SHIP = text(
+    "UPDATE package SET status = 'shipped', shipped_at = :at, shipment_id = :sh "
+    "WHERE id = :p AND status = 'closed'"
+).bindparams(bindparam("at", type_=UTC_DATETIME))
+_SHIPPED_UNITS = text(
+    "UPDATE order_line SET qty_shipped = qty_shipped + (SELECT pl.qty FROM package_line pl "
+    "WHERE pl.package_id = :p AND pl.order_line_id = order_line.id) "
+    "WHERE id IN (SELECT order_line_id FROM package_line WHERE package_id = :p)"
+)
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+
+
+def _ship_order(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    packs: list[Any],
+    at: datetime,
+    shipped_orders: list[str],
+) -> int:
+    """Ship one order's packages of the hand-over; returns the notices queued (0 or 1)."""
+    number, wid, service_id = str(packs[0][2]), int(packs[0][9]), packs[0][10]
+    shipment = Shipment(
+        warehouse_id=wid,
+        order_id=order_id,
+        carrier_service_id=service_id,
+        tracking_number=str(packs[0][4]),
+        status="shipped",
+        shipped_at=at,
+    )
+    session.add(shipment)
+    session.flush()
+    for p in packs:
+        session.execute(_SHIP, {"at": at, "sh": shipment.id, "p": int(p[0])})
+        session.execute(_SHIPPED_UNITS, {"p": int(p[0])})
+    status, left = session.execute(
+        text(
+            "SELECT so.status, (SELECT COUNT(*) FROM package p WHERE p.order_id = so.id "
+            "AND p.status IN ('open', 'held', 'closed')) FROM sales_order so WHERE so.id = :o"
+        ),
+        {"o": order_id},
+    ).one()
+    if status == OrderStatus.PACKED and int(left) == 0:
+        set_order_status(session, order_id, OrderStatus.PACKED, OrderStatus.SHIPPED)
+        shipped_orders.append(number)
+    email, name = session.execute(
+        text(
+            "SELECT c.email, c.name FROM sales_order so JOIN customer c ON c.id = so.customer_id "
+            "WHERE so.id = :o"
+        ),
+        {"o": order_id},
+    ).one()
+    if not str(email or "").strip():
+        return 0
+    tracking = ", ".join(str(p[4]) for p in packs)
+    delivery = max(_iso(p[8]) for p in packs)
+    carrier_service = str(packs[0][5])
+    session.add(
+        Notification(
+            warehouse_id=wid,
+            recipient_role="customer",
+            recipient_email=str(email).strip(),
+            kind="track_trace",
+            subject=f"Your order {number} is on its way",
+            body=(
+                f"Hello {name},\n\nyour order {number} was handed to the carrier "
+                f"({carrier_service}) on {at:%Y-%m-%d}.\nTracking number(s): {tracking}\n"
+                f"Expected delivery: {delivery}\n"
+            ),
+        )
+    )
+    return 1

@@ -1,0 +1,90 @@
+"""`wms-terminal shipments list --json` (the fixed contract) and `shipments manifest`: the
+carrier's closed packages become shipped, the manifest PDF lists them, and each order's track &
+trace notice is queued to its customer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import col, select
+
+from tests import factories as f
+from tests.picking.helpers import rows, scalar
+from wms_terminal.cli import main
+from wms_terminal.core.models import Notification
+from wms_terminal.notices.outbox import recipients
+
+from .conftest import Station, pack_tote
+
+
+def _list(db_url: str, capsys: pytest.CaptureFixture[str], *extra: str) -> list[dict[str, object]]:
+    assert main(["shipments", "list", "--json", "--database", db_url, *extra]) == 0
+    return list(json.loads(capsys.readouterr().out)["packages"])
+
+
+def test_list_then_manifest_ships_and_queues_the_notices(
+    station: Station, db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, wms_pin: str
+):
+    fl = station.floor
+    first = fl.order([(1, 2), (4, 1)])
+    second = fl.order([(2, 1)])
+    totes = station.pick_all()
+    closed = [pack_tote(station, t) for t in totes]
+    carrier = str(closed[0]["carrier"])
+    assert all(c["carrier"] == carrier for c in closed)  # the cheapest domestic service
+
+    got = _list(db_url, capsys)
+    assert [set(p) for p in got] == [
+        {"order", "package", "sscc", "tracking", "carrier", "service", "status", "lines"}
+    ] * 2
+    by_order = {p["order"]: p for p in got}
+    assert by_order[first]["lines"] == [{"sku": fl.sku(1), "qty": 2}, {"sku": fl.sku(4), "qty": 1}]
+    assert by_order[second]["lines"] == [{"sku": fl.sku(2), "qty": 1}]
+    assert {p["status"] for p in got} == {"closed"}
+    assert {p["sscc"] for p in got} == {c["sscc"] for c in closed}
+
+    with station.db.transaction() as s:
+        badge = f.cli_user(s, "dock", "packer")
+    out = tmp_path / "manifest.pdf"
+    args = ["shipments", "manifest", "--carrier", carrier, "--out", str(out), "--json"]
+    assert main([*args, "--database", db_url, *badge]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["packages"] == 2 and sorted(report["orders_shipped"]) == sorted([first, second])
+
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    for c in closed:
+        assert str(c["sscc"]) in text and str(c["tracking"]) in text
+    assert "2 package(s)" in text
+    assert {p["status"] for p in _list(db_url, capsys)} == {"shipped"}
+    assert rows(station.db, "SELECT DISTINCT status FROM sales_order") == [("shipped",)]
+    assert scalar(station.db, "SELECT SUM(qty_shipped) FROM order_line") == 4
+    with station.db.reading() as s:
+        notes = list(s.exec(select(Notification).order_by(col(Notification.id))))
+        assert [n.kind for n in notes] == ["track_trace", "track_trace"]
+        assert recipients(s, notes[0]) == (f"{'T00001'.lower()}@example.com",)
+        assert str(closed[0]["tracking"]) in notes[0].body
+        assert "Expected delivery: 20" in notes[0].body
+
+    # Nothing left for the carrier: refused, nothing written.
+    out.unlink()
+    assert main([*args, "--database", db_url, *badge]) == 2
+    assert "no closed package" in capsys.readouterr().err and not out.exists()
+
+
+def test_manifest_needs_a_badge_and_a_known_carrier(
+    station: Station, db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, wms_pin: str
+):
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "m.pdf"
+    assert main(["shipments", "manifest", "--carrier", "DHL", "--out", str(out),
+                 "--database", db_url]) == 6  # fmt: skip
+    assert "--badge" in capsys.readouterr().err
+    with station.db.transaction() as s:
+        badge = f.cli_user(s, "dock", "packer")
+    code = main(["shipments", "manifest", "--carrier", "NOPE", "--out", str(out),
+                 "--database", db_url, *badge])  # fmt: skip
+    assert code == 1 and "no carrier NOPE" in capsys.readouterr().err
+    assert not list(out.parent.iterdir())  # no manifest, no temporary file left
