@@ -9,15 +9,18 @@ import json
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from tests.tui.conftest import BADGE, PIN
 from tests.tui.helpers import shown, type_slowly, wait_for
+from textual import events
 
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import ConfigurationError
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.failure import EXIT_UNEXPECTED
+from wms_terminal.tui.widgets.scan_input import ScanInput
 
 # What the terminal must not load before its sign-in screen is drawn.
 DATABASE_LAYER = ("sqlalchemy", "sqlmodel", "alembic", "psycopg", "argon2", "biip", "pydantic")
@@ -64,6 +67,25 @@ async def test_the_sign_in_screen_works_while_the_database_opens(sqlite_db: Data
         release.set()
         await wait_for(pilot, lambda: app.screen.id == "mode-picker")
         assert app.screen.id == "mode-picker" and app.connection.connected
+
+
+async def test_a_burst_handled_late_is_still_one_whole_scan(sqlite_db: Database) -> None:
+    # A badge scanned the moment the terminal starts: its keys arrive in a burst, but the app is
+    # busy (the database opening) and handles them with a pause. Judged by when they arrived,
+    # it is one scan; judged by when handled, the first key looked stray and was dropped.
+    app = WmsApp(sqlite_db, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        field = app.screen.query_one(ScanInput)
+        keys = [events.Key(ch, ch) for ch in BADGE] + [events.Key("enter", "\r")]
+        arrived = time.monotonic()
+        for n, key in enumerate(keys):
+            key.time = arrived + n * 0.002  # 2 ms apart, as a scanner types
+        field.post_message(keys[0])
+        await pilot.pause(0.3)  # handled late
+        for key in keys[1:]:
+            field.post_message(key)
+        await wait_for(pilot, lambda: "PIN" in shown(app, "#prompt"))
+        assert "PIN" in shown(app, "#prompt")
 
 
 async def test_a_database_that_cannot_be_opened_ends_the_app_with_its_reason(

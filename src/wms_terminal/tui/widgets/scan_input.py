@@ -88,7 +88,10 @@ class ScanInput(Widget, can_focus=True):
         return bool(self.decoder.pending) and now - self._last_key_at <= cfg.idle_end_s
 
     async def on_key(self, event: events.Key) -> None:
-        now = time.monotonic()
+        # When the key arrived (stamped by the driver as it read the terminal), not when it is
+        # handled: a burst handled late (a busy event loop, the database opening at start) must
+        # not look like hand typing, or its first keys are dropped as stray.
+        now = event.time
         if event.key in PASS_THROUGH and not self.scanning(now):
             return  # the operator's shortcut: let the screen have it
         # Everything else is ours: stop it before any binding (quit, clear line ...) sees it.
@@ -112,7 +115,7 @@ class ScanInput(Widget, can_focus=True):
 
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
-        now = time.monotonic()
+        now = event.time
         for ch in event.text:
             self._emit(self.decoder.feed(ch, now))
 

@@ -41,6 +41,8 @@ class Card:
 
 
 class TaskCard(Vertical):
+    _waiting: Card | None = None  # shown before its lines were mounted: shown once they are
+
     def compose(self) -> ComposeResult:
         yield Static("", id="card-head")
         yield Static("", id="location")
@@ -51,9 +53,17 @@ class TaskCard(Vertical):
         yield Static("", id="tote")
         yield Static("", id="prompt")
 
+    def on_mount(self) -> None:
+        if self._waiting is not None:
+            self.show(self._waiting)
+
     def show(self, card: Card) -> None:
         """Every line has a fixed size (assets/styles/app.tcss): new contents are drawn without
         laying the screen out again (a scan's answer is on screen sooner)."""
+        if not self.query("#prompt"):  # a screen's on_mount can come before its card's lines
+            self._waiting = card
+            return
+        self._waiting = None
         width = max(self.size.width, 20) if self.size.width else 40
 
         def put(selector: str, content: Text) -> None:
