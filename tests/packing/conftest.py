@@ -75,11 +75,18 @@ class Station:
         """Release a wave and pick every list whole, each order slot into its own tote;
         returns the tote codes used."""
         self.floor.release(strategy)
+        return self.pick(who=who)
+
+    def pick(self, *, who: str = "pat", zone: str | None = None) -> list[str]:
+        """Pick every open list (of one zone), whole; returns the tote codes used."""
         used: list[str] = []
         n = 1 + len(used_totes(self.db))
         while True:
             lid = service.claim_next(
-                self.db, self.floor.actors[who], warehouse_id=self.floor.warehouse_id
+                self.db,
+                self.floor.actors[who],
+                warehouse_id=self.floor.warehouse_id,
+                zone_id=self.floor.zones[zone] if zone else None,
             )
             if lid is None:
                 return used

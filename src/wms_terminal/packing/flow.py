@@ -236,6 +236,35 @@ class PackFlow(ScanFlow[PackView]):
         return self._close(self._new_id(), who)
 
     @atomic
+    def restart(self, *, scan_id: str | None = None) -> PackView:
+        """Empty the open (or held) package: its units are verified again from the start."""
+        self.message = self.error = ""
+        if self.order is None or self.expect in (Expect.TOTE, Expect.LABEL):
+            self.error = "no package being packed"
+            return self.view()
+        sid = scan_id or self._new_id()
+        r = service.cancel_package(self.db, self.actor, scan_id=sid, order_id=self.order.order_id)
+        if self._took(r):
+            self._reload()
+            self.expect, self.box, self.weight_g, self.badge = Expect.PRODUCT, None, None, None
+        return self.view()
+
+    @atomic
+    def reopen(self, sscc: str, *, scan_id: str | None = None) -> PackView:
+        """Open a closed package again (before hand-over): its order comes up to pack on."""
+        self.message = self.error = ""
+        if self.expect is not Expect.TOTE:
+            self.error = "finish or set aside the current order first"
+            return self.view()
+        r = service.reopen(self.db, self.actor, scan_id=scan_id or self._new_id(), sscc=sscc)
+        if not self._took(r):
+            return self.view()
+        note = r.message
+        self._order(str(r.data["order"]))
+        self.message = "\n".join(m for m in (note, self.message) if m)
+        return self.view()
+
+    @atomic
     def command(self, cmd: Command, *, scan_id: str | None = None) -> PackView:
         self.message = self.error = ""
         sid = scan_id or self._new_id()
