@@ -104,3 +104,17 @@ async def test_no_warehouse_yet_is_told_and_nothing_breaks(sqlite_path: Path) ->
         await scan(pilot, app, "CMD-COUNT")
         assert "no warehouse is set up" in message(app) and app.is_running
     db.dispose()
+
+
+async def test_scanning_a_list_sheet_takes_that_list(floor: Floor) -> None:
+    floor.order([(1, 1)])
+    floor.order([(3, 1)])
+    lists = sorted(floor.release().pick_list_ids)
+    app = WmsApp(floor.db, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await sign_in(pilot, app, floor)
+        await scan(pilot, app, f"PL-{lists[1]}")
+        assert f"List {lists[1]}" in shown(app, "#card-head")
+        assert screen.pick is not None and screen.pick.step is Step.LOCATION
+        await scan(pilot, app, f"PL-{lists[0]}")  # another sheet mid-list: refused
+        assert f"Finish or give back list {lists[1]} first" in message(app)

@@ -6,6 +6,7 @@
     SO-<7 digits>                    order number SO-0001234
     PO-<7 digits>                    purchase order PO-0000042
     CMD-<NAME>                       command      CMD-SHORT
+    PL-<id>                          pick list    PL-42 (on its printed sheet)
 
 Only upper-case letters, digits and '-' are used: every keyboard-wedge layout types them alike.
 Product GTINs and SSCCs are GS1 numbers and carry no prefix.
@@ -21,6 +22,7 @@ TOTE_PREFIX = "T-"
 BADGE_PREFIX = "B-"
 ORDER_PREFIX = "SO-"
 COMMAND_PREFIX = "CMD-"
+PICK_LIST_PREFIX = "PL-"
 
 LOCATION_RE = re.compile(
     r"^L-(?P<wh>[A-Z0-9]{1,8})-(?P<aisle>\d{2,3})-(?P<bay>\d{2,3})-(?P<level>\d)(?P<side>[LR])$"
@@ -29,6 +31,7 @@ TOTE_RE = re.compile(r"^T-(?P<wh>[A-Z0-9]{1,8})-(?P<n>\d{4,6})$")
 BADGE_RE = re.compile(r"^B-[0-9A-Z]{8}$")
 ORDER_RE = re.compile(r"^SO-\d{7}$")
 PURCHASE_ORDER_RE = re.compile(r"^PO-\d{7}$")
+PICK_LIST_RE = re.compile(r"^PL-(?P<id>[1-9]\d{0,9})$")
 
 
 class Command(StrEnum):
@@ -51,6 +54,17 @@ class Command(StrEnum):
     @property
     def barcode(self) -> str:
         return COMMAND_PREFIX + self.value
+
+
+def pick_list_code(pick_list_id: int) -> str:
+    """The barcode on a pick list's sheet; scanned at a terminal, it claims that list."""
+    return f"{PICK_LIST_PREFIX}{pick_list_id}"
+
+
+def pick_list_id(scanned: str) -> int | None:
+    """The list a scanned sheet barcode names (any case), or None when it is not one."""
+    found = PICK_LIST_RE.match(scanned.strip().upper())
+    return int(found.group("id")) if found else None
 
 
 def location_code(aisle: int, bay: int, level: int, side: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from wms_terminal.core.codes import pick_list_code
 from wms_terminal.picking.floor_map import walk
 from wms_terminal.picking.layout import Layout, PickPoint
 
@@ -91,7 +92,7 @@ def _header(
     canvas.drawString(MARGIN, top - 26, fit("  ·  ".join(facts), regular, 8.5, width * 0.62))
     printed = sheet.printed_at.strftime("%Y-%m-%d %H:%M") if sheet.printed_at else ""
     canvas.drawRightString(MARGIN + width, top - 26, f"{printed}   page {page} of {pages}".strip())
-    symbol = barcodes.code128(f"PL-{sheet.list_id}")
+    symbol = barcodes.code128(pick_list_code(sheet.list_id))
     module = barcodes.module_width(symbol, 50 * mm, preferred=0.3 * mm)
     barcodes.draw(canvas, symbol, MARGIN + width - symbol.width_modules * module, top - 18,
                   module, 14)  # fmt: skip

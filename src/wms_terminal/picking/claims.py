@@ -24,6 +24,7 @@ from wms_terminal.core.models import (
 )
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.states import PICK_LIST_TRANSITIONS, PickListStatus, transition
+from wms_terminal.picking import messages as M
 from wms_terminal.picking.tasks import tote_in_use_sql
 from wms_terminal.picking.views import PickListView, TaskView
 
@@ -141,6 +142,59 @@ def _claim_pg_one_statement(
     except RawPathFailed:
         return _FALL_BACK
     return int(found[0][0]) if found else None
+
+
+def claim_list(db: Database, actor: Actor, *, pick_list_id: int, warehouse_id: int) -> str | None:
+    """Claim the list whose sheet was scanned (`PL-<id>`): None when it is now this picker's
+    (claimed now, or held already), else the operator message of the refusal. One conditional
+    UPDATE: of two pickers scanning the same sheet, one gets it."""
+    require(actor, "pick")
+
+    def fn(session: Session) -> str | None:
+        row = session.execute(
+            text("SELECT status, claimed_by, warehouse_id FROM pick_list WHERE id = :l"),
+            {"l": pick_list_id},
+        ).first()
+        if row is None:
+            return M.fmt(M.NO_SUCH_LIST, list=pick_list_id)
+        status, holder, wid = row
+        if int(wid) != warehouse_id:
+            return M.fmt(M.LIST_OTHER_WH, list=pick_list_id)
+        if status == PickListStatus.CLAIMED and holder == actor.user_id:
+            return None  # held already: carry on with it
+        held = session.execute(
+            text(
+                "SELECT id FROM pick_list WHERE claimed_by = :u AND status = 'claimed' "
+                "AND warehouse_id = :w AND id <> :l LIMIT 1"
+            ),
+            {"u": actor.user_id, "w": warehouse_id, "l": pick_list_id},
+        ).scalar()
+        if held is not None:
+            return M.fmt(M.FINISH_LIST_FIRST, list=held)
+        now = utcnow()
+        got = session.execute(
+            text(
+                "UPDATE pick_list SET status = 'claimed', claimed_by = :u, claimed_at = :now, "
+                "terminal = :t WHERE id = :l AND status = 'open' RETURNING id"
+            ),
+            {"u": actor.user_id, "now": now, "t": actor.terminal[:64], "l": pick_list_id},
+        ).scalar()
+        if got is None:
+            taken = status in (PickListStatus.OPEN, PickListStatus.CLAIMED)
+            return M.fmt(M.LIST_TAKEN if taken else M.LIST_NOT_OPEN, list=pick_list_id)
+        record(
+            session,
+            action="pick_list_claimed",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=warehouse_id,
+            entity="pick_list",
+            entity_id=str(pick_list_id),
+            by="sheet",
+        )
+        return None
+
+    return db.run(fn, what="claim a pick list")
 
 
 def release_list(db: Database, actor: Actor, pick_list_id: int) -> None:

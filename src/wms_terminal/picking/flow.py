@@ -27,13 +27,13 @@ from enum import StrEnum
 from typing import Any
 
 from wms_terminal.core.auth import Actor
-from wms_terminal.core.codes import Command
+from wms_terminal.core.codes import Command, pick_list_id
 from wms_terminal.core.db import Database
 from wms_terminal.core.states import ToteStatus
 from wms_terminal.picking import exceptions as exc
 from wms_terminal.picking import messages as M
 from wms_terminal.picking import service
-from wms_terminal.picking.claims import claim_next, get_list, release_list
+from wms_terminal.picking.claims import claim_list, claim_next, get_list, release_list
 from wms_terminal.picking.scan_input import ScanFlow, atomic
 from wms_terminal.picking.views import FlowView, PickListView, ScanResult, TaskView
 from wms_terminal.scanning.scan import Scan
@@ -90,10 +90,21 @@ class PickFlow(ScanFlow[FlowView]):
     # -- driving --------------------------------------------------------------------------
 
     @atomic
-    def start(self) -> FlowView:
-        """Claim the next pick list (or resume the one this picker holds)."""
+    def start(self, sheet: int | None = None) -> FlowView:
+        """Claim the next pick list (or resume the one this picker holds), or with `sheet` the
+        list whose printed sheet (PL-<id>) was scanned, if it is free or already this picker's."""
         self.message = self.error = ""
-        got = claim_next(self.db, self.actor, warehouse_id=self.warehouse_id, zone_id=self.zone_id)
+        if sheet is None:
+            got = claim_next(
+                self.db, self.actor, warehouse_id=self.warehouse_id, zone_id=self.zone_id
+            )
+        elif refused := claim_list(
+            self.db, self.actor, pick_list_id=sheet, warehouse_id=self.warehouse_id
+        ):
+            self.error = refused
+            return self.view()
+        else:
+            got = sheet
         if got is None:
             self.pick_list, self.task, self.step = None, None, Step.IDLE
             self.message = M.PROMPT_NO_WORK
@@ -110,8 +121,14 @@ class PickFlow(ScanFlow[FlowView]):
         if answered is not None:
             return answered
         text, symbology, scan_id, got = s.text, s.symbology, s.scan_id, s.got
+        sheet = pick_list_id(text)  # a pick list's printed sheet (PL-<id>)
         if self.step in (Step.IDLE, Step.DONE):
+            if sheet is not None:
+                return self.start(sheet)
             self.error = M.PROMPT_CLAIM
+            return self.view()
+        if sheet is not None and self.pick_list is not None:
+            self.error = M.fmt(M.FINISH_LIST_FIRST, list=self.pick_list.pick_list_id)
             return self.view()
         if not got.ok:
             # The scanning layer's own message: Caps Lock, a wrong check digit, not our code.

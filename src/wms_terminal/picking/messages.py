@@ -35,6 +35,11 @@ OK_TOTE = "Tote {tote} OK"
 OK_PICKED = "Picked {qty} x {sku}"
 OK_LIST_DONE = "Pick list {list} done"
 OK_CLAIMED = "List {list}: {tasks} picks"
+NO_SUCH_LIST = "No pick list {list}"
+LIST_OTHER_WH = "List {list} is for another warehouse"
+LIST_TAKEN = "List {list} is taken by another picker"
+LIST_NOT_OPEN = "List {list} is finished or cancelled"
+FINISH_LIST_FIRST = "Finish or give back list {list} first"
 
 # Rejections: nothing changed.
 WRONG_LOCATION = "Wrong location: go to {expected}"
