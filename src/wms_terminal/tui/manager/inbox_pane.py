@@ -14,7 +14,7 @@ from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
 from wms_terminal.notices import outbox
 from wms_terminal.notices.outbox import NoticeView
-from wms_terminal.tui.supervisor.work import submit
+from wms_terminal.tui.supervisor.work import DeskPane, submit
 from wms_terminal.tui.text import lines, plain
 
 
@@ -32,7 +32,9 @@ class InboxTable(DataTable[Any]):
             pane.toggle_failed()
 
 
-class InboxPane(Vertical):
+class InboxPane(Vertical, DeskPane):
+    SAY = "inbox-say"
+
     def __init__(self, db: Database, actor: Actor, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.db = db
@@ -54,7 +56,7 @@ class InboxPane(Vertical):
             lambda: outbox.list_notices(self.db, failed_only=self.failed_only, limit=200),
             self._show,
             what="read the inbox",
-            failed=self._failed,
+            failed=self.failed,
         )
 
     def toggle_failed(self) -> None:
@@ -81,7 +83,7 @@ class InboxPane(Vertical):
             table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
         self._detail()
         shown = "failed notices" if self.failed_only else "notices"
-        self._say(f"{len(rows)} {shown} · t: send a failed one again · f: failed only / all")
+        self.say(f"{len(rows)} {shown} · t: send a failed one again · f: failed only / all")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
@@ -110,18 +112,9 @@ class InboxPane(Vertical):
             lambda: outbox.retry(self.db, self.actor, n.id),
             self._retried,
             what="send a notice again",
-            failed=self._failed,
+            failed=self.failed,
         )
 
     def _retried(self, notice: NoticeView) -> None:
-        self._say(f"Notice {notice.id} queued to be sent again")
+        self.say(f"Notice {notice.id} queued to be sent again")
         self.reload()
-
-    def _say(self, message: str, *, error: bool = False) -> None:
-        box = self.query_one("#inbox-say", Static)
-        box.set_class(error, "error")
-        box.update(plain(message, limit=300))
-
-    def _failed(self, message: str) -> None:
-        self._say(message, error=True)
-        self.app.bell()

@@ -18,7 +18,7 @@ from wms_terminal.core.receiving import Receipt, receive_purchase_order
 from wms_terminal.inbound.receive_flow import ReceiveFlow, ReceiveView
 from wms_terminal.scanning.scan import Scan, Source
 from wms_terminal.tui.supervisor.dialogs import Confirm
-from wms_terminal.tui.supervisor.work import submit
+from wms_terminal.tui.supervisor.work import DeskPane, submit
 from wms_terminal.tui.text import lines, plain
 from wms_terminal.tui.widgets.scan_input import ScanInput
 
@@ -37,7 +37,9 @@ class OrdersTable(DataTable[Any]):
             pane.start()
 
 
-class ReceivingPane(Vertical):
+class ReceivingPane(Vertical, DeskPane):
+    SAY = "receive-say"
+
     def __init__(self, db: Database, actor: Actor, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.db = db
@@ -63,7 +65,7 @@ class ReceivingPane(Vertical):
             lambda: list_purchase_orders(self.db, status="live", limit=200),
             self._show,
             what="list purchase orders",
-            failed=self._failed,
+            failed=self.failed,
         )
 
     def _show(self, orders: list[PurchaseOrderView]) -> None:
@@ -108,13 +110,11 @@ class ReceivingPane(Vertical):
             self.query_one(ScanInput).focus()
 
     def scan(self, scan: Scan) -> None:
-        submit(
-            self, lambda: self.flow.scan(scan), self._answer, what="receive", failed=self._failed
-        )
+        submit(self, lambda: self.flow.scan(scan), self._answer, what="receive", failed=self.failed)
 
     def _answer(self, view: ReceiveView) -> None:
         self.query_one("#receive-prompt", Static).update(plain(view.prompt, limit=200))
-        self._say(view.message, error=not view.ok)
+        self.say(view.message, error=not view.ok)
         if view.receipt is not None or view.step == "po":
             self.reload()
 
@@ -133,7 +133,7 @@ class ReceivingPane(Vertical):
                     ),
                     self._received,
                     what="receive a purchase order",
-                    failed=self._failed,
+                    failed=self.failed,
                 )
 
         self.app.push_screen(
@@ -150,13 +150,3 @@ class ReceivingPane(Vertical):
             rows.append(f"{len(receipt.putaway_task_ids)} put-away task(s) raised")
         self.query_one("#receive-say", Static).update(lines(*rows))
         self.reload()
-
-    def _say(self, message: str, *, error: bool = False) -> None:
-        box = self.query_one("#receive-say", Static)
-        box.set_class(error, "error")
-        box.update(plain(message, limit=300))
-        if error:
-            self.app.bell()
-
-    def _failed(self, message: str) -> None:
-        self._say(message, error=True)

@@ -4,7 +4,6 @@ everyone out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.models import Role
 from wms_terminal.core.users import NewUser, UserInfo
 from wms_terminal.tui.supervisor.dialogs import Ask, Confirm
-from wms_terminal.tui.supervisor.work import submit
+from wms_terminal.tui.supervisor.work import DeskPane, submit
 from wms_terminal.tui.text import plain
 
 
@@ -85,7 +84,10 @@ class UsersTable(DataTable[Any]):
         getattr(pane, f"ask_{what}")()
 
 
-class UsersPane(Vertical):
+class UsersPane(Vertical, DeskPane):
+    ACT = "change a user"
+    SAY = "users-say"
+
     def __init__(self, db: Database, actor: Actor, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.db = db
@@ -105,7 +107,7 @@ class UsersPane(Vertical):
             lambda: users.list_users(self.db, self.actor, include_inactive=True),
             self._show,
             what="list users",
-            failed=self._failed,
+            failed=self.failed,
         )
 
     def _show(self, rows: list[UserInfo]) -> None:
@@ -134,7 +136,7 @@ class UsersPane(Vertical):
         def added(person: NewPerson | None) -> None:
             if person is None:
                 return
-            self._act(
+            self.act(
                 lambda: users.add_user(
                     self.db,
                     self.actor,
@@ -156,7 +158,7 @@ class UsersPane(Vertical):
 
         def yes(ok: bool | None) -> None:
             if ok:
-                self._act(
+                self.act(
                     lambda: users.set_active(
                         self.db, self.actor, user.username, active=not user.active
                     ),
@@ -172,7 +174,7 @@ class UsersPane(Vertical):
 
         def pin(value: str | None) -> None:
             if value:
-                self._act(
+                self.act(
                     lambda: users.reset_pin(self.db, self.actor, user.username, value),
                     lambda r: f"New PIN set for {r.username} (and unlocked)",
                 )
@@ -185,7 +187,7 @@ class UsersPane(Vertical):
         user = self.selected()
         if user is None:
             return
-        self._act(
+        self.act(
             lambda: users.unlock(self.db, self.actor, user.username),
             lambda r: f"{r.username} unlocked",
         )
@@ -198,7 +200,7 @@ class UsersPane(Vertical):
         def roles(value: str | None) -> None:
             if value and value.strip():
                 wanted = [r.strip().lower() for r in value.replace(" ", ",").split(",") if r]
-                self._act(
+                self.act(
                     lambda: users.set_roles(self.db, self.actor, user.username, wanted),
                     lambda r: f"{r.username}: {', '.join(r.roles or (r.role,))}",
                 )
@@ -210,22 +212,6 @@ class UsersPane(Vertical):
             ),
             roles,
         )
-
-    def _act(self, call: Callable[[], Any], said: Callable[[Any], str]) -> None:
-        def done(result: Any) -> None:
-            self._say(said(result))
-            self.reload()
-
-        submit(self, call, done, what="change a user", failed=self._failed)
-
-    def _say(self, message: str, *, error: bool = False) -> None:
-        box = self.query_one("#users-say", Static)
-        box.set_class(error, "error")
-        box.update(plain(message, limit=300))
-
-    def _failed(self, message: str) -> None:
-        self._say(message, error=True)
-        self.app.bell()
 
 
 def _added(new: NewUser) -> str:

@@ -23,7 +23,7 @@ from wms_terminal.picking.wave_pool import PoolOptions, Preview, parse_cutoff, p
 from wms_terminal.picking.wave_release import ReleasedWave, release_wave
 from wms_terminal.picking.wave_selection import WaveFilter
 from wms_terminal.tui.supervisor.dialogs import Confirm
-from wms_terminal.tui.supervisor.work import submit
+from wms_terminal.tui.supervisor.work import DeskPane, submit
 from wms_terminal.tui.text import plain
 
 
@@ -41,8 +41,10 @@ def _options(values: tuple[str, ...]) -> list[tuple[Text, str]]:
     return [(plain(v, limit=40), v) for v in values]
 
 
-class PoolPane(Horizontal):
+class PoolPane(Horizontal, DeskPane):
     """Filters and the wave preview; posts `Previewed` (for the map) and `Released`."""
+
+    SAY = "summary"
 
     class Previewed(Message):
         def __init__(self, preview: Preview | None) -> None:
@@ -108,7 +110,7 @@ class PoolPane(Horizontal):
             lambda: pool_options(self.db),
             self._options,
             what="read the filter choices",
-            failed=self._failed,
+            failed=self.failed,
         )
 
     def _options(self, options: PoolOptions) -> None:
@@ -123,7 +125,7 @@ class PoolPane(Horizontal):
         self.query_one("#f-zone", Select).set_options(_options(tuple(zones)))
         if options.flags:
             self.query_one("#f-flags", Input).placeholder = "any of " + ", ".join(options.flags)
-        self._say(f"{options.releasable_orders} order(s) waiting to be released: F5 to preview")
+        self.say(f"{options.releasable_orders} order(s) waiting to be released: F5 to preview")
 
     def _value(self, selector: str) -> str | None:
         value = self.query_one(selector, Select).value
@@ -162,15 +164,15 @@ class PoolPane(Horizontal):
         try:
             req = self.request_from_form()
         except ValidationError as exc:
-            self._failed(exc.message)
+            self.failed(exc.message)
             return
-        self._say("previewing…")
+        self.say("previewing…")
         submit(
             self,
             lambda: preview(self.db, req.flt, strategy=req.strategy, routing_method=req.routing),
             lambda p: self._show(req, p),
             what="preview a wave",
-            failed=self._failed,
+            failed=self.failed,
         )
 
     def _show(self, req: Request, result: Preview) -> None:
@@ -193,10 +195,10 @@ class PoolPane(Horizontal):
 
     def run_release(self) -> None:
         if self.preview is None or self.request is None:
-            self._failed("Preview a wave first (F5), then release it")
+            self.failed("Preview a wave first (F5), then release it")
             return
         if self.request != self._current():
-            self._failed("The filters changed since the preview: F5 to preview again")
+            self.failed("The filters changed since the preview: F5 to preview again")
             return
         plan, req = self.preview.plan, self.request
         question = (
@@ -206,7 +208,7 @@ class PoolPane(Horizontal):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._say("releasing…")
+                self.say("releasing…")
                 submit(
                     self,
                     lambda: release_wave(
@@ -218,7 +220,7 @@ class PoolPane(Horizontal):
                     ),
                     self._released,
                     what="release a wave",
-                    failed=self._failed,
+                    failed=self.failed,
                 )
 
         self.app.push_screen(Confirm(question), answered)
@@ -238,19 +240,10 @@ class PoolPane(Horizontal):
             text += f"; {wave.skipped_orders} order(s) changed meanwhile and were left out"
         self.preview = None
         self.query_one("#pool-orders", DataTable).clear()
-        self._say(text)
+        self.say(text)
         self.app.notify(text, markup=False)
         self.post_message(self.Previewed(None))
         self.post_message(self.Released(wave))
-
-    def _say(self, message: str, *, error: bool = False) -> None:
-        box = self.query_one("#summary", Static)
-        box.set_class(error, "error")
-        box.update(plain(message, limit=400))
-
-    def _failed(self, message: str) -> None:
-        self._say(message, error=True)
-        self.app.bell()
 
 
 def summary(p: Preview) -> Text:

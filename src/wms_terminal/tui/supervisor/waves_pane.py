@@ -3,7 +3,6 @@ reassign (r), give back (g) or cancel (x) a pick list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -20,7 +19,7 @@ from wms_terminal.picking.list_cancel import cancel_list
 from wms_terminal.picking.wave_admin import WaveDetail, WaveRow
 from wms_terminal.picking.wave_map import MapView, released_map
 from wms_terminal.tui.supervisor.dialogs import Ask, Confirm
-from wms_terminal.tui.supervisor.work import submit
+from wms_terminal.tui.supervisor.work import DeskPane, submit
 from wms_terminal.tui.text import plain
 
 
@@ -54,7 +53,10 @@ class ListsTable(DataTable[Any]):
         self.screen.query_one(WavesPane).ask_cancel_list()
 
 
-class WavesPane(Vertical):
+class WavesPane(Vertical, DeskPane):
+    ACT = "change a wave or list"
+    SAY = "waves-say"
+
     class Mapped(Message):
         """A released wave's open picks, for the map."""
 
@@ -89,7 +91,7 @@ class WavesPane(Vertical):
             lambda: wave_admin.list_waves(self.db, limit=50),
             self._show_waves,
             what="list the waves",
-            failed=self._failed,
+            failed=self.failed,
         )
 
     def _show_waves(self, waves: list[WaveRow]) -> None:
@@ -123,7 +125,7 @@ class WavesPane(Vertical):
             lambda: wave_admin.show_wave(self.db, number),
             self._show_lists,
             what="read a wave",
-            failed=self._failed,
+            failed=self.failed,
         )
 
     def _show_lists(self, detail: WaveDetail) -> None:
@@ -159,11 +161,11 @@ class WavesPane(Vertical):
     def ask_cancel_wave(self) -> None:
         number = self.selected_wave()
         if number is None:
-            return self._failed("No wave selected")
+            return self.failed("No wave selected")
 
         def reason(text: str | None) -> None:
             if text is not None:
-                self._act(
+                self.act(
                     lambda: wave_admin.cancel_wave(self.db, self.actor, number, reason=text),
                     lambda r: (
                         f"{r.number} cancelled: {r.orders} order(s) back to waiting, "
@@ -182,23 +184,23 @@ class WavesPane(Vertical):
     def map_wave(self) -> None:
         number = self.selected_wave()
         if number is None:
-            return self._failed("No wave selected")
+            return self.failed("No wave selected")
         submit(
             self,
             lambda: released_map(self.db, number),
             lambda view: self.post_message(self.Mapped(view)),
             what="read a wave's picks",
-            failed=self._failed,
+            failed=self.failed,
         )
 
     def ask_reassign(self) -> None:
         list_id = self.selected_list()
         if list_id is None:
-            return self._failed("No pick list selected")
+            return self.failed("No pick list selected")
 
         def to(who: str | None) -> None:
             if who and who.strip():
-                self._act(
+                self.act(
                     lambda: wave_admin.reassign_list(self.db, self.actor, list_id, who),
                     lambda r: f"Pick list {r.id} is now {r.claimed_by}'s",
                 )
@@ -208,11 +210,11 @@ class WavesPane(Vertical):
     def ask_give_back(self) -> None:
         list_id = self.selected_list()
         if list_id is None:
-            return self._failed("No pick list selected")
+            return self.failed("No pick list selected")
 
         def yes(ok: bool | None) -> None:
             if ok:
-                self._act(
+                self.act(
                     lambda: release_list(self.db, self.actor, list_id),
                     lambda _: f"Pick list {list_id} given back: open for the next picker",
                 )
@@ -222,11 +224,11 @@ class WavesPane(Vertical):
     def ask_cancel_list(self) -> None:
         list_id = self.selected_list()
         if list_id is None:
-            return self._failed("No pick list selected")
+            return self.failed("No pick list selected")
 
         def reason(text: str | None) -> None:
             if text is not None:
-                self._act(
+                self.act(
                     lambda: cancel_list(self.db, self.actor, list_id, reason=text),
                     lambda r: (
                         f"Pick list {r.pick_list_id} cancelled: {r.orders} order(s) back "
@@ -243,20 +245,7 @@ class WavesPane(Vertical):
 
         self.app.push_screen(Ask(f"Cancel pick list {list_id}? Reason (Enter), Esc: keep"), reason)
 
-    def _act(self, call: Callable[[], Any], said: Callable[[Any], str]) -> None:
-        def done(result: Any) -> None:
-            self._say(said(result))
-            self.reload()
-
-        submit(self, call, done, what="change a wave or list", failed=self._failed)
-
-    def _say(self, message: str, *, error: bool = False) -> None:
-        box = self.query_one("#waves-say", Static)
-        box.set_class(error, "error")
-        box.update(plain(message, limit=400))
-        if not error:
+    def say(self, message: str, *, error: bool = False) -> None:
+        super().say(message, error=error)
+        if not error:  # a wave or list changed: told as a toast too
             self.app.notify(plain(message, limit=200).plain, markup=False)
-
-    def _failed(self, message: str) -> None:
-        self._say(message, error=True)
-        self.app.bell()

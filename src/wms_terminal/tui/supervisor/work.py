@@ -7,8 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.widget import Widget
+from textual.widgets import Static
 
 from wms_terminal.tui.screens.mode import ModeScreen
+from wms_terminal.tui.text import plain
 
 
 def submit(
@@ -23,3 +25,33 @@ def submit(
     screen = node.screen
     assert isinstance(screen, ModeScreen), screen
     screen.db_runner.submit(run, done, what=what, failed=failed)
+
+
+class DeskPane(Widget):
+    """A desk tab's pane (mixed in after its container): it answers in one Static of its own
+    (`SAY`, the id), errors in red with the bell, and `act` runs an action then reads again."""
+
+    SAY = ""
+    ACT = "change"  # what `act` does, for the log and the status line
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        box = self.query_one(f"#{self.SAY}", Static)
+        box.set_class(error, "error")
+        box.update(plain(message, limit=400))
+        if error:
+            self.app.bell()
+
+    def failed(self, message: str) -> None:
+        self.say(message, error=True)
+
+    def reload(self) -> None:
+        """Read the pane's data again (panes with data to show override it)."""
+
+    def act(self, call: Callable[[], Any], said: Callable[[Any], str]) -> None:
+        """Run an action in the screen's database worker; say what it did and read again."""
+
+        def done(result: Any) -> None:
+            self.say(said(result))
+            self.reload()
+
+        submit(self, call, done, what=self.ACT, failed=self.failed)
