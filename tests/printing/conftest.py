@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IN_CI
+from tests.packing.conftest import Station, build_station
+from wms_terminal.core.db import Database
 
 CUPSD = "/usr/sbin/cupsd"
 CUPS_PDF_BACKEND = "/usr/lib/cups/backend/cups-pdf"
@@ -183,3 +185,9 @@ def zebra() -> Iterator[FakeZebra]:
     printer.start()
     yield printer
     printer.close()
+
+
+@pytest.fixture
+def station(db: Database) -> Station:
+    """The packing station of tests/packing (picked orders, carriers, boxes, a packer)."""
+    return build_station(db)

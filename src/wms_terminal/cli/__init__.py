@@ -48,6 +48,10 @@ COMMANDS: dict[str, Command] = {
     ),
     "scan": Command("scan_cmd", "inspect scanner, image and camera input"),
     "labels": Command("labels_cmd", "print label sheets as PDF"),
+    "documents": Command(
+        "documents_cmd", "shipping label (PDF or ZPL), packing slip, pick list sheet"
+    ),
+    "print": Command("print_cmd", "print jobs: list, retry, reprint, and the printer worker"),
     "po": Command("po_cmd", "purchase orders: list, show, receive, cancel"),
     "tasks": Command("tasks_cmd", "replenishment and put-away tasks: list, claim, do"),
     "notices": Command("notices_cmd", "e-mail notices (outbox)"),

@@ -50,12 +50,15 @@ def register(labels: argparse.ArgumentParser, common: argparse.ArgumentParser) -
     cmds.set_defaults(handler=_commands)
 
 
-def _write(path: str, render: Callable[[], bytes], count: int, what: str) -> int:
+def _write(
+    path: str, render: Callable[[], bytes], count: int, what: str, *, suffix: str = ".pdf"
+) -> int:
+    """Render, then write FILE whole (a temporary file renamed) or not at all."""
     from wms_terminal.documents.barcodes import BarcodeDataError
 
     target = Path(path)
-    if target.suffix.lower() != ".pdf":
-        raise ValidationError(f"--out must name a .pdf file, not {path!r}")
+    if target.suffix.lower() != suffix:
+        raise ValidationError(f"--out must name a {suffix} file, not {path!r}")
     if not target.parent.is_dir():
         raise ValidationError(f"no such directory: {target.parent}")
     if count == 0:
@@ -64,7 +67,7 @@ def _write(path: str, render: Callable[[], bytes], count: int, what: str) -> int
         pdf = render()
     except BarcodeDataError as exc:
         raise ValidationError(f"cannot print {what}: {exc.message}") from None
-    fd, tmp = tempfile.mkstemp(prefix=".labels-", suffix=".pdf", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".labels-", suffix=suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(pdf)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Date, text
 from sqlmodel import Session
 
 from wms_terminal.core.errors import NotFound
-from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.models._base import UTC_DATETIME, utcnow
 from wms_terminal.documents.pick_sheet import PickSheet, PickSheetLine
 from wms_terminal.documents.shipping_label import Address, ShippingLabel
 from wms_terminal.documents.slips import PackingSlip, SlipLine
@@ -54,7 +54,7 @@ def _order(session: Session, *, order_id: int | None = None, number: str | None 
             "SELECT so.id, so.number, so.warehouse_id, so.currency, so.shipping, so.total, "
             "so.gift_message, so.ordered_at, a.name, a.street, a.postcode, a.city, a.country "
             f"FROM sales_order so JOIN address a ON a.id = so.ship_address_id WHERE {where}"
-        ),
+        ).columns(ordered_at=UTC_DATETIME),
         {"k": order_id if order_id is not None else number},
     ).first()
     if row is None:
@@ -78,7 +78,7 @@ def shipping_label(session: Session, package_id: int) -> ShippingLabel:
             "p.warehouse_id, c.code, cs.name, p.status FROM package p "
             "LEFT JOIN carrier_service cs ON cs.id = p.carrier_service_id "
             "LEFT JOIN carrier c ON c.id = cs.carrier_id WHERE p.id = :p"
-        ),
+        ).columns(ship_date=Date()),
         {"p": package_id},
     ).first()
     if pkg is None:

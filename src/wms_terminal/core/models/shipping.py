@@ -108,14 +108,27 @@ class PackageLine(SQLModel, table=True):
     qty: int
 
 
+class PrintJobStatus:
+    """queued -> printing (claimed by one printer worker, with a lease) -> printed | queued (a
+    failed try, due again after a back-off) | failed (out of attempts, or a document that cannot
+    be drawn); printing -> queued when the lease runs out (the worker stopped); failed -> queued
+    by `print retry`. A reprint is a new queued row for the same package and kind (audited)."""
+
+    QUEUED = "queued"
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
 class PrintJob(SQLModel, table=True):
     """Print outbox (see `packing.close`): rows written in the transaction that closes a
-    package, printed later by `printing`. queued -> printed | failed (attempts counted);
-    failed -> queued to retry; a reprint is a new row for the same package and kind."""
+    package, printed later by `printing.outbox` (statuses: `PrintJobStatus`)."""
 
     __tablename__ = "print_job"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'printed', 'failed')", name="print_job_status"),
+        CheckConstraint(
+            "status IN ('queued', 'printing', 'printed', 'failed')", name="print_job_status"
+        ),
         Index("ix_print_job_due", "status", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -129,6 +142,11 @@ class PrintJob(SQLModel, table=True):
     last_error: str = Field(default="", sa_type=String(500))
     created_at: datetime = created_at()
     printed_at: datetime | None = timestamp()
+    next_attempt_at: datetime | None = timestamp()
+    claimed_by: str = Field(default="", sa_type=String(64))
+    claimed_until: datetime | None = timestamp()
+    # Where it went: a spool file, a CUPS job id, host:port of a thermal printer.
+    printed_on: str = Field(default="", sa_type=String(200))
 
 
 class Shipment(SQLModel, table=True):
