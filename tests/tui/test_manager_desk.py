@@ -15,8 +15,9 @@ from tests.picking.conftest import Floor, build_floor
 from tests.tui.helpers import type_slowly, wait_for
 from textual.widgets import DataTable, Input
 
-from wms_terminal.core.auth import SYSTEM, create_user
+from wms_terminal.core.auth import SYSTEM, authenticate, create_user
 from wms_terminal.core.db import Database, make_engine
+from wms_terminal.core.errors import WmsError
 from wms_terminal.core.models import Notification, Product
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.tui.app import WmsApp
@@ -179,3 +180,37 @@ async def test_notice_text_is_shown_as_text_never_as_markup(floor: Floor):
                 _scalar(floor.db, "SELECT COUNT(*) FROM notification WHERE status = 'pending'") == 1
             ),
         )
+
+
+async def test_a_locked_badge_is_unlocked_and_roles_are_set_at_the_desk(floor: Floor):
+    for _ in range(5):  # five wrong PINs lock pat's badge
+        with pytest.raises(WmsError):
+            authenticate(floor.db, badge=floor.badges["pat"], pin="0000")
+    app = WmsApp(floor.db, terminal="desk-1")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _sign_in(app, pilot, floor.badges["mia"], f.CLI_PIN, "mode-manager")
+        await pilot.press("f7")
+        pane = app.screen.query_one(UsersPane)
+        assert await wait_for(pilot, lambda: len(pane.rows) == 4)
+        [pat] = [u for u in pane.rows if u.username == "pat"]
+        assert pat.locked
+        table = app.screen.query_one("#users-table", DataTable)
+        table.focus()
+        table.move_cursor(row=pane.rows.index(pat))
+        assert "LOCKED" in [str(c) for c in table.get_row_at(pane.rows.index(pat))]
+        await pilot.press("u")
+        assert await wait_for(
+            pilot, lambda: not next(u for u in pane.rows if u.username == "pat").locked
+        )
+
+        await pilot.press("o")
+        await pilot.pause()
+        for _ in "picker":
+            await pilot.press("backspace")
+        await type_slowly(pilot, "picker,packer")
+        assert await wait_for(
+            pilot,
+            lambda: next(u for u in pane.rows if u.username == "pat").roles == ("picker", "packer"),
+        )
+    actor = authenticate(floor.db, badge=floor.badges["pat"], pin=f.CLI_PIN)
+    assert actor.username == "pat"

@@ -1,5 +1,6 @@
-"""Desk panes hand their database work to their mode screen's queue (`tui.db_worker`): off the
-event loop, in order, "busy, retrying" / "connection lost, retrying" in its status line."""
+"""What every desk pane does the same way: database work handed to the mode screen's queue
+(`tui.db_worker`: off the event loop, in order, "busy, retrying" / "connection lost, retrying" in
+its status line), answers in the pane's own message line, and actions that read again after."""
 
 from __future__ import annotations
 
