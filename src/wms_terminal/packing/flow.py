@@ -47,6 +47,7 @@ from wms_terminal.packing.reading import (
     orders_on_list,
     tote_status,
 )
+from wms_terminal.packing.scale import Scale
 from wms_terminal.packing.views import OrderView
 from wms_terminal.picking.scan_input import ScanFlow, atomic
 from wms_terminal.picking.views import ScanResult
@@ -114,9 +115,11 @@ class PackFlow(ScanFlow[PackView]):
         actor: Actor,
         *,
         new_id: Callable[[], str] = _new_id,
+        scale: Scale | None = None,
     ) -> None:
         require(actor, "pack")
         self.db = db
+        self.scale = scale
         self.actor = actor
         self._new_id = new_id
         self.expect = Expect.TOTE
@@ -214,6 +217,17 @@ class PackFlow(ScanFlow[PackView]):
             return self.view()
         self.weight_g = grams
         return self._close(scan_id or self._new_id(), None)
+
+    def weigh(self, *, timeout: float = 2.0) -> PackView:
+        """Read the scale (when the station has one) and close with its weight."""
+        if self.expect is not Expect.WEIGHT or self.scale is None:
+            self.message, self.error = "", "no scale here: key the weight in grams"
+            return self.view()
+        grams = self.scale.read_grams(timeout)
+        if grams is None:
+            self.message, self.error = "", "no steady weight from the scale: key it in"
+            return self.view()
+        return self.key_weight(grams)
 
     @atomic
     def approve(self, pin: str, *, badge: str | None = None) -> PackView:
