@@ -24,6 +24,7 @@ from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.manager.inbox_pane import InboxPane
 from wms_terminal.tui.manager.receiving_pane import ReceivingPane
 from wms_terminal.tui.manager.users_pane import NewUserDialog, UsersPane
+from wms_terminal.tui.widgets.scan_input import ScanInput
 
 
 @pytest.fixture
@@ -214,3 +215,14 @@ async def test_a_locked_badge_is_unlocked_and_roles_are_set_at_the_desk(floor: F
         )
     actor = authenticate(floor.db, badge=floor.badges["pat"], pin=f.CLI_PIN)
     assert actor.username == "pat"
+
+
+async def test_cmd_logout_scanned_at_the_desk_signs_out(floor: Floor):
+    app = WmsApp(floor.db, terminal="desk-1")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _sign_in(app, pilot, floor.badges["mia"], f.CLI_PIN, "mode-manager")
+        await pilot.press("f9")
+        app.screen.query_one(ScanInput).focus()
+        await type_slowly(pilot, "CMD-LOGOUT")
+        assert await wait_for(pilot, lambda: app.screen.id == "sign-in")
+        assert app.actor is None

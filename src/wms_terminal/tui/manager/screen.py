@@ -12,6 +12,7 @@ from wms_terminal.tui.manager.inbox_pane import InboxPane
 from wms_terminal.tui.manager.receiving_pane import ReceivingPane
 from wms_terminal.tui.manager.users_pane import UsersPane
 from wms_terminal.tui.supervisor.screen import SupervisorScreen
+from wms_terminal.tui.widgets.commands import is_logout
 
 MANAGER_CSS = """
 #users-table, #inbox-table { height: 1fr; }
@@ -62,7 +63,11 @@ class ManagerScreen(SupervisorScreen):
             super().action_refresh()
 
     def handle_scan(self, scan: Scan) -> None:
-        """A scan from the desk's wedge or camera: receiving is the only tab that takes one."""
+        """A scan from the desk's wedge or camera: CMD-LOGOUT signs out, anything else is for
+        receiving (the only tab that takes scans)."""
+        if is_logout(scan):
+            self.action_logout()
+            return
         tabs = self.query_one(TabbedContent)
         if tabs.active != "receiving":
             tabs.active = "receiving"

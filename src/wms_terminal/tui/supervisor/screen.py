@@ -14,12 +14,14 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
 from wms_terminal.picking.wave_map import preview_map
+from wms_terminal.scanning.scan import Scan
 from wms_terminal.tui.screens.mode import ModeScreen
 from wms_terminal.tui.supervisor.map_pane import MapPane
 from wms_terminal.tui.supervisor.pool import PoolPane
 from wms_terminal.tui.supervisor.progress_pane import ProgressPane
 from wms_terminal.tui.supervisor.waves_pane import WavesPane
 from wms_terminal.tui.text import plain
+from wms_terminal.tui.widgets.commands import is_logout
 
 DESK_CSS = """
 SupervisorScreen { layout: vertical; overflow: hidden hidden; }
@@ -115,6 +117,13 @@ class SupervisorScreen(ModeScreen):
             self.query_one(ProgressPane).refresh_now()
         else:
             self.query_one(PoolPane).run_preview()
+
+    def handle_scan(self, scan: Scan) -> None:
+        """A scan from a camera or the browser: CMD-LOGOUT signs out; the desk takes no other."""
+        if is_logout(scan):
+            self.action_logout()
+            return
+        super().handle_scan(scan)
 
     def action_release(self) -> None:
         self.query_one(PoolPane).run_release()
