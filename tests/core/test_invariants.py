@@ -137,6 +137,21 @@ DAMAGE: dict[str, tuple[Callable[[Worked], list[str]], tuple[str, ...]]] = {
         ],
         (),
     ),
+    "packed_units": (
+        lambda w: [
+            "UPDATE order_line SET qty_packed = 1 WHERE id = (SELECT MIN(id) FROM order_line)"
+        ],
+        ("order_line", "order_line_progress"),
+    ),
+    "package_state": (
+        lambda w: [
+            "INSERT INTO package (warehouse_id, order_id, weight_g, status, created_at, seq, "
+            "expected_weight_g, hold_reason, tracking_number, shipping_cost, currency) VALUES "
+            f"({w.floor.warehouse_id}, (SELECT MIN(id) FROM sales_order), 0, 'closed', "
+            "CURRENT_TIMESTAMP, 1, 0, '', '', 0, 'EUR')"
+        ],
+        (),
+    ),
     "scan_unrecorded": (
         lambda w: [_ledger_row(w, on_hand=0, location=str(w.floor.face[5].id), scan="'ghost'")],
         (),

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from tests.picking.helpers import rows, scalar
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database, make_engine
+from wms_terminal.core.invariants import check
 from wms_terminal.packing import close, service
 from wms_terminal.packing.reading import order_id_by_number
 from wms_terminal.scanning import gs1
@@ -71,3 +72,4 @@ def test_four_stations_close_at_once_and_no_sscc_is_given_twice(station: Station
     assert len({t for _, t, _ in got}) == len(got)
     assert scalar(station.db, "SELECT value FROM counter WHERE name LIKE 'sscc:%'") == len(orders)
     assert scalar(station.db, "SELECT COUNT(*) FROM print_job") == 2 * len(orders)
+    assert check(station.db) == []

@@ -11,6 +11,7 @@ from tests.picking.helpers import rows, scalar
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.codes import Command
 from wms_terminal.core.errors import PermissionDenied
+from wms_terminal.core.invariants import check
 from wms_terminal.packing.flow import PackFlow
 from wms_terminal.scanning import gs1
 
@@ -82,6 +83,7 @@ def test_a_packer_packs_an_order_from_its_tote_to_the_label(station: Station):
     assert v.expect == "label" and "wrong label" in v.error
     v = flow.scan(sscc)
     assert v.expect == "tote" and "packed" in v.message
+    assert check(station.db) == []
 
 
 def test_the_weight_beyond_the_tolerance_needs_a_supervisor(station: Station):
@@ -137,6 +139,7 @@ def test_hold_then_resume_then_ship_short(station: Station):
     assert v.expect == "label", v.error
     assert scalar(station.db, "SELECT status FROM sales_order") == "packed"
     assert scalar(station.db, "SELECT status FROM tote WHERE code = :c", c=tote) == "free"
+    assert check(station.db) == []
 
 
 def test_a_full_box_closes_and_the_rest_goes_into_package_two(station: Station):

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from tests import factories as f
 from tests.picking.helpers import rows, scalar
 from wms_terminal.cli import main
+from wms_terminal.core.invariants import check
 from wms_terminal.core.models import Notification
 from wms_terminal.notices.outbox import recipients
 
@@ -67,6 +68,8 @@ def test_list_then_manifest_ships_and_queues_the_notices(
         assert recipients(s, notes[0]) == (f"{'T00001'.lower()}@example.com",)
         assert str(closed[0]["tracking"]) in notes[0].body
         assert "Expected delivery: 20" in notes[0].body
+
+    assert check(station.db) == []
 
     # Nothing left for the carrier: refused, nothing written.
     out.unlink()

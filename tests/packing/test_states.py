@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from tests.picking.helpers import rows, scalar
 from wms_terminal.core.codes import Command
+from wms_terminal.core.invariants import check
 from wms_terminal.core.states import PACKAGE_TRANSITIONS, PackageStatus
 from wms_terminal.packing import service
 from wms_terminal.packing.flow import PackFlow
@@ -63,6 +64,7 @@ def test_a_closed_package_is_reopened_with_its_sscc_and_closed_again(station: St
     assert v.expect == "label" and v.sscc == first["sscc"] and v.tracking == first["tracking"]
     assert scalar(station.db, "SELECT status FROM sales_order") == "packed"
     assert scalar(station.db, "SELECT COUNT(*) FROM print_job") == 4  # a reprint of both
+    assert check(station.db) == []
     # A package not closed cannot be reopened.
     assert not service.reopen(station.db, station.packer, scan_id="x", sscc="1" * 18).accepted
 
@@ -95,6 +97,7 @@ def test_a_zone_picked_order_waits_for_its_last_tote_then_packs_from_both(statio
         "ORDER BY entity_id",
     )
     assert got == sorted([(tote_a, "SORTED"), (tote_b, "SORTED")])
+    assert check(station.db) == []
 
 
 def test_a_scan_sent_twice_is_applied_once(station: Station):

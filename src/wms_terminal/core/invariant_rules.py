@@ -46,6 +46,15 @@ _LEDGER = (
     "FROM stock_ledger GROUP BY location_id, product_id"
 )
 _ACTIVE_LIST = "('open', 'claimed')"
+# Per order line: units in closed or shipped packages, in every package not cancelled, shipped.
+_PACKED = (
+    "SELECT pl.order_line_id, "
+    "SUM(CASE WHEN pk.status IN ('closed', 'shipped') THEN pl.qty ELSE 0 END) AS closed, "
+    "SUM(pl.qty) AS verified, "
+    "SUM(CASE WHEN pk.status = 'shipped' THEN pl.qty ELSE 0 END) AS shipped "
+    "FROM package_line pl JOIN package pk ON pk.id = pl.package_id "
+    "WHERE pk.status <> 'cancelled' GROUP BY pl.order_line_id"
+)
 _TOTE_USES = (
     "SELECT pt.tote_id AS tote_id, pt.pick_list_id AS list_id FROM pick_task pt "
     f"JOIN pick_list pl ON pl.id = pt.pick_list_id WHERE pl.status IN {_ACTIVE_LIST} "
@@ -311,5 +320,55 @@ RULES: tuple[Rule, ...] = (
         "WHERE m.scan_id IS NOT NULL AND (sr.scan_id IS NULL OR NOT sr.accepted) "
         "GROUP BY m.scan_id",
         _scan_state,
+    ),
+    Rule(
+        "packed_units",
+        (
+            "so.number",
+            "p.sku",
+            "ol.qty_picked",
+            "ol.qty_packed",
+            "ol.qty_pack_short",
+            "ol.qty_shipped",
+            "COALESCE(k.closed, 0)",
+            "COALESCE(k.verified, 0)",
+            "COALESCE(k.shipped, 0)",
+        ),
+        f"FROM order_line ol JOIN sales_order so ON so.id = ol.order_id "
+        f"JOIN product p ON p.id = ol.product_id LEFT JOIN ({_PACKED}) k "
+        "ON k.order_line_id = ol.id WHERE ol.qty_packed <> COALESCE(k.closed, 0) "
+        "OR ol.qty_shipped <> COALESCE(k.shipped, 0) "
+        "OR COALESCE(k.verified, 0) + ol.qty_pack_short > ol.qty_picked",
+        lambda order, sku, picked, packed, short, shipped, closed, verified, in_shipped: (
+            f"{order} {sku}: picked {picked}, packed {packed} (closed packages hold {closed}), "
+            f"verified {verified} + short {short}, shipped {shipped} (shipped packages hold "
+            f"{in_shipped})"
+        ),
+        order="ol.id",
+    ),
+    Rule(
+        "package_state",
+        (
+            "so.number",
+            "pk.seq",
+            "pk.status",
+            "pk.sscc",
+            "pk.tracking_number",
+            "pk.shipment_id",
+        ),
+        "FROM package pk JOIN sales_order so ON so.id = pk.order_id "
+        "WHERE (pk.status IN ('closed', 'shipped') AND (pk.sscc IS NULL "
+        "OR pk.tracking_number = '' OR pk.carrier_service_id IS NULL)) "
+        "OR (pk.status = 'shipped' AND pk.shipment_id IS NULL) "
+        "OR (pk.status IN ('open', 'held') AND (so.status NOT IN ('picked', 'packing') "
+        "OR EXISTS (SELECT 1 FROM package o WHERE o.order_id = pk.order_id "
+        "AND o.id <> pk.id AND o.status IN ('open', 'held')))) "
+        "OR (pk.status = 'closed' AND so.status NOT IN ('packing', 'packed'))",
+        lambda order, seq, status, sscc, tracking, shipment: (
+            f"{order} package {seq} is {status} (SSCC {sscc or '-'}, tracking "
+            f"{tracking or '-'}, shipment {shipment or '-'}) while its order is not where it "
+            "should be, or another package of the order is open too"
+        ),
+        order="pk.id",
     ),
 )

@@ -28,6 +28,13 @@ count_block         a location blocked with no count open on it (nobody would ev
 stuck_list          a claimed or open list with no open task (nobody can finish it), or a
                     finished list with an open task
 replenishment_twice two open replenishment tasks for one pick face and product
+packed_units        an order line's packed (or shipped) units differ from what its closed (or
+                    shipped) packages hold, or more verified into packages and shipped short
+                    than were picked
+package_state       a closed or shipped package without SSCC, tracking number or carrier
+                    service; a shipped one outside a shipment; an open or held package of an
+                    order not being packed, or two of one order; a closed one of an order
+                    neither packing nor packed
 scan_unrecorded     ledger lines written under a scan id with no stored accepted outcome (a scan
                     applied without its outcome, so a retry would apply it again)
 """

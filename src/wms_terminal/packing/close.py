@@ -11,16 +11,11 @@ In the transaction of the close (run once per scan id, `picking.scans.run_scan`)
   none is still being picked, no package open);
 - each tote of the order at packing whose orders are all packed now, emptied and freed
   (`picking.totes.empty_tote_in`: how="packed", or "sorted" for a tote at consolidation);
-- the print jobs, in the print outbox (`print_job` table), for the printers to take:
-
-      print_job(id, warehouse_id, kind, package_id, station, status, attempts, last_error,
-                created_at, printed_at)
-      kind    "packing_slip" | "shipping_label" (one row each per close; a reprint adds a row)
-      status  "queued" -> "printed" | "failed" (attempts counted, last_error kept);
-              "failed" -> "queued" (retried); `station` is the closing terminal (its printers)
-
-  The printer side (`printing/`, `documents/`) reads the package and its order for the content;
-  the SSCC is never changed by a reprint.
+- the print jobs, in the print outbox (`print_job`), for the printer workers
+  (`printing.outbox`) to take: one "packing_slip" and one "shipping_label" row per close,
+  `package_id` naming the package, `station` the closing terminal, status "queued". The
+  printing side reads the package and its order for the content, retries failures, and a
+  reprint is a new row for the same package: its SSCC never changes.
 """
 
 from __future__ import annotations
