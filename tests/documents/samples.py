@@ -83,7 +83,7 @@ def pick_sheet(lines: int = 100, seed: int = 1) -> PickSheet:
                 seq=i + 1,
                 location=f"{p.aisle:02d}-{p.bay:02d}-1L",
                 sku=f"SKU-{i:03d}",
-                name=f"Product {i} <b>bold</b>",
+                name=f"Чайник {i}" if i % 10 == 5 else f"Product {i} <b>bold</b>",
                 qty=rnd.randint(1, 5),
                 order=f"SO-{i:06d}",
                 tote_slot=i % 6 + 1,

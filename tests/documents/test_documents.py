@@ -145,7 +145,7 @@ def test_pick_sheet_lists_every_line_in_route_order_over_pages() -> None:
     text = " ".join(pages)
     positions = [text.index(f" {line.location} {line.sku} ") for line in sheet.lines]
     assert positions == sorted(positions)  # route order, each line once
-    assert "Product 0 <b>bold</b>" in text
+    assert "Product 0 <b>bold</b>" in text and "Чайник 5" in text
     assert "100 lines" in pages[0] and "wave W-000001" in pages[0]
 
 

@@ -27,7 +27,7 @@ from wms_terminal.picking.layout import Layout, PickPoint
 
 from . import barcodes
 from .slips import page_size
-from .text import clean, fit, register_fonts
+from .text import clean, put
 
 MARGIN = 14 * mm
 ROW_H = 6.2 * mm
@@ -75,10 +75,7 @@ COLUMNS = (
 def _header(
     canvas: Any, sheet: PickSheet, page: int, pages: int, width: float, top: float
 ) -> float:
-    regular, bold = register_fonts()
-    canvas.setFont(bold, 16)
-    canvas.drawString(MARGIN, top - 14, f"Pick list {sheet.list_id}")
-    canvas.setFont(regular, 8.5)
+    put(canvas, MARGIN, top - 14, f"Pick list {sheet.list_id}", 16, bold=True)
     facts = [clean(sheet.warehouse)]
     if sheet.wave:
         facts.append(f"wave {clean(sheet.wave)}")
@@ -89,9 +86,9 @@ def _header(
     facts.append(f"{len(sheet.lines)} lines, {sum(line.qty for line in sheet.lines)} units")
     if sheet.route_length_m:
         facts.append(f"route {sheet.route_length_m:.0f} m")
-    canvas.drawString(MARGIN, top - 26, fit("  ·  ".join(facts), regular, 8.5, width * 0.62))
+    put(canvas, MARGIN, top - 26, " · ".join(facts), 8.5, width=width * 0.62)
     printed = sheet.printed_at.strftime("%Y-%m-%d %H:%M") if sheet.printed_at else ""
-    canvas.drawRightString(MARGIN + width, top - 26, f"{printed}   page {page} of {pages}".strip())
+    put(canvas, MARGIN + width, top - 26, f"{printed}  page {page} of {pages}", 8.5, right=True)
     symbol = barcodes.code128(pick_list_code(sheet.list_id))
     module = barcodes.module_width(symbol, 50 * mm, preferred=0.3 * mm)
     barcodes.draw(canvas, symbol, MARGIN + width - symbol.width_modules * module, top - 18,
@@ -106,7 +103,6 @@ def _plan(canvas: Any, sheet: PickSheet, x: float, y: float, w: float, h: float)
     layout = sheet.layout
     if layout is None:
         return
-    regular, bold = register_fonts()
     stops: list[PickPoint] = []
     labels: dict[PickPoint, int] = {}
     for line in sheet.lines:
@@ -138,9 +134,8 @@ def _plan(canvas: Any, sheet: PickSheet, x: float, y: float, w: float, h: float)
                 left = px(aisle) + side * (rack * 0.6) - (rack if side < 0 else 0)
                 canvas.rect(left, lo, rack, hi - lo, stroke=0, fill=1)
     canvas.setFillGray(0)
-    canvas.setFont(regular, 5.5)
     for aisle in range(1, layout.aisles + 1):
-        canvas.drawCentredString(px(aisle), y + pad, str(aisle))
+        put(canvas, px(aisle), y + pad, str(aisle), 5.5, centre=True)
     if stops:
         path = canvas.beginPath()
         first, *rest = walk(layout, stops)
@@ -150,16 +145,14 @@ def _plan(canvas: Any, sheet: PickSheet, x: float, y: float, w: float, h: float)
         canvas.setStrokeColorRGB(0.8, 0.1, 0.1)
         canvas.setLineWidth(1.1)
         canvas.drawPath(path, stroke=1, fill=0)
-        canvas.setFont(bold, 5.5)
         for point, seq in labels.items():
             cx, cy = px(point.aisle), py(layout.bay_y(point.bay))
             canvas.setFillColorRGB(0.8, 0.1, 0.1)
             canvas.circle(cx, cy, 4.2, stroke=0, fill=1)
             canvas.setFillGray(1)
-            canvas.drawCentredString(cx, cy - 2, str(seq))
+            put(canvas, cx, cy - 2, str(seq), 5.5, bold=True, centre=True)
     canvas.setFillGray(0)
-    canvas.setFont(bold, 7)
-    canvas.drawCentredString(px(layout.depot_aisle), py(0) - 7.5, "D")
+    put(canvas, px(layout.depot_aisle), py(0) - 7.5, "D", 7, bold=True, centre=True)
     canvas.setStrokeGray(0.3)
     canvas.setLineWidth(0.5)
     canvas.rect(x, y, w, h, stroke=1, fill=0)
@@ -167,7 +160,6 @@ def _plan(canvas: Any, sheet: PickSheet, x: float, y: float, w: float, h: float)
 
 
 def _row(canvas: Any, line: PickSheetLine, top: float) -> None:
-    regular, bold = register_fonts()
     base = top - ROW_H + 5
     canvas.rect(MARGIN, base - 1, 4 * mm, 4 * mm, stroke=1, fill=0)
     values = (
@@ -177,27 +169,21 @@ def _row(canvas: Any, line: PickSheetLine, top: float) -> None:
     for (title, at, width, right), value in zip(COLUMNS, values, strict=True):
         if not title:
             continue
-        font, size = (bold, 10.5) if title in ("Location", "Qty") else (regular, 8.5)
-        canvas.setFont(font, size)
-        left = MARGIN + at * mm
-        room = (width or 24) * mm
+        big = title in ("Location", "Qty")
+        left, room = MARGIN + at * mm, (width or 24) * mm
         if right:
-            canvas.drawRightString(left + room, base, clean(value))
+            put(canvas, left + room, base, value, 10.5 if big else 8.5, bold=big, right=True)
         else:
-            canvas.drawString(left, base, fit(value, font, size, room))
+            put(canvas, left, base, value, 10.5 if big else 8.5, bold=big, width=room)
     canvas.setStrokeGray(0.8)
     canvas.line(MARGIN, top - ROW_H, MARGIN + 190 * mm, top - ROW_H)
     canvas.setStrokeGray(0)
 
 
 def _column_titles(canvas: Any, top: float) -> float:
-    _regular, bold = register_fonts()
-    canvas.setFont(bold, 8)
     for title, at, width, right in COLUMNS:
-        if right:
-            canvas.drawRightString(MARGIN + (at + width) * mm, top - 10, title)
-        else:
-            canvas.drawString(MARGIN + at * mm, top - 10, title)
+        x = MARGIN + (at + width if right else at) * mm
+        put(canvas, x, top - 10, title, 8, bold=True, right=right)
     return top - 13
 
 
@@ -231,8 +217,7 @@ def pick_sheet_pdf(sheet: PickSheet, paper: str = "A4") -> bytes:
             _row(canvas, line, top)
             top -= ROW_H
         if not sheet.lines:
-            canvas.setFont(register_fonts()[0], 11)
-            canvas.drawString(MARGIN, top - 14, "This list has no lines.")
+            put(canvas, MARGIN, top - 14, "This list has no lines.", 11)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -30,7 +30,7 @@ from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
 
 from . import barcodes
-from .text import clean, fit, register_fonts
+from .text import clean, put
 
 PAGE = (4 * inch, 6 * inch)
 MARGIN = 4 * mm
@@ -82,74 +82,54 @@ def _symbols(label: ShippingLabel) -> tuple[barcodes.Symbol, barcodes.Symbol]:
 
 
 def _draw(canvas: Any, label: ShippingLabel) -> None:
-    regular, bold = register_fonts()
     tracking, sscc = _symbols(label)
     width, height = PAGE
     inner = width - 2 * MARGIN
     top = height - MARGIN
+    right = width - MARGIN
     # From (small, left) and carrier (large, right).
-    canvas.setFont(regular, 7)
-    canvas.drawString(MARGIN, top - 7, "FROM")
+    put(canvas, MARGIN, top - 7, "FROM", 7)
     y = top - 15
     for line in label.ship_from.all_lines()[:4]:
-        canvas.drawString(MARGIN, y, fit(line, regular, 7, inner * 0.55))
+        put(canvas, MARGIN, y, line, 7, width=inner * 0.55)
         y -= 8.5
-    canvas.setFont(bold, 26)
-    canvas.drawRightString(width - MARGIN, top - 24, fit(label.carrier, bold, 26, inner * 0.42))
-    canvas.setFont(bold, 9)
-    canvas.drawRightString(width - MARGIN, top - 38, fit(label.service, bold, 9, inner * 0.42))
+    put(canvas, right, top - 24, label.carrier, 26, bold=True, width=inner * 0.42, right=True)
+    put(canvas, right, top - 38, label.service, 9, bold=True, width=inner * 0.42, right=True)
     rule = top - 58
     canvas.setLineWidth(1.2)
-    canvas.line(MARGIN, rule, width - MARGIN, rule)
+    canvas.line(MARGIN, rule, right, rule)
     # To (large).
-    canvas.setFont(regular, 8)
-    canvas.drawString(MARGIN, rule - 11, "TO")
+    put(canvas, MARGIN, rule - 11, "TO", 8)
     y = rule - 28
     for i, line in enumerate(label.ship_to.all_lines()[:6]):
         size = 15 if i == 0 else 12
-        font = bold if i == 0 else regular
-        canvas.setFont(font, size)
-        canvas.drawString(MARGIN + 4 * mm, y, fit(line, font, size, inner - 4 * mm))
+        put(canvas, MARGIN + 4 * mm, y, line, size, bold=i == 0, width=inner - 4 * mm)
         y -= size + 3
     rule = y - 2
-    canvas.line(MARGIN, rule, width - MARGIN, rule)
-    # Order, package n of N, weight, date, special flags.
-    canvas.setFont(bold, 13)
-    canvas.drawString(MARGIN, rule - 16, label.package_text)
-    canvas.setFont(regular, 9)
-    facts = [f"Order {clean(label.order)}", label.weight_text]
+    canvas.line(MARGIN, rule, right, rule)
+    # Package n of N, then order, weight, date; special flags on the right.
+    put(canvas, MARGIN, rule - 16, label.package_text, 13, bold=True)
+    facts = [f"Order {label.order}", label.weight_text]
     if label.ship_date:
         facts.append(label.ship_date.isoformat())
-    canvas.drawString(
-        MARGIN, rule - 30, fit(" · ".join(f for f in facts if f), regular, 9, inner * 0.72)
-    )
+    put(canvas, MARGIN, rule - 30, " · ".join(f for f in facts if f), 9, width=inner * 0.72)
     if label.notes:
-        canvas.setFont(bold, 10)
         notes = "  ".join(label.notes)
-        canvas.drawRightString(width - MARGIN, rule - 30, fit(notes, bold, 10, inner * 0.26))
+        put(canvas, right, rule - 30, notes, 10, bold=True, width=inner * 0.26, right=True)
     # Barcodes at the bottom: SSCC lowest (the logistics standard puts it there), tracking above.
     _barcode(canvas, sscc, MARGIN, MARGIN, inner, 30 * mm, "SSCC")
     _barcode(canvas, tracking, MARGIN, MARGIN + 37 * mm, inner, 22 * mm, "TRACKING")
 
 
 def _barcode(
-    canvas: Any,
-    symbol: barcodes.Symbol,
-    x: float,
-    y: float,
-    width: float,
-    height: float,
-    title: str,
+    canvas: Any, symbol: barcodes.Symbol, x: float, y: float, w: float, height: float, title: str
 ) -> None:
-    regular, bold = register_fonts()
-    module = barcodes.module_width(symbol, width, preferred=0.5 * mm)
+    module = barcodes.module_width(symbol, w, preferred=0.5 * mm)
     total = symbol.width_modules * module
     text_h = 12.0
-    barcodes.draw(canvas, symbol, x + (width - total) / 2, y + text_h, module, height - text_h)
-    canvas.setFont(bold, 9)
-    canvas.drawCentredString(x + width / 2, y + 2, clean(symbol.human))
-    canvas.setFont(regular, 6)
-    canvas.drawString(x, y + height + 1.5, title)
+    barcodes.draw(canvas, symbol, x + (w - total) / 2, y + text_h, module, height - text_h)
+    put(canvas, x + w / 2, y + 2, symbol.human, 9, bold=True, centre=True)
+    put(canvas, x, y + height + 1.5, title, 6)
 
 
 def labels_pdf(labels: Sequence[ShippingLabel]) -> bytes:

@@ -9,12 +9,15 @@ subset in each PDF.
 Text from the database (names, addresses, gift messages, product names) is data: `clean` turns
 control characters into spaces, and `para` escapes it before it reaches Paragraph's mini-markup
 (a gift message "<b>love</b> & kisses" prints as written). Canvas `drawString` does not parse
-markup, so `clean` alone is enough there; `fit` shortens a line to a width with an ellipsis.
+markup, so `clean` alone is enough there; `put` draws one such line in a font that holds it
+(`font_for`: the viewer's Helvetica for Latin text, nothing embedded; DejaVu Sans otherwise),
+shortened by `fit` with an ellipsis when a width is given.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
@@ -38,14 +41,53 @@ def register_fonts() -> tuple[str, str]:
     return REGULAR, BOLD
 
 
+def font_for(text: str, *, bold: bool = False) -> str:
+    """Helvetica when the PDF viewer's own Latin font holds every character of `text` (nothing
+    embedded: small, fast PDFs); the shipped DejaVu Sans otherwise (embedded as a subset)."""
+    try:
+        text.encode("cp1252")  # WinAnsiEncoding, what the standard fonts cover
+    except UnicodeEncodeError:
+        regular, bold_font = register_fonts()
+        return bold_font if bold else regular
+    return "Helvetica-Bold" if bold else "Helvetica"
+
+
+def put(
+    canvas: Any,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    width: float | None = None,
+    right: bool = False,
+    centre: bool = False,
+) -> None:
+    """One line of data text on a canvas: cleaned, in a font that holds it, fitted to `width`."""
+    line = clean(text)
+    font = font_for(line, bold=bold)
+    if width is not None:
+        line = fit(line, font, size, width)
+    if canvas._fontname != font or canvas._fontsize != size:
+        canvas.setFont(font, size)
+    if right:
+        canvas.drawRightString(x, y, line)
+    elif centre:
+        canvas.drawCentredString(x, y, line)
+    else:
+        canvas.drawString(x, y, line)
+
+
 def clean(text: str) -> str:
     """One line of data text: control and other unsafe characters become spaces."""
+    if text.isascii() and text.isprintable():  # the common case, without a look per character
+        return " ".join(text.split())
     return " ".join("".join(" " if is_unsafe_char(c) else c for c in text).split())
 
 
-def fit(text: str, font: str, size: float, width: float) -> str:
-    """`clean(text)` shortened with an ellipsis so that it fits `width` points."""
-    line = clean(text)
+def fit(line: str, font: str, size: float, width: float) -> str:
+    """A cleaned line shortened with an ellipsis so that it fits `width` points."""
     if pdfmetrics.stringWidth(line, font, size) <= width:
         return line
     while line and pdfmetrics.stringWidth(line + "…", font, size) > width:
