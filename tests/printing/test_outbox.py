@@ -207,3 +207,23 @@ def test_documents_commands_render_label_slip_and_pick_sheet(
     missing = ["documents", "picklist", "--list", "999999", "--out", str(sheet)]
     assert main([*missing, "--database", url]) == 1
     assert "no pick list 999999" in capsys.readouterr().err
+
+
+def test_print_work_once_prints_to_the_spool_of_the_settings(
+    station: Station, tmp_path: Path, wms_pin: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    _order, sscc = close_package(station)
+    monkeypatch.setenv("WMS_PRINT_SPOOL", str(tmp_path / "spool"))
+    monkeypatch.setenv("WMS_PAPER", "Letter")
+    monkeypatch.delenv("WMS_PRINTER_LABEL", raising=False)
+    monkeypatch.delenv("WMS_PRINTER_DOCUMENT", raising=False)
+    url = str(station.db.engine.url.render_as_string(hide_password=False))
+    args = ["print", "work", "--once", "--database", url, "--badge", station.sup_badge]
+    assert main(args) == 0
+    assert "printed 2, retrying later 0, failed 0" in capsys.readouterr().out
+    names = sorted(p.name for p in (tmp_path / "spool").iterdir())
+    assert names[0] == f"label-{sscc}.pdf" and names[1].startswith("slip-")
+    monkeypatch.setenv("WMS_PRINTER_LABEL", "lpt1:")
+    assert main(args) == 2  # a configuration error: nothing claimed
+    assert "WMS_PRINTER_LABEL: printer 'lpt1:'" in capsys.readouterr().err

@@ -97,15 +97,16 @@ def run(
     station: str | None = None,
     interval_s: float = 1.0,
 ) -> None:
-    """Passes until `stop` is set; a lost database is logged and tried again next pass."""
+    """Passes until `stop` is set: the next at once after one that printed, else after
+    `interval_s`; a lost database (DatabaseUnavailable, a WmsError) is logged and tried again."""
     while not stop.is_set():
         try:
             report = print_due(db, printers, worker, station=station)
         except WmsError as exc:
             log.warning("printer worker: %s", exc.message)
             report = PrintReport()
-        except Exception as exc:  # the database went away: the next pass tries again
-            log.warning("printer worker: %s", type(exc).__name__)
+        except Exception:  # a bug must not stop the station's printing: logged, tried again
+            log.exception("printer worker: pass failed")
             report = PrintReport()
         if not report.printed:
             stop.wait(interval_s)
