@@ -73,6 +73,13 @@ DAMAGE: dict[str, tuple[Callable[[Worked], list[str]], tuple[str, ...]]] = {
         lambda w: [f"UPDATE stock SET reserved = on_hand + 1 WHERE id = {_ONE_STOCK}"],
         ("stock", "stock_reserved_within"),
     ),
+    "reserved_unpickable": (
+        lambda w: [
+            "UPDATE location SET kind = 'receiving' WHERE id = "
+            f"(SELECT location_id FROM reservation WHERE id = {_ACTIVE_RES})"
+        ],
+        (),
+    ),
     "reservation_sum": (
         lambda w: [f"UPDATE reservation SET qty = qty + 1 WHERE id = {_ACTIVE_RES}"],
         (),

@@ -181,6 +181,13 @@ RULES: tuple[Rule, ...] = (
         lambda oh, rs, loc, sku: f"{_at(loc, sku)}: {rs} reserved but {oh} on hand",
     ),
     Rule(
+        "reserved_unpickable",
+        ("s.reserved", "l.kind", *_names("s.location_id", "s.product_id")),
+        "FROM stock s JOIN location l ON l.id = s.location_id "
+        "WHERE s.reserved > 0 AND l.kind NOT IN ('pick_face', 'reserve')",
+        lambda rs, kind, loc, sku: f"{_at(loc, sku)}: {rs} reserved in a {kind} location",
+    ),
+    Rule(
         "reservation_sum",
         ("s.reserved", "COALESCE(r.q, 0)", *_names("s.location_id", "s.product_id")),
         "FROM stock s LEFT JOIN (SELECT stock_id, SUM(qty) AS q FROM reservation "

@@ -9,6 +9,8 @@ stock_ledger        a stock row's on-hand or reserved differs from the sum of it
                     (per product and location; ledger lines with no stock row must sum to zero)
 negative_stock      on-hand or reserved below zero
 over_reserved       more reserved than on hand
+reserved_unpickable units reserved in a location nobody picks from (receiving, damaged): they
+                    are reserved only once put away
 reservation_sum     the active reservations on a stock row do not add up to its reserved units,
                     or a reservation names another product or location than its stock row
 reservation_state   an active reservation of no units, or a spent one still holding units
