@@ -5,7 +5,7 @@
       │╱│  ─┤ ╶─╴  │    │ ╶─╴ ┌─┘ │      <- #location, in three-row letters
       ╰─╯ ╶─╯     ╶┴╴   ╵     └─╴ └─╴     (a bold line in a box when they do not fit)
     Garden hose reel, 25 m                 <- #product
-    SKU-00017                       qty 3  <- #sku, #qty
+    SKU-00017                       qty 3  <- #sku-line
     Tote T-MAIN-0042 · slot 2              <- #tote
     Scan item SKU-00017                    <- #prompt
 
@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Static
 
 from wms_terminal.tui.text import message, one_line
 from wms_terminal.tui.widgets.big_text import big
 
 QTY_WIDTH = 12  # "qty 12345", right-aligned beside the SKU
+PARTS = ("card-head", "location", "product", "sku-line", "tote", "prompt")
 
 
 @dataclass(frozen=True)
@@ -41,43 +41,46 @@ class Card:
 
 
 class TaskCard(Vertical):
-    _waiting: Card | None = None  # shown before its lines were mounted: shown once they are
+    """Shows the last `Card` given to `show`; drawn again once its lines are mounted."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.card = Card()
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="card-head")
-        yield Static("", id="location")
-        yield Static("", id="product")
-        with Horizontal(id="sku-line"):
-            yield Static("", id="sku")
-            yield Static("", id="qty")
-        yield Static("", id="tote")
-        yield Static("", id="prompt")
+        for part in PARTS:
+            yield Static("", id=part)
 
     def on_mount(self) -> None:
-        if self._waiting is not None:
-            self.show(self._waiting)
+        self.call_after_refresh(self._draw)
 
     def show(self, card: Card) -> None:
         """Every line has a fixed size (assets/styles/app.tcss): new contents are drawn without
         laying the screen out again (a scan's answer is on screen sooner)."""
-        if not self.query("#prompt"):  # a screen's on_mount can come before its card's lines
-            self._waiting = card
-            return
-        self._waiting = None
+        self.card = card
+        self._draw()
+
+    def _draw(self) -> None:
+        boxes = {box.id: box for box in self.query(Static).results(Static)}
+        if any(part not in boxes for part in PARTS):
+            return  # not mounted yet: on_mount draws the card
+        card = self.card
         width = max(self.size.width, 20) if self.size.width else 40
-
-        def put(selector: str, content: Text) -> None:
-            self.query_one(selector, Static).update(content, layout=False)
-
-        put("#card-head", one_line(card.head, width))
-        box = self.query_one("#location", Static)
         large = big(card.location, width)
-        put("#location", large or one_line(card.location, max(width - 4, 8), style="bold"))
-        box.set_class(large is not None, "big")
-        box.set_class(not card.location, "blank")
+        location = large or one_line(card.location, max(width - 4, 8), style="bold")
+        boxes["location"].set_class(large is not None, "big")
+        boxes["location"].set_class(not card.location, "blank")
         lines = 1 if (self.app.size.height or 16) < 24 else 2
-        put("#product", message(card.product, width=width, max_lines=lines))
-        put("#qty", one_line(card.qty, QTY_WIDTH, style="bold"))
-        put("#sku", one_line(card.sku, max(width - QTY_WIDTH - 1, 8)))
-        put("#tote", one_line(card.tote, width))
-        put("#prompt", one_line(card.prompt, width, style="bold"))
+        qty = one_line(card.qty, QTY_WIDTH, style="bold")
+        sku = one_line(card.sku, max(width - QTY_WIDTH - 1, 8))
+        sku.pad_right(max(width - sku.cell_len - qty.cell_len, 1))
+        texts = {
+            "card-head": one_line(card.head, width),
+            "location": location,
+            "product": message(card.product, width=width, max_lines=lines),
+            "sku-line": sku + qty,
+            "tote": one_line(card.tote, width),
+            "prompt": one_line(card.prompt, width, style="bold"),
+        }
+        for part, content in texts.items():
+            boxes[part].update(content, layout=False)
