@@ -1,10 +1,13 @@
 """A PostgreSQL database that goes away under the screens: "connection lost, retrying", the
-work resumes when it returns, and the password is neither on screen nor in the log."""
+work resumes when it returns, and the password is neither on screen nor in the log. A busy SQLite
+database: "busy, retrying", and the scan goes through when the lock goes."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -13,12 +16,12 @@ from tests import factories as f
 from tests.picking.conftest import Floor, build_floor
 from tests.picking.helpers import rows
 from tests.tui.helpers import burst_keys, screen_text, shown, type_slowly, wait_for
-from tests.tui.picker_helpers import key, message, scan, settle
+from tests.tui.picker_helpers import key, message, scan, settle, sign_in
 
 from wms_terminal.core.db import Database, make_engine
 from wms_terminal.picking.flow import Step
 from wms_terminal.tui.app import WmsApp
-from wms_terminal.tui.db_worker import LOST
+from wms_terminal.tui.db_worker import BUSY, LOST
 
 PG_ONLY = [pytest.param("postgresql", marks=pytest.mark.postgres)]
 PASSWORD = "s3cret-Pw"  # trust authentication ignores it; the URL still carries it
@@ -99,3 +102,29 @@ async def test_sign_in_and_picking_ride_out_a_lost_database(
     # Applied once; the log says what happened, never the password.
     assert rows(floor.db, "SELECT on_hand_delta FROM stock_ledger WHERE kind = 'pick'") == [(-2,)]
     assert "connection lost to" in caplog.text and PASSWORD not in caplog.text
+
+
+async def test_a_busy_sqlite_database_says_busy_retrying_and_the_scan_goes_through(
+    floor: Floor, sqlite_path: Path
+) -> None:
+    floor.order([(1, 1)])
+    floor.release()
+    app = WmsApp(floor.db, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await sign_in(pilot, app, floor)
+        await key(pilot, app, "")
+        assert screen.pick is not None and screen.pick.task is not None
+        location = screen.pick.task.location_barcode
+        other = sqlite3.connect(sqlite_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another terminal holds the write lock
+        try:
+            burst_keys(app, location)
+            await wait_for(pilot, lambda: BUSY in shown(app, "#status"))
+            assert BUSY in shown(app, "#status") and screen.pick.step is Step.LOCATION
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await wait_for(pilot, lambda: screen.pick is not None and screen.pick.step is Step.ITEM)
+        assert screen.pick.step is Step.ITEM and "Location OK" in message(app)
+        await wait_for(pilot, lambda: shown(app, "#status").strip() == "")
+        assert shown(app, "#status").strip() == ""
