@@ -23,18 +23,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, select
 
 from wms_terminal.config import pack_weight_tolerance
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
-from wms_terminal.core.models import BoxType, Package, PrintJob, SalesOrder, Warehouse
-from wms_terminal.core.models._base import utcnow
-from wms_terminal.core.states import PACKAGE_TRANSITIONS, OrderStatus, PackageStatus, transition
+from wms_terminal.core.models import BoxType, Package, PrintJob
+from wms_terminal.core.models._base import UTC_DATETIME, utcnow
+from wms_terminal.core.states import (
+    PACKAGE_TRANSITIONS,
+    OrderStatus,
+    PackageStatus,
+    require_transition,
+)
 from wms_terminal.packing import rates
-from wms_terminal.packing.reading import order_view
 from wms_terminal.packing.service import free_totes, packable, set_order_status
 from wms_terminal.packing.sscc import next_sscc
 from wms_terminal.packing.views import OrderView
@@ -42,6 +46,17 @@ from wms_terminal.picking.scans import Outcome, Rejected, run_scan
 from wms_terminal.picking.views import ScanResult
 
 DOCUMENTS = ("packing_slip", "shipping_label")
+_CLOSE = text(
+    "UPDATE package SET status = 'closed', box_type_id = :box, weight_g = :w, "
+    "expected_weight_g = :exp, weight_approved_by = :ok, sscc = :sscc, tracking_number = :tr, "
+    "carrier_service_id = :svc, shipping_cost = :cost, currency = :cur, ship_date = :sd, "
+    "expected_delivery = :ed, packed_by = :by, closed_at = :at WHERE id = :p AND status = 'open'"
+).bindparams(bindparam("at", type_=UTC_DATETIME))
+_PACKED_UNITS = text(
+    "UPDATE order_line SET qty_packed = qty_packed + (SELECT pl.qty FROM package_line pl "
+    "WHERE pl.package_id = :p AND pl.order_line_id = order_line.id) "
+    "WHERE id IN (SELECT order_line_id FROM package_line WHERE package_id = :p)"
+)
 
 
 def allowed_deviation(expected_g: int) -> int:
@@ -79,6 +94,9 @@ def close(
         pkg = view.package
         if pkg is None or pkg.status != PackageStatus.OPEN or not pkg.units:
             raise Rejected("nothing_to_close", f"{view.number}: no units verified yet", clean=True)
+        require_transition(
+            PACKAGE_TRANSITIONS, PackageStatus.OPEN, PackageStatus.CLOSED, "a package"
+        )
         bt = box_type(session, box)
         if not 0 < weight_g <= 1_000_000:
             raise Rejected("bad_weight", f"a weight in grams, not {weight_g}", clean=True)
@@ -102,36 +120,46 @@ def close(
                 f"{weight_g} g is more than a {bt.code} carries ({bt.max_weight_g} g)",
                 clean=True,
             )
-        order = session.get(SalesOrder, order_id)
-        wh = session.get(Warehouse, view.warehouse_id)
-        assert order is not None and wh is not None
         choice = rates.choose(
             session,
-            origin=wh.country,
+            origin=view.origin_country,
             destination=view.country,
             weight_g=weight_g,
             currency=view.currency,
             now=now or utcnow(),
-            wanted_service_id=order.carrier_service_id,
+            wanted_service_id=view.carrier_service_id,
             urgent=view.vip or view.replacement,
-            ship_by=order.ship_by,
+            ship_by=view.ship_by,
         )
-        sscc = session.execute(
-            text("SELECT sscc FROM package WHERE id = :p"), {"p": pkg.package_id}
-        ).scalar() or next_sscc(session)
+        sscc = pkg.sscc or next_sscc(session)
         tracking = pkg.tracking or rates.tracking_number(session, choice.carrier)
-        _write_package(session, actor, pkg.package_id, bt, weight_g, expected, approved_by, sscc,
-                       tracking, choice)  # fmt: skip
-        for line, qty in pkg.lines.items():
-            session.execute(
-                text("UPDATE order_line SET qty_packed = qty_packed + :n WHERE id = :l"),
-                {"n": qty, "l": line},
-            )
-        after = order_view(session, order_id)
-        complete = after.remaining == 0 and after.units_out == 0 and after.package is None
+        session.execute(
+            _CLOSE,
+            {
+                "p": pkg.package_id,
+                "box": bt.id,
+                "w": weight_g,
+                "exp": expected,
+                "ok": approved_by,
+                "sscc": sscc,
+                "tr": tracking,
+                "svc": choice.service_id,
+                "cost": Package.__table__.c.shipping_cost.type.to_db(  # type: ignore[attr-defined]
+                    choice.cost, session.get_bind().dialect
+                ),
+                "cur": choice.currency,
+                "sd": choice.ship_date,
+                "ed": choice.expected_delivery,
+                "by": actor.user_id,
+                "at": utcnow(),
+            },
+        )
+        session.execute(_PACKED_UNITS, {"p": pkg.package_id})
+        # The package was the order's only open one: nothing verified is left outside a box.
+        complete = view.remaining == 0 and view.units_out == 0
         new = OrderStatus.PACKED if complete else OrderStatus.PACKING
         set_order_status(session, order_id, view.status, new)
-        freed = free_totes(session, actor, after, package_id=pkg.package_id) if complete else []
+        freed = free_totes(session, actor, view, package_id=pkg.package_id) if complete else []
         for kind in DOCUMENTS:
             session.add(
                 PrintJob(
@@ -176,35 +204,3 @@ def close(
         )
 
     return run_scan(db, actor, scan_id=scan_id, action="pack_close", raw=box, body=body)
-
-
-def _write_package(
-    session: Session,
-    actor: Actor,
-    package_id: int,
-    bt: BoxType,
-    weight_g: int,
-    expected: int,
-    approved_by: int | None,
-    sscc: str,
-    tracking: str,
-    choice: rates.Choice,
-) -> None:
-    pkg = session.get(Package, package_id, populate_existing=True)
-    assert pkg is not None
-    transition(pkg, PackageStatus.CLOSED, PACKAGE_TRANSITIONS)
-    pkg.box_type_id = bt.id
-    pkg.weight_g = weight_g
-    pkg.expected_weight_g = expected
-    pkg.weight_approved_by = approved_by
-    pkg.sscc = sscc
-    pkg.tracking_number = tracking
-    pkg.carrier_service_id = choice.service_id
-    pkg.shipping_cost = choice.cost
-    pkg.currency = choice.currency
-    pkg.ship_date = choice.ship_date
-    pkg.expected_delivery = choice.expected_delivery
-    pkg.packed_by = actor.user_id
-    pkg.closed_at = utcnow()
-    session.add(pkg)
-    session.flush()

@@ -109,15 +109,18 @@ def ship_date(now: datetime, cutoff_local: time) -> date:
     return today
 
 
-def _to_currency(session: Session, amount: Decimal, have: str, want: str) -> Decimal:
+def _to_currency(
+    session: Session, amount: Decimal, have: str, want: str, rates: dict[str, Decimal]
+) -> Decimal:
     if have == want:
         return round_money(amount, want)
-    rates = {
-        r.currency: r.rate_to_eur
-        for r in session.exec(
-            select(CurrencyRate).where(col(CurrencyRate.currency).in_([have, want]))
+    if have not in rates or want not in rates:
+        rates.update(
+            (r.currency, r.rate_to_eur)
+            for r in session.exec(
+                select(CurrencyRate).where(col(CurrencyRate.currency).in_([have, want]))
+            )
         )
-    }
     if have not in rates or want not in rates:
         missing = want if want not in rates else have
         raise ValidationError(f"no exchange rate for {missing}: add it before packing")
@@ -138,31 +141,33 @@ def choose(
 ) -> Choice:
     """The service for a package (see the module docstring), or ValidationError."""
     z = zone(origin, destination)
+    # Each service that carries the weight, with the smallest bracket of the zone that holds it.
+    rows = session.exec(
+        select(CarrierService, Carrier, CarrierRate)
+        .join(Carrier, col(Carrier.id) == col(CarrierService.carrier_id))
+        .join(CarrierRate, col(CarrierRate.carrier_service_id) == col(CarrierService.id))
+        .where(
+            col(CarrierService.max_weight_g) >= weight_g,
+            col(CarrierRate.zone) == z,
+            col(CarrierRate.max_weight_g) >= weight_g,
+        )
+        .order_by(col(CarrierService.id), col(CarrierRate.max_weight_g))
+    ).all()
     options: list[Choice] = []
-    services = session.exec(select(CarrierService).order_by(col(CarrierService.id))).all()
-    for svc in services:
-        if weight_g > svc.max_weight_g:
+    seen: set[int] = set()
+    known: dict[str, Decimal] = {}
+    for svc, carrier, rate in rows:
+        assert svc.id is not None
+        if svc.id in seen:
             continue
-        rate = session.exec(
-            select(CarrierRate)
-            .where(
-                CarrierRate.carrier_service_id == svc.id,
-                CarrierRate.zone == z,
-                col(CarrierRate.max_weight_g) >= weight_g,
-            )
-            .order_by(col(CarrierRate.max_weight_g))
-        ).first()
-        if rate is None:
-            continue
-        carrier = session.get(Carrier, svc.carrier_id)
-        assert carrier is not None and svc.id is not None
+        seen.add(svc.id)
         shipped = ship_date(now, svc.cutoff)
         options.append(
             Choice(
                 svc.id,
                 svc.code,
                 carrier.code,
-                _to_currency(session, rate.price, rate.currency, currency),
+                _to_currency(session, rate.price, rate.currency, currency, known),
                 currency,
                 shipped,
                 add_working_days(shipped, svc.transit_days),

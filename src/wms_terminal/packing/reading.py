@@ -12,12 +12,15 @@ from sqlmodel import Session
 
 from wms_terminal.core.errors import NotFound
 from wms_terminal.core.models import OrderLine
+from wms_terminal.core.models._base import UTC_DATETIME
 from wms_terminal.packing.views import LineView, OrderView, PackageView, ToteState
 
 _ORDER = text(
     "SELECT so.id, so.number, so.status, so.warehouse_id, so.currency, c.name, a.country, "
-    "so.gift_message FROM sales_order so JOIN customer c ON c.id = so.customer_id "
-    "JOIN address a ON a.id = so.ship_address_id WHERE so.id = :o"
+    "so.gift_message, w.country, so.carrier_service_id, so.ship_by "
+    "FROM sales_order so JOIN customer c ON c.id = so.customer_id "
+    "JOIN address a ON a.id = so.ship_address_id "
+    "LEFT JOIN warehouse w ON w.id = so.warehouse_id WHERE so.id = :o"
 )
 _LINES = text(
     "SELECT ol.id, ol.line_no, ol.product_id, p.sku, p.name, ol.qty, ol.qty_pack_short, "
@@ -62,7 +65,8 @@ def order_view(session: Session, order_id: int) -> OrderView:
     row = session.execute(_ORDER, {"o": order_id}).first()
     if row is None:
         raise NotFound(f"no order {order_id}")
-    oid, number, status, wid, currency, customer, country, gift_message = row
+    oid, number, status, wid, currency, customer, country, gift_message = row[:8]
+    origin, service_id, ship_by = row[8:]
     p = {"o": order_id}
     ready = {int(k): int(v) for k, v in session.execute(_READY, p).all()}
     packed = {int(k): int(v) for k, v in session.execute(_PACKED, p).all()}
@@ -115,6 +119,9 @@ def order_view(session: Session, order_id: int) -> OrderView:
         units_out=int(session.execute(_OUT, p).scalar_one()),
         package=package,
         closed_packages=closed,
+        origin_country=str(origin or ""),
+        carrier_service_id=int(service_id) if service_id is not None else None,
+        ship_by=UTC_DATETIME.process_result_value(ship_by, session.get_bind().dialect),
     )
 
 

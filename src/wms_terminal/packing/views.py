@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -72,6 +73,9 @@ class OrderView:
     units_out: int  # units still on lists being picked
     package: PackageView | None  # the open or held package
     closed_packages: int
+    origin_country: str = ""  # the shipping warehouse's
+    carrier_service_id: int | None = None  # the service the order asks for
+    ship_by: datetime | None = None
 
     @property
     def gift(self) -> bool:

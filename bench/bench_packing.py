@@ -1,0 +1,200 @@
+"""Packing station benchmarks (figures printed; nothing asserted).
+
+1. close a package (SSCC, carrier by rate table, tracking, order and lines, totes freed, print
+   jobs, audit, scan record: one transaction): p50/p95 for one station, SQLite and PostgreSQL;
+2. 4 stations (threads, one connection each) closing at once on PostgreSQL: closes per second,
+   and whether any SSCC or tracking number came out twice (it must not).
+
+Data: the demo builder, a wave picked whole through the pick services, every unit verified
+through the packing service; only the close is timed. Document rendering is not in it (the
+print workers render after the commit): bench_documents covers labels and slips.
+
+    .venv/bin/python bench/bench_packing.py [--orders N] [--skip-pg] [--skip-sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _setup import scratch_postgres
+from wms_terminal.core import migrate
+from wms_terminal.core.auth import Actor, create_user
+from wms_terminal.core.db import Database, make_engine
+from wms_terminal.demo import build_demo
+from wms_terminal.packing import close, service
+from wms_terminal.packing.reading import order_view
+from wms_terminal.picking import service as picking
+from wms_terminal.picking.claims import get_list, release_list
+from wms_terminal.picking.wave_release import release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
+
+
+def _actors(db: Database) -> tuple[Actor, Actor, list[Actor]]:
+    with db.transaction() as s:
+        boss = create_user(s, username="bench-boss", name="Boss", role="supervisor", pin="1234")
+        picker = create_user(s, username="bench-pick", name="Pick", role="picker", pin="1234")
+        packers = [
+            create_user(s, username=f"bench-pack{k}", name="Pack", role="packer", pin="1234")
+            for k in range(4)
+        ]
+        return (
+            Actor(boss.id, boss.username, "supervisor", "BENCH"),
+            Actor(picker.id, picker.username, "picker", "BENCH-P"),
+            [Actor(p.id, p.username, "packer", f"PACK-{k}") for k, p in enumerate(packers)],
+        )
+
+
+def _picked_orders(db: Database, orders: int) -> tuple[list[int], list[Actor]]:
+    t0 = time.perf_counter()
+    build_demo(db, orders=orders, seed=11)
+    boss, picker, packers = _actors(db)
+    with db.reading() as s:
+        wid = int(s.execute(text("SELECT id FROM warehouse WHERE code = 'MAIN'")).scalar_one())
+    release_wave(db, boss, WaveFilter(warehouse="MAIN", max_orders=orders), strategy="per-order")
+    n = 9000
+    while (lid := picking.claim_next(db, picker, warehouse_id=wid)) is not None:
+        totes: dict[int, str] = {}
+        for task in get_list(db, lid).open_tasks:
+            if task.slot not in totes:
+                n += 1
+                totes[task.slot] = f"T-MAIN-{n:05d}"
+            r = picking.confirm_pick(
+                db,
+                picker,
+                scan_id=f"p{task.task_id}",
+                task_id=task.task_id,
+                qty=task.remaining,
+                tote=totes[task.slot],
+            )
+            if not r.accepted:
+                release_list(db, picker, lid)
+                break
+    with db.reading() as s:
+        ids = [
+            int(i)
+            for (i,) in s.execute(
+                text("SELECT id FROM sales_order WHERE status = 'picked' ORDER BY id")
+            )
+        ]
+        codes = dict(
+            s.execute(
+                text(
+                    "SELECT product_id, MIN(barcode) FROM product_barcode "
+                    "WHERE pack_qty = 1 GROUP BY product_id"
+                )
+            ).all()
+        )
+    ready = []
+    for oid in ids:
+        with db.reading() as s:
+            v = order_view(s, oid)
+        if sum(x.weight_g * x.remaining for x in v.lines) > 25_000:
+            continue  # more than one service carries: not what this measures
+        ok = True
+        for x in v.lines:
+            for k in range(x.remaining):
+                sid, raw = f"v{oid}-{x.line_id}-{k}", str(codes[x.product_id])
+                r = service.verify(
+                    db, packers[0], scan_id=sid, order_id=oid, raw=raw, symbology=None
+                )
+                ok = ok and r.accepted
+        if ok:
+            ready.append(oid)
+    print(f"  {len(ready)} orders picked and verified in {time.perf_counter() - t0:.1f} s")
+    return ready, packers
+
+
+def _weight(db: Database, oid: int) -> int:
+    with db.reading() as s:
+        v = order_view(s, oid)
+    assert v.package is not None
+    return close.expected_weight(v, dict(v.package.lines), 850)
+
+
+def _close(db: Database, actor: Actor, oid: int) -> bool:
+    r = close.close(
+        db, actor, scan_id=f"c{oid}", order_id=oid, box="BOX-XL", weight_g=_weight(db, oid)
+    )
+    return r.accepted
+
+
+def bench(name: str, db: Database, orders: int, stations: int) -> None:
+    ready, packers = _picked_orders(db, orders)
+    half = len(ready) // 2 if stations > 1 else len(ready)
+    lat: list[float] = []
+    refused = 0
+    for oid in ready[:half]:
+        weight = _weight(db, oid)
+        t0 = time.perf_counter()
+        r = close.close(
+            db, packers[0], scan_id=f"c{oid}", order_id=oid, box="BOX-XL", weight_g=weight
+        )
+        lat.append((time.perf_counter() - t0) * 1000)
+        refused += not r.accepted
+    lat.sort()
+    p95 = lat[max(0, int(len(lat) * 0.95) - 1)]
+    print(
+        f"[{name}] close a package, one station: n={len(lat)} p50={statistics.median(lat):.1f} ms "
+        f"p95={p95:.1f} ms max={lat[-1]:.1f} ms (refused {refused})"
+    )
+    if stations > 1:
+        rest = ready[half:]
+        done: list[int] = []
+
+        def station(k: int) -> None:
+            for oid in rest[k::stations]:
+                if _close(db, packers[k], oid):
+                    done.append(oid)
+
+        threads = [threading.Thread(target=station, args=(k,)) for k in range(stations)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+        with db.reading() as s:
+            total, ssccs, tracks = s.execute(
+                text(
+                    "SELECT COUNT(*), COUNT(DISTINCT sscc), COUNT(DISTINCT tracking_number) "
+                    "FROM package WHERE status = 'closed'"
+                )
+            ).one()
+        print(
+            f"[{name}] {stations} stations at once: {len(done)} closes in {wall:.1f} s "
+            f"= {len(done) / wall:.0f}/s (weights included); {total} packages, "
+            f"{ssccs} distinct SSCCs, {tracks} distinct tracking numbers"
+        )
+    db.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--orders", type=int, default=int(os.environ.get("BENCH_PACK_ORDERS", "400")))
+    ap.add_argument("--skip-pg", action="store_true")
+    ap.add_argument("--skip-sqlite", action="store_true")
+    args = ap.parse_args(argv)
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+            migrate.upgrade(engine)
+            bench("sqlite", Database(engine), args.orders, 1)
+    if not args.skip_pg:
+        db = scratch_postgres("wms_bench_packing")
+        if db is not None:
+            bench("postgresql", db, args.orders, 4)
+
+
+if __name__ == "__main__":
+    main()
