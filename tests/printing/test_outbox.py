@@ -227,3 +227,27 @@ def test_print_work_once_prints_to_the_spool_of_the_settings(
     monkeypatch.setenv("WMS_PRINTER_LABEL", "lpt1:")
     assert main(args) == 2  # a configuration error: nothing claimed
     assert "WMS_PRINTER_LABEL: printer 'lpt1:'" in capsys.readouterr().err
+
+
+def test_documents_and_label_sheets_go_to_a_printer(
+    station: Station, zebra: FakeZebra, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _order, sscc = close_package(station)
+    url = str(station.db.engine.url.render_as_string(hide_password=False))
+    thermal = f"tcp://127.0.0.1:{zebra.port}"
+    label = ["documents", "label", "--sscc", sscc, "--database", url]
+    assert main([*label, "--zpl", "--printer", thermal]) == 0
+    (zpl,) = zebra.received
+    assert f">;>800{sscc}".encode() in zpl
+    assert main([*label, "--printer", thermal]) == 2  # a PDF to a ZPL printer: refused
+    assert "does not print PDF" in capsys.readouterr().err
+    zebra.mode = "drop"
+    assert main([*label, "--zpl", "--printer", thermal]) == 1
+    assert "label not printed: printer 127.0.0.1" in capsys.readouterr().err
+    folder = tmp_path / "sheets"
+    assert main(["labels", "commands", "--printer", f"file://{folder}"]) == 0
+    (sheet,) = folder.iterdir()
+    assert sheet.read_bytes().startswith(b"%PDF")
+    assert f"command barcodes to {sheet}" in capsys.readouterr().out
+    assert main(["labels", "commands", "--printer", "lpt1:"]) == 2
+    assert "--printer: printer 'lpt1:'" in capsys.readouterr().err

@@ -6,6 +6,9 @@
     documents slip --sscc S --out F.pdf        the slip of one package (its lines)
     documents picklist --list ID --out F.pdf   a pick list on paper, route drawn on the plan
 
+Each takes --printer URL instead of --out to print (file:///FOLDER, cups://QUEUE, tcp://HOST for
+the label's ZPL).
+
 Read-only: the documents are read from the database (printing.sources) as they stand; a label
 carries the package's own SSCC and tracking number. Paper defaults to WMS_PAPER (A4).
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 import argparse
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.labels_cmd import _write
+from wms_terminal.cli.output import add_destination, deliver
 
 
 def register(docs: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -23,19 +26,19 @@ def register(docs: argparse.ArgumentParser, common: argparse.ArgumentParser) -> 
     label = dsub.add_parser("label", parents=[common], help="a package's shipping label")
     label.add_argument("--sscc", required=True, metavar="SSCC", help="the package's SSCC")
     label.add_argument("--zpl", action="store_true", help="ZPL for a thermal printer (F.zpl)")
-    label.add_argument("--out", required=True, metavar="FILE", help="F.pdf, or F.zpl with --zpl")
+    add_destination(label, "FILE")  # F.pdf, or F.zpl with --zpl
     label.set_defaults(handler=_label)
     slip = dsub.add_parser("slip", parents=[common], help="a packing slip")
     which = slip.add_mutually_exclusive_group(required=True)
     which.add_argument("--order", metavar="NUMBER", help="the whole order")
     which.add_argument("--sscc", metavar="SSCC", help="one package of it")
     slip.add_argument("--paper", metavar="SIZE", help="A4 or Letter (default WMS_PAPER, A4)")
-    slip.add_argument("--out", required=True, metavar="FILE.pdf")
+    add_destination(slip, "FILE.pdf")
     slip.set_defaults(handler=_slip)
     sheet = dsub.add_parser("picklist", parents=[common], help="a pick list sheet")
     sheet.add_argument("--list", dest="list_id", required=True, type=int, metavar="ID")
     sheet.add_argument("--paper", metavar="SIZE", help="A4 or Letter (default WMS_PAPER, A4)")
-    sheet.add_argument("--out", required=True, metavar="FILE.pdf")
+    add_destination(sheet, "FILE.pdf")
     sheet.set_defaults(handler=_picklist)
 
 
@@ -63,9 +66,11 @@ def _label(args: argparse.Namespace) -> int:
             label = sources.shipping_label(session, sources.package_id_for_sscc(session, args.sscc))
     finally:
         app.close()
+    title = f"label-{label.sscc}"
     if args.zpl:
-        return _write(args.out, lambda: label_zpl(label).encode(), 1, "label", suffix=".zpl")
-    return _write(args.out, lambda: label_pdf(label), 1, "label")
+        render = lambda: label_zpl(label).encode()  # noqa: E731
+        return deliver(args, render, 1, "label", suffix=".zpl", title=title)
+    return deliver(args, lambda: label_pdf(label), 1, "label", title=title)
 
 
 def _slip(args: argparse.Namespace) -> int:
@@ -83,7 +88,8 @@ def _slip(args: argparse.Namespace) -> int:
                 slip = sources.packing_slip(session, order=args.order)
     finally:
         app.close()
-    return _write(args.out, lambda: packing_slip_pdf(slip, paper), 1, "packing slip")
+    render = lambda: packing_slip_pdf(slip, paper)  # noqa: E731
+    return deliver(args, render, 1, "packing slip", title=f"slip-{slip.order}")
 
 
 def _picklist(args: argparse.Namespace) -> int:
@@ -97,4 +103,5 @@ def _picklist(args: argparse.Namespace) -> int:
             sheet = sources.pick_sheet(session, args.list_id)
     finally:
         app.close()
-    return _write(args.out, lambda: pick_sheet_pdf(sheet, paper), 1, "pick list sheet")
+    render = lambda: pick_sheet_pdf(sheet, paper)  # noqa: E731
+    return deliver(args, render, 1, "pick list sheet", title=f"picklist-{sheet.list_id}")

@@ -2,19 +2,17 @@
 
 The CLI does the querying and hands plain frozen label data to documents.labels, which knows no
 database. The PDF is written to a temporary file beside FILE and renamed, so a failed run never
-leaves half a PDF for the printer.
+leaves half a PDF for the printer; or, with --printer URL, sent to a printer (cli.output).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.cli.output import add_destination, deliver
+from wms_terminal.core.errors import NotFound
 from wms_terminal.core.models import Role
 
 
@@ -22,7 +20,7 @@ def register(labels: argparse.ArgumentParser, common: argparse.ArgumentParser) -
     lsub = labels.add_subparsers(dest="labels_command", metavar="KIND", required=True)
 
     def out(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF file to write")
+        add_destination(p, "FILE.pdf")
 
     loc = lsub.add_parser("locations", parents=[common], help="location labels (24 per A4)")
     loc.add_argument("--warehouse", metavar="CODE", help="only this warehouse")
@@ -48,35 +46,6 @@ def register(labels: argparse.ArgumentParser, common: argparse.ArgumentParser) -
     cmds = lsub.add_parser("commands", parents=[common], help="command barcode cheat sheet")
     out(cmds)
     cmds.set_defaults(handler=_commands)
-
-
-def _write(
-    path: str, render: Callable[[], bytes], count: int, what: str, *, suffix: str = ".pdf"
-) -> int:
-    """Render, then write FILE whole (a temporary file renamed) or not at all."""
-    from wms_terminal.documents.barcodes import BarcodeDataError
-
-    target = Path(path)
-    if target.suffix.lower() != suffix:
-        raise ValidationError(f"--out must name a {suffix} file, not {path!r}")
-    if not target.parent.is_dir():
-        raise ValidationError(f"no such directory: {target.parent}")
-    if count == 0:
-        raise NotFound(f"no {what} match these filters: nothing written to {target}")
-    try:
-        pdf = render()
-    except BarcodeDataError as exc:
-        raise ValidationError(f"cannot print {what}: {exc.message}") from None
-    fd, tmp = tempfile.mkstemp(prefix=".labels-", suffix=suffix, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pdf)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ValidationError(f"cannot write {path}: {exc.strerror}") from None
-    print(f"wrote {count} {what} to {target}")
-    return 0
 
 
 def _warehouse_id(session: Any, code: str | None) -> int | None:
@@ -143,7 +112,7 @@ def _locations(args: argparse.Namespace) -> int:
             ]
     finally:
         app.close()
-    return _write(args.out, lambda: location_sheet(labels), len(labels), "location labels")
+    return deliver(args, lambda: location_sheet(labels), len(labels), "location labels")
 
 
 def _totes(args: argparse.Namespace) -> int:
@@ -167,7 +136,7 @@ def _totes(args: argparse.Namespace) -> int:
             labels = [ToteLabel(code=code, warehouse=wh) for code, wh in rows]
     finally:
         app.close()
-    return _write(args.out, lambda: tote_sheet(labels), len(labels), "tote labels")
+    return deliver(args, lambda: tote_sheet(labels), len(labels), "tote labels")
 
 
 def _badges(args: argparse.Namespace) -> int:
@@ -194,11 +163,11 @@ def _badges(args: argparse.Namespace) -> int:
             labels = [BadgeLabel(code=u.badge_code, name=u.name, role=u.role) for u in users]
     finally:
         app.close()
-    return _write(args.out, lambda: badge_sheet(labels), len(labels), "badges")
+    return deliver(args, lambda: badge_sheet(labels), len(labels), "badges")
 
 
 def _commands(args: argparse.Namespace) -> int:
     from wms_terminal.documents.labels import command_labels, command_sheet
 
     labels = command_labels()
-    return _write(args.out, lambda: command_sheet(labels), len(labels), "command barcodes")
+    return deliver(args, lambda: command_sheet(labels), len(labels), "command barcodes")
