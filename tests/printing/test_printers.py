@@ -98,6 +98,12 @@ def test_printers_from_settings() -> None:
     sock = printer_from_url("cups:///run/cups.sock?queue=pdf")
     assert isinstance(sock, CupsPrinter) and (sock.server, sock.queue) == ("/run/cups.sock", "pdf")
     raw = printer_from_url("tcp://10.0.0.7")
-    assert isinstance(raw, RawPrinter) and (raw.host, raw.port) == ("10.0.0.7", 9100)
+    assert isinstance(raw, RawPrinter) and (raw.host, raw.port, raw.confirm) == (
+        "10.0.0.7",
+        9100,
+        True,
+    )
+    blind = printer_from_url("tcp://10.0.0.7:6101?confirm=no")
+    assert isinstance(blind, RawPrinter) and (blind.port, blind.confirm) == (6101, False)
     with pytest.raises(ValueError, match="use file:///FOLDER"):
         printer_from_url("lpt1:")

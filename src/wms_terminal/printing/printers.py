@@ -12,7 +12,8 @@
 Every failure is a `PrinterError` with a message fit for the station's screen and the log.
 `printer_from_url` builds one from a setting: `file:///var/spool/wms`, `cups://QUEUE`
 (`cups://SERVER/QUEUE` for another CUPS server, or a socket path as
-`cups:///run/cups.sock?queue=Q`), `tcp://HOST[:PORT]`.
+`cups:///run/cups.sock?queue=Q`), `tcp://HOST[:PORT]` (`?confirm=no` for a printer that does not
+answer ~HS: the label then counts as printed once the printer took the bytes).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 from wms_terminal.scanning.text import safe_text
 
 ZPL_STATUS = b"~HS"
+NO = ("0", "no", "false", "off")
 STX, ETX = b"\x02", b"\x03"
 
 
@@ -172,7 +174,8 @@ def printer_from_url(url: str, *, name: str = "") -> Printer:
         if parts.netloc:  # cups://queue
             return CupsPrinter(parts.netloc, name=name)
     if parts.scheme == "tcp" and parts.hostname:
-        return RawPrinter(parts.hostname, parts.port or 9100, name=name)
+        confirm = parse_qs(parts.query).get("confirm", ["yes"])[0].lower()
+        return RawPrinter(parts.hostname, parts.port or 9100, confirm=confirm not in NO, name=name)
     raise ValueError(
         f"printer {url!r}: use file:///FOLDER, cups://QUEUE, cups://SERVER/QUEUE or tcp://HOST:9100"
     )
