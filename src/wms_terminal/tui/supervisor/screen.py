@@ -11,8 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from wms_terminal.core.auth import Actor
-from wms_terminal.core.db import Database
 from wms_terminal.picking.wave_map import preview_map
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.tui.screens.mode import ModeScreen
@@ -65,9 +63,6 @@ class SupervisorScreen(ModeScreen):
         Binding("ctrl+r", "release", "Release", id="desk-release"),
         Binding("f2", "logout", "Log out", id="desk-logout"),
     ]
-
-    def __init__(self, db: Database, actor: Actor, *, role: str | None = None) -> None:
-        super().__init__(db, actor, role=role)
 
     def compose(self) -> ComposeResult:
         yield Static(
