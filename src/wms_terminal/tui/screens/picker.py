@@ -13,6 +13,7 @@ stays held: signing in again continues where it stood).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -138,7 +139,8 @@ class PickerScreen(ModeScreen):
         if cmd is Command.HELP:
             self.say(f"Enter=next {key_help()}")
             return
-        sid = scan.id if scan is not None else None
+        # One id per action, made here: a retry after a lost connection is the same action.
+        sid = scan.id if scan is not None else uuid.uuid4().hex
         self._submit(lambda: self._command(cmd, sid), f"command {cmd.value}")
 
     # -- jobs (run in the database worker, one at a time) ---------------------------------
