@@ -4,6 +4,7 @@ from the rendered page (pdftoppm + the scanning layer's decoders)."""
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -155,3 +156,59 @@ def test_pick_sheet_without_a_layout_or_lines_still_prints() -> None:
     assert "SKU-002" in pdf_text(pick_sheet_pdf(no_plan))[0]
     empty = sheet.__class__(**{**sheet.__dict__, "lines": ()})
     assert "This list has no lines." in pdf_text(pick_sheet_pdf(empty))[0]
+
+
+class _Recorder:
+    """A canvas that keeps the route path's points and the stop circles drawn on it."""
+
+    def __init__(self) -> None:
+        self._fontname, self._fontsize = "", 0.0
+        self.paths: list[list[tuple[float, float]]] = []
+        self.circles: list[tuple[float, float]] = []
+        self.strings: list[tuple[float, float, str]] = []
+
+    def beginPath(self) -> _Recorder:
+        self.paths.append([])
+        return self
+
+    def moveTo(self, x: float, y: float) -> None:
+        self.paths[-1].append((x, y))
+
+    lineTo = moveTo
+
+    def circle(self, x: float, y: float, _r: float, **_kw: object) -> None:
+        self.circles.append((x, y))
+
+    def drawCentredString(self, x: float, y: float, s: str) -> None:
+        self.strings.append((x, y, s))
+
+    def setFont(self, name: str, size: float) -> None:
+        self._fontname, self._fontsize = name, size
+
+    def __getattr__(self, _name: str) -> object:
+        return lambda *a, **k: None
+
+
+def test_the_plan_draws_the_route_through_every_stop_in_order_from_the_depot() -> None:
+    from wms_terminal.documents.pick_sheet import _plan
+
+    sheet = samples.pick_sheet(12, seed=3)
+    canvas = _Recorder()
+    _plan(canvas, sheet, 0, 0, 500, 200)
+    (path,) = canvas.paths
+    assert path[0] == path[-1]  # a closed walk: from the depot and back
+    depot_label = next((x, y) for x, y, s in canvas.strings if s == "D")
+    assert abs(path[0][0] - depot_label[0]) < 1e-6
+    # Each stop is a corner of the path, in the order of the lines.
+    stops = list(dict.fromkeys(line.point for line in sheet.lines))
+    assert len(canvas.circles) == len(stops)
+    at = 0
+    for centre in canvas.circles:
+        at = path.index(centre, at)  # ValueError if the walk skips a stop or goes back to it
+    # Consecutive corners differ in one coordinate only: walked along aisles and cross-aisles.
+    for (x1, y1), (x2, y2) in itertools.pairwise(path):
+        assert abs(x1 - x2) < 1e-6 or abs(y1 - y2) < 1e-6
+    # The stop labels are the first line number picked there.
+    first_seq = {line.point: line.seq for line in reversed(sheet.lines)}
+    numbers = {s for _x, _y, s in canvas.strings if s.isdigit()}
+    assert {str(first_seq[p]) for p in stops} <= numbers
