@@ -134,6 +134,11 @@ def test_hold_then_resume_then_ship_short(station: Station):
     v = flow.command(Command.SHORT)
     assert v.expect == "box", v
     assert scalar(station.db, "SELECT qty_pack_short FROM order_line") == 1
+    # Missing at packing: perhaps never taken off the shelf: the pick face is counted.
+    assert rows(station.db, "SELECT location_id, reason FROM count_task") == [
+        (fl.face[1].id, "pack_missing")
+    ]
+    assert scalar(station.db, "SELECT blocked FROM location WHERE id = :i", i=fl.face[1].id)
     flow.scan("MAILER")
     v = flow.key_weight(2 * 101 + 40)
     assert v.expect == "label", v.error
@@ -173,3 +178,18 @@ def test_only_a_packer_or_above_packs(station: Station):
     with pytest.raises(PermissionDenied):
         PackFlow(station.db, station.floor.actors["pat"])
     assert isinstance(station.packer, Actor)
+
+
+def test_the_view_as_plain_data(station: Station):
+    fl = station.floor
+    order = fl.order([(1, 1)])
+    (tote,) = station.pick_all()
+    flow = PackFlow(station.db, station.packer)
+    data = flow.scan(tote).to_json()
+    assert data["expect"] == "product" and data["order"] == order
+    assert data["lines"] == [{"sku": fl.sku(1), "ready": 1, "verified": 0, "left": 1}]
+    (box,) = data["boxes"]
+    assert box["box"] == "MAILER" and box["placed"][0]["sku"] == fl.sku(1)
+    data = flow.scan(fl.gtin(1)).to_json()
+    assert data["expect"] == "box" and data["barcode"] == "MAILER"
+    assert flow.scan("MAILER").to_json()["expected_kg"] == (101 + 40) / 1000

@@ -9,8 +9,8 @@ from tests.picking.helpers import rows, scalar
 from wms_terminal.core.codes import Command
 from wms_terminal.core.invariants import check
 from wms_terminal.core.states import PACKAGE_TRANSITIONS, PackageStatus
-from wms_terminal.packing import service
 from wms_terminal.packing.flow import PackFlow
+from wms_terminal.packing.reopen import reopen
 from wms_terminal.scanning.scan import Scan, Source
 
 from .conftest import Station, pack_tote
@@ -66,7 +66,7 @@ def test_a_closed_package_is_reopened_with_its_sscc_and_closed_again(station: St
     assert scalar(station.db, "SELECT COUNT(*) FROM print_job") == 4  # a reprint of both
     assert check(station.db) == []
     # A package not closed cannot be reopened.
-    assert not service.reopen(station.db, station.packer, scan_id="x", sscc="1" * 18).accepted
+    assert not reopen(station.db, station.packer, scan_id="x", sscc="1" * 18).accepted
 
 
 def test_a_zone_picked_order_waits_for_its_last_tote_then_packs_from_both(station: Station):

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from sqlmodel import select
@@ -35,20 +33,18 @@ from sqlmodel import select
 from wms_terminal.core.auth import Actor, authenticate, require
 from wms_terminal.core.codes import Command
 from wms_terminal.core.db import Database
-from wms_terminal.core.errors import AuthenticationFailed, NotFound
+from wms_terminal.core.errors import AuthenticationFailed
 from wms_terminal.core.models import BoxType
 from wms_terminal.packing import close as closing
 from wms_terminal.packing import service
-from wms_terminal.packing.boxes import Box, Item, Packed, Suggestion, smallest, suggest
+from wms_terminal.packing.boxes import Box
+from wms_terminal.packing.flow_open import Opening
 from wms_terminal.packing.reading import (
-    order_id_by_number,
-    order_view,
-    orders_in_tote,
     orders_on_list,
-    tote_status,
 )
+from wms_terminal.packing.reopen import reopen as reopen_package
 from wms_terminal.packing.scale import Scale
-from wms_terminal.packing.views import OrderView
+from wms_terminal.packing.views import HELP, Expect, OrderView, PackView
 from wms_terminal.picking.scan_input import ScanFlow, atomic
 from wms_terminal.picking.views import ScanResult
 from wms_terminal.scanning.scan import Scan
@@ -56,57 +52,11 @@ from wms_terminal.scanning.symbology import Kind
 from wms_terminal.scanning.text import preview
 
 
-class Expect(StrEnum):
-    TOTE = "tote"
-    ORDER = "order"
-    PRODUCT = "product"
-    BOX = "box"
-    WEIGHT = "weight"
-    BADGE = "badge"
-    LABEL = "label"
-
-
-HELP = (
-    "Scan every unit. CMD-DONE: box full, close it. CMD-SHORT / CMD-DAMAGED: ship the rest "
-    "short. CMD-SKIP: hold the order. CMD-CANCEL: back."
-)
-
-
-@dataclass(frozen=True)
-class LineRow:
-    sku: str
-    name: str
-    ready: int
-    verified: int
-    remaining: int
-
-
-@dataclass(frozen=True)
-class PackView:
-    expect: str
-    prompt: str
-    barcode: str | None = None
-    order: str | None = None
-    special: tuple[str, ...] = ()
-    gift_message: str = ""
-    lines: tuple[LineRow, ...] = ()
-    totes_arrived: tuple[str, ...] = ()
-    totes_out: tuple[str, ...] = ()
-    package: int | None = None  # package n of the order
-    suggestion: Suggestion | None = None  # for the current package (box step) or the order
-    expected_kg: float | None = None
-    sscc: str | None = None
-    tracking: str | None = None
-    message: str = ""
-    error: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-
-
 def _new_id() -> str:
     return uuid.uuid4().hex
 
 
-class PackFlow(ScanFlow[PackView]):
+class PackFlow(Opening, ScanFlow[PackView]):
     """One packer at one station."""
 
     def __init__(
@@ -270,7 +220,7 @@ class PackFlow(ScanFlow[PackView]):
         if self.expect is not Expect.TOTE:
             self.error = "finish or set aside the current order first"
             return self.view()
-        r = service.reopen(self.db, self.actor, scan_id=scan_id or self._new_id(), sscc=sscc)
+        r = reopen_package(self.db, self.actor, scan_id=scan_id or self._new_id(), sscc=sscc)
         if not self._took(r):
             return self.view()
         note = r.message
@@ -331,106 +281,6 @@ class PackFlow(ScanFlow[PackView]):
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _tote(self, code: str) -> PackView:
-        with self.db.reading() as s:
-            status = tote_status(s, code)
-            ids = orders_in_tote(s, code) if status in ("at_packing", "at_sorting") else []
-        if status is None:
-            self.error = f"unknown tote {code}"
-        elif status in ("in_use", "full"):
-            self.error = f"tote {code} is still being picked"
-        elif status == "free":
-            self.error = f"tote {code} is empty (free)"
-        if self.error:
-            return self.view()
-        return self._among(ids, f"tote {code}")
-
-    def _among(self, ids: list[int], where: str) -> PackView:
-        todo = []
-        with self.db.reading() as s:
-            for oid in ids:
-                v = order_view(s, oid)
-                if v.status in service.PACKABLE or v.units_out:
-                    todo.append(v)
-        if not todo:
-            self.error = f"nothing to pack in {where}"
-            return self.view()
-        if len(todo) == 1:
-            return self._show(todo[0])
-        self.choices = tuple(v.order_id for v in todo)
-        self.order, self.expect = None, Expect.ORDER
-        self.message = f"{where} holds {len(todo)} orders: scan the order to pack"
-        self._orders_in_choice = tuple(v.number for v in todo)
-        return self.view()
-
-    def _order(self, number: str) -> PackView:
-        try:
-            with self.db.reading() as s:
-                v = order_view(s, order_id_by_number(s, number))
-        except NotFound as exc:
-            self.error = exc.message
-            return self.view()
-        held = v.package is not None and v.package.status == "held"
-        if self.order is not None and self.order.order_id == v.order_id and held:
-            r = service.resume(self.db, self.actor, scan_id=self._new_id(), order_id=v.order_id)
-            if self._took(r):
-                self._reload()
-                self._after_open()
-            return self.view()
-        return self._show(v)
-
-    def _show(self, v: OrderView) -> PackView:
-        self.order, self.choices = v, ()
-        self.box = self.weight_g = self.badge = None
-        self.closed = {}
-        if v.status not in service.PACKABLE:
-            self.expect = Expect.TOTE
-            if v.units_out:
-                self.error = (
-                    f"{v.number}: {v.units_out} unit(s) still being picked; arrived: "
-                    f"{', '.join(v.totes_arrived) or 'none'}; out: {', '.join(v.totes_out) or '-'}"
-                    ": set the arrived totes aside until the rest come"
-                )
-            else:
-                self.error = f"{v.number} is {v.status}: nothing to pack"
-            return self.view()
-        if v.package is not None and v.package.status == "held":
-            self.expect = Expect.ORDER
-            self.message = (
-                f"{v.number} is on hold ({v.package.hold_reason}): scan the order again to "
-                "resume it, CMD-SHORT to ship without the missing units"
-            )
-            return self.view()
-        self._after_open()
-        return self.view()
-
-    def _after_open(self) -> None:
-        v = self.order
-        assert v is not None
-        self.expect = Expect.PRODUCT
-        notes = [*v.special]
-        if len(v.totes_arrived) > 1:
-            notes.append(f"consolidate totes {', '.join(v.totes_arrived)}")
-        if v.remaining == 0 and self._units():
-            self._to_box()
-        self.message = "\n".join(notes)
-
-    def _tote_of_order(self, code: str) -> PackView:
-        assert self.order is not None
-        if code in self.order.totes_arrived:
-            self.message = f"tote {code} is one of {self.order.number}'s"
-        else:
-            self.error = f"tote {code} holds nothing of {self.order.number}"
-        return self.view()
-
-    def _to_box(self) -> None:
-        self.expect = Expect.BOX
-        self.box = None
-        packed = self._package_fit()
-        self.message = (
-            f"box {packed.box.code}" if packed else "no single box holds this: scan a big box"
-        )
-
     def _box(self, code: str) -> PackView:
         if not any(b.code == code for b in self.boxes):
             self.error = f"not a box type: {preview(code)}"
@@ -487,112 +337,3 @@ class PackFlow(ScanFlow[PackView]):
         self._reload()
         self.expect = Expect.PRODUCT
         self.message = f"{note}: next package of {self.order.number}"
-
-    def _leave(self, note: str) -> None:
-        self.order, self.expect, self.choices = None, Expect.TOTE, ()
-        self.box = self.weight_g = self.badge = None
-        self.closed = {}
-        self.message = note
-
-    # -- what to show ---------------------------------------------------------------------
-
-    def _units(self) -> int:
-        o = self.order
-        return o.package.units if o is not None and o.package is not None else 0
-
-    def _items(self, lines: dict[int, int]) -> list[Item]:
-        assert self.order is not None
-        by = {x.line_id: x for x in self.order.lines}
-        out: list[Item] = []
-        for lid, qty in sorted(lines.items()):
-            x = by[lid]
-            # A product without dimensions counts as 1 mm each way: it fits (the packer sees).
-            length, width, height = (max(1, d) for d in x.dims_mm)
-            out.extend(Item(x.sku, length, width, height, x.weight_g) for _ in range(qty))
-        return out
-
-    def _package_fit(self) -> Packed | None:
-        o = self.order
-        if o is None or o.package is None:
-            return None
-        return smallest(self.boxes, self._items(dict(o.package.lines)))
-
-    def suggestion(self) -> Suggestion | None:
-        """The box plan for what is left of the order (the current package included)."""
-        o = self.order
-        if o is None:
-            return None
-        lines = {x.line_id: x.remaining for x in o.lines}
-        if o.package is not None:
-            for lid, qty in o.package.lines.items():
-                lines[lid] = lines.get(lid, 0) + qty
-        return suggest(self.boxes, self._items({k: v for k, v in lines.items() if v}))
-
-    def view(self) -> PackView:
-        o = self.order
-        prompt = {
-            Expect.TOTE: "Scan a tote or an order",
-            Expect.ORDER: "Scan the order",
-            Expect.PRODUCT: "Scan the next unit",
-            Expect.BOX: "Scan the box",
-            Expect.WEIGHT: "Weigh the package",
-            Expect.BADGE: "Weight off: supervisor badge + PIN",
-            Expect.LABEL: "Scan the printed label",
-        }[self.expect]
-        barcode: str | None = None
-        suggestion: Suggestion | None = None
-        expected_kg: float | None = None
-        if self.expect is Expect.ORDER and o is not None:
-            barcode = o.number
-        elif self.expect is Expect.ORDER and self.choices:
-            barcode = self._orders_in_choice[0]
-        elif self.expect is Expect.BOX:
-            fit = self._package_fit()
-            barcode = fit.box.code if fit else None
-            suggestion = Suggestion((fit,)) if fit else self.suggestion()
-        elif self.expect in (Expect.WEIGHT, Expect.BADGE) and o and o.package and self.box:
-            tare = next(b.tare_g for b in self.boxes if b.code == self.box)
-            expected_kg = closing.expected_weight(o, dict(o.package.lines), tare) / 1000
-        elif self.expect is Expect.LABEL:
-            barcode = self.closed.get("sscc")
-        elif self.expect is Expect.PRODUCT:
-            suggestion = self.suggestion()
-        pkg = o.package if o else None
-        verified = dict(pkg.lines) if pkg else {}
-        return PackView(
-            expect=self.expect.value,
-            prompt=prompt,
-            barcode=barcode,
-            order=o.number if o else None,
-            special=o.special if o else (),
-            gift_message=o.gift_message if o and o.gift else "",
-            lines=tuple(
-                LineRow(x.sku, x.name, x.ready, verified.get(x.line_id, 0), x.remaining)
-                for x in (o.lines if o else ())
-            ),
-            totes_arrived=o.totes_arrived if o else (),
-            totes_out=o.totes_out if o else (),
-            package=pkg.seq if pkg else (self.closed.get("seq") if self.closed else None),
-            suggestion=suggestion,
-            expected_kg=expected_kg,
-            sscc=self.closed.get("sscc"),
-            tracking=self.closed.get("tracking"),
-            message=self.message,
-            error=self.error,
-            data=dict(self.closed),
-        )
-
-    # -- internals ------------------------------------------------------------------------
-
-    def _took(self, r: ScanResult) -> bool:
-        self.last_result = r
-        if r.accepted:
-            self.message = r.message
-            return True
-        self.error = r.message
-        return False
-
-    def _reload(self) -> None:
-        assert self.order is not None
-        with self.db.reading() as s:
-            self.order = order_view(s, self.order.order_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from wms_terminal.core.audit import record
@@ -29,6 +29,7 @@ from wms_terminal.core.states import (
 )
 from wms_terminal.packing.reading import order_view, orders_in_tote
 from wms_terminal.packing.views import OrderView
+from wms_terminal.picking.location_block import raise_count
 from wms_terminal.picking.scans import Outcome, Rejected, run_scan
 from wms_terminal.picking.totes import empty_tote_in
 from wms_terminal.picking.views import ScanResult
@@ -172,7 +173,7 @@ def verify(
     return run_scan(db, actor, scan_id=scan_id, action="pack_verify", raw=raw, body=body)
 
 
-def _package_move(session: Session, package_id: int, current: str, new: str, **cols: Any) -> None:
+def move_package(session: Session, package_id: int, current: str, new: str, **cols: Any) -> None:
     require_transition(PACKAGE_TRANSITIONS, current, new, "a package")
     sets = ", ".join(f"{k} = :{k}" for k in cols)
     done = session.execute(
@@ -194,7 +195,7 @@ def hold(db: Database, actor: Actor, *, scan_id: str, order_id: int, reason: str
         code = _reason(reason)
         view = packable(session, actor, order_id)
         package_id = open_package(session, actor, view)
-        _package_move(session, package_id, PackageStatus.OPEN, PackageStatus.HELD, hold_reason=code)
+        move_package(session, package_id, PackageStatus.OPEN, PackageStatus.HELD, hold_reason=code)
         record(
             session,
             action="package_held",
@@ -222,7 +223,7 @@ def resume(db: Database, actor: Actor, *, scan_id: str, order_id: int) -> ScanRe
         pkg = view.package
         if pkg is None or pkg.status != PackageStatus.HELD:
             raise Rejected("not_held", f"{view.number} is not on hold", clean=True)
-        _package_move(session, pkg.package_id, PackageStatus.HELD, PackageStatus.OPEN)
+        move_package(session, pkg.package_id, PackageStatus.HELD, PackageStatus.OPEN)
         record(
             session,
             action="package_resumed",
@@ -247,7 +248,7 @@ def short(db: Database, actor: Actor, *, scan_id: str, order_id: int, reason: st
         code = _reason(reason)
         view = packable(session, actor, order_id)
         if view.package is not None and view.package.status == PackageStatus.HELD:
-            _package_move(session, view.package.package_id, PackageStatus.HELD, PackageStatus.OPEN)
+            move_package(session, view.package.package_id, PackageStatus.HELD, PackageStatus.OPEN)
         shorted = {x.sku: x.remaining for x in view.lines if x.remaining > 0}
         if not shorted:
             raise Rejected("nothing_short", f"every unit of {view.number} is verified", clean=True)
@@ -259,6 +260,7 @@ def short(db: Database, actor: Actor, *, scan_id: str, order_id: int, reason: st
                     ),
                     {"n": x.remaining, "l": x.line_id},
                 )
+        counts = _count_where_picked(session, actor, view, code) if code == "MISSING" else []
         record(
             session,
             action="pack_short",
@@ -269,15 +271,16 @@ def short(db: Database, actor: Actor, *, scan_id: str, order_id: int, reason: st
             entity_id=view.number,
             reason_code=code,
             units=shorted,
+            count_tasks=counts,
         )
         units = sum(shorted.values())
-        data: dict[str, Any] = {"short": shorted}
+        data: dict[str, Any] = {"short": shorted, "count_tasks": counts}
         after = order_view(session, order_id)
         pkg = after.package
         if after.units_out == 0 and (pkg is None or pkg.units == 0):
             # Nothing left to verify or close: the order is done with what was packed.
             if pkg is not None:
-                _package_move(session, pkg.package_id, pkg.status, PackageStatus.CANCELLED)
+                move_package(session, pkg.package_id, pkg.status, PackageStatus.CANCELLED)
             if after.closed_packages:
                 set_order_status(session, order_id, after.status, OrderStatus.PACKED)
                 data["order_status"] = OrderStatus.PACKED
@@ -298,7 +301,7 @@ def cancel_package(db: Database, actor: Actor, *, scan_id: str, order_id: int) -
         session.execute(
             text("DELETE FROM package_line WHERE package_id = :p"), {"p": pkg.package_id}
         )
-        _package_move(session, pkg.package_id, pkg.status, PackageStatus.CANCELLED)
+        move_package(session, pkg.package_id, pkg.status, PackageStatus.CANCELLED)
         if view.status == OrderStatus.PACKING and view.closed_packages == 0:
             set_order_status(session, view.order_id, view.status, OrderStatus.PICKED)
         record(
@@ -354,51 +357,25 @@ def free_totes(
     return freed
 
 
-def reopen(db: Database, actor: Actor, *, scan_id: str, sscc: str) -> ScanResult:
-    """A closed package not yet handed over is opened again (closed -> open): its units count
-    as not packed until it closes again; its SSCC and tracking number stay (a new label is the
-    same package). The order goes back to packing."""
-
-    def body(session: Session) -> Outcome:
-        require(actor, "pack")
-        got = session.execute(
-            text("SELECT id, order_id, status FROM package WHERE sscc = :s"), {"s": sscc}
-        ).first()
-        if got is None:
-            raise Rejected("no_package", f"no package {preview(sscc)}", clean=True)
-        package_id, order_id, status = int(got[0]), int(got[1]), str(got[2])
-        order_status = lock_order(session, order_id)
-        if status != PackageStatus.CLOSED:
-            raise Rejected("not_closed", f"package {sscc} is {status}", clean=True)
-        view = order_view(session, order_id)
-        if view.package is not None:
-            raise Rejected(
-                "package_open",
-                f"{view.number} has package {view.package.seq} open: close it first",
-                clean=True,
-            )
-        _package_move(session, package_id, PackageStatus.CLOSED, PackageStatus.OPEN)
-        session.execute(
-            text(
-                "UPDATE order_line SET qty_packed = qty_packed - (SELECT pl.qty FROM package_line "
-                "pl WHERE pl.package_id = :p AND pl.order_line_id = order_line.id) "
-                "WHERE id IN (SELECT order_line_id FROM package_line WHERE package_id = :p)"
-            ),
-            {"p": package_id},
-        )
-        set_order_status(session, order_id, order_status, OrderStatus.PACKING)
-        record(
+def _count_where_picked(session: Session, actor: Actor, view: OrderView, code: str) -> list[int]:
+    """Units missing at packing were perhaps never taken off the shelf: each location they were
+    picked from is counted (`picking.location_block.raise_count`: blocked until counted)."""
+    lines = [x.line_id for x in view.lines if x.remaining > 0]
+    found = session.execute(
+        text(
+            "SELECT DISTINCT pt.location_id, pt.product_id FROM pick_task pt "
+            "WHERE pt.order_line_id IN :lines AND pt.qty_picked > 0 ORDER BY 1, 2"
+        ).bindparams(bindparam("lines", expanding=True)),
+        {"lines": lines},
+    ).all()
+    return [
+        raise_count(
             session,
-            action="package_reopened",
-            user_id=actor.user_id,
-            terminal=actor.terminal,
             warehouse_id=view.warehouse_id,
-            entity="package",
-            entity_id=sscc,
-            order=view.number,
+            location_id=int(loc),
+            product_id=int(prod),
+            reason="pack_missing",
+            actor=actor,
         )
-        return Outcome(
-            "reopened", f"{view.number}: package {sscc} open again", {"order": view.number}
-        )
-
-    return run_scan(db, actor, scan_id=scan_id, action="pack_reopen", raw=sscc, body=body)
+        for loc, prod in found
+    ]

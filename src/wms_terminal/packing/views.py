@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
+
+from wms_terminal.packing.boxes import Suggestion
 
 GIFT, VIP, REPLACEMENT = "GIFT", "VIP", "REPLACEMENT"
 
@@ -138,3 +141,76 @@ class OrderView:
             "totes_out": list(self.totes_out),
             "units_out": self.units_out,
         }
+
+
+class Expect(StrEnum):
+    TOTE = "tote"
+    ORDER = "order"
+    PRODUCT = "product"
+    BOX = "box"
+    WEIGHT = "weight"
+    BADGE = "badge"
+    LABEL = "label"
+
+
+HELP = (
+    "Scan every unit. CMD-DONE: box full, close it. CMD-SHORT / CMD-DAMAGED: ship the rest "
+    "short. CMD-SKIP: hold the order. CMD-CANCEL: back."
+)
+
+
+@dataclass(frozen=True)
+class LineRow:
+    sku: str
+    name: str
+    ready: int
+    verified: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class PackView:
+    expect: str
+    prompt: str
+    barcode: str | None = None
+    order: str | None = None
+    special: tuple[str, ...] = ()
+    gift_message: str = ""
+    lines: tuple[LineRow, ...] = ()
+    totes_arrived: tuple[str, ...] = ()
+    totes_out: tuple[str, ...] = ()
+    package: int | None = None  # package n of the order
+    suggestion: Suggestion | None = None  # for the current package (box step) or the order
+    expected_kg: float | None = None
+    sscc: str | None = None
+    tracking: str | None = None
+    message: str = ""
+    error: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data (the headless driver's prompt, logs): the box plan as box codes and
+        each unit's place."""
+        out: dict[str, Any] = {
+            "expect": self.expect,
+            "prompt": self.prompt,
+            "barcode": self.barcode,
+            "order": self.order,
+            "special": list(self.special),
+            "gift_message": self.gift_message,
+            "lines": [
+                {"sku": x.sku, "ready": x.ready, "verified": x.verified, "left": x.remaining}
+                for x in self.lines
+            ],
+            "totes_arrived": list(self.totes_arrived),
+            "totes_out": list(self.totes_out),
+            "package": self.package,
+            "expected_kg": self.expected_kg,
+            "sscc": self.sscc,
+            "tracking": self.tracking,
+            "message": self.message,
+            "error": self.error,
+        }
+        if self.suggestion is not None:
+            out["boxes"] = [p.to_json() for p in self.suggestion.packages]
+        return out

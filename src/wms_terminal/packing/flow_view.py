@@ -1,0 +1,145 @@
+"""What the pack flow shows: its frozen `PackView` and the box plan (a mixin of `PackFlow`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wms_terminal.core.auth import Actor
+from wms_terminal.core.db import Database
+from wms_terminal.packing import close as closing
+from wms_terminal.packing.boxes import Box, Item, Packed, Suggestion, smallest, suggest
+from wms_terminal.packing.reading import order_view
+from wms_terminal.packing.views import Expect, LineRow, OrderView, PackView
+from wms_terminal.picking.views import ScanResult
+
+
+class Showing:
+    """The state `PackFlow` keeps, read to build its view."""
+
+    expect: Expect
+    order: OrderView | None
+    boxes: tuple[Box, ...]
+    box: str | None
+    choices: tuple[int, ...]
+    _orders_in_choice: tuple[str, ...]
+    closed: dict[str, Any]
+    message: str
+    error: str
+    db: Database
+    actor: Actor
+    last_result: ScanResult | None
+    weight_g: int | None
+    badge: str | None
+
+    def _units(self) -> int:
+        o = self.order
+        return o.package.units if o is not None and o.package is not None else 0
+
+    def _items(self, lines: dict[int, int]) -> list[Item]:
+        assert self.order is not None
+        by = {x.line_id: x for x in self.order.lines}
+        out: list[Item] = []
+        for lid, qty in sorted(lines.items()):
+            x = by[lid]
+            # A product without dimensions counts as 1 mm each way: it fits (the packer sees).
+            length, width, height = (max(1, d) for d in x.dims_mm)
+            out.extend(Item(x.sku, length, width, height, x.weight_g) for _ in range(qty))
+        return out
+
+    def _package_fit(self) -> Packed | None:
+        o = self.order
+        if o is None or o.package is None:
+            return None
+        return smallest(self.boxes, self._items(dict(o.package.lines)))
+
+    def suggestion(self) -> Suggestion | None:
+        """The box plan for what is left of the order (the current package included)."""
+        o = self.order
+        if o is None:
+            return None
+        lines = {x.line_id: x.remaining for x in o.lines}
+        if o.package is not None:
+            for lid, qty in o.package.lines.items():
+                lines[lid] = lines.get(lid, 0) + qty
+        return suggest(self.boxes, self._items({k: v for k, v in lines.items() if v}))
+
+    def view(self) -> PackView:
+        o = self.order
+        prompt = {
+            Expect.TOTE: "Scan a tote or an order",
+            Expect.ORDER: "Scan the order",
+            Expect.PRODUCT: "Scan the next unit",
+            Expect.BOX: "Scan the box",
+            Expect.WEIGHT: "Weigh the package",
+            Expect.BADGE: "Weight off: supervisor badge + PIN",
+            Expect.LABEL: "Scan the printed label",
+        }[self.expect]
+        barcode: str | None = None
+        suggestion: Suggestion | None = None
+        expected_kg: float | None = None
+        if self.expect is Expect.ORDER and o is not None:
+            barcode = o.number
+        elif self.expect is Expect.ORDER and self.choices:
+            barcode = self._orders_in_choice[0]
+        elif self.expect is Expect.BOX:
+            fit = self._package_fit()
+            barcode = fit.box.code if fit else None
+            suggestion = Suggestion((fit,)) if fit else self.suggestion()
+        elif self.expect in (Expect.WEIGHT, Expect.BADGE) and o and o.package and self.box:
+            tare = next(b.tare_g for b in self.boxes if b.code == self.box)
+            expected_kg = closing.expected_weight(o, dict(o.package.lines), tare) / 1000
+        elif self.expect is Expect.LABEL:
+            barcode = self.closed.get("sscc")
+        elif self.expect is Expect.PRODUCT:
+            suggestion = self.suggestion()
+        pkg = o.package if o else None
+        verified = dict(pkg.lines) if pkg else {}
+        return PackView(
+            expect=self.expect.value,
+            prompt=prompt,
+            barcode=barcode,
+            order=o.number if o else None,
+            special=o.special if o else (),
+            gift_message=o.gift_message if o and o.gift else "",
+            lines=tuple(
+                LineRow(x.sku, x.name, x.ready, verified.get(x.line_id, 0), x.remaining)
+                for x in (o.lines if o else ())
+            ),
+            totes_arrived=o.totes_arrived if o else (),
+            totes_out=o.totes_out if o else (),
+            package=pkg.seq if pkg else (self.closed.get("seq") if self.closed else None),
+            suggestion=suggestion,
+            expected_kg=expected_kg,
+            sscc=self.closed.get("sscc"),
+            tracking=self.closed.get("tracking"),
+            message=self.message,
+            error=self.error,
+            data=dict(self.closed),
+        )
+
+    def _to_box(self) -> None:
+        self.expect = Expect.BOX
+        self.box = None
+        packed = self._package_fit()
+        self.message = (
+            f"box {packed.box.code}" if packed else "no single box holds this: scan a big box"
+        )
+
+    def _leave(self, note: str) -> None:
+        self.order, self.expect, self.choices = None, Expect.TOTE, ()
+        self.box = self.weight_g = self.badge = None
+        self.closed = {}
+        self.message = note
+
+    def _took(self, r: ScanResult) -> bool:
+        self.last_result = r
+        if r.accepted:
+            self.message = r.message
+            return True
+        self.error = r.message
+        return False
+
+    def _reload(self) -> None:
+        assert self.order is not None
+        with self.db.reading() as s:
+            self.order = order_view(s, self.order.order_id)
