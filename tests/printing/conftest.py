@@ -133,11 +133,13 @@ HOST_STATUS = (
 
 @dataclass
 class FakeZebra:
-    """A thermal printer on 127.0.0.1: keeps what it is sent and answers ~HS, unless told to
-    `drop` (close as soon as data arrives) or `stall` (accept, then never read nor answer)."""
+    """A thermal printer on 127.0.0.1: keeps what it is sent and answers ~HS with `status`,
+    unless told to `drop` (close as soon as data arrives) or `stall` (accept, then never read
+    nor answer)."""
 
     port: int = 0
     mode: str = "ok"
+    status: bytes = HOST_STATUS
     received: list[bytes] = field(default_factory=list)
     _server: socket.socket | None = None
 
@@ -170,7 +172,7 @@ class FakeZebra:
                 if self.mode == "drop":
                     return
             self.received.append(data.replace(b"~HS", b""))
-            conn.sendall(HOST_STATUS)
+            conn.sendall(self.status)
 
     def close(self) -> None:
         if self._server is not None:

@@ -72,6 +72,17 @@ def test_raw_printer_sends_zpl_and_waits_for_the_status_answer(zebra: FakeZebra)
     assert zebra.received == [zpl]
 
 
+def test_paper_out_is_said_where_the_job_shows_and_not_sent_twice(zebra: FakeZebra) -> None:
+    zebra.status = (
+        b"\x02030,1,1,1245,000,0,0,0,000,0,0,0\x03\r\n"
+        b"\x02000,0,1,0,0,2,4,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n"
+    )
+    zpl = label_zpl(samples.label(4)).encode()
+    where = RawPrinter("127.0.0.1", zebra.port, timeout_s=5).send(zpl, title="x", fmt="zpl")
+    assert where == f"127.0.0.1:{zebra.port} (paper out, paused, head open: prints when fixed)"
+    assert zebra.received == [zpl]
+
+
 def test_a_printer_that_drops_or_stalls_fails_the_job(zebra: FakeZebra) -> None:
     zpl = label_zpl(samples.label(4)).encode()
     zebra.mode = "drop"

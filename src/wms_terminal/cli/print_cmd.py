@@ -77,6 +77,7 @@ def _list(args: argparse.Namespace) -> int:
                     j.station,
                     f"tries {j.attempts}",
                     f"{j.printed_at or j.next_attempt_at or j.created_at:%Y-%m-%d %H:%M:%S}",
+                    j.printed_on if j.status == "printed" else "",
                 )
                 for j in jobs
             ),

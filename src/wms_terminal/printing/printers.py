@@ -139,25 +139,54 @@ class RawPrinter:
         try:
             with socket.create_connection((self.host, self.port), timeout=self.timeout_s) as conn:
                 conn.sendall(data + (ZPL_STATUS if self.confirm else b""))
-                if self.confirm:
-                    self._await_status(conn, deadline)
+                if not self.confirm:
+                    return self.name
+                notes = status_notes(self._await_status(conn, deadline))
         except TimeoutError:
             raise PrinterError(f"printer {self.name} did not answer in time") from None
         except OSError as exc:
             raise PrinterError(f"printer {self.name}: {exc.strerror or exc}") from None
-        return self.name
+        # The label is in the printer's memory: paper out or paused, it prints when the packer
+        # fixes that (sending it again would print it twice). Said where the job shows.
+        return f"{self.name} ({', '.join(notes)}: prints when fixed)" if notes else self.name
 
-    def _await_status(self, conn: socket.socket, deadline: float) -> None:
+    def _await_status(self, conn: socket.socket, deadline: float) -> list[list[str]]:
+        """The ~HS answer's strings (STX ... ETX), split at commas: the first at least, the
+        second (print head, ribbon) when it follows within half a second."""
         got = b""
-        while not (STX in got and ETX in got[got.index(STX) :]):
+        while got.count(ETX) < 2:
             left = deadline - time.monotonic()
+            if got.count(ETX) == 1:
+                left = min(left, 0.5)
             if left <= 0:
+                if got.count(ETX) == 1:
+                    break
                 raise TimeoutError
             conn.settimeout(left)
-            chunk = conn.recv(1024)
+            try:
+                chunk = conn.recv(1024)
+            except TimeoutError:
+                if got.count(ETX) == 1:
+                    break
+                raise
             if not chunk:
+                if got.count(ETX) >= 1:
+                    break
                 raise PrinterError(f"printer {self.name} closed the connection")
             got += chunk
+        blocks = [part.split(ETX)[0] for part in got.split(STX)[1:]]
+        return [b.decode("ascii", "replace").split(",") for b in blocks]
+
+
+def status_notes(strings: list[list[str]]) -> list[str]:
+    """What needs a hand, from a Zebra host status: string 1 field 2 paper out, field 3 paused;
+    string 2 field 3 head open, field 4 ribbon out."""
+    flags = [(0, 1, "paper out"), (0, 2, "paused"), (1, 2, "head open"), (1, 3, "ribbon out")]
+    return [
+        what
+        for i, j, what in flags
+        if len(strings) > i and len(strings[i]) > j and strings[i][j].strip() == "1"
+    ]
 
 
 def printer_from_url(url: str, *, name: str = "") -> Printer:
