@@ -12,12 +12,12 @@ transaction rolls back and it returns the first one's stored outcome.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert
-from sqlalchemy import select as sa_select
+from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -26,6 +26,7 @@ from wms_terminal.core.db import Database, with_retry
 from wms_terminal.core.errors import DatabaseBusy, DatabaseUnavailable, ValidationError, WmsError
 from wms_terminal.core.models import ScanRecord
 from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.statements import Rows, Statement, run_together
 from wms_terminal.picking.views import ScanResult
 
 MAX_SCAN_ID = 64
@@ -60,10 +61,19 @@ def _check_id(scan_id: str) -> None:
 
 
 _TABLE = ScanRecord.__table__  # type: ignore[attr-defined]
-_STORED = sa_select(_TABLE.c.accepted, _TABLE.c.outcome, _TABLE.c.user_id, _TABLE.c.task_id).where(
-    _TABLE.c.scan_id == bindparam("scan_id")
+_STORED = text(
+    "SELECT accepted, outcome, user_id, task_id FROM scan_record WHERE scan_id = :scan_id"
 )
 _INSERT = insert(_TABLE)
+
+
+@dataclass
+class FirstRead:
+    """The body's first read, sent with the scan id lookup (one round trip on PostgreSQL);
+    `rows` holds its answer when the body runs."""
+
+    statement: Statement
+    rows: Rows = ()
 
 
 SCAN_ID_REUSED = "Scan again: this scan id was used before"
@@ -72,12 +82,18 @@ SCAN_ID_REUSED = "Scan again: this scan id was used before"
 def stored(session: Session, scan_id: str, actor: Actor, task_id: int | None) -> ScanResult | None:
     """The stored outcome of a scan id seen before (one primary-key read, no ORM object), if
     it was stored for this user and task; a refusal when it was stored for another."""
-    rec = session.execute(_STORED, {"scan_id": scan_id}).first()
-    if rec is None:
+    return _answer(session.execute(_STORED, {"scan_id": scan_id}).all(), scan_id, actor, task_id)
+
+
+def _answer(rows: Rows, scan_id: str, actor: Actor, task_id: int | None) -> ScanResult | None:
+    if not rows:
         return None
-    if rec[2] != actor.user_id or (rec[3] is not None and rec[3] != task_id):
+    accepted, outcome, user_id, stored_task = rows[0]
+    if user_id != actor.user_id or (stored_task is not None and stored_task != task_id):
         return ScanResult(scan_id, False, "scan_id_reused", SCAN_ID_REUSED)
-    return ScanResult.from_outcome(scan_id, bool(rec[0]), rec[1], replayed=True)
+    # JSON read through text(): a str on SQLite, already decoded by psycopg.
+    found = json.loads(outcome) if isinstance(outcome, str) else outcome
+    return ScanResult.from_outcome(scan_id, bool(accepted), found, replayed=True)
 
 
 def _row(
@@ -114,15 +130,21 @@ def run_scan(
     body: Callable[[Session], Outcome],
     warehouse_id: int | None = None,
     task_id: int | None = None,
+    first: FirstRead | None = None,
 ) -> ScanResult:
     """Run `body` once per scan id (for `task_id`, when the action is on a task); see the
-    module docstring."""
+    module docstring. `first`: the body's first read, sent with the scan id lookup."""
     _check_id(scan_id)
 
     def accepted() -> ScanResult | Rejected:
         try:
             with db.transaction() as session:
-                seen = stored(session, scan_id, actor, task_id)
+                if first is None:
+                    seen = stored(session, scan_id, actor, task_id)
+                else:
+                    lookup = Statement(_STORED, {"scan_id": scan_id})
+                    found, first.rows = run_together(session, [lookup, first.statement])
+                    seen = _answer(found, scan_id, actor, task_id)
                 if seen is not None:
                     return seen
                 try:

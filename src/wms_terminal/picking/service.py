@@ -38,8 +38,8 @@ from wms_terminal.picking.exceptions import (
     report_short,
     skip_task,
 )
-from wms_terminal.picking.scans import Outcome, Rejected, run_scan
-from wms_terminal.picking.tasks import read_task
+from wms_terminal.picking.scans import FirstRead, Outcome, Rejected, run_scan
+from wms_terminal.picking.tasks import read_task, task_read
 from wms_terminal.picking.views import ScanResult
 
 __all__ = [
@@ -68,8 +68,10 @@ def check_step(
     An item scan answers with `data["units"]`: the units the scanned pack holds (1, or a case's
     pack quantity)."""
 
+    first = FirstRead(task_read(task_id))
+
     def body(session: Session) -> Outcome:
-        ctx = read_task(session, task_id, actor)
+        ctx = read_task(session, task_id, actor, rows=first.rows)
         if step == "location":
             check_location(ctx, code)
             return Outcome("location_ok", M.OK_LOCATION, {"task_id": task_id}, ctx.warehouse_id)
@@ -88,7 +90,14 @@ def check_step(
         raise Rejected("bad_step", M.fmt(M.UNKNOWN_SCAN, hint=step))
 
     return run_scan(
-        db, actor, scan_id=scan_id, task_id=task_id, action=f"pick_{step}", raw=code, body=body
+        db,
+        actor,
+        scan_id=scan_id,
+        task_id=task_id,
+        action=f"pick_{step}",
+        raw=code,
+        body=body,
+        first=first,
     )
 
 
@@ -115,11 +124,13 @@ def confirm_pick(
     require(actor, "pick")
     raw = raw or tote or item or location or str(qty)
 
+    first = FirstRead(task_read(task_id))  # sent with the scan id lookup
+
     def body(session: Session) -> Outcome:
         # One read for the task and all it needs, then conditional UPDATEs whose RETURNING
         # values build the outcome. Rare branches (a tote to bind, a pick face below its
         # minimum, the last task of an order or list) add their own statements.
-        ctx = read_task(session, task_id, actor)
+        ctx = read_task(session, task_id, actor, rows=first.rows)
         if ctx.location_blocked:  # being counted: nothing is picked there until it ends
             raise Rejected("location_blocked", M.LOCATION_BLOCKED, clean=True)
         if location is not None:
@@ -175,5 +186,12 @@ def confirm_pick(
         return Outcome("picked", "\n".join(lines), data, ctx.warehouse_id)
 
     return run_scan(
-        db, actor, scan_id=scan_id, task_id=task_id, action="pick_confirm", raw=raw, body=body
+        db,
+        actor,
+        scan_id=scan_id,
+        task_id=task_id,
+        action="pick_confirm",
+        raw=raw,
+        body=body,
+        first=first,
     )

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from wms_terminal.core.auth import Actor
+from wms_terminal.core.statements import Rows, Statement
 from wms_terminal.core.states import PickListStatus, PickTaskStatus
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.scans import Rejected
@@ -80,10 +81,25 @@ _TASK = text(
 )
 
 
-def read_task(session: Session, task_id: int, actor: Actor, *, open_only: bool = True) -> TaskCtx:
-    """The task and all its checks need, in one statement; refused unless `actor` holds its
-    list (and, with `open_only`, the task is still open)."""
-    row = session.execute(_TASK, {"id": task_id}).first()
+def task_read(task_id: int) -> Statement:
+    """The statement `read_task` runs, to send ahead with the scan id lookup
+    (`scans.FirstRead`)."""
+    return Statement(_TASK, {"id": task_id})
+
+
+def read_task(
+    session: Session,
+    task_id: int,
+    actor: Actor,
+    *,
+    open_only: bool = True,
+    rows: Rows | None = None,
+) -> TaskCtx:
+    """The task and all its checks need, in one statement (or its `rows`, read already);
+    refused unless `actor` holds its list (and, with `open_only`, the task is still open)."""
+    if rows is None:
+        rows = session.execute(_TASK, {"id": task_id}).all()
+    row = rows[0] if rows else None
     if row is None:
         raise Rejected("no_task", M.TASK_CLOSED, clean=True)
     values = list(row)
