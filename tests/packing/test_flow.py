@@ -193,3 +193,19 @@ def test_the_view_as_plain_data(station: Station):
     data = flow.scan(fl.gtin(1)).to_json()
     assert data["expect"] == "box" and data["barcode"] == "MAILER"
     assert flow.scan("MAILER").to_json()["expected_kg"] == (101 + 40) / 1000
+
+
+def test_a_pick_list_sheet_opens_its_orders(station: Station):
+    fl = station.floor
+    first = fl.order([(1, 1)])
+    second = fl.order([(2, 1)])
+    fl.release("batch")
+    station.pick()
+    lid = int(scalar(station.db, "SELECT MIN(id) FROM pick_list"))
+    flow = PackFlow(station.db, station.packer)
+    assert scalar(station.db, "SELECT COUNT(*) FROM pick_list") == 1  # both on one list
+    v = flow.scan(f"PL-{lid}")
+    assert v.expect == "order" and v.barcode == first and "2 orders" in v.message
+    v = flow.scan(second)
+    assert v.expect == "product" and v.order == second, v.error
+    assert "nothing to pack" in PackFlow(station.db, station.packer).open(pick_list=999).error

@@ -91,3 +91,23 @@ def test_manifest_needs_a_badge_and_a_known_carrier(
                  "--database", db_url, *badge])  # fmt: skip
     assert code == 1 and "no carrier NOPE" in capsys.readouterr().err
     assert not list(out.parent.iterdir())  # no manifest, no temporary file left
+
+
+def test_a_package_handed_over_at_the_dock_ships_alone(
+    station: Station, db_url: str, capsys: pytest.CaptureFixture[str], wms_pin: str
+):
+    fl = station.floor
+    order = fl.order([(1, 1)])
+    (tote,) = station.pick_all()
+    closed = pack_tote(station, tote)
+    with station.db.transaction() as s:
+        badge = f.cli_user(s, "dock", "packer")
+    args = ["shipments", "handover", "--sscc", str(closed["sscc"]), "--json", "--database", db_url]
+    assert main([*args, *badge]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["orders_shipped"] == [order] and report["notices"] == 1
+    assert rows(station.db, "SELECT status FROM package") == [("shipped",)]
+    assert check(station.db) == []
+    # Scanned again: it is already shipped.
+    assert main([*args, *badge]) == 2
+    assert "is shipped, not closed" in capsys.readouterr().err

@@ -2,12 +2,14 @@
 
     wms-terminal shipments list [--status S] [--carrier CODE] [--json]
     wms-terminal shipments manifest --carrier CODE --out F.pdf --badge B     packer or above
+    wms-terminal shipments handover --sscc S --badge B                        packer or above
 
 `list --json` prints {"packages": [...]}, one object per package (not cancelled):
 {"order", "package", "sscc", "tracking", "carrier", "service", "status", "lines": [{"sku",
 "qty"}]}. `manifest` ships every closed package of the carrier's services (`packing.shipments`):
 they become shipped, the manifest PDF is written to F.pdf, and a track & trace notice per order
-is queued in the notices outbox (sent by `wms-terminal notices send`).
+is queued in the notices outbox (sent by `wms-terminal notices send`). `handover` ships one
+package scanned at the dock the same way, without a manifest.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.errors import ValidationError
-from wms_terminal.packing.shipments import STATUSES, list_packages, manifest
+from wms_terminal.packing.shipments import STATUSES, hand_over, list_packages, manifest
 
 
 def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -40,6 +42,12 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     mf.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(mf)
     mf.set_defaults(handler=_manifest)
+
+    ho = sub.add_parser("handover", parents=[common], help="one package taken by the carrier")
+    ho.add_argument("--sscc", metavar="S", required=True, help="the package's SSCC (18 digits)")
+    ho.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(ho)
+    ho.set_defaults(handler=_handover)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -111,5 +119,26 @@ def _manifest(args: argparse.Namespace) -> int:
         f"{done.carrier}: {done.packages} package(s) shipped, "
         f"{len(done.orders_shipped)} order(s) complete, {done.notices} notice(s) queued; "
         f"manifest {target}",
+    )
+    return 0
+
+
+def _handover(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db)
+        done = hand_over(app.db, actor, sscc=args.sscc)
+    finally:
+        app.close()
+    emit(
+        args.json,
+        {
+            "carrier": done.carrier,
+            "sscc": args.sscc,
+            "orders_shipped": list(done.orders_shipped),
+            "notices": done.notices,
+        },
+        f"{args.sscc} handed to {done.carrier}"
+        + (f": {', '.join(done.orders_shipped)} shipped" if done.orders_shipped else ""),
     )
     return 0

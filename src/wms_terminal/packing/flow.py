@@ -31,7 +31,7 @@ from typing import Any
 from sqlmodel import select
 
 from wms_terminal.core.auth import Actor, authenticate, require
-from wms_terminal.core.codes import Command
+from wms_terminal.core.codes import Command, pick_list_id
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed
 from wms_terminal.core.models import BoxType
@@ -106,6 +106,9 @@ class PackFlow(Opening, ScanFlow[PackView]):
         got = s.got
         if self.expect is Expect.BOX and got.kind in (Kind.UNKNOWN, Kind.INVALID):
             return self._box(s.text.strip())
+        listed = pick_list_id(s.text) if got.kind is Kind.UNKNOWN else None
+        if listed is not None and self.expect in (Expect.TOTE, Expect.ORDER):
+            return self._pick_list(listed)
         if not got.ok:
             self.error = got.error or "unreadable scan"
             return self.view()
@@ -148,13 +151,17 @@ class PackFlow(Opening, ScanFlow[PackView]):
 
     @atomic
     def open(self, *, order: str | None = None, pick_list: int | None = None) -> PackView:
-        """Open an order by number, or the first unpacked order of a pick list (keyed)."""
+        """Open an order by number, or an order of a pick list (keyed; its sheet's PL- barcode
+        scanned does the same)."""
         self.message = self.error = ""
         if order is not None:
             return self._order(order)
+        return self._pick_list(int(pick_list or 0))
+
+    def _pick_list(self, list_id: int) -> PackView:
         with self.db.reading() as s:
-            ids = orders_on_list(s, int(pick_list or 0))
-        return self._among(ids, f"pick list {pick_list}")
+            ids = orders_on_list(s, list_id)
+        return self._among(ids, f"pick list {list_id}")
 
     @atomic
     def key_weight(self, grams: int, *, scan_id: str | None = None) -> PackView:

@@ -11,6 +11,9 @@ once none of its packages is left to ship, a track & trace notice per order in t
 has no e-mail gets none, and the audit entry says so), the audit entry, and the manifest PDF
 rendered inside the transaction (a PDF that cannot be made ships nothing). The caller writes the
 bytes to the file it was asked for after checking the folder is writable before it starts.
+
+`hand_over(db, actor, sscc=...)` ships one package scanned at the dock as the carrier takes it,
+the same way (no PDF).
 """
 
 from __future__ import annotations
@@ -100,8 +103,71 @@ _TO_SHIP = (
     "a.country, p.expected_delivery, p.warehouse_id, p.carrier_service_id "
     "FROM package p JOIN carrier_service s ON s.id = p.carrier_service_id "
     "JOIN sales_order so ON so.id = p.order_id JOIN address a ON a.id = so.ship_address_id "
-    "WHERE s.carrier_id = :c AND p.status = 'closed' ORDER BY so.number, p.seq"
+    "WHERE p.status = 'closed' AND "
 )
+
+
+def _locked(session: Session, where: str, params: dict[str, Any]) -> list[Any]:
+    sql = _TO_SHIP + where + " ORDER BY so.number, p.seq"
+    if session.get_bind().dialect.name == "postgresql":
+        sql += " FOR UPDATE OF p"
+    return list(session.execute(text(sql), params).all())
+
+
+def _ship(session: Session, actor: Actor, rows: list[Any], at: datetime) -> tuple[list[str], int]:
+    """Ship the packages of `rows` (read by `_locked`): the orders wholly shipped, notices."""
+    require_transition(
+        PACKAGE_TRANSITIONS, PackageStatus.CLOSED, PackageStatus.SHIPPED, "a package"
+    )
+    by_order: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        by_order[int(r[1])].append(r)
+    shipped_orders: list[str] = []
+    notices = 0
+    for order_id, packs in by_order.items():
+        notices += _ship_order(session, actor, order_id, packs, at, shipped_orders)
+    return shipped_orders, notices
+
+
+def hand_over(db: Database, actor: Actor, *, sscc: str, now: datetime | None = None) -> HandOver:
+    """One closed package scanned at the dock as the carrier takes it: shipped as by the
+    manifest (shipment, notice, order shipped when it was its last), without a manifest PDF."""
+    require(actor, "pack")
+    at = now or utcnow()
+
+    def body(session: Session) -> HandOver:
+        rows = _locked(session, "p.sscc = :s", {"s": sscc.strip()})
+        if not rows:
+            status = session.execute(
+                text("SELECT status FROM package WHERE sscc = :s"), {"s": sscc.strip()}
+            ).scalar()
+            if status is None:
+                raise NotFound(f"no package {sscc[:18]}")
+            raise ValidationError(f"package {sscc} is {status}, not closed: nothing to hand over")
+        carrier = str(
+            session.execute(
+                text(
+                    "SELECT c.code FROM carrier c JOIN carrier_service s ON s.carrier_id = c.id "
+                    "WHERE s.id = :s"
+                ),
+                {"s": rows[0][10]},
+            ).scalar_one()
+        )
+        shipped_orders, notices = _ship(session, actor, rows, at)
+        record(
+            session,
+            action="handed_over",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=int(rows[0][9]),
+            entity="package",
+            entity_id=sscc,
+            carrier=carrier,
+            orders_shipped=shipped_orders,
+        )
+        return HandOver(carrier, 1, tuple(shipped_orders), notices, b"")
+
+    return db.run(body, what="hand a package over")
 
 
 def manifest(db: Database, actor: Actor, *, carrier: str, now: datetime | None = None) -> HandOver:
@@ -116,22 +182,10 @@ def manifest(db: Database, actor: Actor, *, carrier: str, now: datetime | None =
         if got is None:
             raise NotFound(f"no carrier {carrier}")
         carrier_id, carrier_name = int(got[0]), str(got[1])
-        sql = _TO_SHIP + (
-            " FOR UPDATE OF p" if session.get_bind().dialect.name == "postgresql" else ""
-        )
-        rows = session.execute(text(sql), {"c": carrier_id}).all()
+        rows = _locked(session, "s.carrier_id = :c", {"c": carrier_id})
         if not rows:
             raise ValidationError(f"no closed package waits for {carrier}")
-        require_transition(
-            PACKAGE_TRANSITIONS, PackageStatus.CLOSED, PackageStatus.SHIPPED, "a package"
-        )
-        by_order: dict[int, list[Any]] = defaultdict(list)
-        for r in rows:
-            by_order[int(r[1])].append(r)
-        shipped_orders: list[str] = []
-        notices = 0
-        for order_id, packs in by_order.items():
-            notices += _ship_order(session, actor, order_id, packs, at, shipped_orders)
+        shipped_orders, notices = _ship(session, actor, rows, at)
         warehouse = session.execute(
             text("SELECT code FROM warehouse WHERE id = :w"), {"w": int(rows[0][9])}
         ).scalar_one()
