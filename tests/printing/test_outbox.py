@@ -17,10 +17,11 @@ from tests.picking.helpers import rows, scalar
 from tests.printing.conftest import FakeZebra
 from tests.scanning.test_labels_roundtrip import needs_poppler, pdf_pages
 from wms_terminal.cli import main
+from wms_terminal.core.codes import Command
 from wms_terminal.core.db import Database
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.packing.flow import PackFlow
-from wms_terminal.printing import outbox
+from wms_terminal.printing import outbox, sources
 from wms_terminal.printing.printers import FilePrinter, RawPrinter
 from wms_terminal.printing.settings import StationPrinters
 from wms_terminal.printing.worker import print_due
@@ -251,3 +252,29 @@ def test_documents_and_label_sheets_go_to_a_printer(
     assert f"command barcodes to {sheet}" in capsys.readouterr().out
     assert main(["labels", "commands", "--printer", "lpt1:"]) == 2
     assert "--printer: printer 'lpt1:'" in capsys.readouterr().err
+
+
+def test_package_n_of_n_is_printed_once_n_is_known(station: Station, tmp_path: Path) -> None:
+    fl = station.floor
+    fl.order([(1, 2)])
+    (tote,) = station.pick_all()
+    flow = PackFlow(station.db, station.packer)
+    flow.scan(tote)
+    flow.scan(fl.gtin(1))
+    flow.command(Command.DONE)  # one unit in this box, the other in the next
+    flow.scan("BOX-S")
+    first = flow.key_weight(101 + 150).barcode
+    assert first
+    print_due(station.db, spool(tmp_path), "w1")
+    label_one = tmp_path / "labels" / f"label-{first}.pdf"
+    # Printed at once, while a unit is still to pack: the count is not known yet.
+    assert "Package 1" in text_of(label_one) and "Package 1 of" not in text_of(label_one)
+    flow.scan(first)
+    flow.scan(fl.gtin(1))
+    flow.scan("BOX-S")
+    second = flow.key_weight(101 + 150).barcode
+    print_due(station.db, spool(tmp_path), "w1")
+    assert "Package 2 of 2" in text_of(tmp_path / "labels" / f"label-{second}.pdf")
+    with station.db.reading() as session:  # a reprint of the first now says 1 of 2
+        package_id = sources.package_id_for_sscc(session, first)
+        assert sources.shipping_label(session, package_id).package_text == "Package 1 of 2"

@@ -57,13 +57,15 @@ class ShippingLabel:
     ship_to: Address
     order: str
     package_no: int = 1
-    package_count: int = 1
+    package_count: int | None = 1  # None while the order still has units to pack
     weight_g: int = 0
     ship_date: date | None = None
     notes: tuple[str, ...] = field(default=())  # GIFT, VIP, REPLACEMENT R-...
 
     @property
     def package_text(self) -> str:
+        if self.package_count is None:
+            return f"Package {self.package_no}"
         return f"Package {self.package_no} of {self.package_count}"
 
     @property

@@ -4,7 +4,9 @@ never see the database.
 
 A label is read back from the package as closed (`packing.close`): its SSCC, tracking number,
 carrier service and weight are never recomputed here, so a reprint carries the same SSCC.
-"Package n of N" is the package's number among the order's packages that are not cancelled.
+"Package n of N" counts the order's packages that are not cancelled once the order is packed;
+while units of it are still to pack, N is not known yet and the label says "Package n" (a
+reprint after the last package says n of N).
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ from sqlmodel import Session
 
 from wms_terminal.core.errors import NotFound
 from wms_terminal.core.models._base import UTC_DATETIME, utcnow
+from wms_terminal.core.states import OrderStatus
 from wms_terminal.documents.pick_sheet import PickSheet, PickSheetLine
 from wms_terminal.documents.shipping_label import Address, ShippingLabel
 from wms_terminal.documents.slips import PackingSlip, SlipLine
 from wms_terminal.picking.layout import Layout, LayoutError, PickPoint
+
+PACKED_OR_LATER = (OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.RETURNED)
 
 
 def _address(name: str, street: str, postcode: str, city: str, country: str) -> Address:
@@ -52,7 +57,8 @@ def _order(session: Session, *, order_id: int | None = None, number: str | None 
     row = session.execute(
         text(
             "SELECT so.id, so.number, so.warehouse_id, so.currency, so.shipping, so.total, "
-            "so.gift_message, so.ordered_at, a.name, a.street, a.postcode, a.city, a.country "
+            "so.gift_message, so.ordered_at, a.name, a.street, a.postcode, a.city, a.country, "
+            "so.status "
             f"FROM sales_order so JOIN address a ON a.id = so.ship_address_id WHERE {where}"
         ).columns(ordered_at=UTC_DATETIME),
         {"k": order_id if order_id is not None else number},
@@ -100,7 +106,7 @@ def shipping_label(session: Session, package_id: int) -> ShippingLabel:
         ship_to=_address(*order[8:13]),
         order=order.number,
         package_no=int(seq),
-        package_count=max(int(count or 0), int(seq)),
+        package_count=(max(int(count or 0), int(seq)) if order.status in PACKED_OR_LATER else None),
         weight_g=int(weight or 0),
         ship_date=ship_date,
         notes=tuple(_flags(session, order_id)),
