@@ -103,6 +103,17 @@ def test_zpl_carries_the_same_data_and_escapes_every_command_character() -> None
     assert f"^FD>:{label.tracking}^FS" in zpl
     (pdf_page,) = pdf_text(label_pdf(label))
     assert "Eve ^XZ~JR" in pdf_page  # the same data on both
+    # Everything starts on the 4x6 in label at 203 dpi (812 x 1218 dots); the barcodes fit across.
+    for x, y in re.findall(r"\^FO(\d+),(\d+)", zpl):
+        assert 0 <= int(x) < 812 and 0 <= int(y) < 1218
+    symbols = [barcodes.code128(label.tracking), barcodes.gs1_128([("00", label.sscc)])]
+    placed = re.findall(r"\^FO(\d+),\d+\^BY(\d)", zpl)
+    assert len(placed) == 2
+    for (x, dots), symbol in zip(placed, symbols, strict=True):
+        left, module = int(x), int(dots)
+        bars = symbol.width_modules - 2 * barcodes.QUIET_MODULES
+        assert 2 <= module <= 4  # whole dots: no uneven bars
+        assert left >= 10 * module and left + (bars + 10) * module <= 812  # quiet zones fit
 
 
 def test_labels_pdf_has_one_4x6_page_per_label() -> None:
