@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from tests import factories as f
@@ -111,3 +112,29 @@ def test_a_package_handed_over_at_the_dock_ships_alone(
     # Scanned again: it is already shipped.
     assert main([*args, *badge]) == 2
     assert "is shipped, not closed" in capsys.readouterr().err
+
+
+def test_one_manifest_per_warehouse(
+    station: Station, db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, wms_pin: str
+):
+    fl = station.floor
+    fl.order([(1, 1)])
+    fl.order([(2, 1)])
+    closed = [pack_tote(station, t) for t in station.pick_all()]
+    carrier = str(closed[0]["carrier"])
+    with station.db.transaction() as s:
+        badge = f.cli_user(s, "dock", "packer")
+        west = f.warehouse(s, "WEST", 51.9, 4.4)
+        # The second package as if packed in the other warehouse.
+        s.execute(
+            text("UPDATE package SET warehouse_id = :w WHERE sscc = :s"),
+            {"w": west.id, "s": closed[1]["sscc"]},
+        )
+    out = tmp_path / "m.pdf"
+    args = ["shipments", "manifest", "--carrier", carrier, "--out", str(out), "--json",
+            "--database", db_url, *badge]  # fmt: skip
+    assert main(args) == 2
+    assert "MAIN, WEST wait" in capsys.readouterr().err and not out.exists()
+    assert main([*args, "--warehouse", "MAIN"]) == 0
+    assert json.loads(capsys.readouterr().out)["packages"] == 1
+    assert [p["status"] for p in _list(db_url, capsys)] == ["shipped", "closed"]

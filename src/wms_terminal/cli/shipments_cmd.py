@@ -1,7 +1,7 @@
 """`wms-terminal shipments list|manifest`: packages and the hand-over to the carrier.
 
     wms-terminal shipments list [--status S] [--carrier CODE] [--json]
-    wms-terminal shipments manifest --carrier CODE --out F.pdf --badge B     packer or above
+    wms-terminal shipments manifest --carrier CODE [--warehouse W] --out F.pdf --badge B
     wms-terminal shipments handover --sscc S --badge B                        packer or above
 
 `list --json` prints {"packages": [...]}, one object per package (not cancelled):
@@ -39,6 +39,9 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     )
     mf.add_argument("--carrier", metavar="CODE", required=True, help="carrier code, e.g. DHL")
     mf.add_argument("--out", metavar="FILE.pdf", required=True, help="manifest PDF to write")
+    mf.add_argument(
+        "--warehouse", metavar="CODE", help="this warehouse's packages (needed when several wait)"
+    )
     mf.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(mf)
     mf.set_defaults(handler=_manifest)
@@ -96,7 +99,7 @@ def _manifest(args: argparse.Namespace) -> int:
         app = bootstrap.connect(args.database)
         try:
             actor = actor_from_args(args, app.db)
-            done = manifest(app.db, actor, carrier=args.carrier)
+            done = manifest(app.db, actor, carrier=args.carrier, warehouse=args.warehouse)
         finally:
             app.close()
         with os.fdopen(fd, "wb") as fh:

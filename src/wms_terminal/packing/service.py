@@ -247,11 +247,19 @@ def short(db: Database, actor: Actor, *, scan_id: str, order_id: int, reason: st
     def body(session: Session) -> Outcome:
         code = _reason(reason)
         view = packable(session, actor, order_id)
-        if view.package is not None and view.package.status == PackageStatus.HELD:
-            move_package(session, view.package.package_id, PackageStatus.HELD, PackageStatus.OPEN)
         shorted = {x.sku: x.remaining for x in view.lines if x.remaining > 0}
         if not shorted:
             raise Rejected("nothing_short", f"every unit of {view.number} is verified", clean=True)
+        in_box = view.package.units if view.package is not None else 0
+        if not in_box and not view.closed_packages and view.units_out == 0:
+            # Nothing of the order would ship: that is for a supervisor, not a short.
+            raise Rejected(
+                "all_missing",
+                f"nothing of {view.number} is here: hold it (CMD-SKIP) and call a supervisor",
+                clean=True,
+            )
+        if view.package is not None and view.package.status == PackageStatus.HELD:
+            move_package(session, view.package.package_id, PackageStatus.HELD, PackageStatus.OPEN)
         for x in view.lines:
             if x.remaining > 0:
                 session.execute(

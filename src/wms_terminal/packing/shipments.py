@@ -170,8 +170,16 @@ def hand_over(db: Database, actor: Actor, *, sscc: str, now: datetime | None = N
     return db.run(body, what="hand a package over")
 
 
-def manifest(db: Database, actor: Actor, *, carrier: str, now: datetime | None = None) -> HandOver:
-    """Ship every closed package of `carrier` (see the module docstring)."""
+def manifest(
+    db: Database,
+    actor: Actor,
+    *,
+    carrier: str,
+    warehouse: str | None = None,
+    now: datetime | None = None,
+) -> HandOver:
+    """Ship every closed package of `carrier` (of one warehouse: `warehouse`, needed when
+    packages of several wait; see the module docstring)."""
     require(actor, "pack")
     at = now or utcnow()
 
@@ -182,18 +190,34 @@ def manifest(db: Database, actor: Actor, *, carrier: str, now: datetime | None =
         if got is None:
             raise NotFound(f"no carrier {carrier}")
         carrier_id, carrier_name = int(got[0]), str(got[1])
-        rows = _locked(session, "s.carrier_id = :c", {"c": carrier_id})
+        where = "s.carrier_id = :c"
+        params: dict[str, Any] = {"c": carrier_id}
+        if warehouse is not None:
+            where += " AND p.warehouse_id = (SELECT id FROM warehouse WHERE code = :w)"
+            params["w"] = warehouse
+        rows = _locked(session, where, params)
         if not rows:
             raise ValidationError(f"no closed package waits for {carrier}")
+        if len({int(r[9]) for r in rows}) > 1:
+            codes = session.execute(
+                text("SELECT code FROM warehouse WHERE id IN :ids ORDER BY code").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": sorted({int(r[9]) for r in rows})},
+            ).scalars()
+            raise ValidationError(
+                f"packages of {', '.join(codes)} wait for {carrier}: one manifest per warehouse "
+                "(--warehouse CODE)"
+            )
         shipped_orders, notices = _ship(session, actor, rows, at)
-        warehouse = session.execute(
+        wh_code = session.execute(
             text("SELECT code FROM warehouse WHERE id = :w"), {"w": int(rows[0][9])}
         ).scalar_one()
         pdf = manifest_pdf(
             Manifest(
                 carrier,
                 carrier_name,
-                str(warehouse),
+                str(wh_code),
                 at,
                 tuple(
                     ManifestRow(
