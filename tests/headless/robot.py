@@ -1,6 +1,7 @@
-"""Robot pickers for the headless driver: `wms-terminal pick --headless` in a subprocess, or the
-same driver in a thread of the test (to stop the database under it), answering every prompt with
-the barcode it names (a tote of its own when the system suggests none, the quantity as digits)."""
+"""Robots for the headless drivers: `wms-terminal pick --headless` (or `pack --headless`) in a
+subprocess, or the same driver in a thread of the test (to stop the database under it), answering
+every prompt with the barcode it names (a tote of its own when the system suggests none, the
+quantity as digits, the expected weight in kg)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 from wms_terminal.core.db import Database
+from wms_terminal.headless.driver import Driver
 from wms_terminal.headless.events import EventWriter
 from wms_terminal.headless.picker import Options, PickerDriver
 
@@ -33,9 +35,11 @@ class Transport(Protocol):
 class Process:
     """`wms-terminal pick --headless` as a child process (stdin and stdout pipes)."""
 
-    def __init__(self, database_url: str, badge: str, pin: str, *extra: str) -> None:
+    def __init__(
+        self, database_url: str, badge: str, pin: str, *extra: str, command: str = "pick"
+    ) -> None:
         env = {**os.environ, "WMS_PIN": pin, "WMS_DATABASE_URL": database_url}
-        args = [sys.executable, "-m", "wms_terminal", "pick", "--headless", "--badge", badge]
+        args = [sys.executable, "-m", "wms_terminal", command, "--headless", "--badge", badge]
         self.proc = subprocess.Popen(
             [*args, *extra],
             stdin=subprocess.PIPE,
@@ -77,11 +81,16 @@ class InThread:
     """The same driver in a thread of this process: its `sleep` between retries is `on_sleep`."""
 
     def __init__(
-        self, db: Database, options: Options, on_sleep: Callable[[float], None] | None = None
+        self,
+        db: Database,
+        options: Options,
+        on_sleep: Callable[[float], None] | None = None,
+        *,
+        driver: type[Driver] = PickerDriver,
     ) -> None:
         self._in: queue.Queue[bytes | None] = queue.Queue()
         self._out: queue.Queue[str] = queue.Queue()
-        self.driver = PickerDriver(
+        self.driver = driver(
             db, EventWriter(_Lines(self._out)), options, sleep=on_sleep or (lambda _s: None)
         )
         self.code: int | None = None
@@ -110,9 +119,11 @@ class InThread:
 
 
 def answer(event: Event) -> str | None:
-    """What a careful picker scans or keys at a prompt (None: a tote of their own)."""
+    """What a careful picker or packer scans or keys at a prompt (None: a tote of their own)."""
     if event["expect"] == "quantity":
         return str(event["qty"])
+    if event["expect"] == "weight":
+        return f"{event['expected_kg']:.3f}"
     return event["barcode"]  # type: ignore[no-any-return]
 
 

@@ -40,6 +40,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "wave": Command("wave_cmd", "plan and release pick waves"),
     "pick": Command("pick_cmd", "pick by lines on stdin, JSON lines out (--headless)"),
+    "pack": Command("pack_cmd", "pack by lines on stdin, JSON lines out (--headless)"),
     "picklist": Command("picklist_cmd", "see, give back and reassign lists"),
     "totes": Command("totes_cmd", "totes: list, show, empty, release"),
     "count": Command("count_cmd", "count tasks: list, show, do, cancel"),

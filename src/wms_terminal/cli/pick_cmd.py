@@ -3,6 +3,7 @@
 
 With --badge the PIN comes from --pin, --pin-file or the environment variable WMS_PIN (as for the
 other commands); without them the driver prompts for badge and PIN on stdin like a terminal.
+The options and the run are shared with `pack --headless` (cli/pack_cmd.py).
 """
 
 from __future__ import annotations
@@ -12,11 +13,28 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import PIN_ENV
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import Role
+
+
+def add_driver_arguments(parser: argparse.ArgumentParser) -> None:
+    """--headless, --badge, --pin, --pin-file, --role, --warehouse: every headless driver's."""
+    parser.add_argument(
+        "--headless", action="store_true", help="JSON lines on stdout, scans on stdin"
+    )
+    parser.add_argument("--badge", metavar="B", help="sign in with this badge before reading stdin")
+    parser.add_argument(
+        "--pin", metavar="P", help=f"the badge's PIN (else {PIN_ENV} or --pin-file)"
+    )
+    parser.add_argument("--pin-file", metavar="F", help="file whose first line is the PIN")
+    parser.add_argument(
+        "--role", choices=Role.ALL, metavar="R", help="the role to work in, for a user with several"
+    )
+    parser.add_argument("--warehouse", metavar="CODE", help="default: the user's warehouse")
 
 
 def register(pick: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -25,27 +43,25 @@ def register(pick: argparse.ArgumentParser, common: argparse.ArgumentParser) -> 
         "on stdin (as a keyboard wedge types it: command barcodes, a quantity as digits) and "
         "writes one JSON object per line on stdout; see docs/headless.md."
     )
-    pick.add_argument(
-        "--headless", action="store_true", help="JSON lines on stdout, scans on stdin"
-    )
-    pick.add_argument("--badge", metavar="B", help="sign in with this badge before reading stdin")
-    pick.add_argument("--pin", metavar="P", help=f"the badge's PIN (else {PIN_ENV} or --pin-file)")
-    pick.add_argument("--pin-file", metavar="F", help="file whose first line is the PIN")
-    pick.add_argument(
-        "--role", choices=Role.ALL, metavar="R", help="the role to work in, for a user with several"
-    )
-    pick.add_argument("--warehouse", metavar="CODE", help="default: the user's warehouse")
+    add_driver_arguments(pick)
     pick.add_argument("--zone", metavar="CODE", help="claim lists of this zone only")
     pick.set_defaults(handler=_pick)
 
 
 def _pick(args: argparse.Namespace) -> int:
+    from wms_terminal.headless.picker import PickerDriver
+
+    return run_driver(args, PickerDriver, "picker", zone=args.zone)
+
+
+def run_driver(args: argparse.Namespace, driver: Any, who: str, **extra: Any) -> int:
+    """Connect, sign in with the arguments and run `driver` over stdin (exit status: its)."""
     if not args.headless:
         raise ValidationError(
-            "the picker's screen is in `wms-terminal run`; add --headless for JSON lines"
+            f"the {who}'s screen is in `wms-terminal run`; add --headless for JSON lines"
         )
+    from wms_terminal.headless.driver import Options
     from wms_terminal.headless.events import EventWriter
-    from wms_terminal.headless.picker import Options, PickerDriver
 
     app = bootstrap.connect(args.database)
     try:
@@ -55,10 +71,9 @@ def _pick(args: argparse.Namespace) -> int:
             pin=_pin(args) if args.badge else None,
             role=args.role,
             warehouse=args.warehouse,
-            zone=args.zone,
+            **extra,
         )
-        driver = PickerDriver(app.db, EventWriter(sys.stdout), options)
-        return driver.run(_lines())
+        return int(driver(app.db, EventWriter(sys.stdout), options).run(_lines()))
     finally:
         app.close()
 

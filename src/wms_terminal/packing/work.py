@@ -1,0 +1,37 @@
+"""The work waiting at a packing station: orders that can be packed now (picked, or being
+packed with no other station's package open), with a tote of theirs that reached packing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+_WAITING = text(
+    "SELECT so.id, so.number, "
+    "(SELECT MIN(t.code) FROM pick_task pt JOIN tote t ON t.id = pt.tote_id "
+    " AND t.pick_list_id = pt.pick_list_id WHERE pt.order_id = so.id AND pt.qty_picked > 0 "
+    " AND t.status IN ('at_packing', 'at_sorting')) "
+    "FROM sales_order so WHERE so.warehouse_id = :w AND so.status IN ('picked', 'packing') "
+    "AND NOT EXISTS (SELECT 1 FROM package p WHERE p.order_id = so.id AND p.status = 'open' "
+    "AND p.packed_by <> :u) ORDER BY so.number LIMIT :n"
+)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    order_id: int
+    number: str
+    tote: str | None  # a tote of the order at packing, to scan (else its number)
+
+    @property
+    def barcode(self) -> str:
+        return self.tote or self.number
+
+
+def waiting(session: Session, warehouse_id: int, user_id: int, *, limit: int = 10) -> list[Waiting]:
+    """Orders of the warehouse this packer can pack now, by number (a package another station
+    has open is that station's work)."""
+    rows = session.execute(_WAITING, {"w": warehouse_id, "u": user_id, "n": limit}).all()
+    return [Waiting(int(o), str(n), None if t is None else str(t)) for o, n, t in rows]
