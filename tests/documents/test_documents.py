@@ -223,3 +223,17 @@ def test_the_plan_draws_the_route_through_every_stop_in_order_from_the_depot() -
     first_seq = {line.point: line.seq for line in reversed(sheet.lines)}
     numbers = {s for _x, _y, s in canvas.strings if s.isdigit()}
     assert {str(first_seq[p]) for p in stops} <= numbers
+
+
+def test_control_characters_in_order_text_never_reach_the_page() -> None:
+    base = samples.slip(gift=True)
+    slip = base.__class__(
+        **{
+            **base.__dict__,
+            "ship_to": samples.Address("Ann\x1b[31m Lee\x07", ("Main St\u202e 5",)),
+            "gift_message": "Hi\x00 there\r\nbye\x1b]0;x\x07",
+        }
+    )
+    (text,) = pdf_text(packing_slip_pdf(slip))
+    assert "Ann [31m Lee" in text and "Main St 5" in text and "Hi there bye ]0;x" in text
+    assert not any(c in text for c in "\x1b\x07\x00\u202e")
