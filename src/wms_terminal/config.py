@@ -11,6 +11,8 @@ WMS_GS1_COMPANY_PREFIX  the company's GS1 prefix (6 to 12 digits) in every SSCC 
 WMS_PACK_WEIGHT_TOLERANCE  how far a package's weight may be from the expected weight before a
                    supervisor confirms it: "5%" (of the expected weight) or grams, or both as
                    "5%,50" (the larger applies; default "5%,50")
+WMS_RETURN_WINDOW_DAYS  days after shipment a return may be opened, per channel:
+                   "web=30,marketplace=14" (channels not named keep the default, 30)
 WMS_WAREHOUSE_TZ   time zone of carrier cut-off times (default Europe/Amsterdam)
 WMS_CAMERA         a station's camera for `run` (device index, video file or stream URL; `run
                    --camera` overrides it; default none): tui/camera_feed.py
@@ -124,3 +126,24 @@ def pack_weight_tolerance() -> tuple[float, int]:
 
 def warehouse_timezone() -> str:
     return os.environ.get("WMS_WAREHOUSE_TZ", "").strip() or "Europe/Amsterdam"
+
+
+DEFAULT_RETURN_WINDOW_DAYS = 30
+
+
+def return_window_days() -> dict[str, int]:
+    """WMS_RETURN_WINDOW_DAYS as {channel: days}; every channel not named gets 30."""
+    from wms_terminal.core.models.orders import Channel
+
+    windows = dict.fromkeys(Channel.ALL, DEFAULT_RETURN_WINDOW_DAYS)
+    raw = os.environ.get("WMS_RETURN_WINDOW_DAYS", "").strip()
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        channel, _, days = part.partition("=")
+        channel, days = channel.strip(), days.strip()
+        if channel not in windows or not days.isdigit() or len(days) > 4:
+            raise ConfigurationError(
+                'WMS_RETURN_WINDOW_DAYS must be like "web=30,marketplace=14" (channels: '
+                f"{', '.join(Channel.ALL)}), not {raw!r}"
+            )
+        windows[channel] = int(days)
+    return windows

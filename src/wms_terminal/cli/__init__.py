@@ -57,6 +57,7 @@ COMMANDS: dict[str, Command] = {
     "tasks": Command("tasks_cmd", "replenishment and put-away tasks: list, claim, do"),
     "notices": Command("notices_cmd", "e-mail notices (outbox)"),
     "shipments": Command("shipments_cmd", "packages, and the hand-over to the carrier (manifest)"),
+    "returns": Command("returns_cmd", "returns (RMA): open, show"),
     "check": Command(
         "check_cmd", "verify stock, ledger, reservations, picks, totes and lists (read-only)"
     ),

@@ -27,11 +27,11 @@ LOCKOUT = timedelta(minutes=5)
 _FLOOR = frozenset({"pick", "count", "move_stock", "receive"})
 _SUPERVISE = frozenset(
     {"pack", "plan_wave", "release_wave", "adjust_stock", "import_orders", "cancel_order"}
-    | {"manage_purchasing"}
+    | {"manage_purchasing", "handle_returns"}
 )
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PICKER: _FLOOR,
-    Role.PACKER: frozenset({"pack"}),
+    Role.PACKER: frozenset({"pack", "handle_returns"}),
     Role.SUPERVISOR: _FLOOR | _SUPERVISE | {"manage_notices", "release_tote", "approve_weight"},
     Role.MANAGER: _FLOOR
     | _SUPERVISE

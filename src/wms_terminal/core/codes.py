@@ -7,6 +7,7 @@
     PO-<7 digits>                    purchase order PO-0000042
     CMD-<NAME>                       command      CMD-SHORT
     PL-<id>                          pick list    PL-42 (on its printed sheet)
+    RMA-<7 digits>                   return (RMA) RMA-0000042 (return label, customer e-mail)
 
 Only upper-case letters, digits and '-' are used: every keyboard-wedge layout types them alike.
 Product GTINs and SSCCs are GS1 numbers and carry no prefix.
@@ -23,6 +24,7 @@ BADGE_PREFIX = "B-"
 ORDER_PREFIX = "SO-"
 COMMAND_PREFIX = "CMD-"
 PICK_LIST_PREFIX = "PL-"
+RMA_PREFIX = "RMA-"
 
 LOCATION_RE = re.compile(
     r"^L-(?P<wh>[A-Z0-9]{1,8})-(?P<aisle>\d{2,3})-(?P<bay>\d{2,3})-(?P<level>\d)(?P<side>[LR])$"
@@ -32,6 +34,7 @@ BADGE_RE = re.compile(r"^B-[0-9A-Z]{8}$")
 ORDER_RE = re.compile(r"^SO-\d{7}$")
 PURCHASE_ORDER_RE = re.compile(r"^PO-\d{7}$")
 PICK_LIST_RE = re.compile(r"^PL-(?P<id>[1-9]\d{0,9})$")
+RMA_RE = re.compile(r"^RMA-\d{7}$")
 
 
 class Command(StrEnum):
@@ -65,6 +68,10 @@ def pick_list_id(scanned: str) -> int | None:
     """The list a scanned sheet barcode names (any case), or None when it is not one."""
     found = PICK_LIST_RE.match(scanned.strip().upper())
     return int(found.group("id")) if found else None
+
+
+def rma_code(n: int) -> str:
+    return f"{RMA_PREFIX}{n:07d}"
 
 
 def location_code(aisle: int, bay: int, level: int, side: str) -> str:

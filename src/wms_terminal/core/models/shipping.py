@@ -161,7 +161,17 @@ class Shipment(SQLModel, table=True):
 
 
 class ReturnOrder(SQLModel, table=True):
+    """A return authorisation (RMA, `returns.rma`): which units of a shipped order come back,
+    why (`reason_code`, one of `core.returns.REASONS`; the customer's own words in `reason`),
+    and whether money (`refund`) or goods (`exchange`) go out. Statuses: `core.returns`."""
+
     __tablename__ = "return_order"
+    __table_args__ = (
+        CheckConstraint("resolution IN ('refund', 'exchange')", name="return_order_resolution"),
+        CheckConstraint(
+            "status IN ('open', 'received', 'completed', 'cancelled')", name="return_order_status"
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     warehouse_id: int = warehouse_fk()
     number: str = Field(sa_type=String(20), unique=True)
@@ -170,13 +180,22 @@ class ReturnOrder(SQLModel, table=True):
     status: str = Field(default="open", sa_type=String(12), index=True)
     created_at: datetime = created_at()
     received_at: datetime | None = timestamp()
+    reason_code: str = Field(default="", sa_type=String(20))
+    resolution: str = Field(default="refund", sa_type=String(8))
+    opened_by: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class ReturnLine(SQLModel, table=True):
     __tablename__ = "return_line"
-    __table_args__ = (CheckConstraint("qty > 0", name="return_line_qty"),)
+    __table_args__ = (
+        CheckConstraint("qty > 0", name="return_line_qty"),
+        CheckConstraint("received >= 0", name="return_line_received"),
+        UniqueConstraint("return_id", "order_line_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     return_id: int = Field(foreign_key="return_order.id", index=True)
-    order_line_id: int = Field(foreign_key="order_line.id")
+    order_line_id: int = Field(foreign_key="order_line.id", index=True)
     qty: int
     condition: str = Field(default="resellable", sa_type=String(20))
+    # Units scanned in at the returns station (may exceed `qty`: the customer sent more).
+    received: int = 0

@@ -1,0 +1,99 @@
+"""`wms-terminal returns open|show`: return authorisations (RMA) for shipped orders.
+
+    wms-terminal returns open --order ORDER --line SKU:QTY [--line ...] --reason CODE
+        (--refund | --exchange) [--note TEXT] [--json]          badge + WMS_PIN (packer or above)
+    wms-terminal returns show RMA [--json]
+
+`open --json` prints {"rma": "RMA-0000001", ...}; `show --json` prints {"rma", "status",
+"lines": [{"sku", "qty", "received", "grade"}], "refund_total", "currency", "credit_note", ...}.
+Reason codes: `wms_terminal.core.returns.REASONS`. A line cannot come back beyond what shipped,
+counting earlier returns; the window per channel is WMS_RETURN_WINDOW_DAYS.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from wms_terminal import bootstrap
+from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.render import cell, emit, table
+from wms_terminal.core.returns import MAX_NOTE, REASONS, Resolution
+from wms_terminal.returns.rma import open_return, parse_line, show_return
+
+
+def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="returns_command", metavar="ACTION", required=True)
+    op = sub.add_parser("open", parents=[common], help="authorise a return of a shipped order")
+    op.add_argument("--order", metavar="ORDER", required=True, help="order number, e.g. SO-0000001")
+    op.add_argument(
+        "--line",
+        metavar="SKU:QTY",
+        action="append",
+        required=True,
+        help="a product and how many units come back (repeat for more)",
+    )
+    op.add_argument("--reason", metavar="CODE", required=True, help=f"one of {', '.join(REASONS)}")
+    how = op.add_mutually_exclusive_group(required=True)
+    how.add_argument("--refund", action="store_true", help="money back")
+    how.add_argument("--exchange", action="store_true", help="a replacement order")
+    op.add_argument("--note", metavar="TEXT", default="", help="the customer's own words")
+    op.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(op)
+    op.set_defaults(handler=_open)
+
+    sh = sub.add_parser("show", parents=[common], help="a return: lines, units received, refund")
+    sh.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
+    sh.add_argument("--json", action="store_true", help="print JSON")
+    sh.set_defaults(handler=_show)
+
+
+def _open(args: argparse.Namespace) -> int:
+    lines = [parse_line(raw) for raw in args.line]
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db)
+        done = open_return(
+            app.db,
+            actor,
+            order=args.order,
+            lines=lines,
+            reason=args.reason,
+            resolution=Resolution.EXCHANGE if args.exchange else Resolution.REFUND,
+            note=args.note,
+        )
+    finally:
+        app.close()
+    emit(
+        args.json,
+        {"rma": done.rma, "order": done.order},
+        f"{done.rma}: return of {', '.join(f'{q} x {s}' for s, q in done.lines)} from {done.order}",
+    )
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        got = show_return(app.db, args.rma)
+    finally:
+        app.close()
+
+    def text() -> list[str]:
+        head = [
+            f"{got['rma']}  {got['status']}  order {got['order']}  {got['resolution']}  "
+            f"reason {got['reason']}",
+        ]
+        if got["note"]:
+            head.append(f"note: {cell(got['note'], limit=MAX_NOTE)}")
+        body = table(
+            ((x["sku"], x["qty"], x["received"], x["grade"] or "") for x in got["lines"]),
+            header=("SKU", "QTY", "RECEIVED", "GRADE"),
+            right=(1, 2),
+        )
+        money = f"refund {got['refund_total']} {got['currency']}"
+        if got["credit_note"]:
+            money += f"  credit note {got['credit_note']}"
+        return [*head, *body, money]
+
+    emit(args.json, got, text)
+    return 0

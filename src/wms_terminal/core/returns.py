@@ -1,0 +1,108 @@
+"""The rules of a return (RMA), whatever opens it (the desk, the CLI, the integration API).
+
+- Reason codes are a fixed list (`REASONS`); the customer's own words are free text, kept as
+  written and never rendered as markup.
+- A return is either a refund or an exchange (`Resolution`).
+- A return may be opened within the channel's window (days after the order's last shipment,
+  `wms_terminal.config.return_window_days`).
+- A line can come back at most as many units as were shipped, counting every earlier return of
+  it that was not cancelled (`check_returnable`).
+
+Statuses: open (authorised, waiting for the parcel) -> received (the returns station has
+graded it) -> completed (refund or replacement issued); open -> cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from wms_terminal.core.errors import ValidationError
+
+
+class ReturnStatus:
+    OPEN = "open"
+    RECEIVED = "received"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    # Returns whose units count against what may still come back of a line.
+    COUNTING = (OPEN, RECEIVED, COMPLETED)
+
+
+class Resolution:
+    REFUND = "refund"
+    EXCHANGE = "exchange"
+    ALL = (REFUND, EXCHANGE)
+
+
+REASONS: dict[str, str] = {
+    "wrong_item": "wrong item sent",
+    "damaged": "arrived damaged",
+    "defective": "does not work",
+    "not_as_described": "not as described",
+    "wrong_size": "wrong size or fit",
+    "changed_mind": "changed mind",
+    "late": "arrived too late",
+    "other": "other",
+}
+
+MAX_NOTE = 200
+
+
+def check_reason(code: str) -> str:
+    """The reason code, normalised (lower case), or ValidationError naming the valid ones."""
+    got = code.strip().lower()
+    if got not in REASONS:
+        raise ValidationError(
+            f"unknown reason code {code.strip()[:40]!r}: one of {', '.join(REASONS)}"
+        )
+    return got
+
+
+def check_note(note: str) -> str:
+    """The customer's words: kept as written (stripped), at most MAX_NOTE characters, and no
+    control characters other than line breaks and tabs (a scanner or paste can send them)."""
+    text = note.strip()
+    if len(text) > MAX_NOTE:
+        raise ValidationError(f"the note is {len(text)} characters: at most {MAX_NOTE}")
+    if any((ord(c) < 32 and c not in "\n\t") or ord(c) == 127 for c in text):
+        raise ValidationError("the note holds control characters")
+    return text
+
+
+def check_window(
+    channel: str, shipped_at: datetime | None, now: datetime, windows: Mapping[str, int]
+) -> None:
+    """Refuse a return of an order not shipped, or shipped longer ago than its channel allows."""
+    if shipped_at is None:
+        raise ValidationError("the order has not shipped: nothing to return")
+    days = windows.get(channel, 0)
+    if now - shipped_at > timedelta(days=days):
+        raise ValidationError(
+            f"the return window of {days} days for {channel} orders closed on "
+            f"{(shipped_at + timedelta(days=days)):%Y-%m-%d}"
+        )
+
+
+@dataclass(frozen=True)
+class LineState:
+    """One order line as a return sees it."""
+
+    sku: str
+    shipped: int
+    returned: int  # units in earlier returns that count (not cancelled)
+
+    @property
+    def returnable(self) -> int:
+        return max(self.shipped - self.returned, 0)
+
+
+def check_returnable(line: LineState, qty: int) -> None:
+    if qty < 1:
+        raise ValidationError(f"{line.sku}: the quantity to return must be at least 1")
+    if qty > line.returnable:
+        raise ValidationError(
+            f"{line.sku}: {qty} cannot be returned: {line.shipped} shipped, "
+            f"{line.returned} already returned, {line.returnable} left"
+        )

@@ -1,0 +1,200 @@
+"""Return authorisations (RMA): open one for a shipped order, and show it.
+
+`open_return` is one transaction that holds the order's row lock (FOR UPDATE on PostgreSQL;
+BEGIN IMMEDIATE on SQLite), so two desks opening returns of the same order at once cannot take
+back more units than shipped between them: the second sees the first's lines and is refused.
+The rules (reason codes, the window per channel, what may still come back) are
+`wms_terminal.core.returns`; the RMA code comes from the `rma` sequence (`RMA-0000001`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, func, text
+from sqlmodel import Session, col, select
+
+from wms_terminal.config import return_window_days
+from wms_terminal.core.audit import record
+from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.codes import rma_code
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.models import ReturnLine, ReturnOrder, SalesOrder, Shipment
+from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.returns import (
+    LineState,
+    Resolution,
+    ReturnStatus,
+    check_note,
+    check_reason,
+    check_returnable,
+    check_window,
+)
+from wms_terminal.core.sequences import next_number
+from wms_terminal.core.statements import for_update
+
+MAX_LINES = 200
+
+
+@dataclass(frozen=True)
+class Opened:
+    rma: str
+    order: str
+    lines: tuple[tuple[str, int], ...]
+
+
+_ORDER = "SELECT so.id, so.channel FROM sales_order so WHERE so.number = :n"
+_LINES = text(
+    "SELECT ol.id, p.sku, ol.qty_shipped, COALESCE((SELECT SUM(rl.qty) FROM return_line rl "
+    "JOIN return_order ro ON ro.id = rl.return_id WHERE rl.order_line_id = ol.id "
+    "AND ro.status IN :counting), 0) FROM order_line ol JOIN product p ON p.id = ol.product_id "
+    "WHERE ol.order_id = :o ORDER BY ol.line_no"
+).bindparams(bindparam("counting", expanding=True))
+
+
+def parse_line(raw: str) -> tuple[str, int]:
+    """`SKU:QTY` (QTY a whole number of at least 1) as (sku, qty)."""
+    sku, sep, qty = raw.strip().rpartition(":")
+    sku, qty = sku.strip(), qty.strip()
+    if not sep or not sku or not qty.isdigit() or len(qty) > 6 or int(qty) < 1:
+        raise ValidationError(f"a line is SKU:QTY with QTY at least 1, not {raw.strip()[:60]!r}")
+    return sku, int(qty)
+
+
+def open_return(
+    db: Database,
+    actor: Actor,
+    *,
+    order: str,
+    lines: Sequence[tuple[str, int]],
+    reason: str,
+    resolution: str,
+    note: str = "",
+    now: datetime | None = None,
+    windows: Mapping[str, int] | None = None,
+) -> Opened:
+    """Authorise the return of `lines` (sku, qty) of `order`; see the module docstring."""
+    require(actor, "handle_returns")
+    code = check_reason(reason)
+    words = check_note(note)
+    if resolution not in Resolution.ALL:
+        raise ValidationError(f"a return is a refund or an exchange, not {resolution!r}")
+    if not lines:
+        raise ValidationError("name at least one line to return (SKU:QTY)")
+    if len(lines) > MAX_LINES:
+        raise ValidationError(f"at most {MAX_LINES} lines in one return")
+    wanted: dict[str, int] = defaultdict(int)
+    for sku, qty in lines:
+        wanted[sku] += qty
+    at = now or utcnow()
+    rules = windows if windows is not None else return_window_days()
+
+    def body(session: Session) -> Opened:
+        got = session.execute(text(_ORDER + for_update(session)), {"n": order.strip()}).first()
+        if got is None:
+            raise NotFound(f"no order {order.strip()[:40]!r}")
+        order_id, channel = int(got[0]), str(got[1])
+        shipped_at, ship_wh = session.execute(
+            select(func.max(Shipment.shipped_at), func.min(Shipment.warehouse_id)).where(
+                col(Shipment.order_id) == order_id
+            )
+        ).one()
+        check_window(channel, shipped_at, at, rules)
+        by_sku: dict[str, list[tuple[int, LineState]]] = defaultdict(list)
+        params = {"o": order_id, "counting": list(ReturnStatus.COUNTING)}
+        for line_id, sku, shipped, returned in session.execute(_LINES, params).all():
+            by_sku[str(sku)].append(
+                (int(line_id), LineState(str(sku), int(shipped), int(returned)))
+            )
+        taken: list[tuple[int, int]] = []
+        for sku, qty in wanted.items():
+            if sku not in by_sku:
+                raise ValidationError(f"{sku[:40]!r} is not on order {order.strip()}")
+            states = by_sku[sku]
+            total = LineState(
+                sku, sum(s.shipped for _, s in states), sum(s.returned for _, s in states)
+            )
+            check_returnable(total, qty)
+            left = qty
+            for line_id, state in states:
+                take = min(left, state.returnable)
+                if take:
+                    taken.append((line_id, take))
+                    left -= take
+        number = rma_code(next_number(session, "rma"))
+        ret = ReturnOrder(
+            warehouse_id=int(ship_wh),
+            number=number,
+            order_id=order_id,
+            reason=words,
+            reason_code=code,
+            resolution=resolution,
+            opened_by=actor.user_id,
+            status=ReturnStatus.OPEN,
+            created_at=at,
+        )
+        session.add(ret)
+        session.flush()
+        assert ret.id is not None
+        for line_id, qty in taken:
+            session.add(ReturnLine(return_id=ret.id, order_line_id=line_id, qty=qty))
+        record(
+            session,
+            action="return_opened",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=ret.warehouse_id,
+            entity="return",
+            entity_id=number,
+            reason_code=code,
+            order=order.strip(),
+            resolution=resolution,
+            lines=[{"sku": s, "qty": q} for s, q in wanted.items()],
+            note=words,
+        )
+        return Opened(number, order.strip(), tuple(wanted.items()))
+
+    return db.run(body, what="open a return")
+
+
+_SHOW_LINES = text(
+    "SELECT p.sku, rl.qty, rl.received FROM return_line rl "
+    "JOIN order_line ol ON ol.id = rl.order_line_id JOIN product p ON p.id = ol.product_id "
+    "WHERE rl.return_id = :r ORDER BY ol.line_no"
+)
+
+
+def show_return(db: Database, rma: str) -> dict[str, Any]:
+    """The return as `wms-terminal returns show RMA --json` prints it."""
+    with db.reading() as s:
+        got = s.exec(
+            select(ReturnOrder, SalesOrder)
+            .join(SalesOrder, col(SalesOrder.id) == col(ReturnOrder.order_id))
+            .where(col(ReturnOrder.number) == rma.strip().upper())
+        ).first()
+        if got is None:
+            raise NotFound(f"no return {rma.strip()[:40]!r}")
+        ret, order = got
+        lines = s.execute(_SHOW_LINES, {"r": ret.id}).all()
+    return {
+        "rma": ret.number,
+        "status": ret.status,
+        "order": order.number,
+        "resolution": ret.resolution,
+        "reason": ret.reason_code,
+        "note": ret.reason,
+        "opened_at": ret.created_at.isoformat(),
+        "lines": [
+            {"sku": str(sku), "qty": int(qty), "received": int(received), "grade": None}
+            for sku, qty, received in lines
+        ],
+        "refund_total": str(Decimal("0.00")),
+        "currency": order.currency,
+        "credit_note": None,
+    }
