@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 BUSY = "busy, retrying"
 LOST = "connection lost, retrying"
+LINGER_S = 5.0  # how long an idle worker thread waits for the next job before it ends
 # Waits between tries while the connection is lost (the last one repeats).
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
@@ -64,16 +65,18 @@ class DbRunner:
         self.retry_delays = retry_delays
         self._queue: deque[_Job] = deque()
         self._lock = threading.Lock()
-        self._running = False
+        self._wake = threading.Condition(self._lock)
+        self._running = False  # a worker thread exists (busy, or waiting a moment for more)
+        self._working = False  # a job is being run
         self._stopped = threading.Event()
         self._showing = ""
         self._app: Any = None
 
     @property
     def idle(self) -> bool:
-        """Nothing queued or running."""
+        """Nothing queued or being run."""
         with self._lock:
-            return not self._running and not self._queue
+            return not self._working and not self._queue
 
     def submit(
         self,
@@ -89,6 +92,7 @@ class DbRunner:
         with self._lock:
             self._queue.append(_Job(run, done, failed, what))
             if self._running:
+                self._wake.notify()
                 return
             self._running = True
         self._app = self.owner.app
@@ -99,24 +103,32 @@ class DbRunner:
         self._stopped.set()
         with self._lock:
             self._queue.clear()
+            self._wake.notify_all()
 
     # -- in the worker thread -------------------------------------------------------------
 
     def _drain(self) -> None:
+        # The thread waits a moment for the next job (a picker scans every few seconds): the
+        # next scan does not pay for a new thread.
         while True:
             with self._lock:
+                if not self._queue and not self._stopped.is_set():
+                    self._wake.wait(LINGER_S)
                 if self._stopped.is_set() or not self._queue:
                     self._running = False
                     return
                 job = self._queue.popleft()
+                self._working = True
             try:
                 self._run(job)
             except BaseException as exc:  # a bug in a job: the app stops, cleanly
                 self._stopped.set()
                 with self._lock:
-                    self._running = False
+                    self._running = self._working = False
                 self._to_loop(getattr(self._app, "fatal", self._app.panic), exc, always=True)
                 return
+            with self._lock:
+                self._working = False
 
     def _run(self, job: _Job) -> None:
         from wms_terminal.core.db import busy_notices  # not at import: after the first paint

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from textual.app import ComposeResult
@@ -63,6 +63,7 @@ _SWITCH = {
 FINISH_FIRST = "Finish or give back this task first"
 NOT_NOW = "Command not available now"
 KEYS_LINE = "Enter next · h help · o log out"
+HELP = f"Enter=next {key_help()}"
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ class PickerScreen(ModeScreen):
         if cmd is Command.LOGOUT:
             self.action_logout()
             return
-        if cmd is Command.HELP:
-            self.say(f"Enter=next {key_help()}")
+        if cmd is Command.HELP:  # in turn with the scans before it, on the task in hand
+            self._submit(lambda: replace(self._current(), message=HELP, error=""), "help")
             return
         # One id per action, made here: a retry after a lost connection is the same action.
         sid = scan.id if scan is not None else uuid.uuid4().hex
