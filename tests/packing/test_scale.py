@@ -94,3 +94,26 @@ def test_the_flow_closes_with_the_scales_weight(station: Station, pty_scale):
     t.join()
     assert v.expect == "label", v.error
     assert v.data["sscc"]
+
+
+def test_the_last_unit_scanned_closes_the_package_with_the_scale(station: Station, pty_scale):
+    master, scale = pty_scale
+    fl = station.floor
+    fl.order([(2, 2)])
+    (tote,) = station.pick_all()
+    flow = PackFlow(station.db, station.packer, scale=scale, auto_close=True)
+    flow.scan(tote)
+    v = flow.scan(fl.gtin(2))
+    assert v.expect == "product"
+    t = _send(master, b"ST,GS,+  0.244kg", b"ST,GS,+  0.244kg")  # 2 x 102 g + the mailer's 40
+    v = flow.scan(fl.gtin(2))
+    t.join()
+    assert v.expect == "label" and v.barcode == v.data["sscc"], v.error
+    assert v.data["order_status"] == "packed"
+    # A silent scale leaves the weight to the packer, the box already taken.
+    fl.order([(3, 1)])
+    (tote,) = station.pick_all()
+    flow.scan(v.barcode)
+    flow.scan(tote)
+    v = flow.scan(fl.gtin(3))
+    assert v.expect == "weight" and "no steady weight" in v.message and v.expected_kg

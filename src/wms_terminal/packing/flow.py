@@ -66,10 +66,14 @@ class PackFlow(Opening, ScanFlow[PackView]):
         *,
         new_id: Callable[[], str] = _new_id,
         scale: Scale | None = None,
+        auto_close: bool = False,
     ) -> None:
         require(actor, "pack")
         self.db = db
         self.scale = scale
+        # With a scale: the last unit's scan takes the suggested box, reads the scale and
+        # closes (the label prints without a key); any doubt leaves the box or weight asked.
+        self.auto_close = auto_close and scale is not None
         self.actor = actor
         self._new_id = new_id
         self.expect = Expect.TOTE
@@ -135,6 +139,8 @@ class PackFlow(Opening, ScanFlow[PackView]):
                 self._reload()
                 if self.order.remaining == 0 and self._units():
                     self._to_box()
+                    if self.auto_close:
+                        return self._auto_close(s.scan_id)
             return self.view()
         if self.expect is Expect.LABEL:
             return self._label(got.kind, str(got.fields.get("sscc", "")))
@@ -185,6 +191,20 @@ class PackFlow(Opening, ScanFlow[PackView]):
             self.message, self.error = "", "no steady weight from the scale: key it in"
             return self.view()
         return self.key_weight(grams)
+
+    def _auto_close(self, scan_id: str) -> PackView:
+        assert self.scale is not None
+        fit = self._package_fit()
+        if fit is None:
+            return self.view()
+        self.box, self.expect = fit.box.code, Expect.WEIGHT
+        grams = self.scale.read_grams(2.0)
+        if grams is None:
+            self.message = f"{fit.box.code}: weigh it (the scale gave no steady weight)"
+            return self.view()
+        self.weight_g = grams
+        # Derived from the last scan's id: a replayed scan closes the package once.
+        return self._close(f"{scan_id[:60]}-c", None)
 
     @atomic
     def approve(self, pin: str, *, badge: str | None = None) -> PackView:
