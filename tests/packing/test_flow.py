@@ -7,11 +7,13 @@ from __future__ import annotations
 import pytest
 from stdnum import ean
 
+from tests import factories as f
 from tests.picking.helpers import rows, scalar
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.codes import Command
 from wms_terminal.core.errors import PermissionDenied
 from wms_terminal.core.invariants import check
+from wms_terminal.core.models import ProductBarcode
 from wms_terminal.packing.flow import PackFlow
 from wms_terminal.scanning import gs1
 
@@ -221,3 +223,27 @@ def test_a_short_that_would_ship_nothing_is_refused(station: Station):
     assert v.expect == "product" and "call a supervisor" in v.error
     assert scalar(station.db, "SELECT qty_pack_short FROM order_line") == 0
     assert scalar(station.db, "SELECT COUNT(*) FROM count_task") == 0
+
+
+def test_a_case_counts_its_pack_quantity_and_other_codes_are_refused(station: Station):
+    fl = station.floor
+    fl.order([(1, 3)])
+    (tote,) = station.pick_all()
+    case = "1" + f.gtin13(1)[:-1]
+    case += ean.calc_check_digit(case)  # GTIN-14 of a case of 2
+    with station.db.transaction() as s:
+        s.add(ProductBarcode(product_id=fl.products[1].id, barcode=case, kind="gtin14", pack_qty=2))
+    flow = PackFlow(station.db, station.packer)
+    flow.scan(tote)
+    v = flow.scan(case)
+    assert [x.verified for x in v.lines] == [2] and not v.error
+    v = flow.scan(case)  # 2 more than the 1 left
+    assert "too many" in v.error and [x.verified for x in v.lines] == [2]
+    v = flow.scan(fl.face[1].barcode)
+    assert "scan a product" in v.error
+    v = flow.scan(f.gtin13(999))  # a valid GTIN of no product here
+    assert "wrong item" in v.error
+    v = flow.scan("4006381333932x")
+    assert v.error and v.expect == "product"
+    v = flow.scan(fl.gtin(1))
+    assert v.expect == "box"
