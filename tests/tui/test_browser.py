@@ -122,7 +122,7 @@ def test_a_supervisor_signs_in_through_the_browser(served: str, tmp_path: Path) 
             )
             page.keyboard.type(BADGE, delay=30)
             page.keyboard.press("Enter")
-            assert shows("Key your PIN")
+            assert shows("your PIN"), screen_text()[-1500:]
             page.keyboard.type(PIN, delay=30)
             page.keyboard.press("Enter")
             # The supervisor's desk: its keys are in the footer.
