@@ -1,12 +1,13 @@
 """Packing station benchmarks (figures printed; nothing asserted).
 
-1. close a package (SSCC, carrier by rate table, tracking, order and lines, totes freed, print
-   jobs, audit, scan record: one transaction): p50/p95 for one station, SQLite and PostgreSQL;
+1. verify a unit (a product scan at the station), and close a package (SSCC, carrier by rate
+   table, tracking, order and lines, totes freed, print jobs, audit, scan record: one
+   transaction): p50/p95 for one station, SQLite and PostgreSQL;
 2. 4 stations (threads, one connection each) closing at once on PostgreSQL: closes per second,
    and whether any SSCC or tracking number came out twice (it must not).
 
 Data: the demo builder, a wave picked whole through the pick services, every unit verified
-through the packing service; only the close is timed. Document rendering is not in it (the
+through the packing service (each scan timed); the close timed alone. Document rendering is not in it (the
 print workers render after the commit): bench_documents covers labels and slips.
 
     .venv/bin/python bench/bench_packing.py [--orders N] [--skip-pg] [--skip-sqlite]
@@ -96,6 +97,7 @@ def _picked_orders(db: Database, orders: int) -> tuple[list[int], list[Actor]]:
             ).all()
         )
     ready = []
+    verify_ms: list[float] = []
     for oid in ids:
         with db.reading() as s:
             v = order_view(s, oid)
@@ -105,13 +107,21 @@ def _picked_orders(db: Database, orders: int) -> tuple[list[int], list[Actor]]:
         for x in v.lines:
             for k in range(x.remaining):
                 sid, raw = f"v{oid}-{x.line_id}-{k}", str(codes[x.product_id])
+                t1 = time.perf_counter()
                 r = service.verify(
                     db, packers[0], scan_id=sid, order_id=oid, raw=raw, symbology=None
                 )
+                verify_ms.append((time.perf_counter() - t1) * 1000)
                 ok = ok and r.accepted
         if ok:
             ready.append(oid)
     print(f"  {len(ready)} orders picked and verified in {time.perf_counter() - t0:.1f} s")
+    verify_ms.sort()
+    print(
+        f"  verify a unit (scan at the station): n={len(verify_ms)} "
+        f"p50={statistics.median(verify_ms):.1f} ms "
+        f"p95={verify_ms[max(0, int(len(verify_ms) * 0.95) - 1)]:.1f} ms"
+    )
     return ready, packers
 
 

@@ -41,6 +41,7 @@ def test_list_then_manifest_ships_and_queues_the_notices(
     got = _list(db_url, capsys)
     assert [set(p) for p in got] == [
         {"order", "package", "sscc", "tracking", "carrier", "service", "status", "lines"}
+        | {"hold_reason"}
     ] * 2
     by_order = {p["order"]: p for p in got}
     assert by_order[first]["lines"] == [{"sku": fl.sku(1), "qty": 2}, {"sku": fl.sku(4), "qty": 1}]

@@ -44,7 +44,8 @@ from wms_terminal.packing.service import set_order_status
 STATUSES = ("open", "held", "closed", "shipped")
 
 _PACKAGES = (
-    "SELECT p.id, so.number, p.sscc, p.tracking_number, c.code, s.code, p.status "
+    "SELECT p.id, so.number, p.sscc, p.tracking_number, c.code, s.code, p.status, "
+    "p.hold_reason "
     "FROM package p JOIN sales_order so ON so.id = p.order_id "
     "LEFT JOIN carrier_service s ON s.id = p.carrier_service_id "
     "LEFT JOIN carrier c ON c.id = s.carrier_id WHERE p.status <> 'cancelled'"
@@ -84,8 +85,9 @@ def list_packages(
             "service": service,
             "status": str(st),
             "lines": lines.get(int(pid), []),
+            "hold_reason": str(reason or "") or None,
         }
-        for pid, order, sscc, tracking, carrier_code, service, st in rows
+        for pid, order, sscc, tracking, carrier_code, service, st, reason in rows
     ]
 
 
