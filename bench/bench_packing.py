@@ -7,8 +7,8 @@
    and whether any SSCC or tracking number came out twice (it must not).
 
 Data: the demo builder, a wave picked whole through the pick services, every unit verified
-through the packing service (each scan timed); the close timed alone. Document rendering is not in it (the
-print workers render after the commit): bench_documents covers labels and slips.
+through the packing service (each scan timed); the close timed alone. Document rendering is not
+in it (the print workers render after the commit): bench_documents covers labels and slips.
 
     .venv/bin/python bench/bench_packing.py [--orders N] [--skip-pg] [--skip-sqlite]
 """
