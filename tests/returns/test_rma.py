@@ -43,8 +43,8 @@ def test_open_then_show_and_a_second_return_beyond_what_shipped_is_refused(
     assert {"rma", "status", "lines", "refund_total", "currency", "credit_note"} <= set(got)
     assert got["rma"] == rma and got["status"] == "open" and got["currency"] == "EUR"
     assert got["lines"] == [
-        {"sku": fl.sku(1), "qty": 2, "received": 0, "grade": None},
-        {"sku": fl.sku(2), "qty": 1, "received": 0, "grade": None},
+        {"sku": fl.sku(1), "qty": 2, "received": 0, "grade": None, "grades": {}},
+        {"sku": fl.sku(2), "qty": 1, "received": 0, "grade": None, "grades": {}},
     ]
     assert got["credit_note"] is None
 

@@ -3,6 +3,7 @@
     wms-terminal returns open --order ORDER --line SKU:QTY [--line ...] --reason CODE
         (--refund | --exchange) [--note TEXT] [--json]          badge + WMS_PIN (packer or above)
     wms-terminal returns show RMA [--json]
+    wms-terminal returns --headless [--badge B [--pin P | --pin-file F]]   the returns station
 
 `open --json` prints {"rma": "RMA-0000001", ...}; `show --json` prints {"rma", "status",
 "lines": [{"sku", "qty", "received", "grade"}], "refund_total", "currency", "credit_note", ...}.
@@ -16,13 +17,21 @@ import argparse
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.pick_cmd import add_driver_arguments, run_driver
 from wms_terminal.cli.render import cell, emit, table
+from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.returns import MAX_NOTE, REASONS, Resolution
 from wms_terminal.returns.rma import open_return, parse_line, show_return
 
 
 def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
-    sub = p.add_subparsers(dest="returns_command", metavar="ACTION", required=True)
+    p.description = (
+        "Returns: open and show RMAs; --headless receives parcels at a returns station with "
+        "JSON lines (prompts rma, product, grade; docs/headless.md)."
+    )
+    add_driver_arguments(p)
+    p.set_defaults(handler=_station)
+    sub = p.add_subparsers(dest="returns_command", metavar="ACTION", required=False)
     op = sub.add_parser("open", parents=[common], help="authorise a return of a shipped order")
     op.add_argument("--order", metavar="ORDER", required=True, help="order number, e.g. SO-0000001")
     op.add_argument(
@@ -45,6 +54,15 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     sh.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
     sh.add_argument("--json", action="store_true", help="print JSON")
     sh.set_defaults(handler=_show)
+
+
+def _station(args: argparse.Namespace) -> int:
+    from wms_terminal.headless.returns import ReturnsDriver
+
+    if not args.headless:
+        raise ValidationError("say what to do: open, show, or --headless (the returns station)")
+
+    return run_driver(args, ReturnsDriver, "returns station")
 
 
 def _open(args: argparse.Namespace) -> int:

@@ -106,3 +106,29 @@ def check_returnable(line: LineState, qty: int) -> None:
             f"{line.sku}: {qty} cannot be returned: {line.shipped} shipped, "
             f"{line.returned} already returned, {line.returnable} left"
         )
+
+
+class Grade:
+    """What a returned unit is worth, decided at the returns station:
+
+    resell      back to stock: into the receiving location, a put-away task to the shelves
+    refurbish   to the damaged cage, to be repaired (not pickable)
+    quarantine  to the damaged cage, held for inspection (not pickable)
+    scrap       written off: into the damaged cage and out again, both on the ledger
+    """
+
+    RESELL = "resell"
+    REFURBISH = "refurbish"
+    QUARANTINE = "quarantine"
+    SCRAP = "scrap"
+    ALL = (RESELL, REFURBISH, QUARANTINE, SCRAP)
+
+
+def parse_grade(text: str) -> str | None:
+    """A keyed or scanned grade: its name (any case, or its first letters) or its number
+    1..4 in `Grade.ALL` order; None when it is none of them."""
+    t = text.strip().lower()
+    if t.isdigit() and 1 <= int(t) <= len(Grade.ALL):
+        return Grade.ALL[int(t) - 1]
+    found = [g for g in Grade.ALL if t and g.startswith(t)]
+    return found[0] if len(found) == 1 else None

@@ -164,10 +164,24 @@ def open_return(
 
 
 _SHOW_LINES = text(
-    "SELECT p.sku, rl.qty, rl.received FROM return_line rl "
+    "SELECT rl.id, p.sku, rl.qty, rl.received FROM return_line rl "
     "JOIN order_line ol ON ol.id = rl.order_line_id JOIN product p ON p.id = ol.product_id "
     "WHERE rl.return_id = :r ORDER BY ol.line_no"
 )
+
+
+_GRADES = text(
+    "SELECT return_line_id, grade, COUNT(*) FROM return_unit WHERE return_id = :r "
+    "AND return_line_id IS NOT NULL GROUP BY return_line_id, grade"
+)
+
+
+def _grade(counts: Mapping[str, int]) -> str | None:
+    """A line's grade: the one its units got, "mixed" when they differ (`grades` counts them),
+    None before any was graded."""
+    if not counts:
+        return None
+    return next(iter(counts)) if len(counts) == 1 else "mixed"
 
 
 def show_return(db: Database, rma: str) -> dict[str, Any]:
@@ -182,6 +196,9 @@ def show_return(db: Database, rma: str) -> dict[str, Any]:
             raise NotFound(f"no return {rma.strip()[:40]!r}")
         ret, order = got
         lines = s.execute(_SHOW_LINES, {"r": ret.id}).all()
+        grades: dict[int, dict[str, int]] = defaultdict(dict)
+        for line_id, grade, n in s.execute(_GRADES, {"r": ret.id}).all():
+            grades[int(line_id)][str(grade)] = int(n)
     return {
         "rma": ret.number,
         "status": ret.status,
@@ -191,8 +208,14 @@ def show_return(db: Database, rma: str) -> dict[str, Any]:
         "note": ret.reason,
         "opened_at": ret.created_at.isoformat(),
         "lines": [
-            {"sku": str(sku), "qty": int(qty), "received": int(received), "grade": None}
-            for sku, qty, received in lines
+            {
+                "sku": str(sku),
+                "qty": int(qty),
+                "received": int(received),
+                "grade": _grade(grades[int(line_id)]),
+                "grades": grades[int(line_id)],
+            }
+            for line_id, sku, qty, received in lines
         ],
         "refund_total": str(Decimal("0.00")),
         "currency": order.currency,

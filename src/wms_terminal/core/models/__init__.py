@@ -28,6 +28,7 @@ from .shipping import (
     PrintJob,
     ReturnLine,
     ReturnOrder,
+    ReturnUnit,
     Shipment,
 )
 from .stock import (
@@ -80,6 +81,7 @@ __all__ = [
     "ReservationStatus",
     "ReturnLine",
     "ReturnOrder",
+    "ReturnUnit",
     "Role",
     "SalesOrder",
     "SalesOrderFlag",

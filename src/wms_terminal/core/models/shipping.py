@@ -199,3 +199,31 @@ class ReturnLine(SQLModel, table=True):
     condition: str = Field(default="resellable", sa_type=String(20))
     # Units scanned in at the returns station (may exceed `qty`: the customer sent more).
     received: int = 0
+
+
+class ReturnUnit(SQLModel, table=True):
+    """One unit opened at the returns station (`returns.station`), with its grade: on a line of
+    the return (`return_line_id`), or unexpected (no line: another product, one more than the
+    return names, a serial or lot that was not shipped, or a code no product has). `scan_id` is
+    the grading scan's id: a scan sent again is applied once."""
+
+    __tablename__ = "return_unit"
+    __table_args__ = (
+        CheckConstraint(
+            "grade IN ('resell', 'refurbish', 'quarantine', 'scrap')", name="return_unit_grade"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    return_id: int = Field(foreign_key="return_order.id", index=True)
+    return_line_id: int | None = Field(default=None, foreign_key="return_line.id", index=True)
+    product_id: int | None = Field(default=None, foreign_key="product.id")
+    code: str = Field(sa_type=String(64))
+    grade: str = Field(sa_type=String(12))
+    lot: str | None = Field(default=None, sa_type=String(20))
+    serial: str | None = Field(default=None, sa_type=String(20))
+    # Why the unit is unexpected ("" when it is on a line of the return).
+    unexpected: str = Field(default="", sa_type=String(80))
+    location_id: int | None = Field(default=None, foreign_key="location.id")
+    scan_id: str = Field(sa_type=String(64), unique=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = created_at()

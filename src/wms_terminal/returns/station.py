@@ -1,0 +1,382 @@
+"""The returns station's services: find the return a parcel belongs to, grade each unit in it,
+and close the receipt.
+
+`grade_unit` is one transaction holding the return's row lock: the unit is recorded
+(`return_unit`, keyed by the grading scan's id, so a scan sent again is applied once), its
+line's `received` goes up, and the stock and its ledger line move with the grade's reason code
+(`core.returns.Grade`): resell into the receiving location with a put-away task (the put-away
+that makes the units pickable re-reserves the back-orders waiting for them,
+`move_tasks.do_task` -> `backorders.rereserve`); refurbish and quarantine into the damaged
+cage; scrap into the cage and written off. A unit that is not on the return (another product,
+one more than it names, a serial or lot this order never shipped, a code no product has) is
+recorded as unexpected, with why, never lost. The last expected unit closes the receipt
+(open -> received), as does `close_receipt` when the parcel held fewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from wms_terminal.core import inventory
+from wms_terminal.core.audit import record
+from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.backorders import order_numbers, waiting_orders
+from wms_terminal.core.catalog import product_for_code
+from wms_terminal.core.codes import ORDER_RE, RMA_RE
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.models import MoveKind, ReturnOrder, ReturnUnit, ScanRecord
+from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.returns import Grade, ReturnStatus
+from wms_terminal.core.service_locations import damaged_location, receiving_location
+from wms_terminal.core.statements import for_update
+from wms_terminal.core.task_sources import raise_putaways
+
+
+@dataclass(frozen=True)
+class LineView:
+    line_id: int
+    product_id: int
+    sku: str
+    name: str
+    qty: int
+    received: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.qty - self.received, 0)
+
+
+@dataclass(frozen=True)
+class ReturnView:
+    rma: str
+    order: str
+    status: str
+    lines: tuple[LineView, ...]
+    unexpected: int  # units recorded that the return did not name
+
+    @property
+    def remaining(self) -> int:
+        return sum(x.remaining for x in self.lines)
+
+
+@dataclass(frozen=True)
+class Graded:
+    view: ReturnView
+    sku: str | None  # None: a code no product has
+    grade: str
+    unexpected: str  # why the unit is not on the return ("" when it is)
+    location: str | None  # where the unit went (None: no product, nothing moved)
+    putaway_tasks: tuple[int, ...]
+    backorders_waiting: tuple[str, ...]
+    again: bool = False  # the same scan sent again: applied the first time
+
+
+_LINES = text(
+    "SELECT rl.id, p.id, p.sku, p.name, rl.qty, rl.received FROM return_line rl "
+    "JOIN order_line ol ON ol.id = rl.order_line_id JOIN product p ON p.id = ol.product_id "
+    "WHERE rl.return_id = :r ORDER BY ol.line_no"
+)
+
+
+def _view(session: Session, ret: ReturnOrder) -> ReturnView:
+    lines = tuple(
+        LineView(int(a), int(b), str(c), str(d), int(e), int(f))
+        for a, b, c, d, e, f in session.execute(_LINES, {"r": ret.id}).all()
+    )
+    odd = session.execute(
+        text("SELECT COUNT(*) FROM return_unit WHERE return_id = :r AND return_line_id IS NULL"),
+        {"r": ret.id},
+    ).scalar_one()
+    number = session.execute(
+        text("SELECT number FROM sales_order WHERE id = :o"), {"o": ret.order_id}
+    ).scalar_one()
+    return ReturnView(ret.number, str(number), ret.status, lines, int(odd))
+
+
+def find_return(db: Database, code: str) -> ReturnView:
+    """The open return a parcel belongs to: its RMA code, or the order number or a tracking
+    number of the order (its latest open return)."""
+    wanted = code.strip().upper()
+    if not wanted or not wanted.isprintable() or len(wanted) > 40:
+        raise ValidationError("scan the RMA code, the order number or the tracking number")
+    with db.reading() as s:
+        ret: ReturnOrder | None
+        if RMA_RE.match(wanted):
+            ret = s.exec(select(ReturnOrder).where(col(ReturnOrder.number) == wanted)).first()
+            if ret is None:
+                raise NotFound(f"no return {wanted}")
+        else:
+            ret = _latest_open(s, wanted)
+        if ret.status != ReturnStatus.OPEN:
+            raise ValidationError(f"{ret.number} is {ret.status}: nothing more to receive")
+        return _view(s, ret)
+
+
+def _latest_open(s: Session, wanted: str) -> ReturnOrder:
+    if ORDER_RE.match(wanted):
+        where = "so.number = :c"
+    else:
+        where = "so.id IN (SELECT order_id FROM package WHERE tracking_number = :c)"
+    found = s.execute(
+        text(
+            "SELECT ro.id, so.number FROM sales_order so LEFT JOIN return_order ro "
+            f"ON ro.order_id = so.id AND ro.status = 'open' WHERE {where} ORDER BY ro.id DESC"
+        ),
+        {"c": wanted},
+    ).first()
+    if found is None:
+        raise NotFound(f"{wanted[:40]!r} is no RMA code, order or tracking number we know")
+    if found[0] is None:
+        raise ValidationError(f"order {found[1]} has no open return: open one first")
+    ret = s.get(ReturnOrder, int(found[0]))
+    assert ret is not None
+    return ret
+
+
+def grade_unit(
+    db: Database,
+    actor: Actor,
+    *,
+    rma: str,
+    item: str,
+    grade: str,
+    scan_id: str,
+    lot: str | None = None,
+    serial: str | None = None,
+) -> Graded:
+    """Record one unit of return `rma` (the item code scanned) with its grade; see the module
+    docstring."""
+    require(actor, "handle_returns")
+    if grade not in Grade.ALL:
+        raise ValidationError(f"a grade is one of {', '.join(Grade.ALL)}, not {grade!r}")
+    code = item.strip()
+    if not code or not code.isprintable() or len(code) > 64:
+        raise ValidationError("scan the product's barcode")
+    if not scan_id or len(scan_id) > 64:
+        raise ValidationError("a grade needs its scan id")
+    return db.run(
+        lambda s: _grade(s, actor, rma, code, grade, scan_id, lot, serial), what="grade a unit"
+    )
+
+
+def _locked(session: Session, rma: str) -> ReturnOrder:
+    got = session.execute(
+        text("SELECT id FROM return_order WHERE number = :n" + for_update(session)),
+        {"n": rma.strip().upper()},
+    ).scalar()
+    if got is None:
+        raise NotFound(f"no return {rma.strip()[:40]!r}")
+    ret = session.get(ReturnOrder, int(got))
+    assert ret is not None
+    return ret
+
+
+def _grade(
+    session: Session,
+    actor: Actor,
+    rma: str,
+    code: str,
+    grade: str,
+    scan_id: str,
+    lot: str | None,
+    serial: str | None,
+) -> Graded:
+    ret = _locked(session, rma)
+    assert ret.id is not None
+    done = session.exec(select(ReturnUnit).where(col(ReturnUnit.scan_id) == scan_id)).first()
+    if done is not None:
+        return Graded(
+            _view(session, ret),
+            _sku(session, done.product_id),
+            done.grade,
+            done.unexpected,
+            None,
+            (),
+            (),
+            again=True,
+        )
+    if ret.status != ReturnStatus.OPEN:
+        raise ValidationError(f"{ret.number} is {ret.status}: nothing more to receive")
+    view = _view(session, ret)
+    on_return = {x.product_id for x in view.lines}
+    found = [m.product_id for m in product_for_code(session, code)]
+    pid = next((p for p in found if p in on_return), found[0] if found else None)
+    line = next((x for x in view.lines if x.product_id == pid and x.remaining > 0), None)
+    why = ""
+    if pid is None:
+        why = "no product has this code"
+    elif pid not in on_return:
+        why = "not on this return"
+    elif line is None:
+        why = "more than the return names"
+    else:
+        why = _not_shipped(session, ret.order_id, pid, lot, serial)
+    if why:
+        line = None
+    where, tasks, waiting = _move_stock(session, actor, ret, pid, grade, scan_id)
+    session.add(
+        ReturnUnit(
+            return_id=ret.id,
+            return_line_id=line.line_id if line else None,
+            product_id=pid,
+            code=code,
+            grade=grade,
+            lot=lot,
+            serial=serial,
+            unexpected=why,
+            location_id=where[0] if where else None,
+            scan_id=scan_id,
+            user_id=actor.user_id,
+        )
+    )
+    if line is not None:
+        session.execute(
+            text("UPDATE return_line SET received = received + 1 WHERE id = :l"),
+            {"l": line.line_id},
+        )
+    sku = _sku(session, pid)
+    # The scan's record, as every scan that moves stock has one (`core.invariants`).
+    session.add(
+        ScanRecord(
+            scan_id=scan_id,
+            warehouse_id=ret.warehouse_id,
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            action="return_grade",
+            raw=code,
+            accepted=True,
+            outcome={"rma": ret.number, "sku": sku, "grade": grade, "unexpected": why},
+        )
+    )
+    session.flush()
+    after = _view(session, ret)
+    if after.remaining == 0:
+        _close(session, actor, ret)
+        after = _view(session, ret)
+    record(
+        session,
+        action="return_unit_graded",
+        user_id=actor.user_id,
+        terminal=actor.terminal,
+        warehouse_id=ret.warehouse_id,
+        entity="return",
+        entity_id=ret.number,
+        reason_code=grade,
+        sku=sku,
+        code=code,
+        lot=lot,
+        serial=serial,
+        unexpected=why,
+        scan_id=scan_id,
+    )
+    return Graded(after, sku, grade, why, where[1] if where else None, tasks, tuple(waiting))
+
+
+def _not_shipped(
+    session: Session, order_id: int, product_id: int, lot: str | None, serial: str | None
+) -> str:
+    """Why a scanned lot or serial is not one this order shipped of the product ("" when it
+    is, or when the picks recorded none to compare with)."""
+    for field, value in (("serial", serial), ("lot", lot)):
+        if not value:
+            continue
+        shipped = {
+            str(v)
+            for (v,) in session.execute(
+                text(
+                    f"SELECT DISTINCT {field} FROM pick_task WHERE order_id = :o "
+                    f"AND product_id = :p AND qty_picked > 0 AND {field} IS NOT NULL"
+                ),
+                {"o": order_id, "p": product_id},
+            ).all()
+        }
+        if shipped and value not in shipped:
+            return f"{field} {value} was not shipped on this order"
+    return ""
+
+
+def _move_stock(
+    session: Session, actor: Actor, ret: ReturnOrder, pid: int | None, grade: str, scan_id: str
+) -> tuple[tuple[int, str] | None, tuple[int, ...], list[str]]:
+    """The unit into stock as its grade says; (location id, code) it went to, the put-away
+    tasks raised and the back-orders waiting for the product."""
+    if pid is None:
+        return None, (), []  # no product: the unit waits in the cage, off the books
+    wid = ret.warehouse_id
+    place = (
+        receiving_location(session, wid)
+        if grade == Grade.RESELL
+        else damaged_location(session, wid)
+    )
+    assert place.id is not None
+    reason = f"{ret.number} {grade}"
+    inventory.receive(
+        session,
+        location_id=place.id,
+        product_id=pid,
+        qty=1,
+        actor=actor,
+        scan_id=scan_id,
+        reason=reason,
+        kind=MoveKind.RETURN,
+    )
+    if grade == Grade.SCRAP:
+        inventory.remove(
+            session,
+            location_id=place.id,
+            product_id=pid,
+            qty=1,
+            actor=actor,
+            kind=MoveKind.ADJUSTMENT,
+            scan_id=scan_id,
+            reason=reason,
+        )
+    if grade != Grade.RESELL:
+        return (place.id, place.code), (), []
+    tasks = raise_putaways(session, receiving_location_id=place.id, product_ids=[pid])
+    waiting = order_numbers(session, waiting_orders(session, warehouse_id=wid, product_ids=[pid]))
+    return (place.id, place.code), tuple(t.id for t in tasks if t.id is not None), waiting
+
+
+def close_receipt(db: Database, actor: Actor, rma: str) -> ReturnView:
+    """The parcel is done (fewer units than the return named): open -> received."""
+    require(actor, "handle_returns")
+
+    def body(session: Session) -> ReturnView:
+        ret = _locked(session, rma)
+        if ret.status != ReturnStatus.OPEN:
+            raise ValidationError(f"{ret.number} is {ret.status} already")
+        _close(session, actor, ret)
+        return _view(session, ret)
+
+    return db.run(body, what="close a return's receipt")
+
+
+def _close(session: Session, actor: Actor, ret: ReturnOrder) -> None:
+    ret.status = ReturnStatus.RECEIVED
+    ret.received_at = utcnow()
+    session.add(ret)
+    session.flush()
+    view = _view(session, ret)
+    record(
+        session,
+        action="return_received",
+        user_id=actor.user_id,
+        terminal=actor.terminal,
+        warehouse_id=ret.warehouse_id,
+        entity="return",
+        entity_id=ret.number,
+        lines=[{"sku": x.sku, "qty": x.qty, "received": x.received} for x in view.lines],
+        unexpected=view.unexpected,
+    )
+
+
+def _sku(session: Session, product_id: int | None) -> str | None:
+    if product_id is None:
+        return None
+    got = session.execute(text("SELECT sku FROM product WHERE id = :p"), {"p": product_id})
+    return str(got.scalar_one())
