@@ -52,3 +52,31 @@ def test_a_finished_list_sheet_is_refused(floor: Floor) -> None:
     with floor.db.transaction() as s:
         s.execute(text("UPDATE pick_list SET status = 'cancelled' WHERE id = :l"), {"l": lid})
     assert _flow(floor, "pat").scan(pick_list_code(lid)).error == M.fmt(M.LIST_NOT_OPEN, list=lid)
+
+
+def test_signing_in_again_shows_the_list_the_next_claim_carries_on_with(floor: Floor) -> None:
+    """The screen's check for a held list and the claim's resume are one rule: the oldest claim
+    in this warehouse (two held at once after a supervisor's reassignment, say)."""
+    from datetime import datetime
+
+    from wms_terminal.picking import service
+    from wms_terminal.picking.picker_session import held_list
+
+    floor.order([(1, 1)])
+    floor.order([(3, 1)])
+    first, second = sorted(floor.release().pick_list_ids)
+    pat = floor.actors["pat"]
+    assert held_list(floor.db, pat, floor.warehouse_id) is None
+    with floor.db.transaction() as s:
+        for lid, at in ((second, datetime(2026, 1, 1, 8)), (first, datetime(2026, 1, 1, 9))):
+            s.execute(
+                text(
+                    "UPDATE pick_list SET status = 'claimed', claimed_by = :u, claimed_at = :t "
+                    "WHERE id = :l"
+                ),
+                {"u": pat.user_id, "t": at, "l": lid},
+            )
+    assert held_list(floor.db, pat, floor.warehouse_id) == second
+    assert service.claim_next(floor.db, pat, warehouse_id=floor.warehouse_id) == second
+    assert _flow(floor, "pat").start().pick_list_id == second
+    assert held_list(floor.db, pat, floor.warehouse_id + 1000) is None

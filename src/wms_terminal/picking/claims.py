@@ -64,15 +64,9 @@ def claim_next(
 
     def fn(session: Session) -> int | None:
         if resume and actor.user_id is not None:
-            held = session.execute(
-                text(
-                    "SELECT id FROM pick_list WHERE claimed_by = :u AND status = 'claimed' "
-                    "AND warehouse_id = :w ORDER BY claimed_at, id LIMIT 1"
-                ),
-                {"u": actor.user_id, "w": warehouse_id},
-            ).scalar()
+            held = held_in(session, actor.user_id, warehouse_id)
             if held is not None:
-                return int(held)
+                return held
         params: dict[str, Any] = {
             "u": actor.user_id,
             "now": utcnow(),
@@ -104,6 +98,19 @@ def claim_next(
         return int(got)
 
     return db.run(fn, what="claim a pick list")
+
+
+_HELD = text(
+    "SELECT id FROM pick_list WHERE claimed_by = :u AND status = 'claimed' "
+    "AND warehouse_id = :w ORDER BY claimed_at, id LIMIT 1"
+)
+
+
+def held_in(session: Session, user_id: int, warehouse_id: int) -> int | None:
+    """The list this picker holds in that warehouse (the oldest claim): the one a claim with
+    `resume` carries on with, and the one a picker signing in again is shown."""
+    got = session.execute(_HELD, {"u": user_id, "w": warehouse_id}).scalar()
+    return int(got) if got is not None else None
 
 
 _FALL_BACK = object()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
 from sqlmodel import col, select
 
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import ConfigurationError
 from wms_terminal.core.models import User, Warehouse
+from wms_terminal.picking.claims import held_in
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,6 @@ def held_list(db: Database, actor: Actor, warehouse_id: int) -> int | None:
     """The pick list this picker holds in that warehouse (signed out or dropped mid-list)."""
     if actor.user_id is None:
         return None
+    user_id = actor.user_id
     with db.reading() as s:
-        got = s.execute(
-            text(
-                "SELECT id FROM pick_list WHERE claimed_by = :u AND status = 'claimed' "
-                "AND warehouse_id = :w ORDER BY claimed_at, id LIMIT 1"
-            ),
-            {"u": actor.user_id, "w": warehouse_id},
-        ).scalar()
-    return int(got) if got is not None else None
+        return held_in(s, user_id, warehouse_id)
