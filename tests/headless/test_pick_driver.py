@@ -225,3 +225,21 @@ def test_a_zone_picker_gets_lists_of_that_zone_and_enter_takes_the_next(floor: F
     assert other.until_prompt()["expect"] == "badge"
     assert other.events[0] == {"event": "error", "message": "no zone Z in that warehouse"}
     assert other.io.close() == 0
+
+
+def test_a_picker_of_no_warehouse_is_asked_which_when_there_are_several(floor: Floor) -> None:
+    with floor.db.transaction() as s:
+        f.warehouse(s, "EAST", 52.0, 5.0)
+    floor.order([(1, 1)])
+    floor.release()
+    robot = _in_thread(floor)
+    event = robot.until_prompt()
+    assert (event["expect"], event["choices"]) == ("warehouse", ["EAST", "MAIN"])
+    assert "Which warehouse?" in robot.events[-2]["message"]
+    event = robot.send("WEST")  # names none: asked again
+    assert robot.events[-2] == {"event": "error", "message": "no warehouse WEST"}
+    assert event["expect"] == "warehouse"
+    event = robot.send("main")  # keyed in lower case
+    assert event["expect"] == "location" and event["location"].startswith("01")
+    assert robot.send("CMD-LOGOUT")["expect"] == "badge"
+    assert robot.io.close() == 0

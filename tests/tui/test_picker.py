@@ -177,3 +177,26 @@ async def test_a_gs1_scan_with_the_gs_stand_in_keeps_its_fields_apart(
             t=task.task_id,
         )
         assert got == [("B2", "2036-01-01")]
+
+
+async def test_a_picker_of_no_warehouse_is_asked_which_when_there_are_several(
+    floor: Floor,
+) -> None:
+    from tests import factories as f
+
+    with floor.db.transaction() as s:
+        f.warehouse(s, "EAST", 52.0, 5.0)
+    floor.order([(1, 1)])
+    floor.release()
+    app = WmsApp(floor.db, terminal="t1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await sign_in(pilot, app, floor)
+        assert "Which warehouse?" in shown(app, "#prompt")
+        assert "EAST, MAIN" in message(app) and screen.pick is None
+        await scan(pilot, app, "WEST")
+        assert "no warehouse WEST" in message(app) and screen.pick is None
+        await scan(pilot, app, "main")
+        await key(pilot, app, "")
+        flow = screen.pick
+        assert flow is not None and flow.task is not None, message(app)
+        assert flow.pick_list is not None and flow.pick_list.warehouse_id == floor.warehouse_id

@@ -18,14 +18,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import text
-
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.codes import Command
 from wms_terminal.core.db import Database, busy_notices
 from wms_terminal.core.errors import DatabaseBusy, DatabaseUnavailable, WmsError
 from wms_terminal.headless.events import EventWriter
-from wms_terminal.picking.picker_session import workplace
+from wms_terminal.picking.picker_session import WhichWarehouse, workplace
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.scanning.symbology import Kind, classify
 from wms_terminal.scanning.symbology import Msg as ScanMsg
@@ -82,6 +80,8 @@ class Driver(ABC):
         self._sleep = sleep
         self.signin = SignInFlow(db, terminal=options.terminal, timeout=options.pin_timeout)
         self.actor: Actor | None = None
+        self._choosing: Actor | None = None  # signed in, asked which warehouse
+        self._chosen_code: str | None = None  # the warehouse code chosen at that prompt
         self.wedge = WedgeDecoder(replace(WedgeConfig.from_env(), double_read_s=-1.0))
 
     # -- what a flow provides ---------------------------------------------------------------
@@ -142,17 +142,21 @@ class Driver(ABC):
         return self.wedge.feed(line.rstrip("\r\n") + "\n", time.monotonic())
 
     def _take(self, scan: Scan) -> bool:
-        if self.actor is None:
-            return self._sign_in(self.call(lambda: self.signin.enter(scan)))
         got = classify(scan.text, scan.symbology)
-        if got.kind is Kind.COMMAND and got.fields.get("command") == Command.LOGOUT.value:
-            self.actor = None
-            self.leave()
-            self.signin.restart()
-            self.out.result(SIGNED_OUT)
-            self.prompt()
-            return False
-        return self.take(scan)
+        logout = got.kind is Kind.COMMAND and got.fields.get("command") == Command.LOGOUT.value
+        if self._choosing is not None:
+            if not logout:
+                return self._choose_warehouse(self._choosing, scan)
+        elif self.actor is None:
+            return self._sign_in(self.call(lambda: self.signin.enter(scan)))
+        elif not logout:
+            return self.take(scan)
+        self.actor, self._choosing, self._chosen_code = None, None, None
+        self.leave()
+        self.signin.restart()
+        self.out.result(SIGNED_OUT)
+        self.prompt()
+        return False
 
     def finish(self, message: str, *, error: bool, done: str | None) -> bool:
         """The result of a line, then done (True) or the next prompt."""
@@ -192,28 +196,42 @@ class Driver(ABC):
             return self.finish(
                 f"{actor.username} ({actor.role}) may not {self.verb}", error=True, done=None
             )
+        return self._start(actor, view.message)
+
+    def _start(self, actor: Actor, signed_in: str) -> bool:
+        self._choosing = None
         try:
             started = self.start(actor)
+        except WhichWarehouse as exc:  # several warehouses, none the user's: which one
+            self._choosing, self._chosen_code = actor, None
+            self.out.result("\n".join(m for m in (signed_in, exc.message) if m))
+            self.out.prompt("warehouse", None, prompt="Which warehouse?", choices=list(exc.codes))
+            return False
         except WmsError as exc:
+            if self._chosen_code is not None:  # a code that names no warehouse: asked again
+                self._chosen_code = None
+                self._choosing = actor
+                self.out.result(exc.message, error=True)
+                self.out.prompt("warehouse", None, prompt="Which warehouse?")
+                return False
             self.signin.restart()
             return self.finish(exc.message, error=True, done=None)
         self.actor = actor
-        message = "\n".join(m for m in (view.message, started.message) if m)
+        message = "\n".join(m for m in (signed_in, started.message) if m)
         return self.finish(
             message, error=False, done=started.done_message if started.done else None
         )
 
     def warehouse_id(self, actor: Actor) -> int:
-        """--warehouse, else the user's workplace."""
-        code = self.options.warehouse
-        if code:
-            with self.db.reading() as s:
-                wid = s.execute(text("SELECT id FROM warehouse WHERE code = :c"), {"c": code})
-                found = wid.scalar()
-            if found is None:
-                raise WmsError(f"no warehouse {code}")
-            return int(found)
-        return int(workplace(self.db, actor).warehouse_id)
+        """--warehouse, else the one chosen at the prompt, else the user's workplace
+        (`WhichWarehouse` when that is ambiguous: asked)."""
+        return workplace(self.db, actor, self.options.warehouse or self._chosen_code).warehouse_id
+
+    def _choose_warehouse(self, actor: Actor, scan: Scan) -> bool:
+        """A line at the warehouse prompt: its code, then the flow starts (asked again when
+        it names none)."""
+        self._chosen_code = scan.text.strip()
+        return self._start(actor, "")
 
     # -- prompts ----------------------------------------------------------------------------
 

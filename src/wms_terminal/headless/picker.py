@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
-
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.codes import Command
 from wms_terminal.core.db import Database
-from wms_terminal.core.errors import WmsError
 from wms_terminal.headless.driver import (
     BUSY,
     CONNECTION_LOST,
@@ -30,6 +27,7 @@ from wms_terminal.headless.hints import Hints
 from wms_terminal.inbound.reading import read
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.flow import PickFlow, Step
+from wms_terminal.picking.picker_session import zone_id
 from wms_terminal.picking.route_left import RouteMap, load_route_map
 from wms_terminal.scanning.scan import Scan, Source
 
@@ -101,16 +99,7 @@ class PickerDriver(Driver):
     def _where(self, actor: Actor) -> tuple[int, int | None]:
         """The warehouse (--warehouse, else the user's workplace) and the zone (--zone)."""
         wid = self.warehouse_id(actor)
-        if not self.options.zone:
-            return wid, None
-        with self.db.reading() as s:
-            zid = s.execute(
-                text("SELECT id FROM zone WHERE warehouse_id = :w AND code = :c"),
-                {"w": wid, "c": self.options.zone},
-            ).scalar()
-        if zid is None:
-            raise WmsError(f"no zone {self.options.zone} in that warehouse")
-        return wid, int(zid)
+        return wid, zone_id(self.db, wid, self.options.zone) if self.options.zone else None
 
     # -- prompts ----------------------------------------------------------------------------
 

@@ -26,12 +26,18 @@ from textual.widgets import Static
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.codes import Command
 from wms_terminal.core.db import Database
+from wms_terminal.core.errors import WmsError
 from wms_terminal.core.models import MoveTaskKind
 from wms_terminal.inbound.move_flow import MoveFlow, MoveStep
 from wms_terminal.inbound.reading import read
 from wms_terminal.picking.count_flow import CountFlow, CountStep
 from wms_terminal.picking.flow import PickFlow, Step
-from wms_terminal.picking.picker_session import Workplace, held_list, workplace
+from wms_terminal.picking.picker_session import (
+    WhichWarehouse,
+    Workplace,
+    held_list,
+    workplace,
+)
 from wms_terminal.picking.route_left import RouteMap, load_route_map
 from wms_terminal.picking.views import FlowView, TaskView
 from wms_terminal.scanning.scan import Scan
@@ -84,6 +90,8 @@ class PickerScreen(ModeScreen):
         super().__init__(db, actor, role=role)
         self.kind = TaskKind.PICK
         self.flows: Flows | None = None  # made in the database worker
+        self._warehouse: str | None = None  # the code keyed when asked which warehouse
+        self._asking = False  # several warehouses, none the user's: the next scan chooses
         self._route: RouteMap | None = None
 
     @property
@@ -149,7 +157,8 @@ class PickerScreen(ModeScreen):
     def _flows(self) -> Flows:
         """The picker's three flows, made on first use (the warehouse is read then)."""
         if self.flows is None:
-            place = workplace(self.db, self.actor)  # WmsError (no warehouse): told, tried again
+            # WhichWarehouse: asked (_open); WmsError (no warehouse): told, tried again.
+            place = workplace(self.db, self.actor, self._warehouse)
             wid = place.warehouse_id
             self.flows = Flows(
                 place,
@@ -160,12 +169,28 @@ class PickerScreen(ModeScreen):
         return self.flows
 
     def _open(self) -> Shown:
-        f = self._flows()
+        try:
+            f = self._flows()
+        except WhichWarehouse as exc:
+            self._asking = True
+            return Shown(Card(head="Picking", prompt="Which warehouse?"), message=exc.message)
+        self._asking = False
         if held_list(self.db, self.actor, f.place.warehouse_id) is not None:
             return self._pick(f.pick.start())  # signed in again: the list goes on
         return self._pick(f.pick.view())
 
+    def _choose(self, code: str) -> Shown:
+        """The warehouse's code scanned or keyed when asked; asked again when it names none."""
+        self._warehouse = code.strip()
+        try:
+            return self._open()
+        except WmsError as exc:
+            self._warehouse = None
+            return Shown(Card(head="Picking", prompt="Which warehouse?"), error=exc.message)
+
     def _input(self, scan: Scan) -> Shown:
+        if self.flows is None and self._asking:
+            return self._choose(scan.text)
         f = self._flows()
         qty = read(scan).quantity
         if self.kind is TaskKind.PICK:
