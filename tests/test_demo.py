@@ -534,3 +534,40 @@ def test_demo_json_names_the_database_and_the_users(
             assert auth.authenticate(db, badge=u["badge"], pin=u["pin"]).role == u["role"]
     finally:
         db.dispose()
+
+
+def test_the_demo_command_leaves_a_wave_ready_in_each_warehouse_as_the_readme_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make run`'s demo: a picker's first Enter must find a list, in either warehouse."""
+    from wms_terminal.demo import DEMO_WAVE_ORDERS
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"a wave of {DEMO_WAVE_ORDERS} is released in each warehouse" in " ".join(readme.split())
+    url = f"sqlite:///{tmp_path / 'ready.sqlite3'}"
+    args = ["demo", "--orders", "80", "--seed", "3", "--database", url, "--create", "-q"]
+    assert cli_main(args) == 0
+    out = capsys.readouterr().out
+    db = Database(make_engine(url))
+    try:
+        waves = _rows(
+            db,
+            "SELECT w.code, COUNT(DISTINCT pl.id), COUNT(DISTINCT pt.order_id) FROM warehouse w "
+            "JOIN pick_list pl ON pl.warehouse_id = w.id AND pl.status = 'open' "
+            "JOIN pick_task pt ON pt.pick_list_id = pl.id GROUP BY w.code ORDER BY w.code",
+        )
+        codes = [c for (c,) in _rows(db, "SELECT code FROM warehouse ORDER BY code")]
+        assert [w[0] for w in waves] == codes and len(codes) == 2
+        assert all(lists > 0 and 0 < orders <= DEMO_WAVE_ORDERS for _c, lists, orders in waves)
+        assert f"pick lists released {sum(w[1] for w in waves)}" in " ".join(out.split())
+    finally:
+        db.dispose()
+    plain = f"sqlite:///{tmp_path / 'plain.sqlite3'}"
+    args = ["demo", "--orders", "20", "--wave", "0", "--database", plain, "--create", "-q"]
+    assert cli_main(args) == 0
+    capsys.readouterr()
+    db = Database(make_engine(plain))
+    try:
+        assert _scalar(db, "SELECT COUNT(*) FROM pick_list") == 0
+    finally:
+        db.dispose()

@@ -38,4 +38,7 @@ async def test_demo_is_built_once_and_its_picker_signs_in(tmp_path: Path) -> Non
         await _wait_for(pilot, lambda: name in shown(app, "#card-head"))
         assert app.screen.id == "mode-picker" and name in shown(app, "#card-head")
         assert "Enter for a list" in shown(app, "#prompt")
+        # The demo released a wave: the first Enter gets a list, not "No pick list waiting".
+        await pilot.press("enter")
+        await _wait_for(pilot, lambda: "Go to" in shown(app, "#prompt"))
     app_ctx.close()

@@ -34,6 +34,12 @@ def register(demo: argparse.ArgumentParser, common: argparse.ArgumentParser) -> 
         "--orders", type=_count, default=1000, metavar="N", help="open orders (default 1000)"
     )
     demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed (default 7)")
+    demo.add_argument(
+        "--wave",
+        type=_count,
+        metavar="N",
+        help="orders released as a wave in each warehouse, ready to pick (default 12; 0: none)",
+    )
     demo.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     demo.add_argument(
         "--create",
@@ -49,7 +55,7 @@ def register(demo: argparse.ArgumentParser, common: argparse.ArgumentParser) -> 
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from wms_terminal.demo import build_demo
+    from wms_terminal.demo import DEMO_WAVE_ORDERS, build_demo
 
     started = time.monotonic()
 
@@ -63,7 +69,13 @@ def _demo(args: argparse.Namespace) -> int:
     where = describe(app.db.engine)
     try:
         migrate.upgrade(app.db.engine)
-        summary = build_demo(app.db, orders=args.orders, seed=args.seed, progress=progress)
+        summary = build_demo(
+            app.db,
+            orders=args.orders,
+            seed=args.seed,
+            progress=progress,
+            wave_orders=DEMO_WAVE_ORDERS if args.wave is None else args.wave,
+        )
     finally:
         app.close()
     elapsed = time.monotonic() - started
@@ -88,6 +100,7 @@ def _demo(args: argparse.Namespace) -> int:
         ("open orders", summary.orders),
         ("order lines", summary.order_lines),
         ("back-ordered lines", summary.backordered_lines),
+        ("pick lists released", summary.pick_lists),
         ("purchase orders", summary.purchase_orders),
         ("totes", summary.totes),
         ("box types", summary.box_types),

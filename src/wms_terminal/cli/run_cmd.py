@@ -110,13 +110,19 @@ def _ensure_demo(app: bootstrap.App) -> list[tuple[str, str, str, str, str]]:
     from sqlmodel import select
 
     from wms_terminal.core.models import User, Warehouse
-    from wms_terminal.demo import DEFAULT_ORDERS, DEFAULT_SEED, build_demo, demo_users
+    from wms_terminal.demo import (
+        DEFAULT_ORDERS,
+        DEFAULT_SEED,
+        DEMO_WAVE_ORDERS,
+        build_demo,
+        demo_users,
+    )
 
     with app.db.reading() as session:
         empty = session.exec(select(Warehouse.id)).first() is None
     if empty:
         print(f"building the demo warehouse ({DEFAULT_ORDERS} orders), once ...", file=sys.stderr)
-        build_demo(app.db, orders=DEFAULT_ORDERS, seed=DEFAULT_SEED)
+        build_demo(app.db, orders=DEFAULT_ORDERS, seed=DEFAULT_SEED, wave_orders=DEMO_WAVE_ORDERS)
     users = demo_users(DEFAULT_SEED)
     with app.db.reading() as session:
         known = set(session.exec(select(User.badge_code)).all())

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -25,7 +25,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from wms_terminal.core.db import Database, analyze
-from wms_terminal.core.errors import ValidationError
+from wms_terminal.core.errors import ValidationError, WmsError
 from wms_terminal.core.intake import import_orders
 from wms_terminal.core.models import (
     BoxType,
@@ -49,10 +49,16 @@ from wms_terminal.demo import catalog, people
 from wms_terminal.demo import orders as demo_orders
 from wms_terminal.demo.master_data import DEMO_ACTOR, ensure_empty, write_master
 from wms_terminal.demo.opening_stock import order_demand, plan_stock
+from wms_terminal.picking.wave_release import release_wave
+from wms_terminal.picking.wave_selection import WaveFilter
 
 DEFAULT_ORDERS = 1_000
 DEFAULT_SEED = 7
 ORDER_BATCH = 2_000  # orders handed to import_orders at a time (it writes them in chunks)
+# Orders released as one wave in each warehouse by `wms-terminal demo` and `run --demo`, so that
+# a picker's first Enter gets a list, a packer gets totes once lists are picked, and a
+# supervisor sees progress; the rest of the orders wait in the pool for a wave of one's own.
+DEMO_WAVE_ORDERS = 12
 
 T = TypeVar("T")
 
@@ -79,6 +85,7 @@ class DemoSummary:
     carrier_services: int
     # (role, username, name, badge, PIN)
     users: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    pick_lists: int = 0  # released in the demo's waves, open to claim
 
 
 def demo_users(seed: int = DEFAULT_SEED) -> list[tuple[str, str, str, str, str]]:
@@ -111,11 +118,14 @@ def build_demo(
     seed: int = DEFAULT_SEED,
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
+    wave_orders: int = 0,
 ) -> DemoSummary:
     """Build the demo warehouse into the empty database `db` (schema at head).
 
     Deterministic for a given `seed` and `today` (default: the current UTC date, which anchors
     order dates and ship-by cut-offs). Refuses with ValidationError when the database holds data.
+    With `wave_orders`, a wave of at most that many orders is released in each warehouse that
+    has orders to pick (the floor ready to try every role).
     """
     if orders < 0:
         raise ValidationError("the number of demo orders cannot be negative")
@@ -154,8 +164,29 @@ def build_demo(
     # Fresh planner statistics for what was just bulk-loaded (issue 3: stale statistics made
     # the pick list read and the claim scan whole tables).
     analyze(db)
+    lists = _release_waves(db, wave_orders, say) if orders and wave_orders else 0
     with db.reading() as session:
-        return _summary(session, seed, users)
+        return replace(_summary(session, seed, users), pick_lists=lists)
+
+
+def _release_waves(db: Database, wave_orders: int, say: Callable[[str], None]) -> int:
+    """A wave of up to `wave_orders` orders in each warehouse, released as a supervisor would
+    (the most urgent first); the number of pick lists made."""
+    with db.reading() as session:
+        codes = list(session.exec(select(Warehouse.code).order_by(col(Warehouse.code))).all())
+    lists = 0
+    for code in codes:
+        try:
+            wave = release_wave(db, DEMO_ACTOR, WaveFilter(warehouse=code, max_orders=wave_orders))
+        except WmsError as exc:  # nothing to release there: that warehouse's pool stays as is
+            say(f"no wave in {code}: {exc.message}")
+            continue
+        lists += len(wave.pick_list_ids)
+        say(
+            f"wave {wave.number} released in {code}: {wave.orders} orders, "
+            f"{len(wave.pick_list_ids)} pick lists"
+        )
+    return lists
 
 
 def _count(session: Session, model: Any) -> int:
