@@ -140,3 +140,23 @@ def wms_pin(monkeypatch: pytest.MonkeyPatch) -> str:
 
     monkeypatch.setenv("WMS_PIN", CLI_PIN)
     return CLI_PIN
+
+
+@pytest.fixture
+def access(db_url: str, pg_admin_dsn: str) -> Iterator[dict[str, object]]:
+    """The test database going away (PostgreSQL): stop() ends its sessions and refuses new
+    ones; start() lets them in again."""
+    name = make_url(db_url).database
+
+    def allow(on: bool) -> None:
+        with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(on).lower()}')
+            if not on:
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (name,),
+                )
+
+    yield {"stop": lambda: allow(False), "start": lambda: allow(True)}
+    allow(True)

@@ -7,9 +7,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
 
-import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -28,25 +26,6 @@ PG_ONLY = [pytest.param("postgresql", marks=pytest.mark.postgres)]
 @pytest.fixture
 def floor(db: Database) -> Floor:
     return build_floor(db)
-
-
-@pytest.fixture
-def access(db_url: str, pg_admin_dsn: str) -> Iterator[dict[str, object]]:
-    """stop() terminates the database's sessions and refuses new ones; start() lets them in."""
-    name = make_url(db_url).database
-
-    def allow(on: bool) -> None:
-        with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
-            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(on).lower()}')
-            if not on:
-                conn.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = %s AND pid <> pg_backend_pid()",
-                    (name,),
-                )
-
-    yield {"stop": lambda: allow(False), "start": lambda: allow(True)}
-    allow(True)
 
 
 @pytest.mark.parametrize("db_url", PG_ONLY, indirect=True)

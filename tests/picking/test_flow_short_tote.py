@@ -14,7 +14,8 @@ def _flow(floor: Floor) -> PickFlow:
     return PickFlow(floor.db, floor.actors["pat"], warehouse_id=floor.warehouse_id)
 
 
-def test_units_found_on_a_short_go_into_a_tote_scanned_first(floor: Floor) -> None:
+def _short_asked(floor: Floor) -> PickFlow:
+    """A list of one line of 3 units, at its location, CMD-SHORT scanned: the count asked."""
     floor.order([(1, 3)])
     floor.release()
     flow = _flow(floor)
@@ -22,6 +23,11 @@ def test_units_found_on_a_short_go_into_a_tote_scanned_first(floor: Floor) -> No
     assert flow.task is not None
     flow.scan(flow.task.location_barcode)
     flow.scan("CMD-SHORT")
+    return flow
+
+
+def test_units_found_on_a_short_go_into_a_tote_scanned_first(floor: Floor) -> None:
+    flow = _short_asked(floor)
     view = flow.key_qty(3)  # not fewer than asked: refused, still asking
     assert (view.step, view.error) == ("short_qty", M.fmt(M.BAD_QTY, max=2))
     view = flow.key_qty(2)
@@ -38,13 +44,7 @@ def test_units_found_on_a_short_go_into_a_tote_scanned_first(floor: Floor) -> No
 
 
 def test_nothing_found_asks_no_tote_and_cancel_forgets_a_short(floor: Floor) -> None:
-    floor.order([(1, 3)])
-    floor.release()
-    flow = _flow(floor)
-    flow.start()
-    assert flow.task is not None
-    flow.scan(flow.task.location_barcode)
-    flow.scan("CMD-SHORT")
+    flow = _short_asked(floor)
     assert flow.key_qty(1).step == "tote"
     view = flow.scan("CMD-CANCEL")  # back to the location; the short is not reported
     assert view.step == "location" and flow.short_found is None

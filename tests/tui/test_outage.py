@@ -9,7 +9,6 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 from tests import factories as f
@@ -25,25 +24,6 @@ from wms_terminal.tui.db_worker import BUSY, LOST
 
 PG_ONLY = [pytest.param("postgresql", marks=pytest.mark.postgres)]
 PASSWORD = "s3cret-Pw"  # trust authentication ignores it; the URL still carries it
-
-
-@pytest.fixture
-def access(db_url: str, pg_admin_dsn: str) -> Iterator[dict[str, object]]:
-    """stop() ends the database's sessions and refuses new ones; start() lets them in."""
-    name = make_url(db_url).database
-
-    def allow(on: bool) -> None:
-        with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
-            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(on).lower()}')
-            if not on:
-                conn.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = %s AND pid <> pg_backend_pid()",
-                    (name,),
-                )
-
-    yield {"stop": lambda: allow(False), "start": lambda: allow(True)}
-    allow(True)
 
 
 @pytest.fixture
