@@ -111,3 +111,26 @@ def test_a_scan_sent_twice_is_applied_once(station: Station):
     v = flow.scan(scan)
     assert [x.verified for x in v.lines] == [1] and v.expect == "product"
     assert scalar(station.db, "SELECT qty FROM package_line") == 1
+
+
+def test_a_reopened_package_emptied_takes_the_order_back_to_picked(station: Station):
+    fl = station.floor
+    fl.order([(1, 1)])
+    (tote,) = station.pick_all()
+    first = pack_tote(station, tote)
+    flow = PackFlow(station.db, station.packer)
+    flow.reopen(str(first["sscc"]))
+    assert scalar(station.db, "SELECT status FROM sales_order") == "packing"
+    v = flow.restart()
+    assert v.expect == "product" and [x.remaining for x in v.lines] == [1], v.error
+    assert scalar(station.db, "SELECT status FROM sales_order") == "picked"
+    # Packed again: a new SSCC; the dropped package keeps its own, never handed out again.
+    flow.scan(fl.gtin(1))
+    flow.scan("MAILER")
+    v = flow.key_weight(101 + 40)
+    assert v.expect == "label" and v.sscc != first["sscc"]
+    assert rows(station.db, "SELECT status, sscc FROM package ORDER BY id") == [
+        ("cancelled", first["sscc"]),
+        ("closed", v.sscc),
+    ]
+    assert check(station.db) == []
