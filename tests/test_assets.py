@@ -20,6 +20,8 @@ SHIPPED = (
     "styles/app.tcss",
     "templates/email/notice.txt",
     "templates/email/purchase_order.txt",
+    "templates/email/refund_issued.txt",
+    "templates/email/return_received.txt",
 )
 
 

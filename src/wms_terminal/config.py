@@ -13,6 +13,10 @@ WMS_PACK_WEIGHT_TOLERANCE  how far a package's weight may be from the expected w
                    "5%,50" (the larger applies; default "5%,50")
 WMS_RETURN_WINDOW_DAYS  days after shipment a return may be opened, per channel:
                    "web=30,marketplace=14" (channels not named keep the default, 30)
+WMS_RESTOCKING_FEE  percent of a unit's price kept per grade of a returned unit:
+                   "refurbish=10,scrap=20" (grades not named: 0)
+WMS_REFUND_SHIPPING  refund the order's shipping with a return: fault (when the reason is the
+                   shop's fault; default), always or never (once per order)
 WMS_WAREHOUSE_TZ   time zone of carrier cut-off times (default Europe/Amsterdam)
 WMS_CAMERA         a station's camera for `run` (device index, video file or stream URL; `run
                    --camera` overrides it; default none): tui/camera_feed.py
@@ -23,6 +27,7 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import platformdirs
@@ -147,3 +152,36 @@ def return_window_days() -> dict[str, int]:
             )
         windows[channel] = int(days)
     return windows
+
+
+def restocking_fee_percent() -> dict[str, Decimal]:
+    """WMS_RESTOCKING_FEE as {grade: percent}; every grade not named keeps 0."""
+    from wms_terminal.core.returns import Grade
+
+    fees = dict.fromkeys(Grade.ALL, Decimal(0))
+    raw = os.environ.get("WMS_RESTOCKING_FEE", "").strip()
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        grade, _, pct = part.partition("=")
+        try:
+            value = Decimal(pct.strip())
+        except ArithmeticError:
+            value = Decimal(-1)
+        if grade.strip() not in fees or not 0 <= value <= 100:
+            raise ConfigurationError(
+                f'WMS_RESTOCKING_FEE must be like "refurbish=10,scrap=20" (grades: '
+                f"{', '.join(Grade.ALL)}; percent 0 to 100), not {raw!r}"
+            )
+        fees[grade.strip()] = value
+    return fees
+
+
+def refund_shipping() -> str:
+    """WMS_REFUND_SHIPPING: fault (default), always or never."""
+    from wms_terminal.core.returns import ShippingRule
+
+    raw = os.environ.get("WMS_REFUND_SHIPPING", "").strip().lower() or ShippingRule.FAULT
+    if raw not in ShippingRule.ALL:
+        raise ConfigurationError(
+            f"WMS_REFUND_SHIPPING must be one of {', '.join(ShippingRule.ALL)}, not {raw!r}"
+        )
+    return raw

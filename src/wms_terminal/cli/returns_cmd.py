@@ -3,6 +3,7 @@
     wms-terminal returns open --order ORDER --line SKU:QTY [--line ...] --reason CODE
         (--refund | --exchange) [--note TEXT] [--json]          badge + WMS_PIN (packer or above)
     wms-terminal returns show RMA [--json]
+    wms-terminal returns refund RMA [--json]                  badge + WMS_PIN (packer or above)
     wms-terminal returns --headless [--badge B [--pin P | --pin-file F]]   the returns station
 
 `open --json` prints {"rma": "RMA-0000001", ...}; `show --json` prints {"rma", "status",
@@ -50,6 +51,14 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     add_auth_arguments(op)
     op.set_defaults(handler=_open)
 
+    rf = sub.add_parser(
+        "refund", parents=[common], help="refund a received return (credit note, payment event)"
+    )
+    rf.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
+    rf.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(rf)
+    rf.set_defaults(handler=_refund)
+
     sh = sub.add_parser("show", parents=[common], help="a return: lines, units received, refund")
     sh.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
     sh.add_argument("--json", action="store_true", help="print JSON")
@@ -85,6 +94,31 @@ def _open(args: argparse.Namespace) -> int:
         args.json,
         {"rma": done.rma, "order": done.order},
         f"{done.rma}: return of {', '.join(f'{q} x {s}' for s, q in done.lines)} from {done.order}",
+    )
+    return 0
+
+
+def _refund(args: argparse.Namespace) -> int:
+    from wms_terminal.returns.refund import issue_refund
+
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db)
+        done = issue_refund(app.db, actor, args.rma)
+    finally:
+        app.close()
+    emit(
+        args.json,
+        {
+            "rma": done.rma,
+            "credit_note": done.credit_note,
+            "amount": str(done.amount),
+            "currency": done.currency,
+            "goods": str(done.goods),
+            "shipping": str(done.shipping),
+            "fees": str(done.fees),
+        },
+        f"{done.rma}: credit note {done.credit_note}, {done.amount} {done.currency} refunded",
     )
     return 0
 

@@ -14,11 +14,13 @@ graded it) -> completed (refund or replacement issued); open -> cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from wms_terminal.core.errors import ValidationError
+from wms_terminal.core.money import round_money
 
 
 class ReturnStatus:
@@ -132,3 +134,79 @@ def parse_grade(text: str) -> str | None:
         return Grade.ALL[int(t) - 1]
     found = [g for g in Grade.ALL if t and g.startswith(t)]
     return found[0] if len(found) == 1 else None
+
+
+# Reasons that are the shop's fault: the customer's shipping is refunded for them (the
+# default rule, `wms_terminal.config.refund_shipping`).
+SHOP_FAULT = frozenset({"wrong_item", "damaged", "defective", "not_as_described", "late"})
+
+
+class ShippingRule:
+    FAULT = "fault"  # refunded when the reason is the shop's fault
+    ALWAYS = "always"
+    NEVER = "never"
+    ALL = (FAULT, ALWAYS, NEVER)
+
+
+@dataclass(frozen=True)
+class RefundLine:
+    sku: str
+    unit_price: Decimal
+    grades: Mapping[str, int]  # units received on the line, by grade
+
+
+@dataclass(frozen=True)
+class Refund:
+    goods: Decimal
+    shipping: Decimal
+    fees: Decimal
+    lines: tuple[dict[str, str | int], ...]
+
+    @property
+    def amount(self) -> Decimal:
+        return self.goods + self.shipping - self.fees
+
+
+def refund_for(
+    lines: Sequence[RefundLine],
+    *,
+    currency: str,
+    fee_percent: Mapping[str, Decimal],
+    shipping: Decimal,
+    already_refunded: Decimal,
+    paid: Decimal,
+) -> Refund:
+    """What a return gives back: each unit received at the price paid, less its grade's
+    restocking fee (rounded per unit to the currency), plus `shipping` (0 when the rule does
+    not refund it). Refused when all refunds of the order together would pass what was paid."""
+    goods = fees = Decimal(0)
+    out: list[dict[str, str | int]] = []
+    for ln in lines:
+        units = sum(ln.grades.values())
+        line_goods = round_money(ln.unit_price * units, currency)
+        line_fees = sum(
+            (
+                round_money(ln.unit_price * fee_percent.get(g, Decimal(0)) / 100, currency) * n
+                for g, n in ln.grades.items()
+            ),
+            Decimal(0),
+        )
+        line_fees = min(line_fees, line_goods)
+        goods += line_goods
+        fees += line_fees
+        out.append(
+            {
+                "sku": ln.sku,
+                "units": units,
+                "unit_price": str(ln.unit_price),
+                "goods": str(line_goods),
+                "fees": str(line_fees),
+            }
+        )
+    refund = Refund(round_money(goods, currency), round_money(shipping, currency), fees, tuple(out))
+    if already_refunded + refund.amount > paid:
+        raise ValidationError(
+            f"refunds would come to {already_refunded + refund.amount} {currency}, more than "
+            f"the {paid} {currency} paid"
+        )
+    return refund

@@ -25,8 +25,9 @@ from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.codes import rma_code
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
-from wms_terminal.core.models import ReturnLine, ReturnOrder, SalesOrder, Shipment
+from wms_terminal.core.models import CreditNote, ReturnLine, ReturnOrder, SalesOrder, Shipment
 from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.money import round_money
 from wms_terminal.core.returns import (
     LineState,
     Resolution,
@@ -196,6 +197,7 @@ def show_return(db: Database, rma: str) -> dict[str, Any]:
             raise NotFound(f"no return {rma.strip()[:40]!r}")
         ret, order = got
         lines = s.execute(_SHOW_LINES, {"r": ret.id}).all()
+        note = s.exec(select(CreditNote).where(col(CreditNote.return_id) == ret.id)).first()
         grades: dict[int, dict[str, int]] = defaultdict(dict)
         for line_id, grade, n in s.execute(_GRADES, {"r": ret.id}).all():
             grades[int(line_id)][str(grade)] = int(n)
@@ -217,7 +219,7 @@ def show_return(db: Database, rma: str) -> dict[str, Any]:
             }
             for line_id, sku, qty, received in lines
         ],
-        "refund_total": str(Decimal("0.00")),
+        "refund_total": str(note.amount if note else round_money(Decimal(0), order.currency)),
         "currency": order.currency,
-        "credit_note": None,
+        "credit_note": note.number if note else None,
     }

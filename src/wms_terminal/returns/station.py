@@ -30,10 +30,11 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import MoveKind, ReturnOrder, ReturnUnit, ScanRecord
 from wms_terminal.core.models._base import utcnow
-from wms_terminal.core.returns import Grade, ReturnStatus
+from wms_terminal.core.returns import Grade, Resolution, ReturnStatus
 from wms_terminal.core.service_locations import damaged_location, receiving_location
 from wms_terminal.core.statements import for_update
 from wms_terminal.core.task_sources import raise_putaways
+from wms_terminal.returns.notices import RETURN_RECEIVED, queue_customer_notice
 
 
 @dataclass(frozen=True)
@@ -362,6 +363,24 @@ def _close(session: Session, actor: Actor, ret: ReturnOrder) -> None:
     session.add(ret)
     session.flush()
     view = _view(session, ret)
+    got = sum(x.received for x in view.lines)
+    mails = queue_customer_notice(
+        session,
+        order_id=ret.order_id,
+        warehouse_id=ret.warehouse_id,
+        kind=RETURN_RECEIVED,
+        subject=f"We received your return {ret.number}",
+        body=(
+            f"your return {ret.number} of order {view.order} arrived: {got} of "
+            f"{sum(x.qty for x in view.lines)} unit(s) received.\n"
+            + "".join(f"  {x.received} x {x.sku}\n" for x in view.lines)
+            + (
+                "We will refund you shortly.\n"
+                if ret.resolution == Resolution.REFUND
+                else "Your replacement is on its way.\n"
+            )
+        ),
+    )
     record(
         session,
         action="return_received",
@@ -372,6 +391,7 @@ def _close(session: Session, actor: Actor, ret: ReturnOrder) -> None:
         entity_id=ret.number,
         lines=[{"sku": x.sku, "qty": x.qty, "received": x.received} for x in view.lines],
         unexpected=view.unexpected,
+        notices=mails,
     )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, String, Time, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, String, Time, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ._base import MONEY, created_at, timestamp, warehouse_fk
+from ._base import MONEY, created_at, json_field, timestamp, warehouse_fk
 
 
 class BoxType(SQLModel, table=True):
@@ -227,3 +228,52 @@ class ReturnUnit(SQLModel, table=True):
     scan_id: str = Field(sa_type=String(64), unique=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = created_at()
+
+
+class CreditNote(SQLModel, table=True):
+    """The money a return gives back (`returns.refund`): one per refunded return, numbered
+    CN-0000001 without gaps (the `credit_note` sequence moves in the same transaction), in the
+    order's currency: goods (the units received, at the price paid) + shipping (when the rule
+    refunds it) - restocking fees (per grade) = amount. `lines` keeps the per-line figures."""
+
+    __tablename__ = "credit_note"
+    __table_args__ = (
+        CheckConstraint(
+            "amount >= 0 AND goods >= 0 AND shipping >= 0 AND fees >= 0", name="credit_note_amounts"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    warehouse_id: int = warehouse_fk()
+    number: str = Field(sa_type=String(20), unique=True)
+    return_id: int = Field(foreign_key="return_order.id", unique=True)
+    order_id: int = Field(foreign_key="sales_order.id", index=True)
+    currency: str = Field(sa_type=String(3))
+    goods: Decimal = Field(sa_type=MONEY)
+    shipping: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)
+    fees: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)
+    amount: Decimal = Field(sa_type=MONEY)
+    lines: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = created_at()
+
+
+class PaymentEvent(SQLModel, table=True):
+    """Outbox for the payment provider: written in the transaction that decides the money
+    (a refund), taken by the integration that pays it (pending -> sent)."""
+
+    __tablename__ = "payment_event"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sent', 'failed')", name="payment_event_status"),
+        CheckConstraint("amount >= 0", name="payment_event_amount"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    warehouse_id: int = warehouse_fk()
+    kind: str = Field(sa_type=String(20))
+    order_id: int = Field(foreign_key="sales_order.id", index=True)
+    credit_note_id: int | None = Field(default=None, foreign_key="credit_note.id")
+    amount: Decimal = Field(sa_type=MONEY)
+    currency: str = Field(sa_type=String(3))
+    status: str = Field(default="pending", sa_type=String(8), index=True)
+    payload: dict[str, Any] = json_field()
+    created_at: datetime = created_at()
+    sent_at: datetime | None = timestamp()

@@ -1,0 +1,196 @@
+"""Refunds: the money a received return gives back, as a credit note.
+
+`issue_refund` is one transaction holding the order's row lock (two refunds of one order cannot
+together pass what was paid): the amount (`core.returns.refund_for`: the units received on the
+return's lines at the price paid, less each grade's restocking fee, plus the shipping when the
+rule refunds it, once per order), a credit note numbered CN-0000001 without gaps, a payment
+event in the provider's outbox, the return `received -> completed`, the audit entry and the
+customer's "refund issued" e-mail in the notices outbox. Unexpected units give nothing back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from wms_terminal.config import refund_shipping, restocking_fee_percent
+from wms_terminal.core.audit import record
+from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.models import CreditNote, PaymentEvent, ReturnOrder, SalesOrder
+from wms_terminal.core.models._base import MONEY
+from wms_terminal.core.returns import (
+    SHOP_FAULT,
+    RefundLine,
+    Resolution,
+    ReturnStatus,
+    ShippingRule,
+    refund_for,
+)
+from wms_terminal.core.sequences import next_number
+from wms_terminal.core.statements import for_update
+from wms_terminal.returns.notices import REFUND_ISSUED, queue_customer_notice
+
+CREDIT_NOTE_PREFIX = "CN-"
+
+
+@dataclass(frozen=True)
+class Issued:
+    rma: str
+    credit_note: str
+    amount: Decimal
+    currency: str
+    goods: Decimal
+    shipping: Decimal
+    fees: Decimal
+
+
+_UNITS = text(
+    "SELECT rl.id, p.sku, ol.unit_price, ru.grade, COUNT(*) FROM return_unit ru "
+    "JOIN return_line rl ON rl.id = ru.return_line_id "
+    "JOIN order_line ol ON ol.id = rl.order_line_id JOIN product p ON p.id = ol.product_id "
+    "WHERE ru.return_id = :r GROUP BY rl.id, p.sku, ol.unit_price, ru.grade, ol.line_no "
+    "ORDER BY ol.line_no, ru.grade"
+).columns(unit_price=MONEY)
+
+
+def issue_refund(db: Database, actor: Actor, rma: str) -> Issued:
+    """Refund return `rma` (received, a refund); see the module docstring."""
+    require(actor, "handle_returns")
+    fees = restocking_fee_percent()
+    rule = refund_shipping()
+
+    def body(session: Session) -> Issued:
+        ret = session.exec(
+            select(ReturnOrder).where(col(ReturnOrder.number) == rma.strip().upper())
+        ).first()
+        if ret is None:
+            raise NotFound(f"no return {rma.strip()[:40]!r}")
+        order_row = session.execute(
+            text("SELECT id FROM sales_order WHERE id = :o" + for_update(session)),
+            {"o": ret.order_id},
+        ).scalar_one()
+        order = session.get(SalesOrder, int(order_row))
+        assert order is not None and order.id is not None and ret.id is not None
+        order_id = order.id
+        session.refresh(ret)
+        if ret.resolution != Resolution.REFUND:
+            raise ValidationError(f"{ret.number} is an exchange: no refund")
+        if ret.status != ReturnStatus.RECEIVED:
+            raise ValidationError(
+                f"{ret.number} is {ret.status}: a refund follows the parcel's receipt, once"
+            )
+        refunded = session.execute(
+            select(col(CreditNote.amount), col(CreditNote.shipping)).where(
+                col(CreditNote.order_id) == order_id
+            )
+        ).all()
+        already = sum((a for a, _ in refunded), Decimal(0))
+        shipping_refunded = any(s > 0 for _, s in refunded)
+        grades: dict[tuple[int, str, Decimal], dict[str, int]] = defaultdict(dict)
+        for line_id, sku, price, grade, n in session.execute(_UNITS, {"r": ret.id}).all():
+            key = (int(line_id), str(sku), _money(price))
+            grades[key][str(grade)] = int(n)
+        lines = [RefundLine(sku, price, g) for (_, sku, price), g in grades.items()]
+        ship = (
+            order.shipping
+            if not shipping_refunded
+            and (
+                rule == ShippingRule.ALWAYS
+                or (rule == ShippingRule.FAULT and ret.reason_code in SHOP_FAULT)
+            )
+            else Decimal(0)
+        )
+        refund = refund_for(
+            lines,
+            currency=order.currency,
+            fee_percent=fees,
+            shipping=ship,
+            already_refunded=already,
+            paid=order.total,
+        )
+        number = f"{CREDIT_NOTE_PREFIX}{next_number(session, 'credit_note'):07d}"
+        note = CreditNote(
+            warehouse_id=ret.warehouse_id,
+            number=number,
+            return_id=ret.id,
+            order_id=order_id,
+            currency=order.currency,
+            goods=refund.goods,
+            shipping=refund.shipping,
+            fees=refund.fees,
+            amount=refund.amount,
+            lines=list(refund.lines),
+            created_by=actor.user_id,
+        )
+        session.add(note)
+        session.flush()
+        session.add(
+            PaymentEvent(
+                warehouse_id=ret.warehouse_id,
+                kind="refund",
+                order_id=order_id,
+                credit_note_id=note.id,
+                amount=refund.amount,
+                currency=order.currency,
+                payload={
+                    "order": order.number,
+                    "external_id": order.external_id,
+                    "channel": order.channel,
+                    "rma": ret.number,
+                    "credit_note": number,
+                    "amount": str(refund.amount),
+                    "currency": order.currency,
+                },
+            )
+        )
+        ret.status = ReturnStatus.COMPLETED
+        session.add(ret)
+        mails = queue_customer_notice(
+            session,
+            order_id=order_id,
+            warehouse_id=ret.warehouse_id,
+            kind=REFUND_ISSUED,
+            subject=f"Your refund for order {order.number}",
+            body=(
+                f"we have refunded {refund.amount} {order.currency} for your return "
+                f"{ret.number} of order {order.number} (credit note {number}).\n"
+                f"Goods {refund.goods}, shipping {refund.shipping}, "
+                f"restocking fees {refund.fees} {order.currency}.\n"
+            ),
+        )
+        record(
+            session,
+            action="refund_issued",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=ret.warehouse_id,
+            entity="return",
+            entity_id=ret.number,
+            credit_note=number,
+            amount=str(refund.amount),
+            currency=order.currency,
+            shipping=str(refund.shipping),
+            fees=str(refund.fees),
+            notices=mails,
+        )
+        return Issued(
+            ret.number,
+            number,
+            refund.amount,
+            order.currency,
+            refund.goods,
+            refund.shipping,
+            refund.fees,
+        )
+
+    return db.run(body, what="issue a refund")
+
+
+def _money(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
