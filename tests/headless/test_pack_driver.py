@@ -14,8 +14,9 @@ from tests.picking.helpers import rows, scalar
 from wms_terminal.core.db import Database
 from wms_terminal.core.invariants import check
 from wms_terminal.core.models import User
-from wms_terminal.headless.packer import NO_WORK, PackerDriver, weight_grams
+from wms_terminal.headless.packer import NO_WORK, PackerDriver
 from wms_terminal.headless.picker import Options
+from wms_terminal.packing.keyed import weight_grams
 
 from .robot import InThread, Process, Robot
 

@@ -13,10 +13,12 @@ from tests.scanning.conftest import real_photos  # noqa: F401  (for the camera t
 
 from wms_terminal.core.auth import create_user
 from wms_terminal.core.db import Database, make_engine
+from wms_terminal.core.models.people import Role
+from wms_terminal.tui.screens.home import HomeScreen
 
 BADGE = "B-7Q4K9X2M"  # sanne, a picker
 PIN = "4321"
-PACKER_BADGE = "B-PACK3R00"  # a packer (the home screen until the packing screen lands)
+PACKER_BADGE = "B-PACK3R00"  # a packer (the home screen with `packer_at_home`)
 
 
 @pytest.fixture
@@ -45,3 +47,15 @@ def floor(sqlite_path: Path) -> Iterator[Floor]:
     db = Database(make_engine(f"sqlite:///{sqlite_path}"))
     yield build_floor(db)
     db.dispose()
+
+
+@pytest.fixture
+def packer_at_home() -> Iterator[None]:
+    """The packer's mode is the home screen (the screen of a role without its own) for tests
+    of the app shell and the home screen, which sign in as the packer."""
+    from wms_terminal.tui import modes
+
+    saved = modes.MODES[Role.PACKER]
+    modes.register(Role.PACKER, lambda db, actor: HomeScreen(db, actor))
+    yield
+    modes.register(Role.PACKER, saved)

@@ -18,6 +18,8 @@ from wms_terminal.tui.failure import EXIT_UNEXPECTED, mask
 from wms_terminal.tui.screens.home import HomeScreen
 from wms_terminal.tui.screens.login import LoginScreen
 
+pytestmark = pytest.mark.usefixtures("packer_at_home")
+
 
 async def _sign_in(app: WmsApp, pilot, badge: str = PACKER_BADGE) -> None:
     await type_slowly(pilot, badge)

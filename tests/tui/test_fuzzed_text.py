@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
@@ -23,6 +24,8 @@ from wms_terminal.tui.screens.login import LoginScreen
 from wms_terminal.tui.screens.picker import PickerScreen
 from wms_terminal.tui.screens.picker_cards import Shown
 from wms_terminal.tui.widgets.task_card import Card
+
+pytestmark = pytest.mark.usefixtures("packer_at_home")
 
 NASTY = st.sampled_from(
     ["[@click=app.quit]Widget", "[/", "[b]x[/i]", "\x1b[2J", "\x11\x15", "\u202eevil", "字" * 30]

@@ -21,6 +21,8 @@ from wms_terminal.core.db import Database
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.screens.home import HomeScreen
 
+pytestmark = pytest.mark.usefixtures("packer_at_home")
+
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 

@@ -53,6 +53,8 @@ class Command(StrEnum):
     PICK = "PICK"  # take the next pick list
     REPLENISH = "REPLEN"  # take the next replenishment (move) task
     COUNT = "COUNT"  # take the next count
+    REPRINT = "REPRINT"  # print the last package's label again (same SSCC, audited)
+    RETRY = "RETRY"  # queue the station's failed print jobs again
 
     @property
     def barcode(self) -> str:

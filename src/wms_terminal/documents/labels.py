@@ -69,6 +69,8 @@ COMMAND_TEXTS: dict[Command, tuple[str, str]] = {
     Command.PICK: ("Pick", "Take the next pick list."),
     Command.REPLENISH: ("Replenish", "Take the next replenishment task."),
     Command.COUNT: ("Count", "Take the next stock count."),
+    Command.REPRINT: ("Reprint", "Print the last package's shipping label again."),
+    Command.RETRY: ("Retry print", "Send this station's failed print jobs again."),
 }
 
 

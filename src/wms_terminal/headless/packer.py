@@ -9,7 +9,6 @@ their badge, every other line is a scan. "done" when no order is left to pack at
 from __future__ import annotations
 
 import random
-import re
 from typing import Any
 
 from wms_terminal.core.auth import Actor
@@ -18,25 +17,12 @@ from wms_terminal.headless.driver import Driver, Options, Started
 from wms_terminal.headless.events import EventWriter
 from wms_terminal.headless.hints import Hints
 from wms_terminal.packing.flow import Expect, PackFlow, PackView
+from wms_terminal.packing.keyed import weight_grams
 from wms_terminal.packing.work import Waiting, waiting
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.scanning.symbology import Kind, classify
 
 NO_WORK = "Nothing to pack"
-_WEIGHT = re.compile(r"\s*(\d{1,7}(?:[.,]\d{1,3})?)\s*(kg|g)?\s*", re.IGNORECASE)
-
-
-def weight_grams(line: str) -> int | None:
-    """A keyed weight in grams: "850" or "850g" grams, "0.85" or "0.85kg" kilograms."""
-    m = _WEIGHT.fullmatch(line)
-    if m is None:
-        return None
-    number, unit = m.group(1).replace(",", "."), (m.group(2) or "").lower()
-    if unit == "kg" or (unit == "" and "." in number):
-        return round(float(number) * 1000)
-    if "." in number:
-        return None  # fractions of a gram
-    return int(number)
 
 
 class PackerDriver(Driver):

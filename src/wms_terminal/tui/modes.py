@@ -25,6 +25,12 @@ def _picker(db: Database, actor: Actor) -> Screen[Any]:
     return PickerScreen(db, actor)
 
 
+def _packer(db: Database, actor: Actor) -> Screen[Any]:
+    from wms_terminal.tui.screens.packer import PackerScreen, station_scale
+
+    return PackerScreen(db, actor, scale=station_scale())
+
+
 def _home(db: Database, actor: Actor) -> Screen[Any]:
     from wms_terminal.tui.screens.home import HomeScreen
 
@@ -45,7 +51,7 @@ def _manager(db: Database, actor: Actor) -> Screen[Any]:
 
 MODES: dict[str, ModeFactory] = {
     Role.PICKER: _picker,
-    Role.PACKER: _home,
+    Role.PACKER: _packer,
     Role.SUPERVISOR: _supervisor,
     Role.MANAGER: _manager,
 }
