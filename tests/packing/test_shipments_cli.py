@@ -48,6 +48,9 @@ def test_list_then_manifest_ships_and_queues_the_notices(
     assert by_order[second]["lines"] == [{"sku": fl.sku(2), "qty": 1}]
     assert {p["status"] for p in got} == {"closed"}
     assert {p["sscc"] for p in got} == {c["sscc"] for c in closed}
+    assert _list(db_url, capsys, "--status", "closed", "--carrier", carrier) == got
+    assert _list(db_url, capsys, "--status", "held") == []
+    assert _list(db_url, capsys, "--carrier", "NOPE") == []
 
     with station.db.transaction() as s:
         badge = f.cli_user(s, "dock", "packer")

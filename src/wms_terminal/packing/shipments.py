@@ -50,11 +50,13 @@ _PACKAGES = (
     "LEFT JOIN carrier_service s ON s.id = p.carrier_service_id "
     "LEFT JOIN carrier c ON c.id = s.carrier_id WHERE p.status <> 'cancelled'"
 )
-_LINES = text(
+# The lines of the packages `_PACKAGES` selects (the same joins and conditions).
+_LINES = (
     "SELECT pl.package_id, pr.sku, SUM(pl.qty) FROM package_line pl "
     "JOIN order_line ol ON ol.id = pl.order_line_id JOIN product pr ON pr.id = ol.product_id "
-    "JOIN package p ON p.id = pl.package_id WHERE p.status <> 'cancelled' "
-    "GROUP BY pl.package_id, pr.sku ORDER BY pl.package_id, pr.sku"
+    "JOIN package p ON p.id = pl.package_id "
+    "LEFT JOIN carrier_service s ON s.id = p.carrier_service_id "
+    "LEFT JOIN carrier c ON c.id = s.carrier_id WHERE p.status <> 'cancelled'"
 )
 
 
@@ -63,17 +65,22 @@ def list_packages(
 ) -> list[dict[str, Any]]:
     if status is not None and status not in STATUSES:
         raise ValidationError(f"unknown package status {status!r}: one of {', '.join(STATUSES)}")
-    sql, params = _PACKAGES, {}
+    where, params = "", {}
     if status is not None:
-        sql += " AND p.status = :st"
+        where += " AND p.status = :st"
         params["st"] = status
     if carrier is not None:
-        sql += " AND c.code = :c"
+        where += " AND c.code = :c"
         params["c"] = carrier
     with db.reading() as s:
-        rows = s.execute(text(sql + " ORDER BY so.number, p.seq, p.id"), params).all()
+        order_by = " ORDER BY so.number, p.seq, p.id"
+        rows = s.execute(text(_PACKAGES + where + order_by), params).all()
         lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for pid, sku, qty in s.execute(_LINES).all():
+        got = s.execute(
+            text(_LINES + where + " GROUP BY pl.package_id, pr.sku ORDER BY pl.package_id, pr.sku"),
+            params,
+        )
+        for pid, sku, qty in got.all():
             lines[int(pid)].append({"sku": str(sku), "qty": int(qty)})
     return [
         {
