@@ -14,7 +14,6 @@ nothing and leaves the step where it was.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,7 +26,7 @@ from wms_terminal.picking import counts
 from wms_terminal.picking import messages as M
 from wms_terminal.picking.scan_input import ScanFlow
 from wms_terminal.picking.views import CountView, ScanResult
-from wms_terminal.scanning.scan import Scan
+from wms_terminal.scanning.scan import Scan, new_scan_id
 from wms_terminal.scanning.symbology import Kind
 
 
@@ -56,10 +55,6 @@ class CountFlowView:
 HELP = "EMPTY (nothing there) CANCEL DONE"
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
-
-
 class CountFlow(ScanFlow[CountFlowView]):
     """One counter's count flow on one terminal."""
 
@@ -69,7 +64,7 @@ class CountFlow(ScanFlow[CountFlowView]):
         actor: Actor,
         *,
         warehouse_id: int,
-        new_id: Callable[[], str] = _new_id,
+        new_id: Callable[[], str] = new_scan_id,
         recount_threshold: int | None = None,
     ) -> None:
         self.db = db

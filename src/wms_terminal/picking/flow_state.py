@@ -4,7 +4,6 @@ counted, and the `FlowView` every call answers with (`picking.flow` drives it; t
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
@@ -16,6 +15,7 @@ from wms_terminal.picking import messages as M
 from wms_terminal.picking.claims import get_list
 from wms_terminal.picking.scan_input import ScanFlow
 from wms_terminal.picking.views import FlowView, PickListView, ScanResult, TaskView
+from wms_terminal.scanning.scan import new_scan_id
 from wms_terminal.scanning.symbology import Classified, Kind
 
 
@@ -34,10 +34,6 @@ PRODUCT_KINDS = (Kind.GTIN, Kind.GS1)
 _TOTE_NEXT = {ToteStatus.AT_PACKING: M.TOTE_TO_PACKING, ToteStatus.AT_SORTING: M.TOTE_TO_SORTING}
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
-
-
 class PickState(ScanFlow[FlowView]):
     """One picker's pick flow on one terminal: its state, its view and the steps' helpers."""
 
@@ -48,7 +44,7 @@ class PickState(ScanFlow[FlowView]):
         *,
         warehouse_id: int,
         zone_id: int | None = None,
-        new_id: Callable[[], str] = _new_id,
+        new_id: Callable[[], str] = new_scan_id,
     ) -> None:
         self.db = db
         self.actor = actor

@@ -25,7 +25,8 @@ class Source(StrEnum):
     IMAGE = "image"
 
 
-def _new_id() -> str:
+def new_scan_id() -> str:
+    """A new scan id (a scan's own, or an action's that no scan carries: a key, an F-key)."""
     return uuid.uuid4().hex
 
 
@@ -38,7 +39,7 @@ class Scan:
     symbology: str | None = None  # AIM identifier such as "]C1", when the source knows it
     format: str | None = None  # decoder's format name ("Code 128", "DataMatrix"), camera/image
     at: float = field(default_factory=time.time)  # wall-clock seconds since the epoch
-    id: str = field(default_factory=_new_id)  # unique: services store outcomes under it
+    id: str = field(default_factory=new_scan_id)  # unique: services store outcomes under it
 
     @property
     def is_gs1(self) -> bool:

@@ -13,7 +13,6 @@ stays held: signing in again continues where it stood).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -40,7 +39,7 @@ from wms_terminal.picking.picker_session import (
 )
 from wms_terminal.picking.route_left import RouteMap, load_route_map
 from wms_terminal.picking.views import FlowView, TaskView
-from wms_terminal.scanning.scan import Scan
+from wms_terminal.scanning.scan import Scan, new_scan_id
 from wms_terminal.tui.screens.mode import ModeScreen
 from wms_terminal.tui.screens.picker_cards import (
     Shown,
@@ -149,7 +148,7 @@ class PickerScreen(ModeScreen):
             self._submit(lambda: replace(self._current(), message=HELP, error=""), "help")
             return
         # One id per action, made here: a retry after a lost connection is the same action.
-        sid = scan.id if scan is not None else uuid.uuid4().hex
+        sid = scan.id if scan is not None else new_scan_id()
         self._submit(lambda: self._command(cmd, sid), f"command {cmd.value}")
 
     # -- jobs (run in the database worker, one at a time) ---------------------------------
