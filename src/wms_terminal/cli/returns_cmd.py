@@ -3,6 +3,7 @@
     wms-terminal returns open --order ORDER --line SKU:QTY [--line ...] --reason CODE
         (--refund | --exchange) [--note TEXT] [--json]          badge + WMS_PIN (packer or above)
     wms-terminal returns show RMA [--json]
+    wms-terminal returns exchange RMA [--json]                badge + WMS_PIN: the replacement now
     wms-terminal returns refund RMA [--json]                  badge + WMS_PIN (packer or above)
     wms-terminal returns --headless [--badge B [--pin P | --pin-file F]]   the returns station
 
@@ -22,6 +23,7 @@ from wms_terminal.cli.pick_cmd import add_driver_arguments, run_driver
 from wms_terminal.cli.render import cell, emit, table
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.returns import MAX_NOTE, REASONS, Resolution
+from wms_terminal.returns.exchange import issue_replacement, replaces_first
 from wms_terminal.returns.rma import open_return, parse_line, show_return
 
 
@@ -59,6 +61,14 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     add_auth_arguments(rf)
     rf.set_defaults(handler=_refund)
 
+    ex = sub.add_parser(
+        "exchange", parents=[common], help="raise an exchange's replacement order now"
+    )
+    ex.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
+    ex.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(ex)
+    ex.set_defaults(handler=_exchange)
+
     sh = sub.add_parser("show", parents=[common], help="a return: lines, units received, refund")
     sh.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
     sh.add_argument("--json", action="store_true", help="print JSON")
@@ -88,11 +98,15 @@ def _open(args: argparse.Namespace) -> int:
             resolution=Resolution.EXCHANGE if args.exchange else Resolution.REFUND,
             note=args.note,
         )
+        replacement = None
+        if args.exchange and replaces_first(app.db, done.rma):
+            replacement = issue_replacement(app.db, actor, done.rma)
     finally:
         app.close()
+    swap = {"order": replacement.order, "code": replacement.code} if replacement else None
     emit(
         args.json,
-        {"rma": done.rma, "order": done.order},
+        {"rma": done.rma, "order": done.order, "replacement": swap},
         f"{done.rma}: return of {', '.join(f'{q} x {s}' for s, q in done.lines)} from {done.order}",
     )
     return 0
@@ -123,6 +137,21 @@ def _refund(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exchange(args: argparse.Namespace) -> int:
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db)
+        done = issue_replacement(app.db, actor, args.rma)
+    finally:
+        app.close()
+    emit(
+        args.json,
+        {"rma": done.rma, "replacement": {"order": done.order, "code": done.code}},
+        f"{done.rma}: replacement order {done.order} ({done.code})",
+    )
+    return 0
+
+
 def _show(args: argparse.Namespace) -> int:
     app = bootstrap.connect(args.database)
     try:
@@ -145,6 +174,9 @@ def _show(args: argparse.Namespace) -> int:
         money = f"refund {got['refund_total']} {got['currency']}"
         if got["credit_note"]:
             money += f"  credit note {got['credit_note']}"
+        if got["replacement"]:
+            r = got["replacement"]
+            money = f"replacement order {r['order']} ({r['code']})"
         return [*head, *body, money]
 
     emit(args.json, got, text)

@@ -136,6 +136,17 @@ def parse_grade(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+# An exchange of an order with one of these flags gets its replacement when the return is
+# opened, before the parcel comes back; any other when the parcel is received.
+REPLACE_FIRST_FLAGS = frozenset({"VIP"})
+REPLACEMENT_FLAG = "REPLACEMENT"
+
+
+def replacement_code(rma: str) -> str:
+    """The replacement order's unique code (its external id): RPL- and the RMA's digits."""
+    return "RPL-" + rma.removeprefix("RMA-")
+
+
 # Reasons that are the shop's fault: the customer's shipping is refunded for them (the
 # default rule, `wms_terminal.config.refund_shipping`).
 SHOP_FAULT = frozenset({"wrong_item", "damaged", "defective", "not_as_described", "late"})

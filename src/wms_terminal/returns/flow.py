@@ -15,6 +15,7 @@ a call that raised (the database went away) leaves the flow as it was.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from wms_terminal.core.auth import Actor
 from wms_terminal.core.codes import Command
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import DatabaseBusy, DatabaseUnavailable, WmsError
-from wms_terminal.core.returns import Grade, ReturnStatus, parse_grade
+from wms_terminal.core.returns import Grade, Resolution, ReturnStatus, parse_grade
+from wms_terminal.returns.exchange import issue_replacement
 from wms_terminal.returns.station import (
     LineView,
     ReturnView,
@@ -36,6 +38,7 @@ from wms_terminal.scanning.scan import Scan
 from wms_terminal.scanning.symbology import Kind, classify
 
 MAX_CODE = 64
+log = logging.getLogger(__name__)
 
 
 class Expect(StrEnum):
@@ -132,7 +135,7 @@ class ReturnsFlow:
         if command == Command.DONE.value and self.expect is Expect.PRODUCT and self.ret:
             done = close_receipt(self.db, self.actor, self.ret.rma)
             self.ret, self.expect = None, Expect.RMA
-            return self.view(f"{done.rma} received: {_summary(done)}")
+            return self.view(f"{done.rma} received: {_summary(done)}{self._replace(done)}")
         return self.view(error=f"CMD-{command} does nothing here")
 
     def _unit(
@@ -177,9 +180,23 @@ class ReturnsFlow:
         self.unit = None
         if done.view.status != ReturnStatus.OPEN:
             self.ret, self.expect = None, Expect.RMA
-            return self.view(f"{message}. {done.view.rma} received: {_summary(done.view)}")
+            return self.view(
+                f"{message}. {done.view.rma} received: {_summary(done.view)}"
+                f"{self._replace(done.view)}"
+            )
         self.ret, self.expect = done.view, Expect.PRODUCT
         return self.view(message)
+
+    def _replace(self, v: ReturnView) -> str:
+        """An exchange received without its replacement: raise it now (what to say)."""
+        if v.status != ReturnStatus.RECEIVED or v.resolution != Resolution.EXCHANGE:
+            return ""
+        try:
+            got = issue_replacement(self.db, self.actor, v.rma)
+        except WmsError as exc:
+            log.warning("replacement for %s not raised: %s", v.rma, exc.message)
+            return f"; replacement not raised ({exc.message}): wms-terminal returns exchange"
+        return f"; replacement {got.order} raised"
 
 
 def _summary(v: ReturnView) -> str:

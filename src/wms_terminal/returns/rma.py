@@ -198,6 +198,7 @@ def show_return(db: Database, rma: str) -> dict[str, Any]:
         ret, order = got
         lines = s.execute(_SHOW_LINES, {"r": ret.id}).all()
         note = s.exec(select(CreditNote).where(col(CreditNote.return_id) == ret.id)).first()
+        swap = s.get(SalesOrder, ret.replacement_order_id) if ret.replacement_order_id else None
         grades: dict[int, dict[str, int]] = defaultdict(dict)
         for line_id, grade, n in s.execute(_GRADES, {"r": ret.id}).all():
             grades[int(line_id)][str(grade)] = int(n)
@@ -222,4 +223,5 @@ def show_return(db: Database, rma: str) -> dict[str, Any]:
         "refund_total": str(note.amount if note else round_money(Decimal(0), order.currency)),
         "currency": order.currency,
         "credit_note": note.number if note else None,
+        "replacement": {"order": swap.number, "code": swap.external_id} if swap else None,
     }

@@ -58,6 +58,7 @@ class ReturnView:
     status: str
     lines: tuple[LineView, ...]
     unexpected: int  # units recorded that the return did not name
+    resolution: str = "refund"
 
     @property
     def remaining(self) -> int:
@@ -95,7 +96,7 @@ def _view(session: Session, ret: ReturnOrder) -> ReturnView:
     number = session.execute(
         text("SELECT number FROM sales_order WHERE id = :o"), {"o": ret.order_id}
     ).scalar_one()
-    return ReturnView(ret.number, str(number), ret.status, lines, int(odd))
+    return ReturnView(ret.number, str(number), ret.status, lines, int(odd), ret.resolution)
 
 
 def find_return(db: Database, code: str) -> ReturnView:
@@ -358,7 +359,9 @@ def close_receipt(db: Database, actor: Actor, rma: str) -> ReturnView:
 
 
 def _close(session: Session, actor: Actor, ret: ReturnOrder) -> None:
-    ret.status = ReturnStatus.RECEIVED
+    # An exchange whose replacement went out first is done with its parcel.
+    done = ret.resolution == Resolution.EXCHANGE and ret.replacement_order_id is not None
+    ret.status = ReturnStatus.COMPLETED if done else ReturnStatus.RECEIVED
     ret.received_at = utcnow()
     session.add(ret)
     session.flush()

@@ -184,6 +184,8 @@ class ReturnOrder(SQLModel, table=True):
     reason_code: str = Field(default="", sa_type=String(20))
     resolution: str = Field(default="refund", sa_type=String(8))
     opened_by: int | None = Field(default=None, foreign_key="app_user.id")
+    # An exchange's replacement order (`returns.exchange`), once it is raised.
+    replacement_order_id: int | None = Field(default=None, foreign_key="sales_order.id")
 
 
 class ReturnLine(SQLModel, table=True):
