@@ -15,7 +15,7 @@ recorded as unexpected, with why, never lost. The last expected unit closes the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -255,10 +255,17 @@ def _grade(
         )
     )
     session.flush()
-    after = _view(session, ret)
+    after = replace(
+        view,
+        lines=tuple(
+            replace(x, received=x.received + 1) if line and x.line_id == line.line_id else x
+            for x in view.lines
+        ),
+        unexpected=view.unexpected + (0 if line else 1),
+    )
     if after.remaining == 0:
         _close(session, actor, ret)
-        after = _view(session, ret)
+        after = replace(after, status=ret.status)
     record(
         session,
         action="return_unit_graded",

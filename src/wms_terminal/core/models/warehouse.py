@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ._base import json_field, warehouse_fk
@@ -51,6 +51,8 @@ class Location(SQLModel, table=True):
         ),
         CheckConstraint("side IN ('L', 'R')", name="location_side"),
         CheckConstraint("capacity >= 0", name="location_capacity"),
+        # The receiving location and the damaged cage, looked up with every return graded.
+        Index("ix_location_warehouse_kind", "warehouse_id", "kind"),
     )
     id: int | None = Field(default=None, primary_key=True)
     warehouse_id: int = warehouse_fk()
