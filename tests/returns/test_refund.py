@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import col, select
 
 from tests import factories as f
@@ -17,7 +19,7 @@ from tests.notices.conftest import SmtpServerFixture, free_port
 from tests.picking.helpers import rows, scalar
 from wms_terminal.cli import main
 from wms_terminal.core.errors import ValidationError
-from wms_terminal.core.models import SalesOrder
+from wms_terminal.core.models import Customer, SalesOrder
 from wms_terminal.notices.sender import send_due
 from wms_terminal.notices.smtp import parse_smtp_url
 from wms_terminal.returns.flow import Expect, ReturnsFlow
@@ -164,3 +166,32 @@ def test_a_refund_that_would_pass_what_was_paid_is_refused_and_numbers_stay_gap_
         issue_refund(station.db, station.packer, swap)
     _paid(station, order, "0.00", "20.00")
     assert issue_refund(station.db, station.packer, rma).credit_note == "CN-0000001"
+
+
+def test_the_credit_note_pdf_shows_the_figures_and_hostile_names_as_text(
+    station: Station, db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    fl = station.floor
+    (order,) = ship(station, [(2, 1)])
+    hostile = "<b>Evil</b> & Co [red]x[/]"
+    with station.db.transaction() as s:
+        so = s.exec(select(SalesOrder).where(col(SalesOrder.number) == order)).one()
+        customer = s.get(Customer, so.customer_id)
+        assert customer is not None
+        customer.name = hostile
+        s.add(customer)
+    rma = _open(station, order, [(2, 1)], "defective")
+    _receive(station, rma, [(fl.gtin(2), "resell")])
+    done = issue_refund(station.db, station.packer, rma)
+    out = tmp_path / "cn.pdf"
+    args = ["returns", "credit-note", rma, "--out", str(out), "--database", db_url]
+    assert main(args) == 0
+    assert done.credit_note in capsys.readouterr().out
+    page = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert f"Credit note {done.credit_note}" in page and rma in page and order in page
+    assert hostile in page and "10.00" in page
+    # No credit note before the refund; a wrong file name writes nothing.
+    assert main([*args[:2], "RMA-0000999", *args[3:]]) != 0
+    assert "no credit note" in capsys.readouterr().err
+    assert main([*args[:4], str(tmp_path / "cn.txt"), *args[5:]]) == 2
+    assert not (tmp_path / "cn.txt").exists()

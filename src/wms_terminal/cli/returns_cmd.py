@@ -4,6 +4,7 @@
         (--refund | --exchange) [--note TEXT] [--json]          badge + WMS_PIN (packer or above)
     wms-terminal returns show RMA [--json]
     wms-terminal returns exchange RMA [--json]                badge + WMS_PIN: the replacement now
+    wms-terminal returns credit-note RMA --out F.pdf            the refund's credit note
     wms-terminal returns refund RMA [--json]                  badge + WMS_PIN (packer or above)
     wms-terminal returns --headless [--badge B [--pin P | --pin-file F]]   the returns station
 
@@ -16,6 +17,7 @@ counting earlier returns; the window per channel is WMS_RETURN_WINDOW_DAYS.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
@@ -68,6 +70,11 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     ex.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(ex)
     ex.set_defaults(handler=_exchange)
+
+    cn = sub.add_parser("credit-note", parents=[common], help="a refund's credit note as PDF")
+    cn.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
+    cn.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF to write")
+    cn.set_defaults(handler=_credit_note)
 
     sh = sub.add_parser("show", parents=[common], help="a return: lines, units received, refund")
     sh.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
@@ -149,6 +156,28 @@ def _exchange(args: argparse.Namespace) -> int:
         {"rma": done.rma, "replacement": {"order": done.order, "code": done.code}},
         f"{done.rma}: replacement order {done.order} ({done.code})",
     )
+    return 0
+
+
+def _credit_note(args: argparse.Namespace) -> int:
+    from wms_terminal.documents.credit_note import credit_note_pdf
+    from wms_terminal.returns.refund import credit_note_document
+
+    target = Path(args.out)
+    if target.suffix.lower() != ".pdf":
+        raise ValidationError(f"--out must name a .pdf file, not {args.out!r}")
+    if not target.parent.is_dir():
+        raise ValidationError(f"no such directory: {target.parent}")
+    app = bootstrap.connect(args.database)
+    try:
+        doc = credit_note_document(app.db, args.rma)
+    finally:
+        app.close()
+    try:
+        target.write_bytes(credit_note_pdf(doc))
+    except OSError as exc:
+        raise ValidationError(f"cannot write {target}: {exc.strerror or exc}") from None
+    print(f"{doc.number}: {doc.amount} {doc.currency} for {doc.rma}; {target}")
     return 0
 
 

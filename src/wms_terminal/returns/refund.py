@@ -22,7 +22,14 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
-from wms_terminal.core.models import CreditNote, PaymentEvent, ReturnOrder, SalesOrder
+from wms_terminal.core.models import (
+    Address,
+    CreditNote,
+    Customer,
+    PaymentEvent,
+    ReturnOrder,
+    SalesOrder,
+)
 from wms_terminal.core.models._base import MONEY
 from wms_terminal.core.returns import (
     SHOP_FAULT,
@@ -34,6 +41,7 @@ from wms_terminal.core.returns import (
 )
 from wms_terminal.core.sequences import next_number
 from wms_terminal.core.statements import for_update
+from wms_terminal.documents.credit_note import CreditLine, CreditNoteDoc
 from wms_terminal.returns.notices import REFUND_ISSUED, queue_customer_notice
 
 CREDIT_NOTE_PREFIX = "CN-"
@@ -194,3 +202,45 @@ def issue_refund(db: Database, actor: Actor, rma: str) -> Issued:
 
 def _money(value: object) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def credit_note_document(db: Database, rma: str) -> CreditNoteDoc:
+    """The credit note of return `rma` as the PDF draws it."""
+    with db.reading() as s:
+        got = s.exec(
+            select(CreditNote, ReturnOrder)
+            .join(ReturnOrder, col(ReturnOrder.id) == col(CreditNote.return_id))
+            .where(col(ReturnOrder.number) == rma.strip().upper())
+        ).first()
+        if got is None:
+            raise NotFound(f"no credit note for {rma.strip()[:40]!r}")
+        note, ret = got
+        order = s.get(SalesOrder, note.order_id)
+        assert order is not None
+        customer = s.get(Customer, order.customer_id)
+        address = s.get(Address, order.ship_address_id)
+        assert customer is not None and address is not None
+    where = (address.street, f"{address.postcode} {address.city}".strip(), address.country)
+    return CreditNoteDoc(
+        number=note.number,
+        rma=ret.number,
+        order=order.number,
+        issued=note.created_at,
+        customer=customer.name,
+        address=tuple(x for x in where if x),
+        currency=note.currency,
+        lines=tuple(
+            CreditLine(
+                str(x["sku"]),
+                int(x["units"]),
+                str(x["unit_price"]),
+                str(x["goods"]),
+                str(x["fees"]),
+            )
+            for x in note.lines
+        ),
+        goods=str(note.goods),
+        shipping=str(note.shipping),
+        fees=str(note.fees),
+        amount=str(note.amount),
+    )
