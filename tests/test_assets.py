@@ -21,6 +21,7 @@ SHIPPED = (
     "templates/email/notice.txt",
     "templates/email/purchase_order.txt",
     "templates/email/refund_issued.txt",
+    "templates/email/return_authorised.txt",
     "templates/email/return_received.txt",
 )
 

@@ -124,7 +124,8 @@ def test_refunds_add_up_with_shipping_and_fees_and_the_customer_is_mailed(
 
     smtp.start()
     report = send_due(station.db, parse_smtp_url(smtp.url), mail_from="shop@example.com")
-    assert report.sent == 5 and report.failed == 0  # track & trace + 2 received + 2 refunds
+    # Track & trace, and per return: authorised (the RMA code), received, refunded.
+    assert report.sent == 7 and report.failed == 0
     mails = {m["Subject"]: m for m in smtp.mailbox.messages}
     received = mails[f"We received your return {first}"]
     assert received["To"] == "t00001@example.com"

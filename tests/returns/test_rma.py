@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+from sqlmodel import select
 
 from tests import factories as f
 from tests.picking.helpers import scalar
 from wms_terminal.cli import main
 from wms_terminal.core.errors import ValidationError
+from wms_terminal.core.models import Notification
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.returns.rma import open_return, show_return
 
@@ -175,3 +179,27 @@ def test_hostile_text_in_the_note_is_stored_as_written_and_shown_as_text(
     assert main(args) == 2
     assert "control characters" in capsys.readouterr().err
     assert scalar(station.db, "SELECT COUNT(*) FROM return_order") == 1
+
+
+def test_the_return_label_carries_the_rma_and_the_customer_is_told_the_code(
+    station: Station, db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    fl = station.floor
+    (order,) = ship(station, [(1, 1)])
+    rma = open_return(
+        station.db,
+        station.packer,
+        order=order,
+        lines=[(fl.sku(1), 1)],
+        reason="wrong_item",
+        resolution="refund",
+    ).rma
+    out = tmp_path / "label.pdf"
+    assert main(["returns", "label", rma, "--out", str(out), "--database", db_url]) == 0
+    page = "".join(p.extract_text() for p in PdfReader(out).pages)
+    assert rma in page and order in page and "Customer T00001" in page
+    with station.db.reading() as s:
+        (note,) = [n for n in s.exec(select(Notification)) if n.kind == "return_authorised"]
+    assert note.recipient_email == "t00001@example.com" and rma in note.body
+    assert main(["returns", "label", "RMA-0000404", "--out", str(out), "--database", db_url]) != 0
+    assert "no return" in capsys.readouterr().err

@@ -4,6 +4,7 @@
         (--refund | --exchange) [--note TEXT] [--json]          badge + WMS_PIN (packer or above)
     wms-terminal returns show RMA [--json]
     wms-terminal returns exchange RMA [--json]                badge + WMS_PIN: the replacement now
+    wms-terminal returns label RMA --out F.pdf                  the return label (RMA barcode)
     wms-terminal returns credit-note RMA --out F.pdf            the refund's credit note
     wms-terminal returns refund RMA [--json]                  badge + WMS_PIN (packer or above)
     wms-terminal returns --headless [--badge B [--pin P | --pin-file F]]   the returns station
@@ -70,6 +71,11 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     ex.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(ex)
     ex.set_defaults(handler=_exchange)
+
+    lb = sub.add_parser("label", parents=[common], help="the return label (RMA barcode) as PDF")
+    lb.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
+    lb.add_argument("--out", metavar="FILE.pdf", required=True, help="PDF to write")
+    lb.set_defaults(handler=_label)
 
     cn = sub.add_parser("credit-note", parents=[common], help="a refund's credit note as PDF")
     cn.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
@@ -159,24 +165,48 @@ def _exchange(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pdf_target(out: str) -> Path:
+    target = Path(out)
+    if target.suffix.lower() != ".pdf":
+        raise ValidationError(f"--out must name a .pdf file, not {out!r}")
+    if not target.parent.is_dir():
+        raise ValidationError(f"no such directory: {target.parent}")
+    return target
+
+
+def _write(target: Path, data: bytes) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise ValidationError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _label(args: argparse.Namespace) -> int:
+    from wms_terminal.documents.return_label import return_label_pdf
+    from wms_terminal.returns.rma import return_label
+
+    target = _pdf_target(args.out)
+    app = bootstrap.connect(args.database)
+    try:
+        label = return_label(app.db, args.rma)
+    finally:
+        app.close()
+    _write(target, return_label_pdf(label))
+    print(f"{label.rma}: return label {target}")
+    return 0
+
+
 def _credit_note(args: argparse.Namespace) -> int:
     from wms_terminal.documents.credit_note import credit_note_pdf
     from wms_terminal.returns.refund import credit_note_document
 
-    target = Path(args.out)
-    if target.suffix.lower() != ".pdf":
-        raise ValidationError(f"--out must name a .pdf file, not {args.out!r}")
-    if not target.parent.is_dir():
-        raise ValidationError(f"no such directory: {target.parent}")
+    target = _pdf_target(args.out)
     app = bootstrap.connect(args.database)
     try:
         doc = credit_note_document(app.db, args.rma)
     finally:
         app.close()
-    try:
-        target.write_bytes(credit_note_pdf(doc))
-    except OSError as exc:
-        raise ValidationError(f"cannot write {target}: {exc.strerror or exc}") from None
+    _write(target, credit_note_pdf(doc))
     print(f"{doc.number}: {doc.amount} {doc.currency} for {doc.rma}; {target}")
     return 0
 

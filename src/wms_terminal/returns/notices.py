@@ -1,7 +1,7 @@
 """The customer's e-mails of a return, queued in the notices outbox (`notices.sender` mails
-them; templates `assets/templates/email/return_received.txt` and `refund_issued.txt`), in the
-transaction that does what they tell. A customer without an e-mail address gets none (the
-caller's audit entry says how many were queued)."""
+them; templates `assets/templates/email/return_authorised.txt`, `return_received.txt` and
+`refund_issued.txt`), in the transaction that does what they tell. A customer without an e-mail
+address gets none (the caller's audit entry says how many were queued)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from wms_terminal.core.models import Notification
 
+RETURN_AUTHORISED = "return_authorised"
 RETURN_RECEIVED = "return_received"
 REFUND_ISSUED = "refund_issued"
 

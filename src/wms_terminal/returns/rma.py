@@ -25,7 +25,16 @@ from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.codes import rma_code
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
-from wms_terminal.core.models import CreditNote, ReturnLine, ReturnOrder, SalesOrder, Shipment
+from wms_terminal.core.models import (
+    Address,
+    CreditNote,
+    Customer,
+    ReturnLine,
+    ReturnOrder,
+    SalesOrder,
+    Shipment,
+    Warehouse,
+)
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.money import round_money
 from wms_terminal.core.returns import (
@@ -39,6 +48,8 @@ from wms_terminal.core.returns import (
 )
 from wms_terminal.core.sequences import next_number
 from wms_terminal.core.statements import for_update
+from wms_terminal.documents.return_label import ReturnLabel
+from wms_terminal.returns.notices import RETURN_AUTHORISED, queue_customer_notice
 
 MAX_LINES = 200
 
@@ -145,6 +156,19 @@ def open_return(
         assert ret.id is not None
         for line_id, qty in taken:
             session.add(ReturnLine(return_id=ret.id, order_line_id=line_id, qty=qty))
+        mails = queue_customer_notice(
+            session,
+            order_id=order_id,
+            warehouse_id=ret.warehouse_id,
+            kind=RETURN_AUTHORISED,
+            subject=f"Your return {number} for order {order.strip()}",
+            body=(
+                f"your return of order {order.strip()} is authorised under the code {number}.\n"
+                + "".join(f"  {q} x {s}\n" for s, q in wanted.items())
+                + f"Please write {number} on the parcel, or stick on the return label we "
+                "send, and bring it to the carrier.\n"
+            ),
+        )
         record(
             session,
             action="return_opened",
@@ -158,6 +182,7 @@ def open_return(
             resolution=resolution,
             lines=[{"sku": s, "qty": q} for s, q in wanted.items()],
             note=words,
+            notices=mails,
         )
         return Opened(number, order.strip(), tuple(wanted.items()))
 
@@ -225,3 +250,34 @@ def show_return(db: Database, rma: str) -> dict[str, Any]:
         "credit_note": note.number if note else None,
         "replacement": {"order": swap.number, "code": swap.external_id} if swap else None,
     }
+
+
+def return_label(db: Database, rma: str) -> ReturnLabel:
+    """The return label of `rma` as the PDF draws it (any status but cancelled)."""
+    with db.reading() as s:
+        got = s.exec(
+            select(ReturnOrder, SalesOrder)
+            .join(SalesOrder, col(SalesOrder.id) == col(ReturnOrder.order_id))
+            .where(col(ReturnOrder.number) == rma.strip().upper())
+        ).first()
+        if got is None:
+            raise NotFound(f"no return {rma.strip()[:40]!r}")
+        ret, order = got
+        if ret.status == ReturnStatus.CANCELLED:
+            raise ValidationError(f"{ret.number} is cancelled")
+        wh = s.get(Warehouse, ret.warehouse_id)
+        customer = s.get(Customer, order.customer_id)
+        address = s.get(Address, order.ship_address_id)
+        assert wh is not None and customer is not None and address is not None
+    return ReturnLabel(
+        rma=ret.number,
+        order=order.number,
+        to_lines=_lines(f"{wh.name} - Returns", wh.street, f"{wh.postcode} {wh.city}", wh.country),
+        from_lines=_lines(
+            customer.name, address.street, f"{address.postcode} {address.city}", address.country
+        ),
+    )
+
+
+def _lines(*parts: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in parts if p and p.strip())
