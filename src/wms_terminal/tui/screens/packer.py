@@ -95,6 +95,7 @@ class PackerScreen(ModeScreen):
             for key, cmd in F_KEYS.items()
         ),
         Binding("f11", "weigh", "Weigh", id="packer-weigh"),
+        Binding("f10", "returns", "Returns", id="packer-returns"),
     ]
 
     def __init__(
@@ -163,6 +164,12 @@ class PackerScreen(ModeScreen):
             self.action_weigh()
         else:
             self._submit(lambda: self._shown(self._flow().view()), "show")
+
+    def action_returns(self) -> None:
+        """The returns station (F10); Escape there comes back here."""
+        from wms_terminal.tui.screens.returns import ReturnsScreen
+
+        self.app.push_screen(ReturnsScreen(self.db, self.actor))
 
     def action_weigh(self) -> None:
         self._submit(lambda: self._shown(self._flow().weigh()), "weigh")
