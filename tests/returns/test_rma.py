@@ -203,3 +203,24 @@ def test_the_return_label_carries_the_rma_and_the_customer_is_told_the_code(
     assert note.recipient_email == "t00001@example.com" and rma in note.body
     assert main(["returns", "label", "RMA-0000404", "--out", str(out), "--database", db_url]) != 0
     assert "no return" in capsys.readouterr().err
+
+
+def test_an_open_return_nothing_came_of_is_cancelled_and_its_units_may_come_back_again(
+    station: Station, db_url: str, capsys: pytest.CaptureFixture[str], wms_pin: str
+):
+    fl = station.floor
+    (order,) = ship(station, [(1, 1)])
+    with station.db.transaction() as s:
+        badge = f.cli_user(s, "desk", "packer")
+    assert _open(db_url, badge, order, f"{fl.sku(1)}:1") == 0
+    rma = json.loads(capsys.readouterr().out)["rma"]
+    assert _open(db_url, badge, order, f"{fl.sku(1)}:1") == 2
+    capsys.readouterr()
+    cancel = ["returns", "cancel", rma, "--database", db_url, *badge]
+    assert main([*cancel, "--note", ""]) == 2
+    assert "say why" in capsys.readouterr().err
+    assert main([*cancel, "--note", "parcel never came"]) == 0
+    assert show_return(station.db, rma)["status"] == "cancelled"
+    assert main([*cancel, "--note", "again"]) == 2
+    assert "only an open return is cancelled" in capsys.readouterr().err
+    assert _open(db_url, badge, order, f"{fl.sku(1)}:1") == 0

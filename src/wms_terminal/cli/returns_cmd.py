@@ -4,6 +4,7 @@
         (--refund | --exchange) [--note TEXT] [--json]          badge + WMS_PIN (packer or above)
     wms-terminal returns show RMA [--json]
     wms-terminal returns exchange RMA [--json]                badge + WMS_PIN: the replacement now
+    wms-terminal returns cancel RMA --note TEXT               badge + WMS_PIN: nothing came
     wms-terminal returns label RMA --out F.pdf                  the return label (RMA barcode)
     wms-terminal returns credit-note RMA --out F.pdf            the refund's credit note
     wms-terminal returns refund RMA [--json]                  badge + WMS_PIN (packer or above)
@@ -71,6 +72,12 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     ex.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(ex)
     ex.set_defaults(handler=_exchange)
+
+    cc = sub.add_parser("cancel", parents=[common], help="cancel an open return nothing came of")
+    cc.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
+    cc.add_argument("--note", metavar="TEXT", required=True, help="why it is cancelled")
+    add_auth_arguments(cc)
+    cc.set_defaults(handler=_cancel)
 
     lb = sub.add_parser("label", parents=[common], help="the return label (RMA barcode) as PDF")
     lb.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
@@ -162,6 +169,19 @@ def _exchange(args: argparse.Namespace) -> int:
         {"rma": done.rma, "replacement": {"order": done.order, "code": done.code}},
         f"{done.rma}: replacement order {done.order} ({done.code})",
     )
+    return 0
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    from wms_terminal.returns.rma import cancel_return
+
+    app = bootstrap.connect(args.database)
+    try:
+        actor = actor_from_args(args, app.db)
+        number = cancel_return(app.db, actor, args.rma, note=args.note)
+    finally:
+        app.close()
+    print(f"{number}: cancelled")
     return 0
 
 

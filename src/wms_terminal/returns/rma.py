@@ -281,3 +281,46 @@ def return_label(db: Database, rma: str) -> ReturnLabel:
 
 def _lines(*parts: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p and p.strip())
+
+
+def cancel_return(db: Database, actor: Actor, rma: str, *, note: str) -> str:
+    """Cancel an open return nothing of which was received (the parcel never came, opened by
+    mistake): its units may be returned again. Audited with the note."""
+    require(actor, "handle_returns")
+    words = check_note(note)
+    if not words:
+        raise ValidationError("say why the return is cancelled")
+
+    def body(session: Session) -> str:
+        got = session.execute(
+            text("SELECT id FROM return_order WHERE number = :n" + for_update(session)),
+            {"n": rma.strip().upper()},
+        ).scalar()
+        if got is None:
+            raise NotFound(f"no return {rma.strip()[:40]!r}")
+        ret = session.get(ReturnOrder, int(got))
+        assert ret is not None
+        if ret.status != ReturnStatus.OPEN:
+            raise ValidationError(f"{ret.number} is {ret.status}: only an open return is cancelled")
+        units = session.execute(
+            text("SELECT COUNT(*) FROM return_unit WHERE return_id = :r"), {"r": ret.id}
+        ).scalar_one()
+        if units:
+            raise ValidationError(
+                f"{ret.number} has {units} unit(s) received: close the parcel instead (CMD-DONE)"
+            )
+        ret.status = ReturnStatus.CANCELLED
+        session.add(ret)
+        record(
+            session,
+            action="return_cancelled",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=ret.warehouse_id,
+            entity="return",
+            entity_id=ret.number,
+            note=words,
+        )
+        return ret.number
+
+    return db.run(body, what="cancel a return")
