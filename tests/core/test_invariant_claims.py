@@ -225,3 +225,20 @@ def test_cli_check_json_reports_a_move_task_claimed_twice(
     assert [(p["kind"], p["detail"].split(" claimed")[0]) for p in out["problems"]] == [
         ("task_claimed_twice", f"move task {tid}")
     ]
+
+
+def test_two_put_aways_to_one_face_are_fine(worked: Worked, damage: Callable[..., None]) -> None:
+    """Each receipt raises put-aways for the units it brought: two receipts of one product give
+    two open put-aways to its face (only replenishments are one per face)."""
+    fl = worked.floor
+    dock = fl.reserve[2].id  # stands in for the receiving location
+    damage(
+        *[
+            "INSERT INTO replenishment_task (warehouse_id, kind, product_id, from_location_id, "
+            "to_location_id, qty, qty_moved, status, created_at) VALUES "
+            f"({fl.warehouse_id}, 'putaway', {fl.products[2].id}, {dock}, {fl.face[2].id}, "
+            f"{qty}, 0, 'open', CURRENT_TIMESTAMP)"
+            for qty in (4, 6)
+        ]
+    )
+    assert check(worked.db) == []

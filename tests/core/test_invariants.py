@@ -294,3 +294,20 @@ def test_a_claim_of_a_list_reassigned_to_someone_else_is_reported(
     assert (
         problem.detail == f"pick list {w.list_a} claimed by user {pat} while user {quinn} held it"
     )
+
+
+def test_a_scan_s_ledger_lines_say_whether_an_outcome_or_a_refusal_is_stored(
+    worked: Worked, damage: Callable[..., None]
+) -> None:
+    w = worked
+    face = str(w.floor.face[5].id)
+    damage(
+        _ledger_row(w, on_hand=0, location=face, scan="'ghost'"),
+        _ledger_row(w, on_hand=0, location=face, scan="'refused-1'"),
+        "INSERT INTO scan_record (scan_id, terminal, action, raw, accepted, outcome, created_at) "
+        "VALUES ('refused-1', 'T', 'pick', '', FALSE, '{}', CURRENT_TIMESTAMP)",
+    )
+    assert sorted(p.detail for p in check(w.db) if p.kind == "scan_unrecorded") == [
+        "scan ghost: 1 ledger line(s) with no stored outcome",
+        "scan refused-1: 1 ledger line(s), its outcome stored as a refusal",
+    ]

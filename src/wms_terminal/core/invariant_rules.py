@@ -126,8 +126,9 @@ def _stuck(list_id: Any, status: Any, open_tasks: Any) -> str:
 
 
 def _scan_state(scan_id: Any, lines: Any, accepted: Any) -> str:
-    state = "a refusal" if accepted is not None and int(accepted) == 0 else "no outcome"
-    return f"scan {scan_id}: {lines} ledger line(s), stored as {state}"
+    if accepted is None:
+        return f"scan {scan_id}: {lines} ledger line(s) with no stored outcome"
+    return f"scan {scan_id}: {lines} ledger line(s), its outcome stored as a refusal"
 
 
 def _claim_state(table: str, name: str, waiting: str) -> Rule:
@@ -306,8 +307,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "replenishment_twice",
         ("COUNT(*)", *_names("to_location_id", "product_id")),
-        "FROM replenishment_task WHERE status = 'open' GROUP BY to_location_id, product_id "
-        "HAVING COUNT(*) > 1",
+        # Put-aways are not counted: each receipt raises its own for the units it brought.
+        "FROM replenishment_task WHERE status = 'open' AND kind = 'replenish' "
+        "GROUP BY to_location_id, product_id HAVING COUNT(*) > 1",
         lambda n, loc, sku: f"{_at(loc, sku)}: {n} open replenishment tasks",
     ),
     Rule(
@@ -322,7 +324,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "scan_unrecorded",
-        ("m.scan_id", "COUNT(*)", "MAX(CASE WHEN sr.accepted THEN 1 ELSE 0 END)"),
+        (
+            "m.scan_id",
+            "COUNT(*)",
+            # NULL when no outcome is stored under the id, 0 when a refusal is.
+            "MAX(CASE WHEN sr.scan_id IS NULL THEN NULL WHEN sr.accepted THEN 1 ELSE 0 END)",
+        ),
         "FROM stock_ledger m LEFT JOIN scan_record sr ON sr.scan_id = m.scan_id "
         "WHERE m.scan_id IS NOT NULL AND (sr.scan_id IS NULL OR NOT sr.accepted) "
         "GROUP BY m.scan_id",

@@ -29,7 +29,8 @@ count_block         a location blocked with no count open on it (nobody would ev
                     a count open on a location that is not blocked (picks would run under it)
 stuck_list          a claimed or open list with no open task (nobody can finish it), or a
                     finished list with an open task
-replenishment_twice two open replenishment tasks for one pick face and product
+replenishment_twice two open replenishment tasks for one pick face and product (put-aways, one
+                    per receipt, may be several)
 packed_units        an order line's packed (or shipped) units differ from what its closed (or
                     shipped) packages hold, or more verified into packages and shipped short
                     than were picked
