@@ -32,7 +32,6 @@ from wms_terminal.core.models import MoveKind, ReturnOrder, ReturnUnit, ScanReco
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.returns import Grade, Resolution, ReturnStatus
 from wms_terminal.core.service_locations import damaged_location, receiving_location
-from wms_terminal.core.statements import for_update
 from wms_terminal.core.task_sources import raise_putaways
 from wms_terminal.returns.notices import RETURN_RECEIVED, queue_customer_notice
 
@@ -89,13 +88,13 @@ def _view(session: Session, ret: ReturnOrder) -> ReturnView:
         LineView(int(a), int(b), str(c), str(d), int(e), int(f))
         for a, b, c, d, e, f in session.execute(_LINES, {"r": ret.id}).all()
     )
-    odd = session.execute(
-        text("SELECT COUNT(*) FROM return_unit WHERE return_id = :r AND return_line_id IS NULL"),
-        {"r": ret.id},
-    ).scalar_one()
-    number = session.execute(
-        text("SELECT number FROM sales_order WHERE id = :o"), {"o": ret.order_id}
-    ).scalar_one()
+    number, odd = session.execute(
+        text(
+            "SELECT (SELECT number FROM sales_order WHERE id = :o), (SELECT COUNT(*) FROM "
+            "return_unit WHERE return_id = :r AND return_line_id IS NULL)"
+        ),
+        {"o": ret.order_id, "r": ret.id},
+    ).one()
     return ReturnView(ret.number, str(number), ret.status, lines, int(odd), ret.resolution)
 
 
@@ -166,14 +165,16 @@ def grade_unit(
 
 
 def _locked(session: Session, rma: str) -> ReturnOrder:
-    got = session.execute(
-        text("SELECT id FROM return_order WHERE number = :n" + for_update(session)),
-        {"n": rma.strip().upper()},
-    ).scalar()
-    if got is None:
+    """The return, its row locked (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE holds
+    the whole database) until the transaction ends."""
+    ret = session.exec(
+        select(ReturnOrder)
+        .where(col(ReturnOrder.number) == rma.strip().upper())
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if ret is None:
         raise NotFound(f"no return {rma.strip()[:40]!r}")
-    ret = session.get(ReturnOrder, int(got))
-    assert ret is not None
     return ret
 
 
@@ -240,7 +241,7 @@ def _grade(
             text("UPDATE return_line SET received = received + 1 WHERE id = :l"),
             {"l": line.line_id},
         )
-    sku = _sku(session, pid)
+    sku = next((x.sku for x in view.lines if x.product_id == pid), None) or _sku(session, pid)
     # The scan's record, as every scan that moves stock has one (`core.invariants`).
     session.add(
         ScanRecord(
