@@ -12,6 +12,7 @@ import random
 from typing import Any
 
 from wms_terminal.core.auth import Actor
+from wms_terminal.core.codes import Command
 from wms_terminal.core.db import Database
 from wms_terminal.headless.driver import Driver, Options, Started
 from wms_terminal.headless.events import EventWriter
@@ -99,6 +100,9 @@ class PackerDriver(Driver):
             line = next((x for x in flow.order.lines if x.remaining > 0), None)
             barcode = self.hints.product_barcode(line.product_id) if line else None
             fields["sku"] = line.sku if line else None
+            package = flow.order.package
+            if line and package and package.units and not flow.fits_one_more(line.line_id):
+                barcode = Command.DONE.barcode  # the box is full: close it, the rest goes next
         elif flow.expect is Expect.BOX:
             plan = v.suggestion.box_codes if v.suggestion else ()
             fields["boxes"] = list(plan)

@@ -52,6 +52,13 @@ class Showing:
             return None
         return smallest(self.boxes, self._items(dict(o.package.lines)))
 
+    def fits_one_more(self, line_id: int) -> bool:
+        """Whether the open package with one more unit of the line still fits in one box."""
+        o = self.order
+        lines = dict(o.package.lines) if o is not None and o.package is not None else {}
+        lines[line_id] = lines.get(line_id, 0) + 1
+        return smallest(self.boxes, self._items(lines)) is not None
+
     def suggestion(self) -> Suggestion | None:
         """The box plan for what is left of the order (the current package included)."""
         o = self.order

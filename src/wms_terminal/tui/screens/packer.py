@@ -8,9 +8,9 @@ verified counts, which of its totes have arrived and which are still out, gift /
 replacement banners, the box suggestion, the expected weight, and this station's print jobs
 that failed (CMD-RETRY or r queues them again; CMD-REPRINT or p prints the last label again).
 
-With a scale (`WMS_SCALE_PORT`, a serial port), the last verify scan closes the package by itself:
-the suggested box is taken and the scale read, so the label prints through the print outbox
-without a key press. Without one the weight is keyed (grams, or kg with a decimal point).
+With a scale (`WMS_SCALE_PORT`, a serial port), the last verify scan closes the package by itself
+(the flow's `auto_close`: the suggested box, the scale's weight), so the label prints through the
+print outbox without a key press. Without one the weight is keyed (grams, or kg with a point).
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ class PackerScreen(ModeScreen):
 
     def _flow(self) -> PackFlow:
         if self.flow is None:
-            self.flow = PackFlow(self.db, self.actor, scale=self.scale)
+            self.flow = PackFlow(self.db, self.actor, scale=self.scale, auto_close=True)
         return self.flow
 
     def _input(self, scan: Scan) -> Shown:
@@ -208,21 +208,7 @@ class PackerScreen(ModeScreen):
             return self._shown(flow.approve(scan.text.strip()))
         if flow.expect is Expect.TOTE and got.kind is Kind.UNKNOWN and scan.text.isdigit():
             return self._shown(flow.open(pick_list=int(scan.text)))  # a pick list keyed
-        before = flow.expect
-        view = flow.scan(scan)
-        if before is Expect.PRODUCT and view.expect == Expect.BOX.value and self.scale:
-            view = self._auto_close(flow, view)
-        return self._shown(view)
-
-    def _auto_close(self, flow: PackFlow, view: PackView) -> PackView:
-        """The last unit verified at a station with a scale: the suggested box, the scale's
-        weight, closed; the label prints from the outbox. Anything off stops where it is."""
-        if not view.barcode:
-            return view
-        boxed = flow.scan(view.barcode)
-        if boxed.expect != Expect.WEIGHT.value:
-            return boxed
-        return flow.weigh()
+        return self._shown(flow.scan(scan))
 
     def _retry(self) -> Shown:
         flow = self._flow()
