@@ -47,10 +47,15 @@ def _receive(station: Station, rma: str, units: list[tuple[str, str]]) -> None:
 
 
 def _paid(station: Station, order: str, shipping: str, total: str) -> None:
+    """The order's shipping and total as paid (the customer's lifetime value follows, as the
+    order intake counts it)."""
     with station.db.transaction() as s:
         so = s.exec(select(SalesOrder).where(col(SalesOrder.number) == order)).one()
+        customer = s.get(Customer, so.customer_id)
+        assert customer is not None
+        customer.lifetime_value_eur += Decimal(total) - so.total
         so.shipping, so.total = Decimal(shipping), Decimal(total)
-        s.add(so)
+        s.add_all([so, customer])
 
 
 def _open(station: Station, order: str, lines: list[tuple[int, int]], reason: str) -> str:
@@ -116,6 +121,18 @@ def test_refunds_add_up_with_shipping_and_fees_and_the_customer_is_mailed(
         (fl.sku(1), "resell"),
         (fl.sku(2), "refurbish"),
     ]
+    # Customer service: the history, the return rate, the lifetime value net of refunds.
+    assert main(["returns", "customer", "T00001@example.com", "--json", "--database", db_url]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert (history["units_shipped"], history["units_returned"], history["return_rate"]) == (
+        3,
+        3,
+        1.0,
+    )
+    assert [r["credit_note"] for r in history["returns"]] == ["CN-0000001", "CN-0000002"]
+    assert Decimal(history["lifetime_value_eur"]) == Decimal("1.00")  # 34.95 - 23.95 - 10.00
+    assert main(["returns", "customer", "nobody@example.com", "--database", db_url]) != 0
+    assert "no customer" in capsys.readouterr().err
     events = rows(station.db, "SELECT kind, status, currency FROM payment_event ORDER BY id")
     assert events == [("refund", "pending", "EUR")] * 2
     actions = [a for (a,) in rows(station.db, "SELECT action FROM audit_log ORDER BY id")]

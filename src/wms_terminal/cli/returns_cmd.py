@@ -4,6 +4,7 @@
         (--refund | --exchange) [--note TEXT] [--json]          badge + WMS_PIN (packer or above)
     wms-terminal returns show RMA [--json]
     wms-terminal returns exchange RMA [--json]                badge + WMS_PIN: the replacement now
+    wms-terminal returns customer EMAIL|REF [--json]          orders, returns, refunds, rate
     wms-terminal returns cancel RMA --note TEXT               badge + WMS_PIN: nothing came
     wms-terminal returns label RMA --out F.pdf                  the return label (RMA barcode)
     wms-terminal returns credit-note RMA --out F.pdf            the refund's credit note
@@ -72,6 +73,13 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     ex.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(ex)
     ex.set_defaults(handler=_exchange)
+
+    cu = sub.add_parser(
+        "customer", parents=[common], help="a customer's orders, returns, refunds, return rate"
+    )
+    cu.add_argument("who", metavar="EMAIL|REF", help="the customer's e-mail or reference")
+    cu.add_argument("--json", action="store_true", help="print JSON")
+    cu.set_defaults(handler=_customer)
 
     cc = sub.add_parser("cancel", parents=[common], help="cancel an open return nothing came of")
     cc.add_argument("rma", metavar="RMA", help="the RMA code, e.g. RMA-0000001")
@@ -169,6 +177,38 @@ def _exchange(args: argparse.Namespace) -> int:
         {"rma": done.rma, "replacement": {"order": done.order, "code": done.code}},
         f"{done.rma}: replacement order {done.order} ({done.code})",
     )
+    return 0
+
+
+def _customer(args: argparse.Namespace) -> int:
+    from wms_terminal.returns.history import customer_returns
+
+    app = bootstrap.connect(args.database)
+    try:
+        got = customer_returns(app.db, args.who)
+    finally:
+        app.close()
+
+    def text() -> list[str]:
+        head = [
+            f"{got['customer']} <{got['email']}>: {len(got['orders'])} order(s), "
+            f"{len(got['returns'])} return(s), {got['units_returned']} of "
+            f"{got['units_shipped']} unit(s) back ({got['return_rate']:.1%}), lifetime value "
+            f"{got['lifetime_value_eur']} EUR net of refunds"
+        ]
+        body = table(
+            (
+                (r["rma"], r["order"], r["status"], r["resolution"], r["reason"], r["received"],
+                 r["credit_note"] or "", f"{r['refund']} {r['currency']}" if r["refund"] else "")
+                for r in got["returns"]
+            ),
+            header=("RMA", "ORDER", "STATUS", "HOW", "REASON", "BACK", "CREDIT", "REFUND"),
+            right=(5,),
+            empty="no returns",
+        )  # fmt: skip
+        return [*head, *body]
+
+    emit(args.json, got, text)
     return 0
 
 

@@ -25,12 +25,14 @@ from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import (
     Address,
     CreditNote,
+    CurrencyRate,
     Customer,
     PaymentEvent,
     ReturnOrder,
     SalesOrder,
 )
 from wms_terminal.core.models._base import MONEY
+from wms_terminal.core.money import BASE_CURRENCY, to_base
 from wms_terminal.core.returns import (
     SHOP_FAULT,
     RefundLine,
@@ -159,6 +161,11 @@ def issue_refund(db: Database, actor: Actor, rma: str) -> Issued:
         )
         ret.status = ReturnStatus.COMPLETED
         session.add(ret)
+        # The customer's lifetime value is net of refunds, in the base currency.
+        customer = session.get(Customer, order.customer_id)
+        assert customer is not None
+        customer.lifetime_value_eur -= to_base(refund.amount, order.currency, _rate(session, order))
+        session.add(customer)
         mails = queue_customer_notice(
             session,
             order_id=order_id,
@@ -198,6 +205,15 @@ def issue_refund(db: Database, actor: Actor, rma: str) -> Issued:
         )
 
     return db.run(body, what="issue a refund")
+
+
+def _rate(session: Session, order: SalesOrder) -> Decimal:
+    if order.currency == BASE_CURRENCY:
+        return Decimal(1)
+    rate = session.get(CurrencyRate, order.currency)
+    if rate is None:
+        raise ValidationError(f"no exchange rate for {order.currency}: set one before refunding")
+    return rate.rate_to_eur
 
 
 def _money(value: object) -> Decimal:
