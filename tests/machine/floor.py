@@ -24,7 +24,8 @@ from wms_terminal.core.purchasing import cancel_purchase_order
 from wms_terminal.core.receiving import receive_purchase_order
 from wms_terminal.picking import counts
 from wms_terminal.picking.stock_change import adjust_stock
-from wms_terminal.picking.totes import empty_tote, release_tote
+from wms_terminal.picking.tote_release import release_tote
+from wms_terminal.picking.totes import empty_tote
 
 Who = st.sampled_from(PICKERS)
 K = st.integers(0, 100)
@@ -303,10 +304,20 @@ class FloorRules(ShiftBase):
     @rule(k=K)
     def release_a_tote(self, k: int) -> None:
         got = self._pick_one("SELECT code FROM tote WHERE status <> 'free' ORDER BY code", k)
-        if got is not None:
-            view = release_tote(self.db, self._actor("boss"), code=str(got[0]), reason="stuck")
-            assert view.status == "free"
+        if got is None:
+            return
+        boss, code = self._actor("boss"), str(got[0])
+        refused = self._refused(lambda: release_tote(self.db, boss, code=code, reason="stuck"))
+        if refused is None:
             self._saw("tote: released")
+            return
+        # It holds picks of a list being picked: they go into a new tote with the list.
+        assert "--into" in refused.message, refused
+        self.n += 1
+        into = f"T-MAIN-{9000 + self.n % 1000:04d}"
+        view = release_tote(self.db, boss, code=code, reason="cracked", into=into)
+        assert view.status == "free"
+        self._saw("tote: released into another")
 
     # -- orders
 

@@ -17,7 +17,6 @@ from wms_terminal.picking.totes import (
     free_totes_of_lists,
     get_tote,
     list_totes,
-    release_tote,
 )
 
 from .conftest import Floor
@@ -187,34 +186,6 @@ def test_two_lists_check_one_free_tote_the_first_pick_takes_it(floor: Floor):
     )
     assert not late.accepted and late.message == M.fmt(M.TOTE_BUSY, tote="T-MAIN-0031")
     assert get_list(floor.db, theirs).open_tasks[0].remaining == 1  # nothing picked
-
-
-def test_supervisor_releases_a_stuck_tote_with_a_reason_in_the_audit(floor: Floor):
-    floor.order([(1, 1), (3, 1)])
-    floor.release()
-    lid = _claim(floor)
-    first, second = get_list(floor.db, lid).open_tasks
-    _pick(floor, lid, first.task_id, 1, "T-MAIN-0011", "p1")
-    boss = floor.actors["boss"]
-    with pytest.raises(PermissionDenied):
-        release_tote(floor.db, floor.actors["pat"], code="T-MAIN-0011", reason="stuck")
-    with pytest.raises(ValidationError, match="say why"):
-        release_tote(floor.db, boss, code="T-MAIN-0011", reason="   ")
-    with pytest.raises(ValidationError, match="printable"):
-        release_tote(floor.db, boss, code="T-MAIN-0011", reason="bad\x1b[31m")
-    got = release_tote(floor.db, boss, code="T-MAIN-0011", reason="tote cracked, units moved")
-    assert got.status == "free" and _status(floor, "T-MAIN-0011") == ("free", None)
-    _, history = get_tote(floor.db, "T-MAIN-0011")
-    assert [e.action for e in history] == ["tote_released"] and history[0].user == "boss"
-    detail = history[0].detail
-    assert detail["reason"] == "tote cracked, units moved"
-    assert detail["was"] == "in_use" and detail["pick_list_id"] == lid and detail["units"] == 1
-    with pytest.raises(InvalidTransition, match="already free"):
-        release_tote(floor.db, boss, code="T-MAIN-0011", reason="again")
-    # The list goes on: its slot asks for a new tote.
-    assert get_list(floor.db, lid).totes == {}
-    _pick(floor, lid, second.task_id, 1, "T-MAIN-0012", "p2")
-    assert _status(floor, "T-MAIN-0012") == ("at_packing", lid)
 
 
 def test_cancelled_lists_free_their_totes(floor: Floor):

@@ -87,3 +87,27 @@ def test_release_needs_a_supervisor_and_a_reason(
         detail = scalar(floor.db, "SELECT detail FROM audit_log WHERE action = 'tote_released'")
         detail = json.loads(detail) if isinstance(detail, str) else detail
         assert detail["reason"] == "lost at packing" and detail["was"] == "at_packing"
+
+
+def test_release_of_a_tote_on_a_list_being_picked_names_where_its_units_went(
+    floor: Floor, db_url: str, capsys, wms_pin: str
+):
+    floor.order([(1, 1), (3, 1)])
+    floor.release()
+    pat = floor.actors["pat"]
+    lid = service.claim_next(floor.db, pat, warehouse_id=floor.warehouse_id)
+    assert lid is not None
+    task = get_list(floor.db, lid).open_tasks[0]
+    r = service.confirm_pick(
+        floor.db, pat, scan_id="c0", task_id=task.task_id, qty=1, tote="T-MAIN-0042"
+    )
+    assert r.accepted, r
+    args = ["totes", "release", "T-MAIN-0042", "--database", db_url, "--badge"]
+    args += [floor.badges["boss"], "--reason", "cracked"]
+    assert main(args) == 1
+    assert "--into" in capsys.readouterr().err
+    assert scalar(floor.db, "SELECT status FROM tote WHERE code = 'T-MAIN-0042'") == "in_use"
+    assert main([*args, "--into", "t-main-0043"]) == 0
+    assert "its units are in T-MAIN-0043" in capsys.readouterr().out
+    got = scalar(floor.db, "SELECT status FROM tote WHERE code = 'T-MAIN-0043'")
+    assert got == "in_use"

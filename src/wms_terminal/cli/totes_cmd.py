@@ -3,10 +3,11 @@
     wms-terminal totes list [--warehouse W] [--status S] [--json]
     wms-terminal totes show CODE [--json]
     wms-terminal totes empty CODE [--sorted] --badge B [--json]      packer or above
-    wms-terminal totes release CODE --reason TEXT --badge B [--json]  supervisor or above
+    wms-terminal totes release CODE --reason TEXT [--into CODE] --badge B [--json]  supervisor+
 
 `empty` is what a packing station does when a tote's contents are packed (`--sorted`: sorted
-at consolidation); `release` frees a stuck tote in any state, with the reason in the audit log.
+at consolidation); `release` frees a stuck tote in any state, with the reason in the audit log
+(a tote holding picks of a list being picked needs --into: the tote its units were moved to).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.states import TOTE_TRANSITIONS
+from wms_terminal.picking.tote_release import release_tote
 from wms_terminal.picking.totes import (
     ToteView,
     empty_tote,
     get_tote,
     list_totes,
-    release_tote,
+    tote_label,
 )
 
 
@@ -57,6 +59,11 @@ def register(totes: argparse.ArgumentParser, common: argparse.ArgumentParser) ->
     )
     rel.add_argument("code", metavar="CODE", help="tote label")
     rel.add_argument("--reason", required=True, metavar="TEXT", help="why (kept in the audit log)")
+    rel.add_argument(
+        "--into",
+        metavar="CODE",
+        help="a free tote its units were moved to (a tote holding picks of a list being picked)",
+    )
     rel.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(rel)
     rel.set_defaults(handler=_release)
@@ -134,8 +141,9 @@ def _release(args: argparse.Namespace) -> int:
     app = bootstrap.connect(args.database)
     try:
         actor = actor_from_args(args, app.db)
-        view = release_tote(app.db, actor, code=args.code, reason=args.reason)
+        view = release_tote(app.db, actor, code=args.code, reason=args.reason, into=args.into)
     finally:
         app.close()
-    emit(args.json, view.to_json(), f"{view.code} released: free")
+    moved = f"; its units are in {tote_label(args.into)}" if args.into else ""
+    emit(args.json, view.to_json(), f"{view.code} released: free{moved}")
     return 0

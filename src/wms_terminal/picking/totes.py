@@ -9,7 +9,8 @@
     at_packing --empty_tote(how="packed")--> free     (the packing station, one call)
     at_sorting --empty_tote(how="sorted")--> free     (consolidation)
     in_use, full --free_totes_of_lists--> free        (its list or wave cancelled)
-    any --release_tote(reason)--> free                (supervisor: a stuck tote; audited)
+    any --release_tote(reason)--> free                (supervisor: a stuck tote; audited;
+                                                        `tote_release`)
 
 Every move is checked against `core.states.TOTE_TRANSITIONS` and written as a conditional
 UPDATE on the status it was read in, so two terminals can never both move one tote.
@@ -42,9 +43,7 @@ from wms_terminal.picking.checks import check_tote
 from wms_terminal.picking.scans import Rejected
 from wms_terminal.picking.tasks import TaskCtx
 from wms_terminal.scanning.symbology import Kind, classify
-from wms_terminal.scanning.text import is_unsafe_char
 
-MAX_REASON = 200
 HOW = ("packed", "sorted")
 _WAITING = {"packed": ToteStatus.AT_PACKING, "sorted": ToteStatus.AT_SORTING}
 _ON_LIST = (ToteStatus.IN_USE, ToteStatus.FULL)  # travelling with a list being picked
@@ -351,43 +350,3 @@ def empty_tote(
     return db.run(
         lambda s: empty_tote_in(s, actor, code=code, how=how, **detail), what="empty a tote"
     )
-
-
-def release_tote(db: Database, actor: Actor, *, code: str, reason: str) -> ToteView:
-    """A supervisor frees a stuck tote whatever its state, saying why (audited with what it
-    held and the list it was on). A tote on a list being picked leaves that list: the next pick
-    in its slot asks for another tote."""
-    require(actor, "release_tote")
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ValidationError("say why the tote is released (--reason)")
-    if len(reason) > MAX_REASON or any(is_unsafe_char(c) for c in reason):
-        raise ValidationError(f"the reason must be at most {MAX_REASON} printable characters")
-    code = tote_label(code)
-
-    def body(session: Session) -> ToteView:
-        row = _row(session, code, lock=True)
-        tote_id, _, wh, status, list_id = row
-        if status == ToteStatus.FREE:
-            raise InvalidTransition(f"tote {code} is already free")
-        before = _view(session, row)
-        if not _move(session, int(tote_id), str(status), ToteStatus.FREE):
-            raise InvalidTransition(f"tote {code} was moved meanwhile: look again")
-        record(
-            session,
-            action="tote_released",
-            user_id=actor.user_id,
-            terminal=actor.terminal,
-            warehouse_id=_warehouse_id(session, int(tote_id)),
-            entity="tote",
-            entity_id=code,
-            reason_code="RELEASED",
-            reason=reason,
-            was=str(status),
-            pick_list_id=list_id,
-            orders=list(before.orders),
-            units=before.units,
-        )
-        return ToteView(code, str(wh), ToteStatus.FREE, None)
-
-    return db.run(body, what="release a tote")
