@@ -159,6 +159,19 @@ DAMAGE: dict[str, tuple[Callable[[Worked], list[str]], tuple[str, ...]]] = {
         ],
         (),
     ),
+    "returned_units": (
+        lambda w: [
+            "INSERT INTO return_order (warehouse_id, number, order_id, reason, status, "
+            "created_at, reason_code, resolution) VALUES "
+            f"({w.floor.warehouse_id}, 'RMA-9999999', (SELECT MIN(id) FROM sales_order), '', "
+            "'open', CURRENT_TIMESTAMP, 'other', 'refund')",
+            # One unit received that no recorded unit stands for.
+            "INSERT INTO return_line (return_id, order_line_id, qty, condition, received) "
+            "VALUES ((SELECT id FROM return_order WHERE number = 'RMA-9999999'), "
+            "(SELECT MIN(id) FROM order_line), 1, 'resellable', 1)",
+        ],
+        (),
+    ),
     "scan_unrecorded": (
         lambda w: [_ledger_row(w, on_hand=0, location=str(w.floor.face[5].id), scan="'ghost'")],
         (),

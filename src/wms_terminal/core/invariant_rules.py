@@ -385,4 +385,30 @@ RULES: tuple[Rule, ...] = (
         ),
         order="pk.id",
     ),
+    Rule(
+        "returned_units",
+        (
+            "ro.number",
+            "p.sku",
+            "rl.qty",
+            "rl.received",
+            "COALESCE(u.n, 0)",
+            "ol.qty_shipped",
+            "COALESCE(t.n, 0)",
+        ),
+        "FROM return_line rl JOIN return_order ro ON ro.id = rl.return_id "
+        "JOIN order_line ol ON ol.id = rl.order_line_id JOIN product p ON p.id = ol.product_id "
+        "LEFT JOIN (SELECT return_line_id, COUNT(*) AS n FROM return_unit "
+        "GROUP BY return_line_id) u ON u.return_line_id = rl.id "
+        "LEFT JOIN (SELECT rl2.order_line_id, SUM(rl2.qty) AS n FROM return_line rl2 "
+        "JOIN return_order ro2 ON ro2.id = rl2.return_id WHERE ro2.status <> 'cancelled' "
+        "GROUP BY rl2.order_line_id) t ON t.order_line_id = rl.order_line_id "
+        "WHERE rl.received <> COALESCE(u.n, 0) OR rl.received > rl.qty "
+        "OR COALESCE(t.n, 0) > ol.qty_shipped",
+        lambda rma, sku, qty, received, units, shipped, returned: (
+            f"{rma} {sku}: {qty} on the return, {received} received ({units} unit(s) recorded); "
+            f"{returned} on returns of {shipped} shipped"
+        ),
+        order="rl.id",
+    ),
 )
