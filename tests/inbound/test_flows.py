@@ -7,13 +7,12 @@ import pytest
 from tests.core.stockyard import Yard, build, ledger_matches_stock
 from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.db import Database
-from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.purchasing import show_purchase_order
-from wms_terminal.core.receiving import receive_purchase_order
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.core.task_sources import replenish_if_low
 from wms_terminal.inbound.move_flow import MoveFlow, MoveStep
 from wms_terminal.inbound.receive_flow import ReceiveFlow, ReceiveStep
+from wms_terminal.inbound.scanned import receive_scan
 from wms_terminal.scanning import Scan, Source
 
 
@@ -52,10 +51,16 @@ def test_receive_a_purchase_order_by_scan_in_two_deliveries(yard: Yard):
     v = flow.scan(qty)
     assert v.ok and v.step is ReceiveStep.ITEM and v.receipt is not None
     # The same scan sent again (a terminal that lost the answer) receives nothing more.
-    with pytest.raises(ValidationError, match="received already"):
-        receive_purchase_order(
-            yard.db, yard.actors["ann"], number=number, lines=[(yard.gtin(3), 4)], scan_id=qty.id
-        )
+    again = receive_scan(
+        yard.db,
+        yard.actors["ann"],
+        scan_id=qty.id,
+        raw="4",
+        number=number,
+        item=yard.gtin(3),
+        qty=4,
+    )
+    assert again.result.replayed and again.receipt is None and again.result.message == v.message
     assert v.purchase_order is not None and v.purchase_order.status == "partially_received"
     v = flow.scan("CMD-DONE")
     assert v.step is ReceiveStep.PO

@@ -215,80 +215,100 @@ def do_task(
     item: str,
     qty: int,
     to_location: str,
-    scan_id: str | None = None,
 ) -> MoveDone:
     """Do a claimed task by its scans. Any wrong scan refuses the whole task and moves nothing."""
-    require(actor, "move_stock")
-
-    def fn(session: Session) -> MoveDone:
-        task = _locked(session, task_id)
-        _check_open(task)
-        if task.claimed_by is None or task.claimed_by != actor.user_id:
-            raise ValidationError(f"task {task_id} is not claimed by you: claim it first")
-        src = session.get(Location, task.from_location_id)
-        dst = session.get(Location, task.to_location_id)
-        assert src is not None and dst is not None and dst.id is not None and src.id is not None
-        for loc in (src, dst):  # stock moved there now would falsify the count under way
-            if loc.blocked:
-                raise ValidationError(
-                    f"{loc.code} is being counted: do this task when the count ends"
-                )
-        if not _is(src, from_location):
-            raise ValidationError(f"wrong location: take the units from {src.code}")
-        if not _names(session, item, task.product_id):
-            product = session.get(Product, task.product_id)
-            raise ValidationError(f"wrong item: this task moves {product.sku if product else '?'}")
-        if not 1 <= qty <= task.qty:
-            raise ValidationError(f"quantity must be 1 to {task.qty}, not {qty}")
-        if not _is(dst, to_location):
-            raise ValidationError(f"wrong location: put the units on {dst.code}")
-        transfer(
-            session,
-            product_id=task.product_id,
-            from_location_id=src.id,
-            to_location_id=dst.id,
-            qty=qty,
-            actor=actor,
-            reason=f"{task.kind} task {task_id}",
-            scan_id=scan_id,
-        )
-        task.qty_moved = qty
-        task.done_by = actor.user_id
-        task.done_at = utcnow()
-        transition(task, "done", MOVE_TASK_TRANSITIONS)
-        session.add(task)
-        session.flush()
-        if task.kind == MoveTaskKind.REPLENISH:
-            nxt = replenish_if_low(session, location_id=dst.id, product_id=task.product_id)
-            following = [nxt] if nxt is not None else []
-        elif src.kind == LocationKind.RECEIVING:  # the rest of a delivery, where there is room
-            following = raise_putaways(
-                session, receiving_location_id=src.id, product_ids=[task.product_id]
-            )
-        else:  # damaged units restocked: only what a supervisor sent back
-            following = []
-        filled: list[str] = []
-        if src.kind not in PICKABLE and dst.kind in PICKABLE:  # now it can be reserved
-            served = rereserve(
-                session, warehouse_id=task.warehouse_id, product_ids=[task.product_id], actor=actor
-            )
-            filled = order_numbers(session, served)
-        _audit(
-            session,
+    return db.run(
+        lambda s: do_task_in(
+            s,
             actor,
-            "move_task_done",
-            task_id,
-            task.warehouse_id,
+            task_id=task_id,
+            from_location=from_location,
+            item=item,
             qty=qty,
-            backorders_filled=filled,
-        )
-        return MoveDone(
-            _view(session, task_id),
-            tuple(t.id for t in following if t.id is not None),
-            tuple(filled),
-        )
+            to_location=to_location,
+        ),
+        what="move stock",
+    )
 
-    return db.run(fn, what="move stock")
+
+def do_task_in(
+    session: Session,
+    actor: Actor,
+    *,
+    task_id: int,
+    from_location: str,
+    item: str,
+    qty: int,
+    to_location: str,
+    scan_id: str | None = None,
+) -> MoveDone:
+    """`do_task` in the caller's transaction; `scan_id` names the ledger lines (the caller
+    stores the scan's outcome in the same transaction: `inbound.scanned`)."""
+    require(actor, "move_stock")
+    task = _locked(session, task_id)
+    _check_open(task)
+    if task.claimed_by is None or task.claimed_by != actor.user_id:
+        raise ValidationError(f"task {task_id} is not claimed by you: claim it first")
+    src = session.get(Location, task.from_location_id)
+    dst = session.get(Location, task.to_location_id)
+    assert src is not None and dst is not None and dst.id is not None and src.id is not None
+    for loc in (src, dst):  # stock moved there now would falsify the count under way
+        if loc.blocked:
+            raise ValidationError(f"{loc.code} is being counted: do this task when the count ends")
+    if not _is(src, from_location):
+        raise ValidationError(f"wrong location: take the units from {src.code}")
+    if not _names(session, item, task.product_id):
+        product = session.get(Product, task.product_id)
+        raise ValidationError(f"wrong item: this task moves {product.sku if product else '?'}")
+    if not 1 <= qty <= task.qty:
+        raise ValidationError(f"quantity must be 1 to {task.qty}, not {qty}")
+    if not _is(dst, to_location):
+        raise ValidationError(f"wrong location: put the units on {dst.code}")
+    transfer(
+        session,
+        product_id=task.product_id,
+        from_location_id=src.id,
+        to_location_id=dst.id,
+        qty=qty,
+        actor=actor,
+        reason=f"{task.kind} task {task_id}",
+        scan_id=scan_id,
+    )
+    task.qty_moved = qty
+    task.done_by = actor.user_id
+    task.done_at = utcnow()
+    transition(task, "done", MOVE_TASK_TRANSITIONS)
+    session.add(task)
+    session.flush()
+    if task.kind == MoveTaskKind.REPLENISH:
+        nxt = replenish_if_low(session, location_id=dst.id, product_id=task.product_id)
+        following = [nxt] if nxt is not None else []
+    elif src.kind == LocationKind.RECEIVING:  # the rest of a delivery, where there is room
+        following = raise_putaways(
+            session, receiving_location_id=src.id, product_ids=[task.product_id]
+        )
+    else:  # damaged units restocked: only what a supervisor sent back
+        following = []
+    filled: list[str] = []
+    if src.kind not in PICKABLE and dst.kind in PICKABLE:  # now it can be reserved
+        served = rereserve(
+            session, warehouse_id=task.warehouse_id, product_ids=[task.product_id], actor=actor
+        )
+        filled = order_numbers(session, served)
+    _audit(
+        session,
+        actor,
+        "move_task_done",
+        task_id,
+        task.warehouse_id,
+        qty=qty,
+        backorders_filled=filled,
+    )
+    return MoveDone(
+        _view(session, task_id),
+        tuple(t.id for t in following if t.id is not None),
+        tuple(filled),
+    )
 
 
 def _is(loc: Location, scanned: str) -> bool:

@@ -28,7 +28,6 @@ from wms_terminal.core.models import (
     MoveKind,
     Product,
     PurchaseOrderLine,
-    StockMove,
 )
 from wms_terminal.core.purchasing import (
     PurchaseLineView,
@@ -86,34 +85,33 @@ def receive_purchase_order(
     number: str,
     lines: Sequence[tuple[str, int]] = (),
     everything: bool = False,
-    scan_id: str | None = None,
 ) -> Receipt:
     """Receive `lines` ((item code or SKU, units) pairs) of purchase order `number`, or with
     `everything` all that is still outstanding. Any bad line refuses the whole receipt."""
+    return db.run(
+        lambda s: receive_in(s, actor, number=number, lines=lines, everything=everything),
+        what="receive a purchase order",
+    )
+
+
+def receive_in(
+    session: Session,
+    actor: Actor,
+    *,
+    number: str,
+    lines: Sequence[tuple[str, int]] = (),
+    everything: bool = False,
+    scan_id: str | None = None,
+) -> Receipt:
+    """`receive_purchase_order` in the caller's transaction; `scan_id` names the ledger lines
+    (the caller stores the scan's outcome in the same transaction: `inbound.scanned`)."""
     require(actor, "receive")
     if not lines and not everything:
         raise ValidationError("say what arrived: item and quantity, or everything")
     for code, qty in lines:
         if not isinstance(qty, int) or not 1 <= qty <= MAX_UNITS:
             raise ValidationError(f"quantity of {code.strip()[:40]!r} must be 1 to {MAX_UNITS}")
-    return db.run(
-        lambda s: _receive(s, actor, number, lines, everything, scan_id),
-        what="receive a purchase order",
-    )
-
-
-def _receive(
-    session: Session,
-    actor: Actor,
-    number: str,
-    lines: Sequence[tuple[str, int]],
-    everything: bool,
-    scan_id: str | None,
-) -> Receipt:
     po = find(session, number, lock=True)
-    if scan_id is not None and _seen(session, scan_id):
-        # A terminal that lost the answer sends its scan again: the units came once.
-        raise ValidationError("this scan was received already: the units are counted once")
     if po.status not in PurchaseOrderStatus.LIVE:
         raise ValidationError(f"{po.number} is {po.status.replace('_', ' ')}: nothing to receive")
     po_lines = list(
@@ -189,17 +187,6 @@ def _receive(
         tuple(received),
         tuple(numbers),
         tuple(t.id for t in tasks if t.id is not None),
-    )
-
-
-def _seen(session: Session, scan_id: str) -> bool:
-    return (
-        session.exec(
-            select(StockMove.id)
-            .where(col(StockMove.scan_id) == scan_id)
-            .where(col(StockMove.kind) == MoveKind.RECEIPT)
-        ).first()
-        is not None
     )
 
 

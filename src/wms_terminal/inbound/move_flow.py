@@ -5,7 +5,8 @@
       +------------------- the next task is claimed at once; none left: IDLE <----------------+
 
 Every scan is checked against the task as it comes; the last one moves the stock (one
-transaction, `core.move_tasks.do_task`, which checks all of them again). CMD-CANCEL at any step
+transaction, `core.move_tasks.do_task_in`, which checks all of them again; the scan's outcome
+is stored under its id in it, `inbound.scanned`). CMD-CANCEL at any step
 gives the task back to the pool. A rejected scan changes nothing and leaves the step where it was.
 """
 
@@ -20,11 +21,11 @@ from wms_terminal.core.errors import WmsError
 from wms_terminal.core.move_tasks import (
     MoveTaskView,
     claim_next,
-    do_task,
     is_item_of,
     release_task,
 )
 from wms_terminal.inbound.reading import read
+from wms_terminal.inbound.scanned import move_scan
 from wms_terminal.scanning import Scan
 
 
@@ -120,20 +121,21 @@ class MoveFlow:
         if r.location != t.to_barcode.upper():
             return self.view(False, f"Wrong location: put the units on {t.to_location}")
         try:
-            done = do_task(
+            got = move_scan(
                 self.db,
                 self.actor,
+                scan_id=r.id,
+                raw=r.text,
                 task_id=t.id,
                 from_location=t.from_barcode or "",
                 item=self._item,
                 qty=self._qty,
                 to_location=t.to_barcode,
-                scan_id=r.id,
             )
-        except WmsError as exc:
+        except WmsError as exc:  # the database is gone or busy: the scan may be sent again
             return self.view(False, exc.message)
-        moved = f"Moved {done.task.qty_moved} x {t.sku} to {t.to_location}. "
-        if done.backorders_filled:
-            moved += f"{len(done.backorders_filled)} back-order(s) filled. "
+        if not got.result.accepted:
+            return self.view(False, got.result.message)
         nxt = self.start()
-        return MoveView(nxt.step, nxt.prompt, nxt.ok, moved + nxt.message, nxt.task)
+        message = f"{got.result.message} {nxt.message}"
+        return MoveView(nxt.step, nxt.prompt, nxt.ok, message, nxt.task)

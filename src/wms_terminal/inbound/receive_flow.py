@@ -5,7 +5,8 @@
      +---------------- CMD-DONE, or nothing more to come on the order <------------+
 
 Each item and quantity is one receipt (one transaction: stock in the receiving location, the
-order's progress, back-orders waiting for the put-away, put-away tasks raised). CMD-CANCEL at
+order's progress, back-orders waiting for the put-away, put-away tasks raised, and the quantity
+scan's outcome under its id, `inbound.scanned`). CMD-CANCEL at
 the quantity goes back to the item. A rejected scan changes nothing and leaves the step where it
 was.
 """
@@ -19,9 +20,10 @@ from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import WmsError
 from wms_terminal.core.purchasing import PurchaseOrderView, show_purchase_order
-from wms_terminal.core.receiving import Receipt, line_for_item, receive_purchase_order
+from wms_terminal.core.receiving import Receipt, line_for_item
 from wms_terminal.core.states import PurchaseOrderStatus
 from wms_terminal.inbound.reading import read
+from wms_terminal.inbound.scanned import receive_scan
 from wms_terminal.scanning import Scan
 
 
@@ -105,20 +107,24 @@ class ReceiveFlow:
         if qty is None or qty < 1:
             return self.view(False, f"Key in how many {self._sku} came (1 to {self._left})")
         assert self._item is not None
+        number = self._po.number
         try:
-            receipt = receive_purchase_order(
+            got = receive_scan(
                 self.db,
                 self.actor,
-                number=self._po.number,
-                lines=[(self._item, qty)],
                 scan_id=r.id,
+                raw=r.text,
+                number=number,
+                item=self._item,
+                qty=qty,
             )
-        except WmsError as exc:
+            if not got.result.accepted:
+                return self.view(False, got.result.message)
+            # A scan sent again answers what it did then, with the order as it is now.
+            receipt, message = got.receipt, got.result.message
+            self._po = receipt.purchase_order if receipt else show_purchase_order(self.db, number)
+        except WmsError as exc:  # the database is gone or busy: the scan may be sent again
             return self.view(False, exc.message)
-        self._po = receipt.purchase_order
-        message = f"Received {qty} x {self._sku} into {receipt.location}"
-        if receipt.backorders_waiting:
-            message += f"; {len(receipt.backorders_waiting)} back-order(s) wait: put away"
         if self._po.status == PurchaseOrderStatus.RECEIVED:
             return self._finish(message + f"; {self._po.number} complete", receipt)
         self.step = ReceiveStep.ITEM
