@@ -51,3 +51,9 @@ def screen_text(app: App[Any]) -> str:
     """The active screen as the terminal shows it, one line per row (no colours)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+def in_mode(app: App[Any], mode: str) -> bool:
+    """The app shows the mode screen `mode` and that screen has finished mounting: a test that
+    stops earlier tears the app down while the screen's on_mount still has to run."""
+    return app.screen.id == mode and app.screen.is_mounted

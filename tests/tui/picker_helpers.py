@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests import factories as f
 from tests.picking.conftest import Floor
-from tests.tui.helpers import burst_keys, shown, type_slowly, wait_for
+from tests.tui.helpers import burst_keys, in_mode, shown, type_slowly, wait_for
 
 from wms_terminal.picking.flow import Step
 from wms_terminal.tui.app import WmsApp
@@ -35,7 +35,7 @@ async def settle(pilot, app: WmsApp) -> None:
 async def sign_in(pilot, app: WmsApp, floor: Floor, who: str = "pat") -> PickerScreen:
     await type_slowly(pilot, floor.badges[who])
     await type_slowly(pilot, f.CLI_PIN)
-    await wait_for(pilot, lambda: app.screen.id == "mode-picker")
+    await wait_for(pilot, lambda: in_mode(app, "mode-picker"))
     screen = app.screen
     assert isinstance(screen, PickerScreen)
     await settle(pilot, app)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from tests.tui.conftest import BADGE, PACKER_BADGE, PIN
-from tests.tui.helpers import shown, type_slowly, wait_for
+from tests.tui.helpers import in_mode, shown, type_slowly, wait_for
 
 from wms_terminal.core.db import Database
 from wms_terminal.scanning.scan import Scan, Source
@@ -24,7 +24,10 @@ pytestmark = pytest.mark.usefixtures("packer_at_home")
 async def _sign_in(app: WmsApp, pilot, badge: str = PACKER_BADGE) -> None:
     await type_slowly(pilot, badge)
     await type_slowly(pilot, PIN)
-    await wait_for(pilot, lambda: app.actor is not None and app.screen.id != "sign-in")
+    await wait_for(
+        pilot,
+        lambda: app.actor is not None and app.screen.id != "sign-in" and app.screen.is_mounted,
+    )
 
 
 async def test_each_role_gets_its_mode_screen_by_id(sqlite_db: Database) -> None:
@@ -50,7 +53,7 @@ async def test_a_camera_scan_arrives_like_a_wedge_scan(sqlite_db: Database) -> N
         await wait_for(pilot, lambda: "PIN" in shown(app, "#prompt"))
         assert "PIN" in shown(app, "#prompt")
         app.deliver_scan(Scan(PIN, Source.CAMERA))
-        await wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        await wait_for(pilot, lambda: in_mode(app, "mode-picker"))
         assert app.screen.id == "mode-picker"
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from tests.scanning.test_camera_video import place, symbol_image
 from tests.tui.conftest import BADGE, PIN
-from tests.tui.helpers import shown, type_slowly, wait_for
+from tests.tui.helpers import in_mode, shown, type_slowly, wait_for
 
 from wms_terminal.cli import build_parser
 from wms_terminal.core.db import Database
@@ -72,7 +72,7 @@ async def test_codes_shown_to_the_camera_go_to_the_sign_in_like_scans(
         assert "PIN" in shown(app, "#prompt")
         assert heard.notes[:2] == [product, BADGE] and heard.bells >= 2
         await type_slowly(pilot, PIN)
-        await wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        await wait_for(pilot, lambda: in_mode(app, "mode-picker"))
         assert app.screen.id == "mode-picker" and app.actor is not None
     assert app.camera_feed is not None and not app.camera_feed.running
 
@@ -87,7 +87,7 @@ async def test_a_camera_that_cannot_be_opened_is_told_and_the_wedge_still_works(
         assert heard.notes == [f"Camera: no such video file: {tmp_path / 'missing.avi'}"]
         await type_slowly(pilot, BADGE)
         await type_slowly(pilot, PIN)
-        await wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        await wait_for(pilot, lambda: in_mode(app, "mode-picker"))
         assert app.screen.id == "mode-picker"
 
 

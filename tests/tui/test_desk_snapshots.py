@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tests import factories as f
 from tests.picking.conftest import Floor, build_floor
-from tests.tui.helpers import type_slowly, wait_for
+from tests.tui.helpers import in_mode, type_slowly, wait_for
 from tests.tui.test_snapshots import check_snapshot
 from textual.widgets import DataTable
 
@@ -59,7 +59,7 @@ async def test_desk_screens(floor: Floor, size: tuple[int, int]) -> None:
     async with app.run_test(size=size) as pilot:
         await type_slowly(pilot, MIA)
         await type_slowly(pilot, f.CLI_PIN)
-        assert await wait_for(pilot, lambda: app.screen.id == "mode-manager")
+        assert await wait_for(pilot, lambda: in_mode(app, "mode-manager"))
         pool = app.screen.query_one(PoolPane)
         assert await wait_for(pilot, lambda: pool.options is not None)
         await pilot.press("f5")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.tui.conftest import BADGE, PIN
-from tests.tui.helpers import shown, type_slowly, wait_for
+from tests.tui.helpers import in_mode, shown, type_slowly, wait_for
 from textual import events
 from textual.widgets import Static
 
@@ -26,7 +26,7 @@ async def test_badge_then_pin_signs_in_to_the_mode_of_the_role(sqlite_db: Databa
         assert isinstance(app.screen, LoginScreen)
         await _type(pilot, BADGE)
         await _type(pilot, PIN)
-        await _wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        await _wait_for(pilot, lambda: in_mode(app, "mode-picker"))
         assert app.actor is not None and app.actor.role == "picker"
         await wait_for(pilot, lambda: "Vries" in shown(app, "#card-head"))
         who = shown(app, "#card-head")
@@ -43,7 +43,7 @@ async def test_wrong_pin_is_refused_and_keeps_the_badge(sqlite_db: Database) -> 
         assert "wrong PIN" in _message(app)
         assert isinstance(app.screen, LoginScreen)
         await _type(pilot, PIN)
-        await _wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        await _wait_for(pilot, lambda: in_mode(app, "mode-picker"))
         assert app.screen.id == "mode-picker"
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from tests import factories as f
 from tests.picking.conftest import Floor, build_floor
-from tests.tui.helpers import type_slowly, wait_for
+from tests.tui.helpers import in_mode, type_slowly, wait_for
 from textual.widgets import DataTable, Input
 
 from wms_terminal.core.auth import SYSTEM, authenticate, create_user
@@ -48,7 +48,7 @@ def _scalar(db: Database, sql: str, **params: object) -> int:
 async def _sign_in(app: WmsApp, pilot, badge: str, pin: str, mode: str) -> None:  # type: ignore[no-untyped-def]
     await type_slowly(pilot, badge)
     await type_slowly(pilot, pin)
-    assert await wait_for(pilot, lambda: app.screen.id == mode), app.screen
+    assert await wait_for(pilot, lambda: in_mode(app, mode)), app.screen
 
 
 async def test_a_person_added_at_the_desk_signs_in_and_the_last_manager_stays(floor: Floor):

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from tests import factories as f
 from tests.picking.conftest import Floor, build_floor
 from tests.picking.helpers import rows
-from tests.tui.helpers import burst_keys, screen_text, shown, type_slowly, wait_for
+from tests.tui.helpers import burst_keys, in_mode, screen_text, shown, type_slowly, wait_for
 from tests.tui.picker_helpers import key, message, scan, settle, sign_in
 
 from wms_terminal.core.db import Database, make_engine
@@ -57,7 +57,7 @@ async def test_sign_in_and_picking_ride_out_a_lost_database(
         await wait_for(pilot, lambda: "PIN" in shown(app, "#prompt"), tries=200)
         assert shown(app, "#status").strip() == ""
         await type_slowly(pilot, f.CLI_PIN)
-        await wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        await wait_for(pilot, lambda: in_mode(app, "mode-picker"))
         await settle(pilot, app)
         await key(pilot, app, "")
         screen = app.screen

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from tests.picking.conftest import Floor
 from tests.picking.helpers import count_task, scalar, stock
 from tests.tui.conftest import BADGE, PIN
-from tests.tui.helpers import screen_text, shown, type_slowly, wait_for
+from tests.tui.helpers import in_mode, screen_text, shown, type_slowly, wait_for
 from tests.tui.picker_helpers import key, message, pick_current, scan, settle, sign_in
 
 from wms_terminal.core.auth import create_user
@@ -96,7 +96,7 @@ async def test_no_warehouse_yet_is_told_and_nothing_breaks(sqlite_path: Path) ->
     async with app.run_test(size=(40, 16)) as pilot:
         await type_slowly(pilot, BADGE)
         await type_slowly(pilot, PIN)
-        await wait_for(pilot, lambda: app.screen.id == "mode-picker")
+        await wait_for(pilot, lambda: in_mode(app, "mode-picker"))
         await settle(pilot, app)
         assert "no warehouse is set up" in message(app)
         await key(pilot, app, "")  # Enter, a scan, a command: told again, never a crash

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.tui.conftest import BADGE, PACKER_BADGE, PIN
-from tests.tui.helpers import burst_keys, shown, type_slowly, wait_for
+from tests.tui.helpers import burst_keys, in_mode, shown, type_slowly, wait_for
 
 from wms_terminal.core.db import Database
 from wms_terminal.core.models import User, UserRole
@@ -73,7 +73,7 @@ async def test_another_badge_at_the_pin_prompt_switches_to_it(sqlite_db: Databas
         assert PACKER_BADGE in shown(app, "#prompt") + shown(app, "#message")
         assert _failed_logins(sqlite_db, "sanne") == 0  # not a wrong PIN for the first
         await type_slowly(pilot, PIN)
-        await wait_for(pilot, lambda: app.screen.id == "mode-packer")
+        await wait_for(pilot, lambda: in_mode(app, "mode-packer"))
         assert app.screen.id == "mode-packer"
 
 
@@ -107,6 +107,6 @@ async def test_a_user_with_several_roles_chooses_one(sqlite_db: Database) -> Non
         entry = app.screen.query_one(ScanInput)
         assert entry.placeholder == "role" and not entry.password
         await type_slowly(pilot, "2")
-        await wait_for(pilot, lambda: app.screen.id == "mode-packer")
+        await wait_for(pilot, lambda: in_mode(app, "mode-packer"))
         assert app.screen.id == "mode-packer" and app.actor is not None
         assert app.actor.role == "packer"
