@@ -10,7 +10,7 @@ back-orders take the freed stock (`tests/machine/floor.py`). After every step th
 conserved but for receipts, picks and recorded adjustments).
 
 Each example starts from a copy of one prepared floor (SQLite: a file copy; PostgreSQL: the
-rows put back). In CI: WMS_SM_EXAMPLES x WMS_SM_STEPS per backend (defaults below: 100 x 50);
+rows put back). In CI: WMS_SM_EXAMPLES x WMS_SM_STEPS per backend (defaults below: 200 x 50, as the issue asks);
 `make soak` runs 1000 x 100.
 """
 
@@ -43,7 +43,7 @@ from wms_terminal.picking.location_block import raise_count
 # rules made a step about 2.8 times as costly (CPU for 200 x 50 on both backends: 52 s before,
 # 147 s after), so the default was halved to keep the test near its former cost; `make soak`
 # runs 1000 x 100.
-EXAMPLES = int(os.environ.get("WMS_SM_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("WMS_SM_EXAMPLES", "200"))
 STEPS = int(os.environ.get("WMS_SM_STEPS", "50"))
 # WMS_SM_SHRINK=0: report a failure as found, without shrinking it (long exploratory runs).
 PHASES = tuple(
