@@ -10,8 +10,8 @@ back-orders take the freed stock (`tests/machine/floor.py`). After every step th
 conserved but for receipts, picks and recorded adjustments).
 
 Each example starts from a copy of one prepared floor (SQLite: a file copy; PostgreSQL: the
-rows put back). In CI: WMS_SM_EXAMPLES x WMS_SM_STEPS per backend (defaults below: 200 x 50, as the issue asks);
-`make soak` runs 1000 x 100.
+rows put back). In CI: WMS_SM_EXAMPLES x WMS_SM_STEPS per backend (defaults below: 200 x 50,
+as the issue asks); `make soak` runs 1000 x 100.
 """
 
 from __future__ import annotations

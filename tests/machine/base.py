@@ -199,12 +199,7 @@ _OWN_CHECKS = {
     "WHERE l.kind IN ('pick_face', 'reserve') AND NOT l.blocked GROUP BY s.product_id "
     "HAVING SUM(s.on_hand - s.reserved) > 0 AND EXISTS (SELECT 1 FROM order_line ol "
     "JOIN sales_order so ON so.id = ol.order_id WHERE ol.product_id = s.product_id "
-    "AND ol.qty_backordered > 0 AND so.status IN ('backordered', 'partially_reserved') "
-    # Known gaps, left to their owners (noted on issue 7): an order that comes back from a
-    # wave to wait (its list ended with nothing picked: picking.confirm.settle; its wave
-    # cancelled: wave_admin / put_back) does not take the free stock then; it is served at the
-    # next arrival of the product. Orders that were on a wave are left out here until mended.
-    "AND NOT EXISTS (SELECT 1 FROM pick_task pt WHERE pt.order_id = so.id))",
+    "AND ol.qty_backordered > 0 AND so.status IN ('backordered', 'partially_reserved'))",
     "po": "SELECT po.number AS a, l.product_id AS b, l.open_key AS c FROM purchase_order_line l "
     "JOIN purchase_order po ON po.id = l.purchase_order_id "
     "WHERE (l.open_key IS NOT NULL AND (po.status NOT IN ('open', 'partially_received') "

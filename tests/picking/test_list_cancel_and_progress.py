@@ -75,13 +75,14 @@ def test_a_list_sharing_its_orders_is_not_cancelled_one_picked_from_puts_back(fl
     wave_admin.reassign_list(floor.db, boss, lid, "pat")
     task = get_list(floor.db, lid).tasks[0]
     assert service.confirm_pick(floor.db, pat, scan_id="p1", task_id=task.task_id, qty=1).accepted
-    # Picked from: the picked unit goes back to stock (emptied at receiving, put away again).
+    # Picked from: the picked unit goes back to stock (emptied at receiving, put away again);
+    # the order takes a free unit on the shelf in its place at once.
     done = cancel_list(floor.db, boss, lid, reason="stop")
     assert (done.units_put_back, done.wave_cancelled) == (1, True)
     assert done.put_back_location
     assert scalar(floor.db, "SELECT status FROM pick_list WHERE id = :i", i=lid) == "cancelled"
     assert scalar(floor.db, "SELECT status FROM sales_order WHERE number = :n", n=number) == (
-        "partially_reserved"
+        "reserved"
     )
     assert check(floor.db) == []
 

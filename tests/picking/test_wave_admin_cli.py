@@ -132,10 +132,12 @@ def test_a_wave_with_picks_is_cancelled_and_its_picked_units_go_back_to_the_shel
     assert (got["units_put_back"], got["totes_to_empty"]) == (2, ["T-MAIN-0061"])
     assert len(got["putaway_task_ids"]) == 1
     # The picked units are back in the books, waiting at the dock, and not reservable there;
-    # the order gives them up (back-ordered) and keeps its other reservation.
+    # the order gives them up and keeps its other reservation, and takes two free units on the
+    # shelf at once (not waiting for the put-away).
     (dock_id,) = rows(floor.db, "SELECT id FROM location WHERE code = :c", c=dock)[0]
     assert stock(floor.db, dock_id, pid3) == (2, 0)
-    assert scalar(floor.db, "SELECT status FROM sales_order") == "partially_reserved"
+    assert stock(floor.db, face3, pid3) == (48, 2)
+    assert scalar(floor.db, "SELECT status FROM sales_order") == "reserved"
     assert rows(floor.db, "SELECT DISTINCT status, qty_picked FROM pick_task") == [("cancelled", 0)]
     assert scalar(floor.db, "SELECT status FROM tote WHERE code = 'T-MAIN-0061'") == "free"
     assert scalar(floor.db, "SELECT status FROM wave") == "cancelled"
@@ -146,16 +148,18 @@ def test_a_wave_with_picks_is_cancelled_and_its_picked_units_go_back_to_the_shel
     )  # fmt: skip
     assert audit == [(f"put back: wave {wave} cancelled",)]
 
-    # The put-away takes them back to the shelf and the order gets them again.
+    # The put-away takes them back to the shelf: free stock, no order waits for it.
     task = claim_next(floor.db, pat, warehouse_id=floor.warehouse_id, kind="putaway")
     assert task is not None and task.id == got["putaway_task_ids"][0]
     done = do_task(
         floor.db, pat, task_id=task.id, from_location=task.from_barcode or "",
         item=floor.gtin(3), qty=2, to_location=task.to_barcode,
     )  # fmt: skip
-    assert done.backorders_filled == (number,)
-    assert scalar(floor.db, "SELECT status FROM sales_order") == "reserved"
-    assert stock(floor.db, dock_id, pid3) == (0, 0)
+    assert done.backorders_filled == ()
+    assert scalar(floor.db, "SELECT status FROM sales_order WHERE number = :n", n=number) == (
+        "reserved"
+    )
+    assert stock(floor.db, dock_id, pid3) == (0, 0) and stock(floor.db, face3, pid3) == (50, 2)
     assert check(floor.db) == []
     again = _release(floor, db_url, capsys)  # and it can go out in a new wave
     assert again != wave

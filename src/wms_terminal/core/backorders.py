@@ -1,9 +1,10 @@
 """Back-orders: stock that arrives goes first to the orders waiting for it.
 
 Whoever adds pickable stock to a warehouse (a put-away from receiving, a count gain, a cancelled
-order's freed units, a freed reservation) calls `rereserve` in the same transaction; stock in a
-receiving location is not pickable until it is put away (`inventory.PICKABLE`). It serves the
-order lines short of their reservation, in this order:
+order's freed units, a freed reservation), or sends an order back to wait (its pick list ended
+with nothing picked, or was cancelled with its wave), calls `rereserve` in the same
+transaction; stock in a receiving location is not pickable until it is put away
+(`inventory.PICKABLE`). It serves the order lines short of their reservation, in this order:
 
 1. VIP and other flagged orders (highest `OrderFlag.wave_priority`), then order priority;
 2. the oldest promise first (`ship_by`; orders without one after those with one);

@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from wms_terminal.core import shelf_pick
 from wms_terminal.core.auth import Actor
+from wms_terminal.core.backorders import rereserve
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.statements import Rows, Statement, for_update, run_together
 from wms_terminal.core.states import (
@@ -212,11 +213,18 @@ _FINISH_LIST = text(
 _LIST_STATUS = text("SELECT status FROM pick_list WHERE id = :id")
 
 
+_SHORT_PRODUCTS = text(
+    "SELECT DISTINCT product_id FROM order_line WHERE order_id = :o AND qty_backordered > 0"
+)
+
+
 def settle(
-    session: Session, ctx: TaskCtx, order_status: str, counts: Rows | None = None
+    session: Session, ctx: TaskCtx, order_status: str, actor: Actor, counts: Rows | None = None
 ) -> dict[str, Any]:
     """After a task closed: the order finishes when none of its tasks is open, the list when
-    none of its tasks is open.
+    none of its tasks is open. An order that ends with nothing picked waits again, back-ordered:
+    free stock of what it lacks is reserved for the waiting orders at once
+    (`backorders.rereserve`, most urgent first), in this transaction.
 
     The order row is locked (`start_order`) and so is the list row, before the open tasks are
     counted: two terminals of one picker closing a list's last two tasks at once would otherwise
@@ -242,6 +250,9 @@ def settle(
         )
         finish.append(Statement(_FINISH_LIST, {"now": now, "id": ctx.pick_list_id}))
     finished = run_together(session, finish)
+    if out["order_status"] == OrderStatus.BACKORDERED and order_status == OrderStatus.PICKING:
+        wanted = session.execute(_SHORT_PRODUCTS, {"o": ctx.order_id}).scalars().all()
+        rereserve(session, warehouse_id=ctx.warehouse_id, product_ids=wanted, actor=actor)
     if int(open_list) == 0:
         if not finished[-1]:
             # Finished earlier in this transaction (a reservation moved off a counted shelf

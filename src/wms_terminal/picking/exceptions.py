@@ -170,7 +170,7 @@ def report_short(
         data.update(
             {"task_id": task_id, "found": found, "missing": missing, "count_task_id": count_id}
         )
-        data.update(settle(session, ctx, order_status))
+        data.update(settle(session, ctx, order_status, actor))
         _audit(
             session,
             actor,
@@ -230,7 +230,7 @@ def report_damaged(
             )
         data, lines = _follow_up(session, ctx, damaged, actor, scan_id, exclude_location=False)
         data.update({"task_id": task_id, "damaged": damaged, "damaged_location": cage})
-        data.update(settle(session, ctx, order_status))
+        data.update(settle(session, ctx, order_status, actor))
         _audit(
             session,
             actor,
@@ -309,7 +309,7 @@ def report_empty(db: Database, actor: Actor, *, scan_id: str, task_id: int) -> S
             }
         )
         lines += summary_lines(moved, skip_order_id=ctx.order_id)
-        data.update(settle(session, ctx, order))
+        data.update(settle(session, ctx, order, actor))
         _audit(
             session,
             actor,

@@ -63,7 +63,7 @@ def cancel_list(
                 "cancel the whole wave instead"
             )
         back = put_back(s, actor, [pick_list_id], reason=f"pick list {pick_list_id} cancelled")
-        orders, freed = cancel_lists(s, [pl])
+        orders, freed = cancel_lists(s, [pl], actor)
         wave = s.get(Wave, pl.wave_id, with_for_update=True) if pl.wave_id else None
         wave_done = wave is not None and not _live_lists(s, int(pl.wave_id or 0))
         if wave is not None and wave_done:

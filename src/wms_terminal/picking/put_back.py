@@ -5,8 +5,9 @@ the warehouse's receiving location (`put_back` ledger lines, each carrying its o
 totes are emptied; put-away tasks take them back to the shelves like a delivery, and that
 put-away re-reserves the back-orders waiting for them (`move_tasks.do_task` ->
 `backorders.rereserve`). The orders give the units up: each line's picked and reserved units
-drop, its back-ordered units rise by as much, and its picking tasks (with their picked units
-zeroed) are cancelled. Runs in the wave cancel's transaction, before its lists are cancelled;
+drop, its back-ordered units rise by as much (free units on the shelves serve them at once when
+the lists are cancelled: `wave_admin.cancel_lists`), and its picking tasks (with their picked
+units zeroed) are cancelled. Runs in the wave cancel's transaction, before its lists are cancelled;
 the cancel audits it.
 """
 

@@ -153,7 +153,7 @@ def _move_task(
             _OPEN_LEFT, {"o": ctx.order_id, "l": ctx.pick_list_id}
         ).one()
         if int(order_open) == 0 or int(list_open) == 0:
-            settle(session, ctx, start_order(session, ctx.order_id))
+            settle(session, ctx, start_order(session, ctx.order_id), actor)
 
 
 def _move_reservation(

@@ -168,7 +168,7 @@ def confirm_pick(
             "list_done": False,
         }
         if status != PickTaskStatus.OPEN:
-            data.update(settle(session, ctx, order_status, done.counts))
+            data.update(settle(session, ctx, order_status, actor, done.counts))
         lines = [M.fmt(M.OK_PICKED, qty=units, sku=ctx.sku)]
         # Replenishment: only a pick face that dropped below its minimum is looked at further.
         # (No reorder check: a pick of reserved units leaves free stock unchanged.)

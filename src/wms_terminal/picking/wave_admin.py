@@ -5,7 +5,8 @@ Cancelling a wave (a wrong filter, a changed plan, a stop half-way) cancels its 
 lists and their tasks and frees their totes. Units already picked go back to stock
 (`put_back`): the totes are emptied at the receiving location and put-away tasks take the units
 to the shelves; their orders back-order them meanwhile. The orders go back to reserved (partially
-reserved or back-ordered when they gave units up) with their remaining reservations kept. A wave
+reserved or back-ordered when they gave units up) with their remaining reservations kept, and
+free stock on the shelves serves the waiting orders at once (`backorders.rereserve`). A wave
 with a finished list cannot be cancelled (its totes went on to packing). One transaction each,
 audited, supervisors and managers only.
 """
@@ -22,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.backorders import rereserve
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InvalidTransition, NotFound, ValidationError
 from wms_terminal.core.models import OrderLine, PickList, SalesOrder, User, UserKind, Wave
@@ -204,7 +206,7 @@ def cancel_wave(db: Database, actor: Actor, number: str, *, reason: str = "") ->
                 "went on to packing; cancel their orders instead"
             )
         back = put_back(s, actor, list_ids, reason=f"wave {wave.number} cancelled")
-        orders, freed = cancel_lists(s, lists)
+        orders, freed = cancel_lists(s, lists, actor)
         wave.status = WaveStatus.CANCELLED
         s.add(wave)
         record(
@@ -281,10 +283,11 @@ def reassign_list(db: Database, actor: Actor, pick_list_id: int, to: str) -> Lis
     return show_pick_list(db, pick_list_id)[0]
 
 
-def cancel_lists(s: Session, lists: Sequence[PickList]) -> tuple[list[int], int]:
+def cancel_lists(s: Session, lists: Sequence[PickList], actor: Actor) -> tuple[list[int], int]:
     """Cancel locked pick lists with nothing picked on them (none picked, or put back first):
     their open tasks cancelled, their orders back to waiting (reservations kept), their totes
-    freed. Returns (order ids, totes freed)."""
+    freed, and free stock of what the orders lack reserved for the waiting orders at once
+    (`backorders.rereserve`, most urgent first). Returns (order ids, totes freed)."""
     list_ids = [int(pl.id) for pl in lists if pl.id is not None]
     for pl in lists:
         transition(pl, PickListStatus.CANCELLED, PICK_LIST_TRANSITIONS)
@@ -301,7 +304,19 @@ def cancel_lists(s: Session, lists: Sequence[PickList]) -> tuple[list[int], int]
             ).bindparams(bindparam("ids", expanding=True)),
             {"ids": list_ids, "c": PickTaskStatus.CANCELLED},
         )
-    return orders, _free_totes(s, list_ids)
+    freed = _free_totes(s, list_ids)
+    for wh in sorted({pl.warehouse_id for pl in lists}):
+        rereserve(s, warehouse_id=wh, product_ids=_short_products(s, orders), actor=actor)
+    return orders, freed
+
+
+def _short_products(s: Session, order_ids: Sequence[int]) -> list[int]:
+    if not order_ids:
+        return []
+    q = text(
+        "SELECT DISTINCT product_id FROM order_line WHERE order_id IN :ids AND qty_backordered > 0"
+    ).bindparams(bindparam("ids", expanding=True))
+    return [int(p) for p in s.execute(q, {"ids": list(order_ids)}).scalars()]
 
 
 def _restore_orders(s: Session, list_ids: Sequence[int]) -> list[int]:

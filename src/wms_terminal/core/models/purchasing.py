@@ -36,7 +36,8 @@ class PurchaseOrderLine(SQLModel, table=True):
     product_id: int = Field(foreign_key="product.id", index=True)
     qty: int
     unit_cost: Decimal = Field(default=Decimal("0"), sa_type=COST)
-    # May exceed qty (a supplier delivers a little more); the line closes when it reaches qty.
+    # Never above qty: a receipt beyond what is still expected is refused whole
+    # (core.receiving); the line closes (open_key cleared) when it reaches qty.
     qty_received: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # "<warehouse>:<product>" while the line is open, NULL after: at most one open reorder per
     # product and warehouse, even when two terminals cross the reorder point at once.
