@@ -22,9 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from wms_terminal.core import leases
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
@@ -36,6 +37,14 @@ LEASE = timedelta(minutes=15)  # > the SMTP timeouts of one send (at most 300 s 
 MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=1)
+STOPPED = "the sender stopped while sending"
+_LEASE = leases.Lease(
+    Notification,
+    waiting=NoticeStatus.PENDING,
+    working=NoticeStatus.SENDING,
+    failed=NoticeStatus.FAILED,
+    lease=LEASE,
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ class NoticeView:
 
 def backoff(attempts: int, base: timedelta = BASE_DELAY) -> timedelta:
     """Wait before the next try after `attempts` failed ones: base, 2 x base, 4 x base ... 1 h."""
-    return min(MAX_DELAY, base * (2 ** max(attempts - 1, 0)))
+    return leases.backoff(attempts, base, MAX_DELAY)
 
 
 def claim_due(
@@ -94,74 +103,14 @@ def claim_due(
     max_attempts: int = MAX_ATTEMPTS,
 ) -> list[ClaimedNotice]:
     """Claim up to `limit` due notices for `sender` (one transaction) and return them; stale
-    claims of stopped senders are due again first."""
+    claims of stopped senders are due again first, or failed when out of attempts."""
     at = now or utcnow()
 
     def claim(session: Session) -> list[ClaimedNotice]:
-        _reclaim_stale(session, at, max_attempts)
-        due = (
-            select(col(Notification.id))
-            .where(col(Notification.status) == NoticeStatus.PENDING)
-            .where(
-                or_(
-                    col(Notification.next_attempt_at).is_(None),
-                    col(Notification.next_attempt_at) <= at,
-                )
-            )
-            .order_by(col(Notification.id))
-            .limit(limit)
-            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite holds its write lock
-            # A CTE runs once: as a plain IN (subquery) PostgreSQL may run it again after the
-            # UPDATE changed the first rows, and claim more than `limit`.
-            .cte("due")
-        )
-        ids = session.execute(
-            update(Notification)
-            .where(col(Notification.id).in_(select(due.c.id)))
-            .where(col(Notification.status) == NoticeStatus.PENDING)
-            .values(
-                status=NoticeStatus.SENDING,
-                claimed_by=sender[:64],
-                claimed_until=at + LEASE,
-                attempts=col(Notification.attempts) + 1,
-            )
-            .returning(col(Notification.id))
-        ).scalars()
-        claimed = sorted(int(i) for i in ids)
-        return [_claimed(session, i) for i in claimed]
+        _LEASE.reclaim_stale(session, at, STOPPED, max_attempts=max_attempts)
+        return [_claimed(session, i) for i in _LEASE.claim(session, sender, at, limit)]
 
     return db.run(claim, what="claim notices")
-
-
-def _reclaim_stale(session: Session, at: datetime, max_attempts: int) -> None:
-    """Claims whose lease ran out (the sender died or hung): due again at once, or failed when
-    out of attempts (each claim counted one)."""
-    stale = (
-        update(Notification)
-        .where(col(Notification.status) == NoticeStatus.SENDING)
-        .where(col(Notification.claimed_until) < at)
-    )
-    session.execute(
-        stale.where(col(Notification.attempts) >= max_attempts).values(
-            status=NoticeStatus.FAILED,
-            last_error=STOPPED + f"; out of {max_attempts} attempts",
-            claimed_by="",
-            claimed_until=None,
-            next_attempt_at=None,
-        )
-    )
-    session.execute(
-        stale.values(
-            status=NoticeStatus.PENDING,
-            last_error=STOPPED + "; sent again",
-            claimed_by="",
-            claimed_until=None,
-            next_attempt_at=None,
-        )
-    )
-
-
-STOPPED = "the sender stopped while sending"
 
 
 def hold(db: Database, notice_id: int, sender: str, *, now: datetime | None = None) -> bool:
@@ -171,7 +120,7 @@ def hold(db: Database, notice_id: int, sender: str, *, now: datetime | None = No
     at = now or utcnow()
 
     def renew(session: Session) -> bool:
-        got = session.execute(_ours(notice_id, sender).values(claimed_until=at + LEASE))
+        got = session.execute(_LEASE.ours(notice_id, sender).values(claimed_until=at + LEASE))
         return bool(got.rowcount)  # type: ignore[attr-defined]
 
     return db.run(renew, what="hold a notice")
@@ -216,17 +165,7 @@ def mark_sent(db: Database, notice_id: int, sender: str, *, now: datetime | None
     at = now or utcnow()
 
     def done(session: Session) -> bool:
-        got = session.execute(
-            _ours(notice_id, sender).values(
-                status=NoticeStatus.SENT,
-                sent_at=at,
-                last_error="",
-                claimed_by="",
-                claimed_until=None,
-                next_attempt_at=None,
-            )
-        ).rowcount  # type: ignore[attr-defined]
-        return bool(got)
+        return _LEASE.done(session, notice_id, sender, status=NoticeStatus.SENT, sent_at=at)
 
     return db.run(done, what="record a sent notice")
 
@@ -247,20 +186,20 @@ def mark_failed(
     at = now or utcnow()
 
     def failed(session: Session) -> str:
-        n = session.get(Notification, notice_id)
-        if n is None or n.status != NoticeStatus.SENDING or n.claimed_by != sender[:64]:
-            return n.status if n else ""
-        give_up = permanent or n.attempts >= max_attempts
-        status = NoticeStatus.FAILED if give_up else NoticeStatus.PENDING
-        session.execute(
-            _ours(notice_id, sender).values(
-                status=status,
-                last_error=error[:500],
-                claimed_by="",
-                claimed_until=None,
-                next_attempt_at=None if give_up else at + backoff(n.attempts, base_delay),
-            )
+        status = _LEASE.failed_try(
+            session,
+            notice_id,
+            sender,
+            error,
+            at,
+            permanent=permanent,
+            max_attempts=max_attempts,
+            delay=base_delay,
+            ceiling=MAX_DELAY,
         )
+        if status is None:
+            n = session.get(Notification, notice_id)
+            return n.status if n else ""
         return status
 
     return db.run(failed, what="record a failed notice")
@@ -274,7 +213,7 @@ def release(db: Database, notice_ids: list[int], sender: str) -> None:
     def back(session: Session) -> None:
         for notice_id in notice_ids:
             session.execute(
-                _ours(notice_id, sender).values(
+                _LEASE.ours(notice_id, sender).values(
                     status=NoticeStatus.PENDING,
                     attempts=col(Notification.attempts) - 1,
                     claimed_by="",
@@ -283,15 +222,6 @@ def release(db: Database, notice_ids: list[int], sender: str) -> None:
             )
 
     db.run(back, what="release notices")
-
-
-def _ours(notice_id: int, sender: str):  # type: ignore[no-untyped-def]
-    return (
-        update(Notification)
-        .where(col(Notification.id) == notice_id)
-        .where(col(Notification.status) == NoticeStatus.SENDING)
-        .where(col(Notification.claimed_by) == sender[:64])
-    )
 
 
 def list_notices(db: Database, *, failed_only: bool = False, limit: int = 200) -> list[NoticeView]:

@@ -6,7 +6,7 @@ packing slip per package). A worker claims jobs in one short transaction (queued
 with its name and a lease): a conditional UPDATE over `SELECT ... FOR UPDATE SKIP LOCKED` on
 PostgreSQL, the same UPDATE under SQLite's write lock; two workers never hold one job. It prints
 outside any transaction and records the outcome in another: printed (and where), or queued again
-after a back-off (5 s, 10 s, 20 s ... `notices.outbox.backoff`), or failed when out of attempts
+after a back-off (5 s, 10 s, 20 s ... 1 h, `core.leases`), or failed when out of attempts
 or when the document cannot be drawn (a package without a label, a bad SSCC: retrying cannot
 help). A worker that stops while printing leaves its claim to expire (`LEASE`); the job is then
 due again. So a printer that is down loses no label: the job waits, visible in `print list`,
@@ -23,23 +23,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, text, update
+from sqlalchemy import ColumnElement, text
 from sqlmodel import Session, col, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.leases import Lease
 from wms_terminal.core.models import Package, PrintJob, SalesOrder
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.models.shipping import PrintJobStatus as S
-from wms_terminal.notices.outbox import backoff
 
 LEASE = timedelta(minutes=2)  # > the printers' own timeouts (lp 30 s, raw TCP 10 s)
 MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=5)
+MAX_DELAY = timedelta(hours=1)
 KINDS = ("shipping_label", "packing_slip")
 STOPPED = "the printer worker stopped while printing"
+_LEASE = Lease(PrintJob, waiting=S.QUEUED, working=S.PRINTING, failed=S.FAILED, lease=LEASE)
 
 
 @dataclass(frozen=True)
@@ -99,32 +101,11 @@ def claim_due(
     at = now or utcnow()
 
     def claim(session: Session) -> list[ClaimedJob]:
-        _reclaim_stale(session, at)
-        due = (
-            select(col(PrintJob.id))
-            .where(col(PrintJob.status) == S.QUEUED)
-            .where(col(PrintJob.kind).in_(kinds))
-            .where(
-                or_(col(PrintJob.next_attempt_at).is_(None), col(PrintJob.next_attempt_at) <= at)
-            )
-        )
+        _LEASE.reclaim_stale(session, at, STOPPED)
+        where: list[ColumnElement[bool]] = [col(PrintJob.kind).in_(kinds)]
         if station is not None:
-            due = due.where(col(PrintJob.station) == station)
-        # A CTE runs once (see notices.outbox): the UPDATE claims exactly the rows locked.
-        cte = due.order_by(col(PrintJob.id)).limit(limit).with_for_update(skip_locked=True).cte()
-        ids = session.execute(
-            update(PrintJob)
-            .where(col(PrintJob.id).in_(select(cte.c.id)))
-            .where(col(PrintJob.status) == S.QUEUED)
-            .values(
-                status=S.PRINTING,
-                claimed_by=worker[:64],
-                claimed_until=at + LEASE,
-                attempts=col(PrintJob.attempts) + 1,
-            )
-            .returning(col(PrintJob.id))
-        ).scalars()
-        jobs = [session.get(PrintJob, int(i)) for i in sorted(ids)]
+            where.append(col(PrintJob.station) == station)
+        jobs = [session.get(PrintJob, i) for i in _LEASE.claim(session, worker, at, limit, where)]
         return [
             ClaimedJob(j.id, j.kind, j.package_id, j.station, j.attempts)
             for j in jobs
@@ -134,30 +115,6 @@ def claim_due(
     return db.run(claim, what="claim print jobs")
 
 
-def _reclaim_stale(session: Session, at: datetime) -> None:
-    session.execute(
-        update(PrintJob)
-        .where(col(PrintJob.status) == S.PRINTING)
-        .where(col(PrintJob.claimed_until) < at)
-        .values(
-            status=S.QUEUED,
-            last_error=STOPPED,
-            claimed_by="",
-            claimed_until=None,
-            next_attempt_at=None,
-        )
-    )
-
-
-def _ours(job_id: int, worker: str):  # type: ignore[no-untyped-def]
-    return (
-        update(PrintJob)
-        .where(col(PrintJob.id) == job_id)
-        .where(col(PrintJob.status) == S.PRINTING)
-        .where(col(PrintJob.claimed_by) == worker[:64])
-    )
-
-
 def mark_printed(
     db: Database, job_id: int, worker: str, where: str, *, now: datetime | None = None
 ) -> bool:
@@ -165,18 +122,9 @@ def mark_printed(
     at = now or utcnow()
 
     def done(session: Session) -> bool:
-        got = session.execute(
-            _ours(job_id, worker).values(
-                status=S.PRINTED,
-                printed_at=at,
-                printed_on=where[:200],
-                last_error="",
-                claimed_by="",
-                claimed_until=None,
-                next_attempt_at=None,
-            )
+        return _LEASE.done(
+            session, job_id, worker, status=S.PRINTED, printed_at=at, printed_on=where[:200]
         )
-        return bool(got.rowcount)  # type: ignore[attr-defined]
 
     return db.run(done, what="record a printed job")
 
@@ -197,21 +145,18 @@ def mark_failed(
     at = now or utcnow()
 
     def failed(session: Session) -> str:
-        job = session.get(PrintJob, job_id)
-        if job is None or job.status != S.PRINTING or job.claimed_by != worker[:64]:
-            return ""
-        give_up = permanent or job.attempts >= max_attempts
-        status = S.FAILED if give_up else S.QUEUED
-        session.execute(
-            _ours(job_id, worker).values(
-                status=status,
-                last_error=error[:500],
-                claimed_by="",
-                claimed_until=None,
-                next_attempt_at=None if give_up else at + backoff(job.attempts, base_delay),
-            )
+        status = _LEASE.failed_try(
+            session,
+            job_id,
+            worker,
+            error,
+            at,
+            permanent=permanent,
+            max_attempts=max_attempts,
+            delay=base_delay,
+            ceiling=MAX_DELAY,
         )
-        return status
+        return status or ""
 
     return db.run(failed, what="record a failed print job")
 
