@@ -1,7 +1,7 @@
 """Who runs a state-changing command: badge + PIN, or an integration account + secret.
 
 Every command that changes data calls `add_auth_arguments(parser)` when it registers and
-`actor_from_args(args, db)` before it acts:
+`actor_from_args(args, db)` (or opens `signed_in(args)`) before it acts:
 
     --badge B            a person's badge; the PIN from the environment variable WMS_PIN, from
                          --pin-file F (first line), or asked for when run at a terminal
@@ -21,8 +21,11 @@ import getpass
 import os
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from wms_terminal import bootstrap
 from wms_terminal.core.auth import Actor, authenticate, authenticate_account
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed
@@ -77,6 +80,17 @@ def actor_from_args(
         f"this command changes data: say who you are with --badge B (PIN in {PIN_ENV} or "
         f"--pin-file F) or --account NAME (secret in {SECRET_ENV} or --secret-file F)"
     )
+
+
+@contextmanager
+def signed_in(args: argparse.Namespace) -> Iterator[tuple[bootstrap.App, Actor]]:
+    """Connect to the database the arguments name and sign in whoever they name (as this
+    terminal); the connection is closed on the way out."""
+    app = bootstrap.connect(args.database)
+    try:
+        yield app, actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    finally:
+        app.close()
 
 
 def _credential(path: str | None, env: str, what: str, option: str) -> str:

@@ -18,7 +18,7 @@ import threading
 from typing import Any
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import cell, emit, table
 from wms_terminal.core.auth import require
 from wms_terminal.core.errors import ConfigurationError
@@ -104,9 +104,7 @@ def _print_report(report: SendReport) -> None:
 
 def _send(args: argparse.Namespace) -> int:
     server = _server_from_env()
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         require(actor, "manage_notices")
         if args.once:
             report = send_due(app.db, server, limit=max(args.limit, 1))
@@ -126,16 +124,10 @@ def _send(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             stop.set()
         return 0
-    finally:
-        app.close()
 
 
 def _retry(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         view = outbox.retry(app.db, actor, args.notice_id)
-    finally:
-        app.close()
     emit(args.json, view.to_json(), f"notice {view.id} queued again: {cell(view.subject)}")
     return 0

@@ -17,7 +17,7 @@ import sys
 import threading
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import cell, emit, table
 from wms_terminal.core.auth import require
 
@@ -97,12 +97,8 @@ def _list(args: argparse.Namespace) -> int:
 def _retry(args: argparse.Namespace) -> int:
     from wms_terminal.printing import outbox
 
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         view = outbox.retry(app.db, actor, args.job_id)
-    finally:
-        app.close()
     emit(args.json, view.to_json(), f"print job {view.id} ({view.kind}) queued again")
     return 0
 
@@ -110,13 +106,9 @@ def _retry(args: argparse.Namespace) -> int:
 def _reprint(args: argparse.Namespace) -> int:
     from wms_terminal.printing import outbox
 
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         kind = "packing_slip" if args.slip else "shipping_label"
         view = outbox.reprint(app.db, actor, args.sscc, kind=kind, reason=args.reason)
-    finally:
-        app.close()
     what = "slip" if args.slip else "label"
     text = f"print job {view.id}: the {what} of {view.sscc} (order {view.order}) queued again"
     emit(args.json, view.to_json(), text)
@@ -128,9 +120,7 @@ def _work(args: argparse.Namespace) -> int:
     from wms_terminal.printing.worker import print_due, run
 
     printers = station_printers()
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         require(actor, "pack")
         worker = f"{app.settings.terminal_id}:{actor.username}"
         if args.once:
@@ -149,5 +139,3 @@ def _work(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             stop.set()
         return 0
-    finally:
-        app.close()
