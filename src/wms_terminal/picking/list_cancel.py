@@ -81,10 +81,7 @@ def cancel_list(
             orders=len(orders),
             totes_freed=freed,
             wave_cancelled=wave_done,
-            units_put_back=back.units,
-            put_back_location=back.location,
-            totes_to_empty=list(back.totes),
-            putaway_task_ids=list(back.putaway_task_ids),
+            **back.audit(),
         )
         return CancelledList(
             pick_list_id,

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
@@ -41,6 +42,15 @@ class PutBack:
     units: int = 0
     putaway_task_ids: tuple[int, ...] = ()
     totes: tuple[str, ...] = ()  # the totes that hold them
+
+    def audit(self) -> dict[str, Any]:
+        """What a cancellation's audit entry says of the units put back."""
+        return {
+            "units_put_back": self.units,
+            "put_back_location": self.location,
+            "totes_to_empty": list(self.totes),
+            "putaway_task_ids": list(self.putaway_task_ids),
+        }
 
 
 def put_back(session: Session, actor: Actor, list_ids: Sequence[int], *, reason: str) -> PutBack:

@@ -221,10 +221,7 @@ def cancel_wave(db: Database, actor: Actor, number: str, *, reason: str = "") ->
             orders=len(orders),
             pick_lists=len(list_ids),
             totes_freed=freed,
-            units_put_back=back.units,
-            put_back_location=back.location,
-            totes_to_empty=list(back.totes),
-            putaway_task_ids=list(back.putaway_task_ids),
+            **back.audit(),
         )
         return CancelledWave(
             wave.number,
