@@ -189,6 +189,48 @@ def open_return(
     return db.run(body, what="open a return")
 
 
+@dataclass(frozen=True)
+class OrderReturns:
+    """An order as the customer service desk sees it before opening a return: each product's
+    units shipped and already in returns that count (not cancelled), and its earlier RMAs."""
+
+    order: str
+    customer: str
+    lines: tuple[LineState, ...]
+    rmas: tuple[str, ...]
+
+
+def order_returns(db: Database, order: str) -> OrderReturns:
+    """What of `order` shipped and what came back or is on its way (`check_returnable`'s view)."""
+    with db.reading() as s:
+        got = s.exec(
+            select(SalesOrder, Customer)
+            .join(Customer, col(Customer.id) == col(SalesOrder.customer_id))
+            .where(col(SalesOrder.number) == order.strip())
+        ).first()
+        if got is None:
+            raise NotFound(f"no order {order.strip()[:40]!r}")
+        so, customer = got
+        params = {"o": so.id, "counting": list(ReturnStatus.COUNTING)}
+        rows = s.execute(_LINES, params).all()
+        rmas = s.exec(
+            select(ReturnOrder.number)
+            .where(col(ReturnOrder.order_id) == so.id)
+            .order_by(col(ReturnOrder.id))
+        ).all()
+    by_sku: dict[str, list[int]] = {}
+    for _, sku, shipped, returned in rows:
+        acc = by_sku.setdefault(str(sku), [0, 0])
+        acc[0] += int(shipped)
+        acc[1] += int(returned)
+    return OrderReturns(
+        so.number,
+        customer.name,
+        tuple(LineState(sku, a, b) for sku, (a, b) in by_sku.items()),
+        tuple(rmas),
+    )
+
+
 _SHOW_LINES = text(
     "SELECT rl.id, p.sku, rl.qty, rl.received FROM return_line rl "
     "JOIN order_line ol ON ol.id = rl.order_line_id JOIN product p ON p.id = ol.product_id "
