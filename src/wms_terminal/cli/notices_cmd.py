@@ -3,6 +3,10 @@
     wms-terminal notices list [--failed] [--json]        what is queued, sent and failed
     wms-terminal notices send [--once] [--interval S]    the sender: a loop, or one pass
     wms-terminal notices retry ID [--json]               send a failed notice again
+    wms-terminal notices followups [--json]              queue the follow-ups due after delivery
+
+`send` queues the follow-up e-mails now due (`notices.followups`, WMS_FOLLOWUP_DAYS after
+delivery) before each pass; `followups` does only that.
 
 The mail server comes from WMS_SMTP_URL (smtp://, smtp+starttls://, smtps://; see
 wms_terminal.notices.smtp) and the sender address from WMS_SMTP_FROM. `send` and `retry` change
@@ -23,6 +27,7 @@ from wms_terminal.cli.render import cell, emit, table
 from wms_terminal.core.auth import require
 from wms_terminal.core.errors import ConfigurationError
 from wms_terminal.notices import outbox
+from wms_terminal.notices.followups import followup_days, queue_followups
 from wms_terminal.notices.sender import SendReport, run, send_due
 from wms_terminal.notices.smtp import parse_smtp_url
 
@@ -47,6 +52,12 @@ def register(notices: argparse.ArgumentParser, common: argparse.ArgumentParser) 
     again.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(again)
     again.set_defaults(handler=_retry)
+    fol = nsub.add_parser(
+        "followups", parents=[common], help="queue the follow-up e-mails due after delivery"
+    )
+    fol.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(fol)
+    fol.set_defaults(handler=_followups)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -104,9 +115,11 @@ def _print_report(report: SendReport) -> None:
 
 def _send(args: argparse.Namespace) -> int:
     server = _server_from_env()
+    days = followup_days()
     with signed_in(args) as (app, actor):
         require(actor, "manage_notices")
         if args.once:
+            queue_followups(app.db, days=days)
             report = send_due(app.db, server, limit=max(args.limit, 1))
             _print_report(report)
             return 0 if report.failed == 0 else 1
@@ -120,6 +133,7 @@ def _send(args: argparse.Namespace) -> int:
                 stop=stop,
                 limit=max(args.limit, 1),
                 on_pass=lambda r: _print_report(r) if r.sent or r.errors else None,
+                before_pass=lambda: queue_followups(app.db, days=days),
             )
         except KeyboardInterrupt:
             stop.set()
@@ -130,4 +144,17 @@ def _retry(args: argparse.Namespace) -> int:
     with signed_in(args) as (app, actor):
         view = outbox.retry(app.db, actor, args.notice_id)
     emit(args.json, view.to_json(), f"notice {view.id} queued again: {cell(view.subject)}")
+    return 0
+
+
+def _followups(args: argparse.Namespace) -> int:
+    days = followup_days()
+    with signed_in(args) as (app, actor):
+        require(actor, "manage_notices")
+        queued = queue_followups(app.db, days=days)
+    emit(
+        args.json,
+        {"queued": queued, "days": days},
+        f"{queued} follow-up notice(s) queued ({days} day(s) after delivery)",
+    )
     return 0

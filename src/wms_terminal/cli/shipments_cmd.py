@@ -3,13 +3,17 @@
     wms-terminal shipments list [--status S] [--carrier CODE] [--json]
     wms-terminal shipments manifest --carrier CODE [--warehouse W] --out F.pdf --badge B
     wms-terminal shipments handover --sscc S --badge B                        packer or above
+    wms-terminal shipments delivered FILE --badge B                           packer or above
 
 `list --json` prints {"packages": [...]}, one object per package (not cancelled):
 {"order", "package", "sscc", "tracking", "carrier", "service", "status", "lines": [{"sku",
 "qty"}]}. `manifest` ships every closed package of the carrier's services (`packing.shipments`):
 they become shipped, the manifest PDF is written to F.pdf, and a track & trace notice per order
 is queued in the notices outbox (sent by `wms-terminal notices send`). `handover` ships one
-package scanned at the dock the same way, without a manifest.
+package scanned at the dock the same way, without a manifest. `delivered` reads the carrier's
+delivered events (CSV or JSON of tracking_number + delivered_at, `packing.delivered`): every row
+is checked, every problem reported, nothing set from a file with a problem; re-running it
+changes nothing.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ import tempfile
 from pathlib import Path
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.errors import ValidationError
+from wms_terminal.packing.delivered import mark_delivered
 from wms_terminal.packing.shipments import STATUSES, hand_over, list_packages, manifest
 
 
@@ -51,6 +56,14 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     ho.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(ho)
     ho.set_defaults(handler=_handover)
+
+    dl = sub.add_parser(
+        "delivered", parents=[common], help="set delivery dates from the carrier's file"
+    )
+    dl.add_argument("file", metavar="FILE", help="CSV or JSON: tracking_number, delivered_at")
+    dl.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(dl)
+    dl.set_defaults(handler=_delivered)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -143,5 +156,16 @@ def _handover(args: argparse.Namespace) -> int:
         },
         f"{args.sscc} handed to {done.carrier}"
         + (f": {', '.join(done.orders_shipped)} shipped" if done.orders_shipped else ""),
+    )
+    return 0
+
+
+def _delivered(args: argparse.Namespace) -> int:
+    with signed_in(args) as (app, actor):
+        done = mark_delivered(app.db, actor, args.file)
+    emit(
+        args.json,
+        {"delivered": done.delivered, "unchanged": done.unchanged},
+        f"{done.delivered} package(s) delivered, {done.unchanged} already recorded",
     )
     return 0

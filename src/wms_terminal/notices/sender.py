@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -103,6 +104,7 @@ def run(
     stop: threading.Event | None = None,
     limit: int = 100,
     on_pass: object = None,
+    before_pass: Callable[[], object] | None = None,
 ) -> SendReport:
     """Send passes until `stop` is set: the next pass at once while work is due, else after
     `interval` seconds."""
@@ -110,6 +112,8 @@ def run(
     me = sender_name()
     total = SendReport()
     while not halt.is_set():
+        if before_pass is not None:
+            before_pass()  # e.g. queue the follow-ups now due, sent in this pass
         report = send_due(db, server, sender=me, limit=limit)
         total.add(report)
         if callable(on_pass):

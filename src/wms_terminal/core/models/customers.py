@@ -22,6 +22,8 @@ class Customer(SQLModel, table=True):
     lifetime_value_eur: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)
     order_count: int = 0
     created_at: datetime = created_at()
+    # No follow-up e-mails (review request, care instructions) after delivery.
+    followup_opt_out: bool = False
 
 
 class CustomerContact(SQLModel, table=True):

@@ -98,6 +98,10 @@ class Package(SQLModel, table=True):
     ship_date: date | None = None
     expected_delivery: date | None = None
     shipped_at: datetime | None = timestamp()
+    # Set from the carrier's delivered event (`packing.delivered`).
+    delivered_at: datetime | None = timestamp()
+    # When the order's follow-up e-mail was queued (`notices.followups`): at most once.
+    followup_queued_at: datetime | None = timestamp()
 
 
 class PackageLine(SQLModel, table=True):

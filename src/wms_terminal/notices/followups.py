@@ -1,0 +1,91 @@
+"""The follow-up e-mail after delivery (review request, care instructions): queued in the notices
+outbox `WMS_FOLLOWUP_DAYS` days (default 7) after an order's last package was delivered, once per
+order, never to a customer who opted out (`customer.followup_opt_out`) or has no e-mail address.
+
+`queue_followups` is the sweep (`wms-terminal notices followups`, and each pass of `notices
+send`). Once per order holds under concurrency: the sweep marks the order's packages
+(`followup_queued_at`) with a conditional UPDATE in the transaction that adds the notice, and
+queues only when that UPDATE took rows, so two sweeps at once queue one notice.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, text
+from sqlmodel import Session
+
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import ConfigurationError
+from wms_terminal.core.models import Notification
+from wms_terminal.core.models._base import UTC_DATETIME, utcnow
+
+DEFAULT_DAYS = 7
+KIND = "delivery_followup"
+
+# Orders whose every package that left is delivered, the last at or before the cutoff, not yet
+# followed up, to a customer with an address who did not opt out.
+_DUE = text(
+    "SELECT so.id, so.number, so.warehouse_id, c.name, c.email FROM sales_order so "
+    "JOIN customer c ON c.id = so.customer_id "
+    "WHERE c.followup_opt_out = false AND c.email <> '' "
+    "AND EXISTS (SELECT 1 FROM package p WHERE p.order_id = so.id AND p.status = 'shipped') "
+    "AND NOT EXISTS (SELECT 1 FROM package p WHERE p.order_id = so.id "
+    "  AND p.status <> 'cancelled' AND (p.delivered_at IS NULL OR p.delivered_at > :cutoff "
+    "  OR p.followup_queued_at IS NOT NULL)) "
+    "ORDER BY so.id LIMIT :limit"
+).bindparams(bindparam("cutoff", type_=UTC_DATETIME))
+_MARK = text(
+    "UPDATE package SET followup_queued_at = :at WHERE order_id = :o "
+    "AND status = 'shipped' AND followup_queued_at IS NULL"
+).bindparams(bindparam("at", type_=UTC_DATETIME))
+
+
+def followup_days() -> int:
+    raw = os.environ.get("WMS_FOLLOWUP_DAYS", "").strip()
+    if not raw:
+        return DEFAULT_DAYS
+    try:
+        days = int(raw)
+    except ValueError:
+        days = -1
+    if not 0 <= days <= 365:
+        raise ConfigurationError(
+            f"WMS_FOLLOWUP_DAYS must be a whole number of days from 0 to 365, not {raw[:20]!r}"
+        )
+    return days
+
+
+def queue_followups(
+    db: Database, *, days: int | None = None, now: datetime | None = None, limit: int = 500
+) -> int:
+    """Queue the follow-up notices now due; returns how many were queued."""
+    at = now or utcnow()
+    cutoff = at - timedelta(days=followup_days() if days is None else days)
+
+    def sweep(session: Session) -> int:
+        due = session.execute(_DUE, {"cutoff": cutoff, "limit": limit}).all()
+        queued = 0
+        for order_id, number, warehouse_id, name, email in due:
+            took = session.execute(_MARK, {"at": at, "o": order_id}).rowcount  # type: ignore[attr-defined]
+            if not took:
+                continue  # another sweep got there first
+            session.add(
+                Notification(
+                    warehouse_id=warehouse_id,
+                    recipient_role="customer",
+                    recipient_email=str(email).strip(),
+                    kind=KIND,
+                    subject=f"How is your order {number}?",
+                    body=(
+                        f"Hello {name},\n\nyour order {number} arrived a few days ago. "
+                        "We hope everything is as it should be."
+                    ),
+                )
+            )
+            queued += 1
+        session.flush()
+        return queued
+
+    return db.run(sweep, what="queue follow-up notices")
