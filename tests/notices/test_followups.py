@@ -5,6 +5,7 @@ who opted out; `notices send` mails it."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from tests import factories as f
 from wms_terminal.cli import main
-from wms_terminal.core.db import Database
+from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.models import Address, Customer, Notification, Package, SalesOrder
 from wms_terminal.notices.followups import KIND, queue_followups
 from wms_terminal.notices.sender import send_due
@@ -201,3 +202,57 @@ def test_notices_followups_reads_the_days_from_the_environment(
     assert main(args) != 0
     assert "WMS_FOLLOWUP_DAYS" in capsys.readouterr().err
     assert len(_followups(shop)) == 2
+
+
+def _all_delivered(db: Database, when: datetime) -> None:
+    with db.transaction() as s:
+        for p in s.exec(select(Package)):
+            p.delivered_at = when
+            s.add(p)
+
+
+def test_notices_send_sweeps_first_and_the_mail_arrives(
+    shop: Database,
+    db_url: str,
+    smtp: SmtpServerFixture,
+    capsys: pytest.CaptureFixture[str],
+    wms_pin: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with shop.transaction() as s:
+        badge = f.cli_user(s, "boss", "manager")
+    _all_delivered(shop, datetime.now(UTC) - timedelta(days=8))
+    smtp.start()
+    monkeypatch.setenv("WMS_SMTP_URL", smtp.url)
+    args = ["notices", "send", "--once", "--database", db_url, *badge]
+    assert main(args) == 0
+    assert "sent 2" in capsys.readouterr().out
+    assert main(args) == 0  # a second pass: nothing more queued, nothing sent twice
+    assert "sent 0" in capsys.readouterr().out
+    assert sorted(m["To"] for m in smtp.mailbox.messages) == ["c1@example.com", "c3@example.com"]
+
+
+def test_two_sweeps_at_once_queue_one_notice_per_order(shop: Database, db_url: str) -> None:
+    _all_delivered(shop, DELIVERED)
+    at = DELIVERED + timedelta(days=8)
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+
+    def sweep() -> None:
+        other = Database(make_engine(db_url))
+        try:
+            barrier.wait(timeout=10)
+            counts.append(queue_followups(other, days=7, now=at))
+        finally:
+            other.dispose()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(counts) in ([0, 2], [1, 1])
+    assert sorted(n.recipient_email for n in _followups(shop)) == [
+        "c1@example.com",
+        "c3@example.com",
+    ]
