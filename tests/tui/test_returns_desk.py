@@ -20,7 +20,7 @@ from wms_terminal.core.auth import create_user
 from wms_terminal.core.db import Database, make_engine
 from wms_terminal.returns.rma import show_return
 from wms_terminal.tui.app import WmsApp
-from wms_terminal.tui.manager.returns_pane import ReturnsPane
+from wms_terminal.tui.supervisor.returns_pane import ReturnsPane
 
 HOSTILE = "[b]Eve[/b] \x1b[31m"
 
@@ -32,10 +32,10 @@ def station(sqlite_path: Path) -> Iterator[Station]:
     db.dispose()
 
 
-async def _desk(app: WmsApp, pilot, badge: str) -> ReturnsPane:  # type: ignore[no-untyped-def]
+async def _desk(app: WmsApp, pilot, badge: str, mode: str = "mode-manager") -> ReturnsPane:  # type: ignore[no-untyped-def]
     await type_slowly(pilot, badge)
     await type_slowly(pilot, f.CLI_PIN)
-    assert await wait_for(pilot, lambda: in_mode(app, "mode-manager")), app.screen
+    assert await wait_for(pilot, lambda: in_mode(app, mode)), app.screen
     await pilot.press("f11")
     pane = app.screen.query_one(ReturnsPane)
     app.screen.query_one("#rd-find", Input).focus()
@@ -129,3 +129,23 @@ async def test_the_customer_history_shows_hostile_text_literally(station: Statio
         await _fill(pilot, app, "#rd-find", "nobody@example.invalid")
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: "no customer" in shown(app, "#rd-say"))
+
+
+async def test_the_supervisor_opens_a_return_at_the_desk_too(station: Station):
+    fl = station.floor
+    (order,) = ship(station, [(2, 1)])
+    app = WmsApp(station.db, terminal="desk-2")
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = await _desk(app, pilot, station.sup_badge, "mode-supervisor")
+        await type_slowly(pilot, order)
+        assert await wait_for(pilot, lambda: pane.order is not None)
+        await _fill(pilot, app, "#rd-lines", f"{fl.sku(2)}:1")
+        await _fill(pilot, app, "#rd-reason", "wrong_item")
+        await _fill(pilot, app, "#rd-how", "swap")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: "refund or exchange" in shown(app, "#rd-say"))
+        await _fill(pilot, app, "#rd-how", "exchange")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: "RMA RMA-" in shown(app, "#rd-say"))
+        rma = shown(app, "#rd-say").split()[1].rstrip(":")
+        assert show_return(station.db, rma)["resolution"] == "exchange"

@@ -1,6 +1,6 @@
 """The manager's desk: the supervisor's tabs, plus users (F7), the notification inbox (F8) and
-receiving of purchase orders (F9), and returns at the customer service desk (F11).
-Scans (the desk's wedge, a camera) go to receiving."""
+receiving of purchase orders (F9); returns (F11) come from the supervisor's desk. Scans (the
+desk's wedge, a camera) go to receiving."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from textual.widgets import TabbedContent, TabPane
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.tui.manager.inbox_pane import InboxPane
 from wms_terminal.tui.manager.receiving_pane import ReceivingPane
-from wms_terminal.tui.manager.returns_pane import ReturnsPane
 from wms_terminal.tui.manager.users_pane import UsersPane
 from wms_terminal.tui.supervisor.screen import SupervisorScreen
 from wms_terminal.tui.widgets.commands import is_logout
@@ -24,13 +23,7 @@ MANAGER_CSS = """
 #po-lines { width: 1fr; border-left: solid $primary-darken-2; }
 #receive-prompt { padding: 0 1; text-style: bold; }
 #receive-say { height: auto; min-height: 1; padding: 0 1; }
-#rd-table { height: 1fr; }
-#rd-head { height: auto; padding: 0 1; }
-#rd-form { height: auto; }
-#rd-lines { width: 2fr; }
-#rd-reason, #rd-how { width: 1fr; }
-#rd-say { height: auto; min-height: 1; padding: 0 1; }
-#users-say.error, #inbox-say.error, #receive-say.error, #rd-say.error { color: $error; }
+#users-say.error, #inbox-say.error, #receive-say.error { color: $error; }
 """
 
 PANES: dict[str, type[UsersPane | InboxPane | ReceivingPane]] = {
@@ -47,7 +40,6 @@ class ManagerScreen(SupervisorScreen):
         Binding("f7", "tab('users')", "Users", id="desk-users", show=False),
         Binding("f8", "tab('inbox')", "Inbox", id="desk-inbox", show=False),
         Binding("f9", "tab('receiving')", "Receiving", id="desk-receiving", show=False),
-        Binding("f11", "tab('returns')", "Returns", id="desk-returns", show=False),
     ]
 
     def extra_panes(self) -> ComposeResult:
@@ -57,8 +49,6 @@ class ManagerScreen(SupervisorScreen):
             yield InboxPane(self.db, self.actor, id="inbox-pane")
         with TabPane("Receiving F9", id="receiving"):
             yield ReceivingPane(self.db, self.actor, id="receiving-pane")
-        with TabPane("Returns F11", id="returns"):
-            yield ReturnsPane(self.db, self.actor, id="returns-pane")
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         super().on_tabbed_content_tab_activated(event)

@@ -1,6 +1,7 @@
 """The supervisor's desk: tabs switched by F-keys, each pane reading through services in workers.
 
 F1 order pool and wave preview · F3 floor map · F4 live progress · F6 waves and pick lists ·
+F11 returns (customer service: look-ups, opening a return; with the handle_returns permission) ·
 F5 preview (or reload the waves) · ctrl+r release the previewed wave · F2 log out. The tab
 labels name their keys; the footer keeps to the actions.
 """
@@ -17,6 +18,7 @@ from wms_terminal.tui.screens.mode import ModeScreen
 from wms_terminal.tui.supervisor.map_pane import MapPane
 from wms_terminal.tui.supervisor.pool import PoolPane
 from wms_terminal.tui.supervisor.progress_pane import ProgressPane
+from wms_terminal.tui.supervisor.returns_pane import ReturnsPane
 from wms_terminal.tui.supervisor.waves_pane import WavesPane
 from wms_terminal.tui.text import plain
 from wms_terminal.tui.widgets.commands import is_logout
@@ -44,6 +46,13 @@ SupervisorScreen #message { min-height: 0; }
 #live-shorts, #live-alerts { height: 1fr; border-top: solid $primary-darken-2; }
 #waves-table { height: 1fr; }
 #wave-lists { height: 1fr; border-top: solid $primary-darken-2; }
+#rd-table { height: 1fr; }
+#rd-head { height: auto; padding: 0 1; }
+#rd-form { height: auto; }
+#rd-lines { width: 2fr; }
+#rd-reason, #rd-how { width: 1fr; }
+#rd-say { height: auto; min-height: 1; padding: 0 1; }
+#rd-say.error { color: $error; }
 .dialog { width: 60; max-width: 100%; height: auto; border: thick $accent; padding: 1 2;
           background: $panel; }
 Confirm, Ask { align: center middle; }
@@ -59,6 +68,7 @@ class SupervisorScreen(ModeScreen):
         Binding("f3", "tab('map')", "Map", id="desk-map", show=False),
         Binding("f4", "tab('live')", "Progress", id="desk-live", show=False),
         Binding("f6", "tab('waves')", "Waves", id="desk-waves", show=False),
+        Binding("f11", "tab('returns')", "Returns", id="desk-returns", show=False),
         Binding("f5", "refresh", "Preview/reload", id="desk-refresh"),
         Binding("ctrl+r", "release", "Release", id="desk-release"),
         Binding("f2", "logout", "Log out", id="desk-logout"),
@@ -79,6 +89,9 @@ class SupervisorScreen(ModeScreen):
             with TabPane("Waves F6", id="waves"):
                 yield WavesPane(self.db, self.actor, id="waves-pane")
             yield from self.extra_panes()
+            if self.actor.can("handle_returns"):
+                with TabPane("Returns F11", id="returns"):
+                    yield ReturnsPane(self.db, self.actor, id="returns-pane")
         yield Static("", id="message")
         yield Static("", id="status")
         yield Footer()

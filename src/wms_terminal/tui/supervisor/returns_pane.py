@@ -1,7 +1,8 @@
-"""Returns at the customer service desk: look up an order by number (its shipped lines and what
-was already returned) or a customer by e-mail or reference (orders, returns, refunds, lifetime
-value net of refunds, return rate); open a return of the order shown (lines SKU:QTY, a reason
-code, refund or exchange) through `returns.rma.open_return`, and see its RMA code."""
+"""Returns at the customer service desk (F11 on the supervisor's and manager's desks): look up an
+order by number (its shipped lines and what was already returned) or a customer by e-mail or
+reference (orders, returns, refunds, lifetime value net of refunds, return rate); open a return of
+the order shown (lines SKU:QTY, a reason code, refund or exchange) through
+`returns.rma.open_return`, and see its RMA code."""
 
 from __future__ import annotations
 
