@@ -256,3 +256,24 @@ def test_two_sweeps_at_once_queue_one_notice_per_order(shop: Database, db_url: s
         "c1@example.com",
         "c3@example.com",
     ]
+
+
+def test_a_customer_opted_out_by_command_gets_no_followup_until_undone(
+    shop: Database, db_url: str, capsys: pytest.CaptureFixture[str], wms_pin: str
+) -> None:
+    with shop.transaction() as s:
+        badge = f.cli_user(s, "boss", "manager")
+    _all_delivered(shop, DELIVERED)
+    at = DELIVERED + timedelta(days=8)
+    opt = ["notices", "opt-out", "--json", "--database", db_url, *badge]
+    assert main([*opt, "C1@Example.com"]) == 0
+    assert json.loads(capsys.readouterr().out)["changed"] == 1
+    assert queue_followups(shop, days=7, now=at) == 1  # order 3 only
+    assert main([*opt, "nobody@example.com"]) != 0
+    assert "no customer with e-mail nobody@example.com" in capsys.readouterr().err
+    assert main([*opt, "c2@example.com", "--undo"]) == 0
+    assert queue_followups(shop, days=7, now=at) == 1  # order 2 now
+    assert sorted(n.recipient_email for n in _followups(shop)) == [
+        "c2@example.com",
+        "c3@example.com",
+    ]

@@ -4,6 +4,7 @@
     wms-terminal notices send [--once] [--interval S]    the sender: a loop, or one pass
     wms-terminal notices retry ID [--json]               send a failed notice again
     wms-terminal notices followups [--json]              queue the follow-ups due after delivery
+    wms-terminal notices opt-out EMAIL [--undo]          no follow-ups to this customer (again)
 
 `send` queues the follow-up e-mails now due (`notices.followups`, WMS_FOLLOWUP_DAYS after
 delivery) before each pass; `followups` does only that.
@@ -27,7 +28,7 @@ from wms_terminal.cli.render import cell, emit, table
 from wms_terminal.core.auth import require
 from wms_terminal.core.errors import ConfigurationError
 from wms_terminal.notices import outbox
-from wms_terminal.notices.followups import followup_days, queue_followups
+from wms_terminal.notices.followups import followup_days, queue_followups, set_opt_out
 from wms_terminal.notices.sender import SendReport, run, send_due
 from wms_terminal.notices.smtp import parse_smtp_url
 
@@ -58,6 +59,14 @@ def register(notices: argparse.ArgumentParser, common: argparse.ArgumentParser) 
     fol.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(fol)
     fol.set_defaults(handler=_followups)
+    opt = nsub.add_parser(
+        "opt-out", parents=[common], help="no follow-up e-mails to a customer (--undo: again)"
+    )
+    opt.add_argument("email", metavar="EMAIL", help="the customer's e-mail address")
+    opt.add_argument("--undo", action="store_true", help="send follow-ups to them again")
+    opt.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(opt)
+    opt.set_defaults(handler=_opt_out)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -156,5 +165,18 @@ def _followups(args: argparse.Namespace) -> int:
         args.json,
         {"queued": queued, "days": days},
         f"{queued} follow-up notice(s) queued ({days} day(s) after delivery)",
+    )
+    return 0
+
+
+def _opt_out(args: argparse.Namespace) -> int:
+    with signed_in(args) as (app, actor):
+        changed = set_opt_out(app.db, actor, args.email, opted_out=not args.undo)
+    state = "no follow-up e-mails" if not args.undo else "follow-up e-mails again"
+    email = args.email.strip().lower()
+    emit(
+        args.json,
+        {"email": email, "followup_opt_out": not args.undo, "changed": changed},
+        f"{cell(email)}: {state} ({changed} customer(s) changed)",
     )
     return 0

@@ -13,12 +13,14 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, text
-from sqlmodel import Session
+from sqlalchemy import bindparam, func, text
+from sqlmodel import Session, col, select
 
+from wms_terminal.core.audit import record
+from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
-from wms_terminal.core.errors import ConfigurationError
-from wms_terminal.core.models import Notification
+from wms_terminal.core.errors import ConfigurationError, NotFound, ValidationError
+from wms_terminal.core.models import Customer, Notification
 from wms_terminal.core.models._base import UTC_DATETIME, utcnow
 
 DEFAULT_DAYS = 7
@@ -89,3 +91,38 @@ def queue_followups(
         return queued
 
     return db.run(sweep, what="queue follow-up notices")
+
+
+def set_opt_out(db: Database, actor: Actor, email: str, *, opted_out: bool = True) -> int:
+    """Stop (or, `opted_out=False`, resume) follow-up e-mails to the customer(s) with this
+    e-mail address (case-insensitive); audited. Returns how many customers changed."""
+    require(actor, "manage_notices")
+    address = email.strip().lower()
+    if "@" not in address or not address.isprintable():
+        raise ValidationError(f"{email[:80]!r} is not an e-mail address")
+
+    def change(session: Session) -> int:
+        found = list(
+            session.exec(select(Customer).where(func.lower(col(Customer.email)) == address))
+        )
+        if not found:
+            raise NotFound(f"no customer with e-mail {address}")
+        changed = 0
+        for c in found:
+            if c.followup_opt_out == opted_out:
+                continue
+            c.followup_opt_out = opted_out
+            session.add(c)
+            changed += 1
+            record(
+                session,
+                action="followup_opt_out" if opted_out else "followup_opt_in",
+                user_id=actor.user_id,
+                terminal=actor.terminal,
+                entity="customer",
+                entity_id=str(c.id),
+            )
+        session.flush()
+        return changed
+
+    return db.run(change, what="change a customer's follow-up e-mails")
