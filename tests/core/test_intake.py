@@ -144,29 +144,6 @@ def test_customers_are_matched_and_lifetime_value_in_eur(two_warehouses: Databas
         assert customers[0].order_count == 2
 
 
-def test_customer_history_lists_orders_newest_first_with_value(two_warehouses: Database):
-    from datetime import UTC, datetime
-
-    from wms_terminal.core.customers import customer_history
-
-    db = two_warehouses
-    old = f.order("H1", [("SKU-00001", 1)], email="h@example.com")
-    new = f.order("H2", [("SKU-00001", 3)], email="h@example.com")
-    old = type(old)(**{**old.__dict__, "ordered_at": datetime(2026, 1, 1, tzinfo=UTC)})
-    new = type(new)(**{**new.__dict__, "ordered_at": datetime(2026, 2, 1, tzinfo=UTC)})
-    import_orders(db, [old, new], actor=SYSTEM)
-    with db.reading() as s:
-        cid = s.exec(select(Customer.id)).one()
-        assert cid is not None
-        view = customer_history(s, cid)
-    assert [o.external_id for o in view.orders] == ["H2", "H1"]
-    assert view.order_count == 2 and view.lifetime_value_eur == Decimal("40.00")
-    assert view.addresses == (
-        "Customer H1, Main St 1, 1000, Town, NL",
-        "Customer H2, Main St 1, 1000, Town, NL",
-    )
-
-
 def test_a_backordered_product_is_reordered_to_cover_what_is_owed(two_warehouses: Database):
     db = two_warehouses
     with db.transaction() as s:
