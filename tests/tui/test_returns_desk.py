@@ -124,7 +124,9 @@ async def test_the_customer_history_shows_hostile_text_literally(station: Statio
         assert "[b]Eve[/b]" in head and "\x1b" not in head
         assert "1 of 1 unit(s) back (100.0%)" not in head  # nothing received yet
         assert "0 of 1 unit(s) back (0.0%)" in head and "net of refunds" in head
-        assert app.screen.query_one("#rd-table", DataTable).row_count == 1
+        table = app.screen.query_one("#rd-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
+        assert [r[1:4] for r in rows] == [[order, "shipped", "order"], [order, "open", "refund"]]
 
         await _fill(pilot, app, "#rd-find", "nobody@example.invalid")
         await pilot.press("enter")

@@ -86,9 +86,19 @@ class ReturnsPane(Vertical, DeskPane):
                 f"lifetime value {found['lifetime_value_eur']} EUR net of refunds",
             )
         )
-        table.add_columns("RMA", "Order", "Status", "How", "Reason", "Back", "Refund")
+        table.add_columns("RMA", "Order", "Status", "How", "Reason", "Units", "Amount")
+        for o in found["orders"]:
+            table.add_row(
+                "",
+                plain(str(o["order"]), limit=30),
+                plain(str(o["status"]), limit=20),
+                "order",
+                "",
+                str(o["shipped"]),
+                plain(f"{o['total']} {o['currency']}", limit=20),
+            )
         for r in found["returns"]:
-            refund = f"{r['refund']} {r['currency']}" if r["refund"] else ""
+            refund = f"-{r['refund']} {r['currency']}" if r["refund"] else ""
             table.add_row(
                 *(plain(str(r[k]), limit=30) for k in ("rma", "order", "status", "resolution")),
                 plain(str(r["reason"]), limit=20),
