@@ -40,8 +40,9 @@ class PackerDriver(Driver):
         self._warehouse = 0
         self._user = 0
         self._next: Waiting | None = None
-        # Stations told the same first order would meet on it: each takes among the first few.
-        self._rng = random.Random(options.terminal)
+        # Stations told the same first order would meet on it: each takes among the first few,
+        # seeded by station and badge (two drivers on one host differ).
+        self._rng = random.Random(f"{options.terminal}:{options.badge}:{id(self)}")
 
     def start(self, actor: Actor) -> Started:
         self._warehouse = self.call(lambda: self.warehouse_id(actor))
@@ -79,7 +80,7 @@ class PackerDriver(Driver):
 
         def look() -> list[Waiting]:
             with self.db.reading() as s:
-                return waiting(s, self._warehouse, self._user, limit=4)
+                return waiting(s, self._warehouse, self._user, limit=8)
 
         found = self.call(look)
         self._next = self._rng.choice(found) if found else None
