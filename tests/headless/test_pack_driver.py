@@ -169,3 +169,20 @@ def test_a_picker_may_not_pack_and_no_work_is_done_at_once(station: Station) -> 
 )
 def test_weights_keyed(line: str, grams: int | None) -> None:
     assert weight_grams(line) == grams
+
+
+def test_an_order_packed_meanwhile_at_another_station_is_left(station: Station) -> None:
+    fl = station.floor
+    fl.order([(1, 1), (2, 1)])
+    (tote,) = station.pick_all()
+    robot = _in_thread(station)
+    robot.until_prompt()
+    event = robot.send(tote)
+    assert event["expect"] == "product"
+    from tests.packing.conftest import pack_tote
+
+    pack_tote(station, tote)  # another station packs the whole order
+    done = robot.send(event["barcode"])
+    assert robot.events[-2]["event"] == "error" and "nothing to pack" in robot.events[-2]["message"]
+    assert done == {"event": "done", "message": NO_WORK}
+    assert robot.io.close() == 0

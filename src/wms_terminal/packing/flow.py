@@ -141,6 +141,10 @@ class PackFlow(Opening, ScanFlow[PackView]):
                     self._to_box()
                     if self.auto_close:
                         return self._auto_close(s.scan_id)
+            elif r.code == "not_packable":  # packed (or cancelled) meanwhile at another station
+                error = self.error
+                self._leave("")
+                self.error = error
             return self.view()
         if self.expect is Expect.LABEL:
             return self._label(got.kind, str(got.fields.get("sscc", "")))
