@@ -7,15 +7,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from tests import factories as f
 from tests.packing.conftest import Station, build_station
 from tests.picking.helpers import rows, scalar
+from wms_terminal.core.auth import authenticate
 from wms_terminal.core.db import Database
 from wms_terminal.core.invariants import check
 from wms_terminal.core.models import User
 from wms_terminal.headless.packer import NO_WORK, PackerDriver
 from wms_terminal.headless.picker import Options
+from wms_terminal.packing import claim
+from wms_terminal.packing.flow import PackFlow
 from wms_terminal.packing.keyed import weight_grams
 
 from .robot import InThread, Process, Robot
@@ -181,6 +185,13 @@ def test_an_order_packed_meanwhile_at_another_station_is_left(station: Station) 
     assert event["expect"] == "product"
     from tests.packing.conftest import pack_tote
 
+    with station.db.reading() as s:
+        number = s.execute(text("SELECT number FROM sales_order")).scalar_one()
+    # The robot's station has the order: another is refused until a supervisor frees it.
+    refused = PackFlow(station.db, station.packer).scan(tote)
+    assert refused.expect == "tote" and "being packed at PACK-HL" in refused.error
+    sue = authenticate(station.db, badge=station.sup_badge, pin=f.CLI_PIN, terminal="SUP-1")
+    assert claim.free(station.db, sue, scan_id="free-1", number=number).accepted
     pack_tote(station, tote)  # another station packs the whole order
     done = robot.send(event["barcode"])
     assert robot.events[-2]["event"] == "error" and "nothing to pack" in robot.events[-2]["message"]

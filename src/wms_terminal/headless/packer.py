@@ -39,6 +39,7 @@ class PackerDriver(Driver):
         self.hints = Hints(db)
         self._warehouse = 0
         self._user = 0
+        self._terminal = ""
         self._next: Waiting | None = None
         # Stations told the same first order would meet on it: each takes among the first few,
         # seeded by station and badge (two drivers on one host differ).
@@ -47,6 +48,7 @@ class PackerDriver(Driver):
     def start(self, actor: Actor) -> Started:
         self._warehouse = self.call(lambda: self.warehouse_id(actor))
         self._user = actor.user_id or 0
+        self._terminal = actor.terminal
         self.flow = self.call(lambda: PackFlow(self.db, actor))
         if self._no_work():
             return Started(NO_WORK, done=True, done_message=NO_WORK)
@@ -80,7 +82,7 @@ class PackerDriver(Driver):
 
         def look() -> list[Waiting]:
             with self.db.reading() as s:
-                return waiting(s, self._warehouse, self._user, limit=8)
+                return waiting(s, self._warehouse, self._user, terminal=self._terminal, limit=8)
 
         found = self.call(look)
         self._next = self._rng.choice(found) if found else None

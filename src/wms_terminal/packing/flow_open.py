@@ -16,6 +16,7 @@ from wms_terminal.packing.reading import (
     tote_status,
 )
 from wms_terminal.packing.views import Expect, OrderView, PackView
+from wms_terminal.packing.work import waiting
 
 
 class Opening(Showing):
@@ -62,6 +63,8 @@ class Opening(Showing):
             return self.view()
         held = v.package is not None and v.package.status == "held"
         if self.order is not None and self.order.order_id == v.order_id and held:
+            if not self._claim(v):
+                return self.view()
             r = service.resume(self.db, self.actor, scan_id=self._new_id(), order_id=v.order_id)
             if self._took(r):
                 self._reload()
@@ -91,8 +94,25 @@ class Opening(Showing):
                 "resume it, CMD-SHORT to ship without the missing units"
             )
             return self.view()
-        self._after_open()
+        if self._claim(v):
+            self._after_open()
         return self.view()
+
+    def _claim(self, v: OrderView) -> bool:
+        """Claim the order for this station; when another station has it, say who and offer
+        the next order waiting."""
+        r = service.open_order(self.db, self.actor, scan_id=self._new_id(), order_id=v.order_id)
+        if r.accepted:
+            return True
+        self.order, self.expect, self.last_result = None, Expect.TOTE, r
+        self.error = r.message
+        with self.db.reading() as s:
+            nxt = waiting(
+                s, v.warehouse_id, self.actor.user_id or 0, terminal=self.actor.terminal, limit=1
+            )
+        if nxt:
+            self.message = f"next order: {nxt[0].number} (scan {nxt[0].barcode})"
+        return False
 
     def _after_open(self) -> None:
         v = self.order

@@ -6,6 +6,7 @@ from typing import Any
 
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
+from wms_terminal.packing import claim
 from wms_terminal.packing import close as closing
 from wms_terminal.packing.boxes import Box, Item, Packed, Suggestion, smallest, suggest
 from wms_terminal.packing.reading import order_view
@@ -133,6 +134,8 @@ class Showing:
         )
 
     def _leave(self, note: str) -> None:
+        if self.order is not None:
+            claim.release(self.db, self.actor, self.order.order_id)
         self.order, self.expect, self.choices = None, Expect.TOTE, ()
         self.box = self.weight_g = self.badge = None
         self.closed = {}

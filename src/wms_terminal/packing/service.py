@@ -27,6 +27,7 @@ from wms_terminal.core.states import (
     PackageStatus,
     require_transition,
 )
+from wms_terminal.packing import claim
 from wms_terminal.packing.reading import order_view, orders_in_tote
 from wms_terminal.packing.views import OrderView
 from wms_terminal.picking.location_block import raise_count
@@ -70,7 +71,22 @@ def packable(session: Session, actor: Actor, order_id: int) -> OrderView:
                 clean=True,
             )
         raise Rejected("not_packable", f"{view.number} is {status}: nothing to pack", clean=True)
+    who = claim.claimant(session, actor, order_id)
+    if who is not None:
+        raise Rejected("claimed", f"{view.number} is being packed at {who}", clean=True)
     return view
+
+
+def open_order(db: Database, actor: Actor, *, scan_id: str, order_id: int) -> ScanResult:
+    """The station opens the order: it claims it (`packing.claim`), refused when another
+    station has it open."""
+
+    def body(session: Session) -> Outcome:
+        view = packable(session, actor, order_id)
+        claim.take(session, actor, order_id, view.number)
+        return Outcome("opened", f"{view.number} open at {actor.terminal or actor.username}")
+
+    return run_scan(db, actor, scan_id=scan_id, action="pack_open", raw="", body=body)
 
 
 def _reason(reason: str) -> str:
@@ -196,6 +212,7 @@ def hold(db: Database, actor: Actor, *, scan_id: str, order_id: int, reason: str
         view = packable(session, actor, order_id)
         package_id = open_package(session, actor, view)
         move_package(session, package_id, PackageStatus.OPEN, PackageStatus.HELD, hold_reason=code)
+        claim.end(session, order_id)
         record(
             session,
             action="package_held",

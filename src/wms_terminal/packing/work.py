@@ -4,9 +4,12 @@ packed with no other station's package open), with a tote of theirs that reached
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlmodel import Session
+
+from wms_terminal.packing.claim import LEASE
 
 _WAITING = text(
     "SELECT so.id, so.number, "
@@ -15,7 +18,10 @@ _WAITING = text(
     " AND t.status IN ('at_packing', 'at_sorting')) "
     "FROM sales_order so WHERE so.warehouse_id = :w AND so.status IN ('picked', 'packing') "
     "AND NOT EXISTS (SELECT 1 FROM package p WHERE p.order_id = so.id AND p.status = 'open' "
-    "AND p.packed_by <> :u) ORDER BY so.number LIMIT :n"
+    "AND p.packed_by <> :u) "
+    "AND (so.pack_claim_user_id IS NULL OR so.pack_claimed_at < :stale "
+    "OR (so.pack_claim_user_id = :u AND so.pack_claim_terminal = :t)) "
+    "ORDER BY so.number LIMIT :n"
 )
 
 
@@ -30,8 +36,15 @@ class Waiting:
         return self.tote or self.number
 
 
-def waiting(session: Session, warehouse_id: int, user_id: int, *, limit: int = 10) -> list[Waiting]:
+def waiting(
+    session: Session, warehouse_id: int, user_id: int, *, terminal: str = "", limit: int = 10
+) -> list[Waiting]:
     """Orders of the warehouse this packer can pack now, by number (a package another station
-    has open is that station's work)."""
-    rows = session.execute(_WAITING, {"w": warehouse_id, "u": user_id, "n": limit}).all()
+    has open, or an order another station has claimed, is that station's work)."""
+    params = {"w": warehouse_id, "u": user_id, "t": terminal, "n": limit, "stale": _stale()}
+    rows = session.execute(_WAITING, params).all()
     return [Waiting(int(o), str(n), None if t is None else str(t)) for o, n, t in rows]
+
+
+def _stale() -> datetime:
+    return datetime.now(UTC) - LEASE

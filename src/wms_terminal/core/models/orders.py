@@ -65,6 +65,10 @@ class SalesOrder(SQLModel, table=True):
     ship_by: datetime | None = timestamp(index=True)
     ordered_at: datetime = created_at()
     updated_at: datetime | None = timestamp()
+    # The pack station that has the order open (`packing.claim`): one station at a time.
+    pack_claim_user_id: int | None = None
+    pack_claim_terminal: str = Field(default="", sa_type=String(40))
+    pack_claimed_at: datetime | None = timestamp()
 
 
 class OrderLine(SQLModel, table=True):
