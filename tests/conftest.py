@@ -23,6 +23,10 @@ from wms_terminal.core import migrate
 from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.models import metadata
 
+# Screens are compared as text: a tab's underline still sliding on a loaded machine made the desk
+# snapshots differ. Textual reads this when first imported, which no module above does.
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
 PG_URL = os.environ.get("WMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
