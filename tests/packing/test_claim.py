@@ -4,12 +4,15 @@ frees a claim a station left behind; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import text
 
 from tests import factories as f
+from wms_terminal.cli import main
 from wms_terminal.core.auth import Actor, authenticate, create_user
 from wms_terminal.core.codes import Command
 from wms_terminal.core.db import Database, make_engine
@@ -34,6 +37,14 @@ def _claimed_by(db: Database, number: str) -> str | None:
             text("SELECT pack_claim_terminal FROM sales_order WHERE number = :n"), {"n": number}
         ).scalar_one()
     return str(got) or None
+
+
+def _age(db: Database, number: str, age: timedelta) -> None:
+    with db.transaction() as s:
+        s.execute(
+            text("UPDATE sales_order SET pack_claimed_at = :t WHERE number = :n"),
+            {"t": datetime.now(UTC) - age, "n": number},
+        )
 
 
 def test_two_stations_race_for_one_order_and_exactly_one_gets_it(station: Station, db_url: str):
@@ -114,7 +125,7 @@ def test_hold_and_set_aside_end_the_claim_so_another_station_takes_the_order(sta
 
 def test_a_supervisor_frees_a_claim_left_behind_and_an_old_claim_lapses(station: Station):
     fl = station.floor
-    number = fl.order([(1, 1)])
+    number = fl.order([(1, 2)])
     station.pick_all()
     paul = _second_packer(station)
     assert PackFlow(station.db, station.packer).open(order=number).expect == "product"
@@ -127,11 +138,28 @@ def test_a_supervisor_frees_a_claim_left_behind_and_an_old_claim_lapses(station:
     assert r.accepted, r
     assert "was open at PACK-1" in r.message
     assert paul_flow.open(order=number).expect == "product"
-    # Paul's station goes away; after the lease Penny's station takes the order.
-    with station.db.transaction() as s:
-        s.execute(
-            text("UPDATE sales_order SET pack_claimed_at = :t WHERE number = :n"),
-            {"t": datetime.now(UTC) - claim.LEASE - timedelta(minutes=1), "n": number},
-        )
+    # A scan renews Paul's lease; then his station goes away: after the lease Penny's takes it.
+    _age(station.db, number, claim.LEASE - timedelta(minutes=1))
+    assert not paul_flow.scan(fl.gtin(1)).error
+    assert PackFlow(station.db, station.packer).open(order=number).expect == "tote"
+    _age(station.db, number, claim.LEASE + timedelta(minutes=1))
     assert PackFlow(station.db, station.packer).open(order=number).expect == "product"
     assert _claimed_by(station.db, number) == "PACK-1"
+
+
+def test_shipments_free_frees_an_order_from_the_command_line(
+    station: Station, db_url: str, capsys: pytest.CaptureFixture[str], wms_pin: str
+):
+    fl = station.floor
+    number = fl.order([(1, 1)])
+    station.pick_all()
+    assert PackFlow(station.db, station.packer).open(order=number).expect == "product"
+    base = ["shipments", "free", number, "--database", db_url]
+    assert main([*base, "--badge", station.picker_badge]) != 0  # a picker may not
+    assert _claimed_by(station.db, number) == "PACK-1"
+    capsys.readouterr()
+    assert main([*base, "--badge", station.sup_badge, "--json"]) == 0
+    assert "was open at PACK-1" in json.loads(capsys.readouterr().out)["message"]
+    assert _claimed_by(station.db, number) is None
+    assert main([*base, "--badge", station.sup_badge]) != 0  # nothing to free now
+    assert "not open at any station" in capsys.readouterr().err

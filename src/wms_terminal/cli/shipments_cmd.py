@@ -4,6 +4,7 @@
     wms-terminal shipments manifest --carrier CODE [--warehouse W] --out F.pdf --badge B
     wms-terminal shipments handover --sscc S --badge B                        packer or above
     wms-terminal shipments delivered FILE --badge B                           packer or above
+    wms-terminal shipments free ORDER --badge B                               supervisor+
 
 `list --json` prints {"packages": [...]}, one object per package (not cancelled):
 {"order", "package", "sscc", "tracking", "carrier", "service", "status", "lines": [{"sku",
@@ -13,7 +14,8 @@ is queued in the notices outbox (sent by `wms-terminal notices send`). `handover
 package scanned at the dock the same way, without a manifest. `delivered` reads the carrier's
 delivered events (CSV or JSON of tracking_number + delivered_at, `packing.delivered`): every row
 is checked, every problem reported, nothing set from a file with a problem; re-running it
-changes nothing.
+changes nothing. `free` frees an order a pack station left open (the station went away):
+another station can open it (an unused claim also lapses by itself after 30 minutes).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from pathlib import Path
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
-from wms_terminal.core.errors import ValidationError
+from wms_terminal.core.errors import InvalidTransition, ValidationError
+from wms_terminal.packing.claim import free
 from wms_terminal.packing.delivered import mark_delivered
 from wms_terminal.packing.shipments import STATUSES, hand_over, list_packages, manifest
 
@@ -64,6 +67,14 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     dl.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(dl)
     dl.set_defaults(handler=_delivered)
+
+    fr = sub.add_parser(
+        "free", parents=[common], help="free an order a pack station left open (supervisor)"
+    )
+    fr.add_argument("order", metavar="ORDER", help="the order number, e.g. SO-0000042")
+    fr.add_argument("--json", action="store_true", help="print JSON")
+    add_auth_arguments(fr)
+    fr.set_defaults(handler=_free)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -168,4 +179,13 @@ def _delivered(args: argparse.Namespace) -> int:
         {"delivered": done.delivered, "unchanged": done.unchanged},
         f"{done.delivered} package(s) delivered, {done.unchanged} already recorded",
     )
+    return 0
+
+
+def _free(args: argparse.Namespace) -> int:
+    with signed_in(args) as (app, actor):
+        r = free(app.db, actor, scan_id=os.urandom(8).hex(), number=args.order)
+    if not r.accepted:
+        raise InvalidTransition(r.message)
+    emit(args.json, {"order": args.order, "message": r.message}, r.message)
     return 0

@@ -63,6 +63,17 @@ def take(session: Session, actor: Actor, order_id: int, number: str) -> None:
         raise Rejected("claimed", f"{number} is being packed at {who}", clean=True)
 
 
+def touch(session: Session, actor: Actor, order_id: int) -> None:
+    """This station's claim is in use (a scan): its lease starts again."""
+    session.execute(
+        text(
+            "UPDATE sales_order SET pack_claimed_at = :now WHERE id = :o "
+            "AND pack_claim_user_id = :u AND pack_claim_terminal = :t"
+        ),
+        {"now": datetime.now(UTC), "o": order_id, "u": actor.user_id, "t": actor.terminal},
+    )
+
+
 def end(session: Session, order_id: int, actor: Actor | None = None) -> None:
     """The claim is over (this station's only, when an actor is given)."""
     sql = (

@@ -74,6 +74,7 @@ def packable(session: Session, actor: Actor, order_id: int) -> OrderView:
     who = claim.claimant(session, actor, order_id)
     if who is not None:
         raise Rejected("claimed", f"{view.number} is being packed at {who}", clean=True)
+    claim.touch(session, actor, order_id)
     return view
 
 
