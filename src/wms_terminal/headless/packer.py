@@ -8,7 +8,6 @@ their badge, every other line is a scan. "done" when no order is left to pack at
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from wms_terminal.core.auth import Actor
@@ -41,9 +40,6 @@ class PackerDriver(Driver):
         self._user = 0
         self._terminal = ""
         self._next: Waiting | None = None
-        # Stations told the same first order would meet on it: each takes among the first few,
-        # seeded by station and badge (two drivers on one host differ).
-        self._rng = random.Random(f"{options.terminal}:{options.badge}:{id(self)}")
 
     def start(self, actor: Actor) -> Started:
         self._warehouse = self.call(lambda: self.warehouse_id(actor))
@@ -82,10 +78,12 @@ class PackerDriver(Driver):
 
         def look() -> list[Waiting]:
             with self.db.reading() as s:
-                return waiting(s, self._warehouse, self._user, terminal=self._terminal, limit=8)
+                return waiting(s, self._warehouse, self._user, terminal=self._terminal, limit=1)
 
         found = self.call(look)
-        self._next = self._rng.choice(found) if found else None
+        # The oldest order no other station holds: two stations told the same one meet on its
+        # claim (packing.claim), and the one refused is shown the next.
+        self._next = found[0] if found else None
         return self._next is None
 
     # -- prompts ----------------------------------------------------------------------------
