@@ -23,7 +23,7 @@ import argparse
 from pathlib import Path
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.pick_cmd import add_driver_arguments, run_driver
 from wms_terminal.cli.render import cell, emit, table
 from wms_terminal.core.errors import ValidationError
@@ -114,9 +114,7 @@ def _station(args: argparse.Namespace) -> int:
 
 def _open(args: argparse.Namespace) -> int:
     lines = [parse_line(raw) for raw in args.line]
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         done = open_return(
             app.db,
             actor,
@@ -129,8 +127,6 @@ def _open(args: argparse.Namespace) -> int:
         replacement = None
         if args.exchange and replaces_first(app.db, done.rma):
             replacement = issue_replacement(app.db, actor, done.rma)
-    finally:
-        app.close()
     swap = {"order": replacement.order, "code": replacement.code} if replacement else None
     emit(
         args.json,
@@ -143,12 +139,8 @@ def _open(args: argparse.Namespace) -> int:
 def _refund(args: argparse.Namespace) -> int:
     from wms_terminal.returns.refund import issue_refund
 
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         done = issue_refund(app.db, actor, args.rma)
-    finally:
-        app.close()
     emit(
         args.json,
         {
@@ -166,12 +158,8 @@ def _refund(args: argparse.Namespace) -> int:
 
 
 def _exchange(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         done = issue_replacement(app.db, actor, args.rma)
-    finally:
-        app.close()
     emit(
         args.json,
         {"rma": done.rma, "replacement": {"order": done.order, "code": done.code}},
@@ -215,12 +203,8 @@ def _customer(args: argparse.Namespace) -> int:
 def _cancel(args: argparse.Namespace) -> int:
     from wms_terminal.returns.rma import cancel_return
 
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         number = cancel_return(app.db, actor, args.rma, note=args.note)
-    finally:
-        app.close()
     print(f"{number}: cancelled")
     return 0
 

@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments, signed_in
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.errors import InvalidTransition, ValidationError
 from wms_terminal.packing.claim import free
@@ -120,12 +120,8 @@ def _manifest(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise ValidationError(f"cannot write to {target.parent}: {exc.strerror}") from None
     try:
-        app = bootstrap.connect(args.database)
-        try:
-            actor = actor_from_args(args, app.db)
+        with signed_in(args) as (app, actor):
             done = manifest(app.db, actor, carrier=args.carrier, warehouse=args.warehouse)
-        finally:
-            app.close()
         with os.fdopen(fd, "wb") as fh:
             fd = -1
             fh.write(done.pdf)
@@ -151,12 +147,8 @@ def _manifest(args: argparse.Namespace) -> int:
 
 
 def _handover(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         done = hand_over(app.db, actor, sscc=args.sscc)
-    finally:
-        app.close()
     emit(
         args.json,
         {
