@@ -10,7 +10,10 @@ import pytest
 
 from wms_terminal.cli import COMMANDS, main
 
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "psycopg", "cv2", "reportlab", "textual", "numpy")
+HEAVY = (
+    *("sqlalchemy", "sqlmodel", "alembic", "psycopg", "cv2", "reportlab", "textual", "numpy"),
+    *("fastapi", "uvicorn"),
+)
 
 
 def _loaded_after(code: str) -> set[str]:

@@ -34,6 +34,8 @@ COMMANDS: dict[str, Command] = {
         "build the demo warehouse (two warehouses, 2,000 products, open orders, users)",
     ),
     "users": Command("users_cmd", "users and integration accounts"),
+    "integrations": Command("integrations_cmd", "API keys for channels and ERP (manager)"),
+    "api": Command("api_cmd", "serve the integration API (HTTP, OpenAPI) for channels and ERP"),
     "orders": Command("orders_cmd", "sales orders"),
     "route": Command(
         "route_cmd", "route pick lists through a warehouse layout (JSON in, JSON out)"

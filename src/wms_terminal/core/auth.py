@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.codes import BADGE_ALPHABET, badge_code
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed, PermissionDenied, ValidationError
-from wms_terminal.core.models import Role, User, UserKind, UserRole
+from wms_terminal.core.models import AccountPermission, Role, User, UserKind, UserRole
 
 # Argon2id with moderate cost: a log-in at a terminal should answer in well under a second.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
@@ -27,7 +28,7 @@ LOCKOUT = timedelta(minutes=5)
 _FLOOR = frozenset({"pick", "count", "move_stock", "receive"})
 _SUPERVISE = frozenset(
     {"pack", "plan_wave", "release_wave", "adjust_stock", "import_orders", "cancel_order"}
-    | {"manage_purchasing", "handle_returns"}
+    | {"manage_purchasing", "handle_returns", "read_orders", "read_stock"}
 )
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PICKER: _FLOOR,
@@ -37,6 +38,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | _SUPERVISE
     | {"manage_users", "manage_notices", "release_tote", "approve_weight"},
 }
+# What an integration account may be granted (`integrations add --permission P`): any permission
+# some role has. A new permission added to a role above can be granted at once.
+GRANTABLE: frozenset[str] = frozenset().union(*PERMISSIONS.values())
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,13 @@ class Actor:
     username: str
     role: str
     terminal: str = ""
+    # An integration account's own permissions (account_permission rows): checked instead of
+    # its role's. None for people and for accounts without listed permissions.
+    grants: frozenset[str] | None = None
 
     def can(self, permission: str) -> bool:
+        if self.grants is not None:
+            return permission in self.grants
         return permission in PERMISSIONS.get(self.role, frozenset())
 
 
@@ -100,6 +109,20 @@ def hash_secret(secret: str) -> str:
 
 def new_secret() -> str:
     return secrets.token_urlsafe(24)
+
+
+def key_digest(key: str) -> str:
+    """SHA-256 hex of a generated secret used as an API key. Enough for 192 random bits: no
+    guessing list exists to slow down, so argon2's cost (tens of ms) would only cap requests/s."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def grants_of(session: Session, user_id: int) -> frozenset[str] | None:
+    """An account's listed permissions, or None when it has none listed (its role decides)."""
+    rows = session.exec(
+        select(AccountPermission.permission).where(AccountPermission.user_id == user_id)
+    ).all()
+    return frozenset(rows) if rows else None
 
 
 def new_badge_code(rng: secrets.SystemRandom | None = None) -> str:
@@ -193,7 +216,10 @@ def check_account(
     if user is None:
         return "unknown integration account"
     outcome = _verify(session, user, secret, terminal, what=("secret", "account"))
-    return outcome.message if isinstance(outcome, Refusal) else outcome
+    if isinstance(outcome, Refusal):
+        return outcome.message
+    assert user.id is not None
+    return replace(outcome, grants=grants_of(session, user.id))
 
 
 def _locked_row(session: Session, where: Any, kind: str) -> User | None:

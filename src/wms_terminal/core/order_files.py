@@ -35,6 +35,7 @@ __all__ = [
     "load_order_file",
     "parse_csv",
     "parse_json",
+    "read_json_document",
     "read_order_file",
 ]
 
@@ -233,7 +234,6 @@ def _same(a: str | None, b: str | None, column: str) -> bool:
 
 
 def _read_json(content: str, name: str) -> OrderFile:
-    out = Collector()
     try:
         doc = json.loads(content)
     except json.JSONDecodeError as exc:
@@ -242,6 +242,12 @@ def _read_json(content: str, name: str) -> OrderFile:
         ) from exc
     except (ValueError, RecursionError) as exc:  # e.g. a 5,000-digit number, absurd nesting
         raise ImportFileError(name, [Problem("file", f"unreadable JSON: {exc}")]) from exc
+    return read_json_document(doc, name)
+
+
+def read_json_document(doc: Any, name: str) -> OrderFile:
+    """A parsed JSON document `{"orders": [...]}` checked like a file (the API's one order)."""
+    out = Collector()
     items = doc.get("orders") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise ImportFileError(name, [Problem("file", 'expected {"orders": [...]}')])

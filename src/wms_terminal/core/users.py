@@ -19,18 +19,21 @@ from sqlmodel import Session, col, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import (
+    GRANTABLE,
     Actor,
     _aware,
     create_user,
+    grants_of,
     hash_pin,
     hash_secret,
+    key_digest,
     new_secret,
     require,
     roles_of,
 )
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, PermissionDenied, ValidationError
-from wms_terminal.core.models import Role, User, UserKind, UserRole
+from wms_terminal.core.models import AccountPermission, Role, User, UserKind, UserRole
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.sequences import allocate
 
@@ -95,12 +98,27 @@ def add_user(
 
 
 def add_account(
-    db: Database, actor: Actor, *, name: str, role: str, secret: str | None = None
+    db: Database,
+    actor: Actor,
+    *,
+    name: str,
+    role: str,
+    secret: str | None = None,
+    permissions: Sequence[str] | None = None,
+    rate_limit: int | None = None,
 ) -> NewUser:
-    """An integration account NAME (a script, an ERP link) with a secret (generated if None)."""
+    """An integration account NAME (a script, an ERP link) with a secret (generated if None).
+
+    A generated secret is also the account's API key (its SHA-256 is stored for the lookup); a
+    chosen one is not (it may be guessable). `permissions`: what the account may do, checked
+    instead of its role's permissions; `rate_limit`: API requests per second."""
     name = _clean_name(name)
+    generated = secret is None
     secret = secret if secret is not None else new_secret()
     hash_secret(secret)
+    grants = _check_grants(permissions)
+    if rate_limit is not None and not 1 <= rate_limit <= 100_000:
+        raise ValidationError("a rate limit is 1 to 100000 requests per second")
 
     def work(s: Session) -> NewUser:
         _check_adder(s, actor, role, person=False)
@@ -112,10 +130,59 @@ def add_account(
             pin=secret,
             kind=UserKind.INTEGRATION,
         )
-        _audit(s, actor, "account_added", user)
+        user.key_digest = key_digest(secret) if generated else None
+        user.rate_limit = rate_limit
+        s.add(user)
+        assert user.id is not None
+        s.add_all(AccountPermission(user_id=user.id, permission=p) for p in grants)
+        s.flush()
+        _audit(s, actor, "account_added", user, permissions=list(grants), rate_limit=rate_limit)
         return NewUser(_info(s, user), False, secret)
 
     return db.run(work, what="add account")
+
+
+def _check_grants(permissions: Sequence[str] | None) -> tuple[str, ...]:
+    wanted = tuple(dict.fromkeys(p.strip().lower() for p in permissions or ()))
+    unknown = [p for p in wanted if p not in GRANTABLE]
+    if unknown:
+        raise ValidationError(
+            f"unknown permission(s) {', '.join(map(repr, unknown))}; "
+            f"one of {', '.join(sorted(GRANTABLE))}"
+        )
+    return wanted
+
+
+def set_permissions(db: Database, actor: Actor, who: str, permissions: Sequence[str]) -> list[str]:
+    """Replace what integration account `who` may do (at least one permission)."""
+    grants = _check_grants(permissions)
+    if not grants:
+        raise ValidationError("give at least one permission (to stop an account: revoke it)")
+
+    def work(s: Session) -> list[str]:
+        user = _target(s, actor, who)
+        if user.kind != UserKind.INTEGRATION:
+            raise ValidationError(f"{user.username} is a person: people's roles decide")
+        assert user.id is not None
+        old = grants_of(s, user.id)
+        for row in s.exec(
+            select(AccountPermission).where(AccountPermission.user_id == user.id)
+        ).all():
+            s.delete(row)
+        s.flush()
+        s.add_all(AccountPermission(user_id=user.id, permission=p) for p in grants)
+        s.flush()
+        _audit(
+            s,
+            actor,
+            "account_permissions_changed",
+            user,
+            old=sorted(old or ()),
+            new=sorted(grants),
+        )
+        return sorted(grants)
+
+    return db.run(work, what="change permissions")
 
 
 def list_users(db: Database, actor: Actor, *, include_inactive: bool = False) -> list[UserInfo]:
@@ -157,6 +224,23 @@ def set_active(db: Database, actor: Actor, who: str, *, active: bool) -> UserInf
         return _info(s, user)
 
     return db.run(work, what="activate user" if active else "deactivate user")
+
+
+def revoke_account(db: Database, actor: Actor, who: str) -> UserInfo:
+    """Stop an integration account: deactivated and its API key forgotten, at once. `users
+    activate` lets it log in again by name + secret; `users reset-secret` gives it a new key."""
+
+    def work(s: Session) -> UserInfo:
+        user = _target(s, actor, who)
+        if user.kind != UserKind.INTEGRATION:
+            raise ValidationError(f"{user.username} is a person: use `users deactivate`")
+        user.active = False
+        user.key_digest = None
+        s.add(user)
+        _audit(s, actor, "account_revoked", user)
+        return _info(s, user)
+
+    return db.run(work, what="revoke account")
 
 
 def set_roles(db: Database, actor: Actor, who: str, roles: Sequence[str]) -> UserInfo:
@@ -211,6 +295,7 @@ def reset_secret(db: Database, actor: Actor, who: str) -> tuple[UserInfo, str]:
         user = _target(s, actor, who)
         if user.kind != UserKind.INTEGRATION:
             raise ValidationError(f"{user.username} is a person: use reset-pin")
+        user.key_digest = key_digest(secret)  # the old key stops working with the old secret
         _set_credential(s, actor, user, secret_hash, "account_secret_reset")
         return _info(s, user)
 

@@ -6,6 +6,7 @@ from .catalog import Product, ProductBarcode, Supplier
 from .customers import Address, CurrencyRate, Customer, CustomerContact
 from .orders import Channel, OrderFlag, OrderLine, SalesOrder, SalesOrderFlag
 from .people import (
+    AccountPermission,
     AuditEntry,
     Counter,
     NoticeStatus,
@@ -49,6 +50,7 @@ from .warehouse import Location, LocationKind, Warehouse, Zone
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AccountPermission",
     "Address",
     "AuditEntry",
     "BoxType",

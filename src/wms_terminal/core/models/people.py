@@ -33,6 +33,7 @@ class User(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("role IN ('picker', 'packer', 'supervisor', 'manager')", name="user_role"),
         CheckConstraint("kind IN ('person', 'integration')", name="user_kind"),
+        Index("ix_app_user_key_digest", "key_digest", unique=True),
     )
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(sa_type=String(40), unique=True)
@@ -49,6 +50,20 @@ class User(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: datetime | None = timestamp()
     created_at: datetime = created_at()
+    # An integration account's API key (its generated secret) as SHA-256 hex: the key is 192
+    # random bits, so one indexed lookup checks it without argon2's per-request cost (docs/api.md).
+    key_digest: str | None = Field(default=None, sa_type=String(64))
+    rate_limit: int | None = None  # API requests per second; None: WMS_API_RATE_LIMIT
+
+
+class AccountPermission(SQLModel, table=True):
+    """What an integration account may do, when listed: its Actor is checked against these
+    permissions (core.auth.PERMISSIONS names) instead of its role's. `integrations add` always
+    lists some; an account without rows keeps its role's permissions."""
+
+    __tablename__ = "account_permission"
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    permission: str = Field(sa_type=String(40), primary_key=True)
 
 
 class UserRole(SQLModel, table=True):

@@ -1,0 +1,65 @@
+"""Who calls: `Authorization: Bearer KEY` names an integration account (core.api_keys).
+
+Every route takes `Depends(require("permission"))`, which answers 401 without a key of an active
+account, 429 over the account's rate limit, 403 without the permission, and otherwise hands the
+route the account's Actor (its permissions checked again by the core services it calls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from wms_terminal.api.errors import ApiError
+from wms_terminal.api.limits import RateLimiter, retry_after
+from wms_terminal.core.api_keys import account_for_key
+from wms_terminal.core.auth import Actor
+from wms_terminal.core.db import Database
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="IntegrationKey",
+    description="an integration account's key: `wms-terminal integrations add --name N`",
+)
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def require(permission: str) -> Callable[..., Actor]:
+    """The dependency of a route that needs `permission` (a core.auth permission name)."""
+
+    def check(
+        request: Request,
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    ) -> Actor:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise ApiError(401, "authorization needed: Authorization: Bearer KEY", _challenge())
+        account = account_for_key(database(request), credentials.credentials.strip())
+        if account is None:
+            raise ApiError(401, "unknown or revoked key", _challenge())
+        limiter: RateLimiter = request.app.state.limiter
+        rate = account.rate_limit or request.app.state.default_rate
+        assert account.actor.user_id is not None
+        wait = limiter.wait(account.actor.user_id, rate)
+        if wait > 0:
+            raise ApiError(
+                429,
+                f"rate limit of {rate} request(s) per second reached",
+                {"Retry-After": retry_after(wait)},
+            )
+        if not account.actor.can(permission):
+            raise ApiError(
+                403, f"account {account.actor.username} may not {permission.replace('_', ' ')}"
+            )
+        return account.actor
+
+    return check
+
+
+def _challenge() -> dict[str, str]:
+    return {"WWW-Authenticate": "Bearer"}

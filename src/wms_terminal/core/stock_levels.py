@@ -1,0 +1,79 @@
+"""Stock per product and warehouse as a channel sees it: units on hand, and units available.
+
+`available` follows the rule orders reserve by (`inventory.available_by_product`): free units
+(on hand less reserved) in pick faces and reserve, not on a location being counted; stock in
+receiving or in the damaged cage is on hand but not available. Every active product is listed
+in every warehouse (0 where it has no stock), ordered by SKU then warehouse code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, func, true
+from sqlalchemy import select as sa_select
+from sqlmodel import col
+
+from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.db import Database
+from wms_terminal.core.inventory import PICKABLE
+from wms_terminal.core.models import Location, Product, Stock, Warehouse
+
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    sku: str
+    warehouse: str
+    on_hand: int
+    available: int
+
+
+def stock_levels(
+    db: Database,
+    actor: Actor,
+    *,
+    sku: str | None = None,
+    warehouse: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[StockLevel]:
+    """One page of levels (`limit` at most MAX_PAGE), optionally of one SKU and/or warehouse."""
+    require(actor, "read_stock")
+    limit = max(1, min(limit, MAX_PAGE))
+    free = col(Stock.on_hand) - col(Stock.reserved)
+    reservable = and_(col(Location.kind).in_(PICKABLE), col(Location.blocked).is_(False))
+    totals: Any = sa_select(
+        col(Stock.warehouse_id).label("wid"),
+        col(Stock.product_id).label("pid"),
+        func.sum(col(Stock.on_hand)).label("on_hand"),
+        func.sum(case((reservable, free), else_=0)).label("available"),
+    ).join(Location, col(Location.id) == col(Stock.location_id))
+    products = sa_select(col(Product.id), col(Product.sku)).where(col(Product.active))
+    if sku is not None:
+        products = products.where(col(Product.sku) == sku)
+        totals = totals.join(Product, col(Product.id) == col(Stock.product_id)).where(
+            col(Product.sku) == sku
+        )
+    p = products.subquery("p")
+    t = totals.group_by(col(Stock.warehouse_id), col(Stock.product_id)).subquery("t")
+    q = (
+        sa_select(
+            p.c.sku,
+            col(Warehouse.code),
+            func.coalesce(t.c.on_hand, 0),
+            func.coalesce(t.c.available, 0),
+        )
+        .select_from(p)
+        .join(Warehouse, true())
+        .outerjoin(t, and_(t.c.pid == p.c.id, t.c.wid == col(Warehouse.id)))
+        .order_by(p.c.sku, col(Warehouse.code))
+        .limit(limit)
+        .offset(max(0, offset))
+    )
+    if warehouse is not None:
+        q = q.where(col(Warehouse.code) == warehouse)
+    with db.reading() as s:
+        return [StockLevel(str(a), str(b), int(c), int(d)) for a, b, c, d in s.execute(q)]
