@@ -3,6 +3,7 @@ from the rendered page (pdftoppm + the scanning layer's decoders)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import re
@@ -15,7 +16,7 @@ from tests.documents import samples
 from tests.scanning.test_labels_roundtrip import needs_poppler, pdf_pages
 from wms_terminal.documents import barcodes
 from wms_terminal.documents.pick_sheet import pick_sheet_pdf
-from wms_terminal.documents.shipping_label import label_pdf, label_zpl, labels_pdf
+from wms_terminal.documents.shipping_label import Address, label_pdf, label_zpl, labels_pdf
 from wms_terminal.documents.slips import packing_slip_pdf
 from wms_terminal.scanning import classify, gs1
 from wms_terminal.scanning.decoders import default_decoder, read_image
@@ -237,3 +238,33 @@ def test_control_characters_in_order_text_never_reach_the_page() -> None:
     (text,) = pdf_text(packing_slip_pdf(slip))
     assert "Ann [31m Lee" in text and "Main St 5" in text and "Hi there bye ]0;x" in text
     assert not any(c in text for c in "\x1b\x07\x00\u202e")
+
+
+def test_chinese_and_japanese_names_print_on_the_slip_and_the_label() -> None:
+    """DejaVu Sans has no CJK glyphs: those characters fall back, one by one, to the shipped
+    CJK font, and the text reads back as written (mixed with Latin, Cyrillic and markup)."""
+    chinese = Address("王小明 <b>Wang</b>", ("北京市朝阳区建国路 88 号", "100022 北京", "CN"))
+    japanese = Address("山田 太郎 (ヤマダ)", ("東京都千代田区丸の内 1-1", "100-0005 東京", "JP"))
+    slip = dataclasses.replace(
+        samples.slip(gift=True),
+        ship_to=chinese,
+        gift_message="生日快乐 Дмитрий\nおめでとう",
+    )
+    (text,) = pdf_text(packing_slip_pdf(slip, "A4"))
+    wanted = ("王小明 <b>Wang</b>", "北京市朝阳区建国路 88 号", "生日快乐 Дмитрий", "おめでとう")
+    for expected in wanted:
+        assert expected in text, expected
+    pdf = label_pdf(samples.label(ship_to=japanese))
+    (text,) = pdf_text(pdf)
+    assert "山田 太郎 (ヤマダ)" in text and "東京都千代田区丸の内 1-1" in text
+    fonts = {
+        str(font["/BaseFont"])
+        for font in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+    }
+    assert any(f.endswith("+DroidSansFallback") for f in fonts), fonts  # the fallback is embedded
+
+
+def test_a_cjk_name_too_long_for_the_label_is_cut_with_an_ellipsis() -> None:
+    long_name = "王" * 80
+    (text,) = pdf_text(label_pdf(samples.label(ship_to=Address(long_name, ("CN",)))))
+    assert "王王王王王…" in text and long_name not in text
