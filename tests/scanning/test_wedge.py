@@ -187,6 +187,23 @@ def test_config_is_validated_and_read_from_the_environment() -> None:
     assert cfg.gs_substitute == "|" and cfg.max_key_gap_s == pytest.approx(0.06)
 
 
+def test_packing_has_its_own_short_double_read_window() -> None:
+    """Identical units scanned one after another are normal at packing: its window is the
+    scanner's own repeat (0.15 s), its setting separate from the picker's."""
+    env = {"WMS_SCANNER_DOUBLE_READ_MS": "800"}
+    assert WedgeConfig.from_env(env).double_read_s == pytest.approx(0.8)
+    assert WedgeConfig.from_env(env, mode="pack").double_read_s == pytest.approx(0.15)
+    env["WMS_SCANNER_PACK_DOUBLE_READ_MS"] = "90"
+    assert WedgeConfig.from_env(env, mode="pack").double_read_s == pytest.approx(0.09)
+    wedge = WedgeDecoder(WedgeConfig.from_env({}, mode="pack"))
+    first, t = type_keys(wedge, "5901234123457\r", 0.0, SCANNER_GAP)
+    repeat, t = type_keys(wedge, "5901234123457\r", t + 0.05, SCANNER_GAP)  # the scanner's
+    unit, _ = type_keys(wedge, "5901234123457\r", t + 0.3, SCANNER_GAP)  # the next unit
+    assert len(first) == 1 and repeat == [] and len(unit) == 1 and wedge.double_reads == 1
+    with pytest.raises(ValueError, match="milliseconds"):
+        WedgeConfig.from_env({"WMS_SCANNER_PACK_DOUBLE_READ_MS": "fast"}, mode="pack")
+
+
 # -- review fixes -----------------------------------------------------------------------------
 
 

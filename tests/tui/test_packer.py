@@ -5,6 +5,7 @@ last verify scan; untrusted text shown literally. SQLite."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,11 +16,13 @@ from tests.packing.conftest import Station, build_station
 from tests.picking.helpers import rows, scalar
 from tests.tui.helpers import screen_text, shown, type_slowly, wait_for
 from tests.tui.picker_helpers import key, message, scan, settle
+from textual import events
 
 from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.models import User
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.screens.packer import PackerScreen
+from wms_terminal.tui.widgets.scan_input import ScanInput
 
 SIZE = (80, 24)
 
@@ -199,3 +202,38 @@ async def test_a_scale_closes_the_package_on_the_last_verify_scan(station: Stati
             assert scalar(station.db, "SELECT COUNT(*) FROM print_job") == 2
     finally:
         modes.register("packer", saved)
+
+
+def _burst_at(app: WmsApp, code: str, at: float) -> None:
+    """A scanner burst whose keys arrive 2 ms apart from `at` (monotonic), ended by Enter."""
+    field = app.screen.query_one(ScanInput)
+    for i, ch in enumerate(code + "\r"):
+        event = events.Key("enter" if ch == "\r" else ch, ch)
+        event.time = at + i * 0.002
+        field.post_message(event)
+
+
+async def test_identical_units_scanned_one_after_another_all_count(station: Station) -> None:
+    """At packing two identical units in a row are normal: 0.3 s apart both count. Only the
+    scanner's own repeat (the same code again within tens of ms) is dropped, and said so."""
+    fl = station.floor
+    fl.order([(1, 3)])
+    (tote,) = station.pick_all()
+    gtin = fl.gtin(1)
+    app = WmsApp(station.db, terminal="PACK-1")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _sign_in(pilot, app, station)
+        await scan(pilot, app, tote)
+        assert "Scan the next unit" in _prompt(app)
+        t0 = time.monotonic() + 1.0  # ahead of the keys just handled
+        _burst_at(app, gtin, t0)
+        _burst_at(app, gtin, t0 + 0.05 + 2 * 0.002 * len(gtin))  # a double read: dropped
+        _burst_at(app, gtin, t0 + 0.35)  # the next unit, 0.35 s later: counted
+        await settle(pilot, app)
+        assert screen.query_one(ScanInput).decoder.double_reads == 1
+        assert scalar(station.db, "SELECT SUM(qty) FROM package_line") == 2
+        _burst_at(app, gtin, t0 + 0.7)  # and the third
+        await settle(pilot, app)
+        assert scalar(station.db, "SELECT SUM(qty) FROM package_line") == 3
+        assert screen.flow is not None and screen.flow.expect.value == "box"
+        assert screen.query_one(ScanInput).decoder.double_reads == 1

@@ -101,6 +101,7 @@ def _check_scanner_settings() -> None:
 
     try:
         WedgeConfig.from_env()
+        WedgeConfig.from_env(mode="pack")
     except ValueError as exc:
         raise ConfigurationError(f"scanner settings: {exc}") from exc
 

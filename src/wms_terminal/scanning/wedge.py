@@ -21,6 +21,9 @@ Rules (each one tested):
 - A scanner scan identical to the scan accepted just before it, within `double_read_s` of it, is
   a double read: dropped, counted, and recorded as a `DoubleRead` notice the screen shows
   (`take_notices()`). Only the preceding accepted scan counts: A, B, A keeps all three.
+  The window depends on the mode (`WedgeConfig.from_env(mode=...)`): at packing every unit is
+  scanned, so two identical scans in a row are the normal case and only a repeat faster than a
+  hand can present a second unit (PACK_DOUBLE_READ_S) is a double read.
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ BACKSPACES = frozenset({"\x08", "\x7f"})
 GS_SUBSTITUTES = "~|^{}$@`"
 
 DOUBLE_READ_MESSAGE = "Same code read twice: ignored."
+# A scanner's own double read (two decodes of one trigger pull, a stuttering USB link) repeats
+# within tens of ms of the first scan's end; a packer lifting the next identical unit to the
+# scanner takes 0.3 s or more. Picking keeps the longer default (one scan per location/item).
+PACK_DOUBLE_READ_S = 0.15
 
 
 @dataclass(frozen=True)
@@ -77,17 +84,22 @@ class WedgeConfig:
     max_length: int = MAX_SCAN_LENGTH
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> WedgeConfig:
+    def from_env(cls, env: Mapping[str, str] | None = None, *, mode: str = "") -> WedgeConfig:
         """Station settings: WMS_SCANNER_GS_SUBSTITUTE (one of GS_SUBSTITUTES, e.g. "~"),
-        WMS_SCANNER_KEY_GAP_MS (default 35) and WMS_SCANNER_DOUBLE_READ_MS (default 600)."""
+        WMS_SCANNER_KEY_GAP_MS (default 35) and WMS_SCANNER_DOUBLE_READ_MS (default 600); for
+        `mode="pack"` the double-read window is WMS_SCANNER_PACK_DOUBLE_READ_MS (default 150)."""
         env = os.environ if env is None else env
         kwargs: dict[str, object] = {}
         if sub := env.get("WMS_SCANNER_GS_SUBSTITUTE"):
             kwargs["gs_substitute"] = sub
+        window_key = "WMS_SCANNER_DOUBLE_READ_MS"
+        if mode == "pack":
+            window_key = "WMS_SCANNER_PACK_DOUBLE_READ_MS"
+            kwargs["double_read_s"] = PACK_DOUBLE_READ_S
         try:
             if gap := env.get("WMS_SCANNER_KEY_GAP_MS"):
                 kwargs["max_key_gap_s"] = float(gap) / 1000
-            if window := env.get("WMS_SCANNER_DOUBLE_READ_MS"):
+            if window := env.get(window_key):
                 kwargs["double_read_s"] = float(window) / 1000
         except ValueError:
             raise ValueError("WMS_SCANNER_*_MS settings must be numbers of milliseconds") from None

@@ -34,6 +34,7 @@ from wms_terminal.printing import outbox
 from wms_terminal.printing.outbox import PrintJobView
 from wms_terminal.scanning.scan import Scan, Source
 from wms_terminal.scanning.symbology import Kind, classify
+from wms_terminal.scanning.wedge import WedgeConfig
 from wms_terminal.tui.screens import packer_panel as panel
 from wms_terminal.tui.screens.mode import ModeScreen
 from wms_terminal.tui.text import one_line
@@ -120,7 +121,9 @@ class PackerScreen(ModeScreen):
         yield Static("", id="pack-totes")
         yield Static("", id="pack-box")
         yield Static("", id="pack-prompt")
-        yield ScanInput(placeholder="scan", id="entry")
+        # Identical units scanned one after another are the normal case here: only a scanner's
+        # own repeat is dropped (the packing window, not the picker's).
+        yield ScanInput(placeholder="scan", id="entry", config=WedgeConfig.from_env(mode="pack"))
         yield Static("", id="message")
         yield Static("", id="status")
         yield Static("", id="pack-prints")
