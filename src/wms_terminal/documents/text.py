@@ -60,7 +60,7 @@ def font_for(text: str, *, bold: bool = False) -> str:
 @cache
 def _glyphs(font: str) -> frozenset[int]:
     """The code points a registered TrueType font has glyphs for."""
-    face = pdfmetrics.getFont(font).face  # type: ignore[attr-defined]
+    face = pdfmetrics.getFont(font).face
     return frozenset(face.charToGlyph)
 
 
