@@ -60,6 +60,7 @@ COMMANDS: dict[str, Command] = {
     "notices": Command("notices_cmd", "e-mail notices (outbox)"),
     "shipments": Command("shipments_cmd", "packages, and the hand-over to the carrier (manifest)"),
     "returns": Command("returns_cmd", "returns (RMA): open, show"),
+    "quotes": Command("quotes_cmd", "quotes to business customers: create, send, accept, PDF"),
     "check": Command(
         "check_cmd", "verify stock, ledger, reservations, picks, totes and lists (read-only)"
     ),

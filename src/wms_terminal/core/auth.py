@@ -30,13 +30,19 @@ _SUPERVISE = frozenset(
     {"pack", "plan_wave", "release_wave", "adjust_stock", "import_orders", "cancel_order"}
     | {"manage_purchasing", "handle_returns", "read_orders", "read_stock"}
 )
+# The sales desk: quotes to business customers and their invoices; the books go to managers.
+_SALES = frozenset({"manage_quotes", "manage_invoices"})
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PICKER: _FLOOR,
     Role.PACKER: frozenset({"pack", "handle_returns"}),
-    Role.SUPERVISOR: _FLOOR | _SUPERVISE | {"manage_notices", "release_tote", "approve_weight"},
+    Role.SUPERVISOR: _FLOOR
+    | _SUPERVISE
+    | _SALES
+    | {"manage_notices", "release_tote", "approve_weight"},
     Role.MANAGER: _FLOOR
     | _SUPERVISE
-    | {"manage_users", "manage_notices", "release_tote", "approve_weight"},
+    | _SALES
+    | {"manage_users", "manage_notices", "release_tote", "approve_weight", "export_accounting"},
 }
 # What an integration account may be granted (`integrations add --permission P`): any permission
 # some role has. A new permission added to a role above can be granted at once.

@@ -21,7 +21,12 @@ from wms_terminal.core.allocation import WarehouseSite
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database, first_line
-from wms_terminal.core.errors import DatabaseBusy, DatabaseUnavailable, WmsError
+from wms_terminal.core.errors import (
+    DatabaseBusy,
+    DatabaseUnavailable,
+    ValidationError,
+    WmsError,
+)
 from wms_terminal.core.intake_chunk import ImportResult, Part, PlanOutdated, Refs, write_chunk
 from wms_terminal.core.models import (
     CarrierService,
@@ -122,6 +127,20 @@ def _audit_interruption(
         )
     except (WmsError, DBAPIError):
         log.warning("import %s interrupted after %d orders; not audited", name, result.created)
+
+
+def import_in(session: Session, order: OrderInput, *, actor: Actor, name: str) -> str:
+    """One order written in the caller's transaction (an accepted quote, with the quote's own
+    status change): the same reference checks and writing as an import; its number."""
+    require(actor, "import_orders")
+    refs = _load_refs(session, [order])
+    problems = _reference_problems([order], refs)
+    if problems:
+        raise ImportFileError(name, problems)
+    if _existing(session, [order]):
+        raise ValidationError(f"{name}: an order {order.channel}/{order.external_id} exists")
+    part = write_chunk(session, [order], refs, actor, planned=False, part=Part(name, 0, 1))
+    return part.order_numbers[0]
 
 
 def _write_chunk_retrying(

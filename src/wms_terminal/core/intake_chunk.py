@@ -139,7 +139,7 @@ def write_chunk(
             else OrderStatus.BACKORDERED
         )
         subtotal = sum((ln.unit_price * ln.qty for ln in o.lines), Decimal("0.00"))
-        total = subtotal + o.shipping + o.tax
+        total = subtotal - o.discount + o.shipping + o.tax
         ltv[customer_ids[n]] += to_base(total, o.currency, refs.rates[o.currency])
         counts[customer_ids[n]] += 1
         number = f"SO-{numbers[n]:07d}"
@@ -155,6 +155,7 @@ def write_chunk(
                 "ship_address_id": address_ids[n],
                 "currency": o.currency,
                 "subtotal": subtotal,
+                "discount": o.discount,
                 "shipping": o.shipping,
                 "tax": o.tax,
                 "total": total,

@@ -44,6 +44,8 @@ class OrderInput:
     customer_ref: str | None = None
     shipping: Decimal = Decimal("0.00")
     tax: Decimal = Decimal("0.00")
+    # Off the lines' subtotal (an accepted quote's total discount; the import files have none).
+    discount: Decimal = Decimal("0.00")
     flags: tuple[str, ...] = ()
     gift_message: str = ""
     carrier_service: str | None = None

@@ -219,3 +219,38 @@ MOVE_TASK_TRANSITIONS: dict[str, frozenset[str]] = {
     "done": frozenset(),
     "cancelled": frozenset(),
 }
+
+
+class QuoteStatus:
+    """draft -> sent -> accepted (an order) | declined | expired (past its validity date, set
+    by the first action that finds it so); a declined or expired quote is revised back to a
+    draft with a new validity date; an accepted one is final (its order goes on)."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+_Q = QuoteStatus
+QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
+    _Q.DRAFT: frozenset({_Q.SENT, _Q.DECLINED, _Q.EXPIRED}),
+    _Q.SENT: frozenset({_Q.ACCEPTED, _Q.DECLINED, _Q.EXPIRED, _Q.DRAFT}),
+    _Q.ACCEPTED: frozenset(),
+    _Q.DECLINED: frozenset({_Q.DRAFT}),
+    _Q.EXPIRED: frozenset({_Q.DRAFT}),
+}
+
+
+class InvoiceStatus:
+    """open -> paid when payments reach the total (`invoices pay`); paid is final."""
+
+    OPEN = "open"
+    PAID = "paid"
+
+
+INVOICE_TRANSITIONS: dict[str, frozenset[str]] = {
+    InvoiceStatus.OPEN: frozenset({InvoiceStatus.PAID}),
+    InvoiceStatus.PAID: frozenset(),
+}

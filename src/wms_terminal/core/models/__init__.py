@@ -19,6 +19,7 @@ from .people import (
 )
 from .picking import PickList, PickTask, Tote, Wave
 from .purchasing import PurchaseOrder, PurchaseOrderLine
+from .sales import BusinessCustomer, Invoice, InvoiceLine, InvoicePayment, Quote, QuoteLine
 from .shipping import (
     BoxType,
     Carrier,
@@ -54,6 +55,7 @@ __all__ = [
     "Address",
     "AuditEntry",
     "BoxType",
+    "BusinessCustomer",
     "Carrier",
     "CarrierRate",
     "CarrierService",
@@ -64,6 +66,9 @@ __all__ = [
     "CurrencyRate",
     "Customer",
     "CustomerContact",
+    "Invoice",
+    "InvoiceLine",
+    "InvoicePayment",
     "Location",
     "LocationKind",
     "MoveKind",
@@ -83,6 +88,8 @@ __all__ = [
     "ProductBarcode",
     "PurchaseOrder",
     "PurchaseOrderLine",
+    "Quote",
+    "QuoteLine",
     "Reservation",
     "ReservationStatus",
     "ReturnLine",

@@ -55,6 +55,9 @@ class SalesOrder(SQLModel, table=True):
     ship_address_id: int = Field(foreign_key="address.id")
     currency: str = Field(sa_type=String(3))
     subtotal: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)
+    # Off the subtotal for the whole order (a quote's total discount): total = subtotal -
+    # discount + shipping + tax.
+    discount: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)
     shipping: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)
     tax: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)
     total: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)

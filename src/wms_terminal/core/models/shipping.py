@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Index, String, Time, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ._base import MONEY, created_at, json_field, timestamp, warehouse_fk
+from ._base import MONEY, RATE, created_at, json_field, timestamp, warehouse_fk
 
 
 class BoxType(SQLModel, table=True):
@@ -261,6 +261,10 @@ class CreditNote(SQLModel, table=True):
     lines: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
     created_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = created_at()
+    # The invoice the refunded units were billed on (a business customer's order), if any.
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
+    # The exchange rate to EUR at issue: the accounting export books with it.
+    rate_to_eur: Decimal | None = Field(default=None, sa_type=RATE)
 
 
 class PaymentEvent(SQLModel, table=True):
