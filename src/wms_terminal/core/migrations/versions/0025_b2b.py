@@ -1,8 +1,8 @@
 """B2B: business customers, quotes, invoices (gap-free numbers) and their payments; an order's
 discount; a credit note's invoice and exchange rate
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-01 15:50:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from wms_terminal.core.models._base import MONEY, RATE, UTC_DATETIME
 
-revision: str = "0024"
-down_revision: str | None = "0023"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
