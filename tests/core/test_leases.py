@@ -22,11 +22,11 @@ LEASE = Lease(
 )
 
 
-def add_jobs(db: Database, n: int, **values: object) -> list[int]:
+def add_jobs(db: Database, n: int) -> list[int]:
     with db.transaction() as s:
         wh = warehouse(s, "L1", 52.0, 5.0)
         assert wh.id is not None
-        rows = [PrintJob(warehouse_id=wh.id, kind="manifest", **values) for _ in range(n)]
+        rows = [PrintJob(warehouse_id=wh.id, kind="manifest") for _ in range(n)]
         s.add_all(rows)
         s.flush()
         return [int(r.id) for r in rows if r.id is not None]
