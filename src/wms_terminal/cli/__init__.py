@@ -61,6 +61,8 @@ COMMANDS: dict[str, Command] = {
     "shipments": Command("shipments_cmd", "packages, and the hand-over to the carrier (manifest)"),
     "returns": Command("returns_cmd", "returns (RMA): open, show"),
     "quotes": Command("quotes_cmd", "quotes to business customers: create, send, accept, PDF"),
+    "events": Command("events_cmd", "the business event feed for integrations"),
+    "webhooks": Command("webhooks_cmd", "webhooks of integration accounts, and their sender"),
     "check": Command(
         "check_cmd", "verify stock, ledger, reservations, picks, totes and lists (read-only)"
     ),

@@ -38,11 +38,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SUPERVISOR: _FLOOR
     | _SUPERVISE
     | _SALES
-    | {"manage_notices", "release_tote", "approve_weight"},
+    | {"manage_notices", "release_tote", "approve_weight", "read_events"},
     Role.MANAGER: _FLOOR
     | _SUPERVISE
     | _SALES
-    | {"manage_users", "manage_notices", "release_tote", "approve_weight", "export_accounting"},
+    | {"manage_users", "manage_notices", "release_tote", "approve_weight", "export_accounting"}
+    | {"read_events", "manage_webhooks", "settle_payments"},
 }
 # What an integration account may be granted (`integrations add --permission P`): any permission
 # some role has. A new permission added to a role above can be granted at once.

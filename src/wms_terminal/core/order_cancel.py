@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from wms_terminal.core import inventory
+from wms_terminal.core import events, inventory
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.backorders import order_numbers, rereserve
@@ -84,6 +84,15 @@ def cancel_in(session: Session, actor: Actor, *, number: str, reason: str) -> Ca
     for wid, pids in sorted(freed.items()):
         refilled += rereserve(session, warehouse_id=wid, product_ids=pids, actor=actor)
     numbers = order_numbers(session, refilled)
+    events.emit(
+        session,
+        events.ORDER_CANCELLED,
+        warehouse_id=order.warehouse_id,
+        order=number,
+        external_id=order.external_id,
+        channel=order.channel,
+        reason=reason,
+    )
     record(
         session,
         action="order_cancelled",

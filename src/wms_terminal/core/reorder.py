@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from wms_terminal.core import events
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.inventory import available_by_product
@@ -147,6 +148,17 @@ def _raise(
                 + (f" from {supplier.name}." if supplier else " (no preferred supplier set).")
             ),
         )
+    )
+    events.emit(
+        session,
+        events.STOCK_LOW,
+        warehouse_id=warehouse_id,
+        sku=product.sku,
+        available=free,
+        backordered=owed,
+        reorder_point=product.reorder_point,
+        purchase_order=number,
+        reorder_qty=qty,
     )
     record(
         session,

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from wms_terminal.core import events
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
@@ -57,6 +59,12 @@ def read_deliveries(path: str | Path) -> tuple[list[Delivery], list[Problem]]:
         rows = _json_rows(content, str(p))
     else:
         rows = _csv_rows(content, str(p))
+    return check_rows(rows)
+
+
+def check_rows(rows: list[tuple[str, dict[str, object]]]) -> tuple[list[Delivery], list[Problem]]:
+    """The deliveries of `rows` ((where, {"tracking_number", "delivered_at"})), and every
+    problem in them."""
     deliveries: list[Delivery] = []
     problems: list[Problem] = []
     for where, raw in rows:
@@ -76,6 +84,16 @@ def read_deliveries(path: str | Path) -> tuple[list[Delivery], list[Problem]]:
     return deliveries, problems
 
 
+def json_rows(data: object, name: str) -> list[tuple[str, dict[str, object]]]:
+    """Rows of decoded JSON: a list of deliveries, or {"deliveries": [...]}."""
+    key = "deliveries"
+    if isinstance(data, dict):
+        data = data.get(key)
+    if not isinstance(data, list):
+        raise ImportFileError(name, [Problem("file", f"expected a list or {{{key!r}: [...]}}")])
+    return [(f"{key}[{i}]", item if isinstance(item, dict) else {}) for i, item in enumerate(data)]
+
+
 def _csv_rows(content: str, name: str) -> list[tuple[str, dict[str, object]]]:
     reader = csv.DictReader(io.StringIO(content))
     header = [h.strip() for h in reader.fieldnames or []]
@@ -91,15 +109,7 @@ def _json_rows(content: str, name: str) -> list[tuple[str, dict[str, object]]]:
         data = json.loads(content)
     except json.JSONDecodeError as exc:
         raise ImportFileError(name, [Problem(f"line {exc.lineno}", "broken JSON")]) from exc
-    key = "deliveries"
-    if isinstance(data, dict):
-        data = data.get(key)
-    if not isinstance(data, list):
-        raise ImportFileError(name, [Problem("file", f"expected a list or {{{key!r}: [...]}}")])
-    rows: list[tuple[str, dict[str, object]]] = []
-    for i, item in enumerate(data):
-        rows.append((f"{key}[{i}]", item if isinstance(item, dict) else {}))
-    return rows
+    return json_rows(data, name)
 
 
 def _moment(text: str) -> datetime | None:
@@ -110,6 +120,31 @@ def _moment(text: str) -> datetime | None:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
+def _delivered_event(session: Session, pkg: Package, d: Delivery) -> None:
+    """The integrations' `order.delivered` event of one package (`complete`: the order's last
+    shipped package without a delivery date got one)."""
+    number, external_id, channel, waiting = session.execute(
+        text(
+            "SELECT so.number, so.external_id, so.channel, (SELECT COUNT(*) FROM package p "
+            "WHERE p.order_id = so.id AND p.status <> 'cancelled' AND p.delivered_at IS NULL) "
+            "FROM sales_order so WHERE so.id = :o"
+        ),
+        {"o": pkg.order_id},
+    ).one()
+    events.emit(
+        session,
+        events.ORDER_DELIVERED,
+        warehouse_id=pkg.warehouse_id,
+        order=str(number),
+        external_id=str(external_id or ""),
+        channel=str(channel or ""),
+        sscc=pkg.sscc,
+        tracking_number=d.tracking_number,
+        delivered_at=d.delivered_at.isoformat(),
+        complete=int(waiting) == 0,
+    )
+
+
 def mark_delivered(
     db: Database, actor: Actor, path: str | Path, *, now: datetime | None = None
 ) -> DeliveredReport:
@@ -117,6 +152,21 @@ def mark_delivered(
     transaction; any problem raises `ImportFileError` and sets nothing."""
     require(actor, "pack")
     deliveries, problems = read_deliveries(path)
+    return record_deliveries(db, actor, deliveries, problems, source=str(path), now=now)
+
+
+def record_deliveries(
+    db: Database,
+    actor: Actor,
+    deliveries: list[Delivery],
+    problems: list[Problem],
+    *,
+    source: str,
+    now: datetime | None = None,
+) -> DeliveredReport:
+    """`mark_delivered` of rows read elsewhere (the integration API): `problems` found in them
+    are reported with the packages' own, and any problem sets nothing."""
+    require(actor, "pack")
     at = now or utcnow()
 
     def apply(session: Session) -> DeliveredReport:
@@ -159,10 +209,12 @@ def mark_delivered(
             else:
                 changes.append((pkg, d))
         if found:
-            raise ImportFileError(str(path), found)
+            raise ImportFileError(source, found)
         for pkg, d in changes:
             pkg.delivered_at = d.delivered_at
             session.add(pkg)
+            session.flush()
+            _delivered_event(session, pkg, d)
             record(
                 session,
                 action="package_delivered",

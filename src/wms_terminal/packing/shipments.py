@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
+from wms_terminal.core import events
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
@@ -274,6 +275,30 @@ def _iso(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
 
 
+def _shipped_event(
+    session: Session, order_id: int, wid: int, packs: list[Any], at: datetime, *, complete: bool
+) -> None:
+    """The integrations' `order.shipped` event of one order's packages in this hand-over."""
+    external_id, channel = session.execute(
+        text("SELECT external_id, channel FROM sales_order WHERE id = :o"), {"o": order_id}
+    ).one()
+    events.emit(
+        session,
+        events.ORDER_SHIPPED,
+        warehouse_id=wid,
+        order=str(packs[0][2]),
+        external_id=str(external_id or ""),
+        channel=str(channel or ""),
+        complete=complete,
+        service=str(packs[0][5]),
+        shipped_at=at.isoformat(),
+        packages=[
+            {"sscc": str(p[3]), "tracking_number": str(p[4]), "expected_delivery": _iso(p[8])}
+            for p in packs
+        ],
+    )
+
+
 def _ship_order(
     session: Session,
     actor: Actor,
@@ -304,9 +329,11 @@ def _ship_order(
         ),
         {"o": order_id},
     ).one()
-    if status == OrderStatus.PACKED and int(left) == 0:
+    complete = status == OrderStatus.PACKED and int(left) == 0
+    if complete:
         set_order_status(session, order_id, OrderStatus.PACKED, OrderStatus.SHIPPED)
         shipped_orders.append(number)
+    _shipped_event(session, order_id, wid, packs, at, complete=complete)
     email, name = session.execute(
         text(
             "SELECT c.email, c.name FROM sales_order so JOIN customer c ON c.id = so.customer_id "

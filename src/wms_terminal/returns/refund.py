@@ -4,8 +4,9 @@
 together pass what was paid): the amount (`core.returns.refund_for`: the units received on the
 return's lines at the price paid, less each grade's restocking fee, plus the shipping when the
 rule refunds it, once per order), a credit note numbered CN-0000001 without gaps, a payment
-event in the provider's outbox, the return `received -> completed`, the audit entry and the
-customer's "refund issued" e-mail in the notices outbox. Unexpected units give nothing back.
+event in the provider's outbox, the integrations' `order.refunded` event, the return
+`received -> completed`, the audit entry and the customer's "refund issued" e-mail in the notices
+outbox. Unexpected units give nothing back.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from wms_terminal.config import refund_shipping, restocking_fee_percent
+from wms_terminal.core import events
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
@@ -161,6 +163,21 @@ def issue_refund(db: Database, actor: Actor, rma: str) -> Issued:
         )
         ret.status = ReturnStatus.COMPLETED
         session.add(ret)
+        events.emit(
+            session,
+            events.ORDER_REFUNDED,
+            warehouse_id=ret.warehouse_id,
+            order=order.number,
+            external_id=order.external_id,
+            channel=order.channel,
+            rma=ret.number,
+            credit_note=number,
+            amount=str(refund.amount),
+            goods=str(refund.goods),
+            shipping=str(refund.shipping),
+            fees=str(refund.fees),
+            currency=order.currency,
+        )
         # The customer's lifetime value is net of refunds, in the base currency.
         customer = session.get(Customer, order.customer_id)
         assert customer is not None

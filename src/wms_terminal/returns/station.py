@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from wms_terminal.core import inventory
+from wms_terminal.core import events, inventory
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.backorders import order_numbers, waiting_orders
@@ -391,6 +391,16 @@ def _close(session: Session, actor: Actor, ret: ReturnOrder) -> None:
                 else "Your replacement is on its way.\n"
             )
         ),
+    )
+    events.emit(
+        session,
+        events.RETURN_RECEIVED,
+        warehouse_id=ret.warehouse_id,
+        rma=ret.number,
+        order=view.order,
+        status=ret.status,
+        lines=[{"sku": x.sku, "qty": x.qty, "received": x.received} for x in view.lines],
+        unexpected=view.unexpected,
     )
     record(
         session,

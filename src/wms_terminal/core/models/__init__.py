@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from .catalog import Product, ProductBarcode, Supplier
 from .customers import Address, CurrencyRate, Customer, CustomerContact
+from .events import BusinessEvent, Webhook, WebhookDelivery, WebhookDeliveryStatus
 from .orders import Channel, OrderFlag, OrderLine, SalesOrder, SalesOrderFlag
 from .people import (
     AccountPermission,
@@ -56,6 +57,7 @@ __all__ = [
     "AuditEntry",
     "BoxType",
     "BusinessCustomer",
+    "BusinessEvent",
     "Carrier",
     "CarrierRate",
     "CarrierService",
@@ -110,6 +112,9 @@ __all__ = [
     "UserRole",
     "Warehouse",
     "Wave",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
     "Zone",
     "metadata",
 ]

@@ -269,7 +269,8 @@ class CreditNote(SQLModel, table=True):
 
 class PaymentEvent(SQLModel, table=True):
     """Outbox for the payment provider: written in the transaction that decides the money
-    (a refund), taken by the integration that pays it (pending -> sent)."""
+    (a refund), taken by the integration that pays it through the API (`core.payment_events`):
+    pending -> sent (paid) | failed (with the provider's reason); failed -> pending (retried)."""
 
     __tablename__ = "payment_event"
     __table_args__ = (
@@ -287,3 +288,5 @@ class PaymentEvent(SQLModel, table=True):
     payload: dict[str, Any] = json_field()
     created_at: datetime = created_at()
     sent_at: datetime | None = timestamp()
+    # Why the provider could not pay it (failed), kept when it is queued again.
+    last_error: str = Field(default="", sa_type=String(500))

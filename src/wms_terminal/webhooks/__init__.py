@@ -1,0 +1,1 @@
+"""Webhooks: the sender that POSTs the business events to integrations, signed."""

@@ -1,0 +1,170 @@
+"""The webhook sender: claims due deliveries, POSTs each event signed, records each try.
+
+A 2xx answer is a delivery. Anything else (another status, no answer within the timeout, a
+dropped or refused connection) is a failed try, due again after a back-off (`core.webhooks`),
+failed for good out of attempts. After a failed try the rest of that webhook's deliveries claimed
+in the pass go back untried: a dead endpoint costs one attempt per pass, not one per event.
+Redirects are not followed (a POST that moved is a failure to look at, not to guess at).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import os
+import socket
+import ssl
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from wms_terminal.core import webhooks
+from wms_terminal.core.db import Database
+from wms_terminal.core.errors import WmsError
+from wms_terminal.core.models import WebhookDeliveryStatus
+
+from .signing import EVENT_ID_HEADER, EVENT_KIND_HEADER, SIGNATURE_HEADER, sign
+
+log = logging.getLogger(__name__)
+USER_AGENT = "wms-terminal-webhooks/1"
+
+
+class PostFailed(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: SendReport) -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.errors.extend(other.errors)
+
+
+def sender_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def body_of(delivery: webhooks.ClaimedDelivery) -> bytes:
+    return json.dumps(delivery.event.to_json(), separators=(",", ":"), sort_keys=True).encode()
+
+
+def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> int:
+    """POST `body` to `url`; the HTTP status. PostFailed when there is no answer."""
+    parts = urlsplit(url)
+    conn: http.client.HTTPConnection
+    if parts.scheme == "https":
+        conn = http.client.HTTPSConnection(
+            parts.hostname or "", parts.port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        answer = conn.getresponse()
+        answer.read(64 * 1024)
+        return answer.status
+    except TimeoutError as exc:
+        raise PostFailed(f"no answer within {timeout:g} s") from exc
+    except ConnectionRefusedError as exc:
+        raise PostFailed("connection refused") from exc
+    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+        raise PostFailed("connection dropped before an answer") from exc
+    except ssl.SSLError as exc:
+        raise PostFailed(f"TLS: {exc.reason or exc}") from exc
+    except (OSError, http.client.HTTPException) as exc:
+        raise PostFailed(f"{type(exc).__name__}: {exc}"[:300]) from exc
+    finally:
+        conn.close()
+
+
+def send_due(
+    db: Database,
+    *,
+    sender: str | None = None,
+    limit: int = 50,
+    timeout: float = webhooks.TIMEOUT_S,
+    base_delay: timedelta = webhooks.BASE_DELAY,
+    max_attempts: int = webhooks.MAX_ATTEMPTS,
+) -> SendReport:
+    """One pass: claim up to `limit` due deliveries and try each once."""
+    me = sender or sender_name()
+    report = SendReport()
+    claimed = webhooks.claim_due(db, me, limit=limit, max_attempts=max_attempts)
+    down: set[int] = set()  # webhooks that failed in this pass
+    for n, d in enumerate(claimed):
+        if d.webhook_id in down:
+            continue
+        if not webhooks.hold(db, d.id, me):
+            continue  # our lease ran out and another sender took it over
+        body = body_of(d)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            EVENT_ID_HEADER: str(d.event.id),
+            EVENT_KIND_HEADER: d.event.kind,
+            SIGNATURE_HEADER: sign(d.secret, body, int(time.time())),
+        }
+        try:
+            status = post(d.url, body, headers, timeout=timeout)
+            if not 200 <= status < 300:
+                raise PostFailed(f"HTTP {status}")
+        except PostFailed as exc:
+            outcome = webhooks.mark_failed(
+                db, d.id, me, exc.message, base_delay=base_delay, max_attempts=max_attempts
+            )
+            report.errors.append(f"webhook {d.webhook_id} event {d.event.id}: {exc.message}")
+            if outcome == WebhookDeliveryStatus.FAILED:
+                report.failed += 1
+            else:
+                report.retrying += 1
+            log.warning("webhook %s event %s try %s: %s", d.webhook_id, d.event.id, d.attempt,
+                        exc.message)  # fmt: skip
+            down.add(d.webhook_id)
+            rest = [c.id for c in claimed[n + 1 :] if c.webhook_id == d.webhook_id]
+            webhooks.release(db, rest, me)
+        else:
+            if webhooks.mark_sent(db, d.id, me):
+                report.sent += 1
+    return report
+
+
+def run(
+    db: Database,
+    *,
+    interval: float = 5.0,
+    stop: threading.Event | None = None,
+    limit: int = 50,
+    on_pass: Callable[[SendReport], object] | None = None,
+) -> SendReport:
+    """Passes until `stop` is set: the next at once while a full pass was sent, else after
+    `interval` seconds; a lost database is logged and tried again."""
+    halt = stop or threading.Event()
+    me = sender_name()
+    total = SendReport()
+    while not halt.is_set():
+        try:
+            report = send_due(db, sender=me, limit=limit)
+        except WmsError as exc:
+            log.warning("webhook sender: %s", exc.message)
+            report = SendReport()
+        total.add(report)
+        if on_pass is not None:
+            on_pass(report)
+        if report.sent + report.retrying + report.failed < limit:
+            halt.wait(interval)
+    return total
