@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wms_terminal.core import db_errors
 from wms_terminal.core.errors import (
@@ -103,6 +104,13 @@ def install(app: FastAPI, password: str | None) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return _json(exc.status, {"error": exc.message}, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # a body FastAPI could not parse (broken JSON): input
+            problem = {"where": "body", "reason": str(exc.detail)}
+            return _json(422, {"error": "1 problem(s)", "problems": [problem]})
+        return _json(exc.status_code, {"error": str(exc.detail)}, dict(exc.headers or {}))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

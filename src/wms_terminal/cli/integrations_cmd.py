@@ -50,7 +50,7 @@ def register(top: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
     perm = sub.add_parser(
         "permissions", parents=[common], help="set what an integration account may do"
     )
-    perm.add_argument("account", metavar="ACCOUNT")
+    perm.add_argument("target", metavar="ACCOUNT")  # not `account`: that is --account
     _permission_option(perm, "at least one", required=True)
     add_auth_arguments(perm)
     perm.set_defaults(handler=_permissions)
@@ -58,7 +58,7 @@ def register(top: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
     rev = sub.add_parser(
         "revoke", parents=[common], help="stop an integration account; its key stops at once"
     )
-    rev.add_argument("account", metavar="ACCOUNT")
+    rev.add_argument("target", metavar="ACCOUNT")
     rev.add_argument("--json", action="store_true", help="print the account as JSON")
     add_auth_arguments(rev)
     rev.set_defaults(handler=_revoke)
@@ -126,8 +126,8 @@ def _permissions(args: argparse.Namespace) -> int:
     from wms_terminal.core import users
 
     with signed_in(args) as (app, actor):
-        granted = users.set_permissions(app.db, actor, args.account, args.permission)
-    print(f"{args.account} may now: {' '.join(granted)}")
+        granted = users.set_permissions(app.db, actor, args.target, args.permission)
+    print(f"{args.target} may now: {' '.join(granted)}")
     return 0
 
 
@@ -135,7 +135,7 @@ def _revoke(args: argparse.Namespace) -> int:
     from wms_terminal.core import users
 
     with signed_in(args) as (app, actor):
-        info = users.revoke_account(app.db, actor, args.account)
+        info = users.revoke_account(app.db, actor, args.target)
     if args.json:
         print(json.dumps(info.to_json()))
     else:
