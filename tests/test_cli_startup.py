@@ -13,6 +13,8 @@ from wms_terminal.cli import COMMANDS, main
 HEAVY = (
     *("sqlalchemy", "sqlmodel", "alembic", "psycopg", "cv2", "reportlab", "textual", "numpy"),
     *("fastapi", "uvicorn"),
+    # The forecast and analytics libraries: loaded only by the commands and tabs that use them.
+    *("statsmodels", "pandas", "scipy", "plotext"),
 )
 
 

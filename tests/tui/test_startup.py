@@ -25,6 +25,7 @@ from wms_terminal.tui.widgets.scan_input import ScanInput
 # What the terminal must not load before its sign-in screen is drawn.
 DATABASE_LAYER = ("sqlalchemy", "sqlmodel", "alembic", "psycopg", "argon2", "biip", "pydantic")
 NOT_FOR_A_TERMINAL = ("cv2", "numpy", "reportlab", "zxingcpp", "pyzbar")
+NOT_FOR_A_TERMINAL += ("statsmodels", "pandas", "scipy", "plotext", "textual_plotext")
 
 
 def _loaded_by(code: str) -> set[str]:

@@ -1,5 +1,8 @@
 """Reorder points: when a product's free stock in a warehouse falls to its reorder point, raise a
-purchase order for its reorder quantity and tell the warehouse manager (notification outbox)."""
+purchase order for its reorder quantity and tell the warehouse manager (notification outbox).
+
+The reorder point is the one the demand forecast set for the product in that warehouse
+(`demand_forecast`, written by `wms-terminal forecast run`), else the product's own."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.inventory import available_by_product
 from wms_terminal.core.models import (
+    DemandForecast,
     Notification,
     OrderLine,
     Product,
@@ -65,21 +69,40 @@ def check_reorder_points(
         ).all()
     )
     waiting = backordered_by_product(session, warehouse_id, [p.id for p in products if p.id])
+    points = reorder_points(session, warehouse_id, [p.id for p in products if p.id])
     raised: list[RaisedOrder] = []
     for product in products:
         assert product.id is not None
         free = available.get(product.id, 0)
         owed = waiting.get(product.id, 0)
+        point = points.get(product.id, product.reorder_point)
         key = open_key(warehouse_id, product.id)
         # Back-ordered units are already promised: they count against what is free.
-        if free - owed > product.reorder_point or key in open_keys:
+        if free - owed > point or key in open_keys:
             continue
         order = _raise(
-            session, warehouse_id=warehouse_id, product=product, free=free, owed=owed, actor=actor
+            session,
+            warehouse_id=warehouse_id,
+            product=product,
+            point=point,
+            free=free,
+            owed=owed,
+            actor=actor,
         )
         if order is not None:
             raised.append(order)
     return raised
+
+
+def reorder_points(session: Session, warehouse_id: int, product_ids: list[int]) -> dict[int, int]:
+    """The forecast's reorder points in this warehouse (products without one are left out)."""
+    if not product_ids:
+        return {}
+    stmt = select(DemandForecast.product_id, DemandForecast.reorder_point).where(
+        col(DemandForecast.warehouse_id) == warehouse_id,
+        col(DemandForecast.product_id).in_(product_ids),
+    )
+    return {pid: int(point) for pid, point in session.exec(stmt)}
 
 
 def backordered_by_product(
@@ -101,7 +124,14 @@ def backordered_by_product(
 
 
 def _raise(
-    session: Session, *, warehouse_id: int, product: Product, free: int, owed: int, actor: Actor
+    session: Session,
+    *,
+    warehouse_id: int,
+    product: Product,
+    point: int,
+    free: int,
+    owed: int,
+    actor: Actor,
 ) -> RaisedOrder | None:
     assert product.id is not None
     # Enough to cover what is owed to customers and get back above the reorder point.
@@ -116,7 +146,7 @@ def _raise(
                 number=number,
                 warehouse_id=warehouse_id,
                 supplier_id=product.supplier_id,
-                reason=f"reorder point {product.reorder_point} reached ({free} free)",
+                reason=f"reorder point {point} reached ({free} free)",
             )
             session.add(po)
             session.flush()
@@ -143,7 +173,7 @@ def _raise(
             subject=f"{number}: reorder {qty} x {product.sku}",
             body=(
                 f"{product.sku} {product.name}: {free} free, "
-                f"reorder point {product.reorder_point}. "
+                f"reorder point {point}. "
                 f"{owed} back-ordered. Raised {number} for {qty} units"
                 + (f" from {supplier.name}." if supplier else " (no preferred supplier set).")
             ),

@@ -18,10 +18,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, insert
 from sqlmodel import Session, col, select
 
 from wms_terminal.core.db import Database, analyze
@@ -32,6 +32,7 @@ from wms_terminal.core.models import (
     Carrier,
     CarrierService,
     Customer,
+    DemandHistory,
     Location,
     OrderLine,
     Product,
@@ -45,7 +46,7 @@ from wms_terminal.core.models import (
     Zone,
 )
 from wms_terminal.core.order_files import OrderInput
-from wms_terminal.demo import catalog, people
+from wms_terminal.demo import catalog, history, people
 from wms_terminal.demo import orders as demo_orders
 from wms_terminal.demo.master_data import DEMO_ACTOR, ensure_empty, write_master
 from wms_terminal.demo.opening_stock import order_demand, plan_stock
@@ -161,12 +162,42 @@ def build_demo(
             done += len(batch)
             say(f"orders imported and reserved: {done:,} of {orders:,}")
 
+    if orders:
+        say("writing demand history")
+        with db.transaction() as session:
+            written = _write_history(session, seed, products, day)
+        say(f"demand history: {written:,} product-days")
+
     # Fresh planner statistics for what was just bulk-loaded (issue 3: stale statistics made
     # the pick list read and the claim scan whole tables).
     analyze(db)
     lists = _release_waves(db, wave_orders, say) if orders and wave_orders else 0
     with db.reading() as session:
         return replace(_summary(session, seed, users), pick_lists=lists)
+
+
+def _write_history(
+    session: Session, seed: int, products: list[catalog.ProductSpec], day: date
+) -> int:
+    """The weeks of demand before the open orders (`demo.history`), at the rate they ask for."""
+    ids = {sku: int(pid or 0) for sku, pid in session.exec(select(Product.sku, Product.id))}
+    by_warehouse = session.exec(
+        select(col(OrderLine.warehouse_id), func.sum(col(OrderLine.qty)))
+        .where(col(OrderLine.warehouse_id).is_not(None))
+        .group_by(col(OrderLine.warehouse_id))
+    ).all()
+    units = {int(w or 0): float(n or 0) for w, n in by_warehouse}
+    rows = history.demand_rows(
+        _stream(seed, "history"),
+        product_ids=[ids[p.sku] for p in products],
+        popularity=[p.popularity for p in products],
+        warehouse_units=units,
+        units_per_day=sum(units.values()) / demo_orders.ORDER_DAYS,
+        first_open_day=day - timedelta(days=demo_orders.ORDER_DAYS),
+    )
+    if rows:
+        session.execute(insert(DemandHistory.__table__), rows)  # type: ignore[attr-defined]
+    return len(rows)
 
 
 def _release_waves(db: Database, wave_orders: int, say: Callable[[str], None]) -> int:

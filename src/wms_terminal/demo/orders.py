@@ -29,6 +29,7 @@ from wms_terminal.demo.people import COUNTRIES, CustomerSpec, fill_pattern, stre
 from wms_terminal.demo.reference import CARRIERS, GIFT_MESSAGES, RATES, ServiceSpec
 
 MAX_LINES = 40
+ORDER_DAYS = 3  # the open orders were placed over the three days before `today`
 _LINE_RATE = 1 / 4.5  # extra lines ~ floor(Exp(mean 4.5)): about 4 extra, 5 lines per order
 _CENTS = Decimal("0.01")
 _SERVICES: dict[str, ServiceSpec] = {s.code: s for c in CARRIERS for s in c.services}
@@ -142,7 +143,7 @@ def generate(rng: random.Random, count: int, ctx: OrderContext) -> Iterator[Orde
         tax = ((subtotal + shipping) * country.vat).quantize(_CENTS, rounding=ROUND_HALF_UP)
         day = 0 if express else rng.choices((0, 1, 2), weights=(50, 35, 15))[0]
         ship_by = datetime.combine(ctx.today + timedelta(days=day), service.cutoff, tzinfo=UTC)
-        ordered_at = midnight - timedelta(minutes=rng.randint(5, 3 * 24 * 60))
+        ordered_at = midnight - timedelta(minutes=rng.randint(5, ORDER_DAYS * 24 * 60))
         priority = 8 if customer.vip else 6 if replacement else 3 if express else 0
         yield OrderInput(
             channel=channel,

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from wms_terminal.core.db import Database
 from wms_terminal.core.models import (
     CountTask,
+    DemandForecast,
     Location,
     MoveTask,
     MoveTaskKind,
@@ -193,15 +194,25 @@ def _shorts(s: Session, wid: int | None) -> tuple[ShortPick, ...]:
 
 
 def _alerts(s: Session, wid: int | None) -> tuple[StockAlert, ...]:
-    """Products whose free units (unblocked locations) are at or under their reorder point."""
+    """Products whose free units (unblocked locations) in a warehouse are at or under their
+    reorder point there: the forecast's (`demand_forecast`) when it set one, else the product's
+    (the rule of `core.reorder`)."""
     free = func.coalesce(func.sum(Stock.on_hand - Stock.reserved), 0)
+    point = func.coalesce(col(DemandForecast.reorder_point), col(Product.reorder_point))
     stmt = (
-        select(Product.sku, Product.name, free, Product.reorder_point)
+        select(Product.sku, Product.name, free, point)
         .join(Stock, col(Stock.product_id) == col(Product.id))
         .join(Location, col(Location.id) == col(Stock.location_id))
-        .where(col(Product.reorder_point) > 0, col(Location.blocked).is_(False))
-        .group_by(col(Product.id), col(Product.sku), col(Product.name), col(Product.reorder_point))
-        .having(free <= col(Product.reorder_point))
+        .outerjoin(
+            DemandForecast,
+            (col(DemandForecast.product_id) == col(Product.id))
+            & (col(DemandForecast.warehouse_id) == col(Stock.warehouse_id)),
+        )
+        .where(point > 0, col(Location.blocked).is_(False))
+        .group_by(
+            col(Product.id), col(Product.sku), col(Product.name), col(Stock.warehouse_id), point
+        )
+        .having(free <= point)
         .order_by(free, col(Product.sku))
         .limit(ALERT_ROWS)
     )

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from .catalog import Product, ProductBarcode, Supplier
 from .customers import Address, CurrencyRate, Customer, CustomerContact
 from .events import BusinessEvent, Webhook, WebhookDelivery, WebhookDeliveryStatus
+from .forecast import DemandForecast, DemandHistory
 from .orders import Channel, OrderFlag, OrderLine, SalesOrder, SalesOrderFlag
 from .people import (
     AccountPermission,
@@ -68,6 +69,8 @@ __all__ = [
     "CurrencyRate",
     "Customer",
     "CustomerContact",
+    "DemandForecast",
+    "DemandHistory",
     "Invoice",
     "InvoiceLine",
     "InvoicePayment",
