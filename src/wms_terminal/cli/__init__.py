@@ -63,9 +63,7 @@ COMMANDS: dict[str, Command] = {
     "quotes": Command("quotes_cmd", "quotes to business customers: create, send, accept, PDF"),
     "events": Command("events_cmd", "the business event feed for integrations"),
     "webhooks": Command("webhooks_cmd", "webhooks of integration accounts, and their sender"),
-    "forecast": Command(
-        "forecast_cmd", "demand forecast, reorder points, stock health; backtest"
-    ),
+    "forecast": Command("forecast_cmd", "demand forecast, reorder points, stock health; backtest"),
     "check": Command(
         "check_cmd", "verify stock, ledger, reservations, picks, totes and lists (read-only)"
     ),
