@@ -17,6 +17,9 @@ from wms_terminal.tui.app import WmsApp
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = (
     "demo/warehouse.toml",
+    "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
+    "ubl-2.1/common/UBL-CommonAggregateComponents-2.1.xsd",
+    "ubl-2.1/LICENSE-UBL.txt",
     "styles/app.tcss",
     "templates/email/notice.txt",
     "templates/email/purchase_order.txt",

@@ -79,3 +79,14 @@ def desk(db: Database) -> Desk:
     boss = station.floor.actors["boss"]
     add_customer(db, boss)
     return Desk(station, boss)
+
+
+def ship_all(desk: Desk) -> None:
+    """Pick, pack and hand over every reserved order (the packing floor's own services)."""
+    from tests.packing.conftest import pack_tote
+    from wms_terminal.packing.shipments import manifest
+
+    st = desk.station
+    closed = [pack_tote(st, t) for t in st.pick_all()]
+    for carrier in sorted({str(c["carrier"]) for c in closed}):
+        manifest(st.db, st.packer, carrier=carrier)

@@ -64,6 +64,7 @@ COMMANDS: dict[str, Command] = {
     "events": Command("events_cmd", "the business event feed for integrations"),
     "webhooks": Command("webhooks_cmd", "webhooks of integration accounts, and their sender"),
     "forecast": Command("forecast_cmd", "demand forecast, reorder points, stock health; backtest"),
+    "invoices": Command("invoices_cmd", "invoices to business customers: raise, pay, PDF, UBL"),
     "check": Command(
         "check_cmd", "verify stock, ledger, reservations, picks, totes and lists (read-only)"
     ),

@@ -47,6 +47,7 @@ from wms_terminal.core.sequences import next_number
 from wms_terminal.core.statements import for_update
 from wms_terminal.documents.credit_note import CreditLine, CreditNoteDoc
 from wms_terminal.returns.notices import REFUND_ISSUED, queue_customer_notice
+from wms_terminal.sales.invoices import link_credit_note
 
 CREDIT_NOTE_PREFIX = "CN-"
 
@@ -139,9 +140,13 @@ def issue_refund(db: Database, actor: Actor, rma: str) -> Issued:
             amount=refund.amount,
             lines=list(refund.lines),
             created_by=actor.user_id,
+            rate_to_eur=_rate(session, order),
         )
         session.add(note)
         session.flush()
+        # A business customer's invoice that billed these units is credited (paid when nothing
+        # is left outstanding).
+        invoice = link_credit_note(session, note)
         session.add(
             PaymentEvent(
                 warehouse_id=ret.warehouse_id,
@@ -210,6 +215,7 @@ def issue_refund(db: Database, actor: Actor, rma: str) -> Issued:
             shipping=str(refund.shipping),
             fees=str(refund.fees),
             notices=mails,
+            invoice=invoice,
         )
         return Issued(
             ret.number,

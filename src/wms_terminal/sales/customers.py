@@ -28,6 +28,9 @@ class BusinessTerms:
     invoice_per: str
     address: tuple[str, ...]  # street, postcode + city, country
     country: str
+    street: str = ""
+    city: str = ""
+    postcode: str = ""
 
 
 def save_business_customer(
@@ -117,6 +120,9 @@ def terms_of(s: Session, customer_id: int) -> BusinessTerms:
         )
         + ((terms.country,) if terms.country else ()),
         country=terms.country,
+        street=terms.street,
+        city=terms.city,
+        postcode=terms.postcode,
     )
 
 

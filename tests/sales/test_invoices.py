@@ -1,0 +1,166 @@
+"""Invoices on both backends: raised once for what shipped (per order or per shipment), due
+after the customer's net days, overdue when open past that, paid by payments (never beyond
+what is outstanding) and by linked credit notes; PDF and UBL 2.1 XML valid against the
+official schema; the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests import factories as f
+from wms_terminal.cli import main
+from wms_terminal.core.errors import InvalidTransition, ValidationError
+from wms_terminal.documents.ubl_schema import invoice_problems
+from wms_terminal.returns.flow import ReturnsFlow
+from wms_terminal.returns.refund import issue_refund
+from wms_terminal.returns.rma import open_return
+from wms_terminal.sales.customers import save_business_customer
+from wms_terminal.sales.invoice_docs import render_invoice_pdf, render_invoice_ubl
+from wms_terminal.sales.invoices import (
+    list_invoices,
+    pay_invoice,
+    raise_due,
+    raise_invoice,
+    show_invoice,
+)
+
+from .conftest import ACME, Desk, add_customer, ship_all
+
+
+def test_shipped_order_is_invoiced_once_due_after_net_days_and_paid(desk: Desk) -> None:
+    order = desk.order([(1, 3), (2, 2)])
+    with pytest.raises(ValidationError, match="once shipped"):
+        raise_invoice(desk.db, desk.boss, order=order)
+    ship_all(desk)
+    today = date.today()
+    [inv] = raise_due(desk.db, desk.boss, today=today)
+    assert (inv.number, inv.order, inv.status) == ("INV-0000001", order, "open")
+    assert inv.due_on == today + timedelta(days=30)
+    assert inv.total == Decimal("50.00") and [ln.qty for ln in inv.lines] == [3, 2]
+    assert raise_due(desk.db, desk.boss) == []  # nothing twice
+    with pytest.raises(ValidationError, match="nothing shipped is left"):
+        raise_invoice(desk.db, desk.boss, order=order)
+
+    late = today + timedelta(days=31)
+    assert [v.number for v in list_invoices(desk.db, overdue=True, today=late)] == [inv.number]
+    assert list_invoices(desk.db, overdue=True, today=today + timedelta(days=30)) == []
+
+    with pytest.raises(ValidationError, match=r"more than the 50\.00 outstanding"):
+        pay_invoice(desk.db, desk.boss, inv.number, amount=Decimal("50.01"))
+    with pytest.raises(ValidationError, match="not an amount"):
+        pay_invoice(desk.db, desk.boss, inv.number, amount=Decimal("0.001"))
+    part = pay_invoice(desk.db, desk.boss, inv.number, amount=Decimal("20.00"), reference="B1")
+    assert (part.status, part.outstanding) == ("open", Decimal("30.00"))
+    paid = pay_invoice(desk.db, desk.boss, inv.number, amount=Decimal("30.00"))
+    assert (paid.status, paid.paid_on, paid.outstanding) == ("paid", today, Decimal("0"))
+    assert list_invoices(desk.db, overdue=True, today=late) == []
+    with pytest.raises(InvalidTransition, match="paid"):
+        pay_invoice(desk.db, desk.boss, inv.number, amount=Decimal("1.00"))
+
+
+def test_customer_invoiced_per_shipment_gets_one_per_hand_over(desk: Desk) -> None:
+    add_customer(desk.db, desk.boss, "SHIP-1", per="shipment")
+    order = desk.order([(3, 2)], customer="SHIP-1")
+    ship_all(desk)
+    with pytest.raises(ValidationError, match="per shipment"):
+        raise_invoice(desk.db, desk.boss, order=order)
+    [inv] = raise_due(desk.db, desk.boss)
+    assert inv.shipment is not None and inv.order == order and inv.total == Decimal("20.00")
+    with pytest.raises(ValidationError, match="invoiced already"):
+        raise_invoice(desk.db, desk.boss, shipment=inv.shipment)
+
+
+def test_credit_note_of_a_return_is_linked_and_settles_the_invoice(desk: Desk) -> None:
+    fl = desk.station.floor
+    order = desk.order([(1, 1), (2, 1)])
+    ship_all(desk)
+    [inv] = raise_due(desk.db, desk.boss)
+    pay_invoice(desk.db, desk.boss, inv.number, amount=Decimal("10.00"))
+    rma = open_return(
+        desk.db,
+        desk.station.packer,
+        order=order,
+        lines=[(fl.sku(2), 1)],
+        reason="damaged",
+        resolution="refund",
+    ).rma
+    flow = ReturnsFlow(desk.db, desk.station.packer)
+    for scan in (rma, fl.gtin(2), "resell"):
+        assert not flow.scan(scan).error
+    note = issue_refund(desk.db, desk.station.packer, rma)
+    v = show_invoice(desk.db, inv.number)
+    assert v.credit_notes == (note.credit_note,) and v.credited == note.amount
+    assert v.status == "paid" and v.outstanding == Decimal(0)
+
+
+def test_pdf_and_ubl_are_valid_and_print_names_as_written(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("WMS_SELLER_NAME", "Seller <b>&</b> Sons")
+    monkeypatch.setenv("WMS_SELLER_COUNTRY", "NL")
+    save_business_customer(desk.db, desk.boss, ref="GBP-1", name="Brit & Co", country="GB")
+    st = desk.station
+    from wms_terminal.sales.quotes import LineSpec, accept_quote, create_quote, send_quote
+
+    q = create_quote(
+        desk.db,
+        desk.boss,
+        customer=ACME,
+        currency="EUR",
+        valid_until=date.today(),
+        lines=[LineSpec(st.floor.sku(1), 4, Decimal("12.50"), Decimal("10"))],
+        discount_percent=Decimal("3"),
+        shipping=Decimal("6.95"),
+        tax_percent=Decimal("21"),
+    ).number
+    send_quote(desk.db, desk.boss, q)
+    accept_quote(desk.db, desk.boss, q)
+    ship_all(desk)
+    [inv] = raise_due(desk.db, desk.boss)
+    # 4 x 11.25 = 45.00; discount 1.35; shipping 6.95; VAT 21% of 50.60 = 10.63
+    assert (inv.subtotal, inv.discount, inv.shipping, inv.tax, inv.total) == (
+        Decimal("45.00"), Decimal("1.35"), Decimal("6.95"), Decimal("10.63"), Decimal("61.23"),
+    )  # fmt: skip
+    xml = render_invoice_ubl(desk.db, inv.number)
+    assert invoice_problems(xml) == []
+    assert b"Seller &lt;b&gt;&amp;&lt;/b&gt; Sons" in xml and b">61.23<" in xml
+    assert invoice_problems(xml.replace(b"<cbc:IssueDate>", b"<cbc:Bogus/><cbc:IssueDate>"))
+    out = tmp_path / "i.pdf"
+    out.write_bytes(render_invoice_pdf(desk.db, inv.number))
+    page = PdfReader(out).pages[0].extract_text()
+    assert inv.number in page and "ACME-1 <b>Trading</b> & Co" in page and "61.23" in page
+
+
+def test_command_line(
+    desk: Desk, db_url: str, wms_pin: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sup = ["--database", db_url, "--badge", desk.station.sup_badge]
+    desk.order([(4, 1)])
+    ship_all(desk)
+    assert main(["invoices", "raise", "--due", "--json", *sup]) == 0
+    [inv] = json.loads(capsys.readouterr().out)
+    assert (inv["invoice"], inv["net_days"], inv["overdue"]) == ("INV-0000001", 30, False)
+    assert main(["invoices", "list", "--overdue", "--json", "--database", db_url]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["invoices", "ubl", inv["invoice"], "--out", str(tmp_path / "i.xml"),
+                 "--database", db_url]) == 0  # fmt: skip
+    assert invoice_problems((tmp_path / "i.xml").read_bytes()) == []
+    assert main(["invoices", "pdf", inv["invoice"], "--out", str(tmp_path / "i.pdf"),
+                 "--database", db_url]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["invoices", "pay", inv["invoice"], "--amount", "99", *sup]) != 0
+    assert "outstanding" in capsys.readouterr().err
+    assert main(["invoices", "pay", inv["invoice"], "--amount", "10.00", "--json", *sup]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "paid"
+    assert main(["invoices", "pay", inv["invoice"], "--amount", "1", *sup]) != 0
+    assert "paid" in capsys.readouterr().err
+    # A picker may not invoice.
+    assert main(["invoices", "raise", "--due", "--database", db_url,
+                 "--badge", desk.station.picker_badge]) == 6  # fmt: skip
+    assert wms_pin == f.CLI_PIN
