@@ -1,5 +1,6 @@
-"""The manager's desk: the supervisor's tabs, plus users (F7), the notification inbox (F8) and
-receiving of purchase orders (F9); returns (F11) come from the supervisor's desk. Scans (the
+"""The manager's desk: the supervisor's tabs, plus users (F7), the notification inbox (F8),
+receiving of purchase orders (F9) and stock health from the demand forecast (F12); returns (F11)
+come from the supervisor's desk. Scans (the
 desk's wedge, a camera) go to receiving."""
 
 from __future__ import annotations
@@ -11,25 +12,27 @@ from textual.widgets import TabbedContent, TabPane
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.tui.manager.inbox_pane import InboxPane
 from wms_terminal.tui.manager.receiving_pane import ReceivingPane
+from wms_terminal.tui.manager.stock_pane import StockPane
 from wms_terminal.tui.manager.users_pane import UsersPane
 from wms_terminal.tui.supervisor.screen import SupervisorScreen
 from wms_terminal.tui.widgets.commands import is_logout
 
 MANAGER_CSS = """
-#users-table, #inbox-table { height: 1fr; }
+#users-table, #inbox-table, #stock-table { height: 1fr; }
 #inbox-body { height: auto; max-height: 6; padding: 0 1; border-top: solid $primary-darken-2; }
 #po-tables { height: 1fr; }
 #po-table { width: 1fr; }
 #po-lines { width: 1fr; border-left: solid $primary-darken-2; }
 #receive-prompt { padding: 0 1; text-style: bold; }
 #receive-say { height: auto; min-height: 1; padding: 0 1; }
-#users-say.error, #inbox-say.error, #receive-say.error { color: $error; }
+#users-say.error, #inbox-say.error, #receive-say.error, #stock-say.error { color: $error; }
 """
 
-PANES: dict[str, type[UsersPane | InboxPane | ReceivingPane]] = {
+PANES: dict[str, type[UsersPane | InboxPane | ReceivingPane | StockPane]] = {
     "users": UsersPane,
     "inbox": InboxPane,
     "receiving": ReceivingPane,
+    "stock": StockPane,
 }
 
 
@@ -40,6 +43,7 @@ class ManagerScreen(SupervisorScreen):
         Binding("f7", "tab('users')", "Users", id="desk-users", show=False),
         Binding("f8", "tab('inbox')", "Inbox", id="desk-inbox", show=False),
         Binding("f9", "tab('receiving')", "Receiving", id="desk-receiving", show=False),
+        Binding("f12", "tab('stock')", "Stock", id="desk-stock", show=False),
     ]
 
     def extra_panes(self) -> ComposeResult:
@@ -49,6 +53,8 @@ class ManagerScreen(SupervisorScreen):
             yield InboxPane(self.db, self.actor, id="inbox-pane")
         with TabPane("Receiving F9", id="receiving"):
             yield ReceivingPane(self.db, self.actor, id="receiving-pane")
+        with TabPane("Stock F12", id="stock"):
+            yield StockPane(self.db, self.actor, id="stock-pane")
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         super().on_tabbed_content_tab_activated(event)
