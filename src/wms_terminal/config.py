@@ -18,6 +18,8 @@ WMS_RESTOCKING_FEE  percent of a unit's price kept per grade of a returned unit:
 WMS_REFUND_SHIPPING  refund the order's shipping with a return: fault (when the reason is the
                    shop's fault; default), always or never (once per order)
 WMS_WAREHOUSE_TZ   time zone of carrier cut-off times (default Europe/Amsterdam)
+WMS_PAYMENT_CHANNELS  channels whose orders wait for payment authorisation before release:
+                   "web,marketplace" (default none): core/release_rule.py
 WMS_CAMERA         a station's camera for `run` (device index, video file or stream URL; `run
                    --camera` overrides it; default none): tui/camera_feed.py
 """
@@ -185,3 +187,19 @@ def refund_shipping() -> str:
             f"WMS_REFUND_SHIPPING must be one of {', '.join(ShippingRule.ALL)}, not {raw!r}"
         )
     return raw
+
+
+def payment_channels() -> frozenset[str]:
+    """WMS_PAYMENT_CHANNELS: the channels whose orders wait for the payment provider's
+    authorisation before release, like "web,marketplace" (default: none)."""
+    from wms_terminal.core.models.orders import Channel
+
+    raw = os.environ.get("WMS_PAYMENT_CHANNELS", "").strip()
+    named = {p.strip() for p in raw.split(",") if p.strip()}
+    unknown = sorted(named - set(Channel.ALL))
+    if unknown:
+        raise ConfigurationError(
+            f'WMS_PAYMENT_CHANNELS must be like "web,marketplace" (channels: '
+            f"{', '.join(Channel.ALL)}), not {raw!r}"
+        )
+    return frozenset(named)

@@ -176,6 +176,26 @@ DAMAGE: dict[str, tuple[Callable[[Worked], list[str]], tuple[str, ...]]] = {
         lambda w: [_ledger_row(w, on_hand=0, location=str(w.floor.face[5].id), scan="'ghost'")],
         (),
     ),
+    # A released order that still waits for its payment.
+    "unapproved_on_wave": (
+        lambda w: [
+            "UPDATE sales_order SET release_hold = 'payment' "
+            "WHERE id = (SELECT MIN(order_id) FROM pick_task)"
+        ],
+        (),
+    ),
+    # An expired cart that still names a stock row's units.
+    "cart_hold_state": (
+        lambda w: [
+            "INSERT INTO cart_hold (channel, cart, warehouse_id, status, expires_at, created_at) "
+            f"VALUES ('web', 'c-1', {w.floor.warehouse_id}, 'expired', CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP)",
+            "INSERT INTO cart_hold_line (hold_id, warehouse_id, stock_id, product_id, "
+            f"location_id, qty) SELECT (SELECT MIN(id) FROM cart_hold), {w.floor.warehouse_id}, "
+            f"id, product_id, location_id, 1 FROM stock WHERE id = {_ONE_STOCK}",
+        ],
+        (),
+    ),
 }
 
 

@@ -37,6 +37,9 @@ COMMANDS: dict[str, Command] = {
     "integrations": Command("integrations_cmd", "API keys for channels and ERP (manager)"),
     "api": Command("api_cmd", "serve the integration API (HTTP, OpenAPI) for channels and ERP"),
     "orders": Command("orders_cmd", "sales orders"),
+    "customers": Command(
+        "order_holds_cmd", "customers on account: credit limits", "register_customers"
+    ),
     "route": Command(
         "route_cmd", "route pick lists through a warehouse layout (JSON in, JSON out)"
     ),

@@ -1,5 +1,6 @@
 """`wms-terminal orders import FILE`: order intake from CSV or JSON (docs/order-import.md);
-`wms-terminal orders cancel NUMBER --reason R`: its stock goes to the waiting back-orders."""
+`wms-terminal orders cancel NUMBER --reason R`: its stock goes to the waiting back-orders;
+payments and approvals: `cli.order_holds_cmd`."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import sys
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.order_holds_cmd import register_orders as register_holds
 from wms_terminal.core.errors import AuthenticationFailed
 from wms_terminal.core.intake import check_references, import_orders
 from wms_terminal.core.order_cancel import cancel_order
 from wms_terminal.core.order_files import ImportFileError, read_order_file
+from wms_terminal.core.release_rule import describe
 
 
 def register(orders: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -36,6 +39,7 @@ def register(orders: argparse.ArgumentParser, common: argparse.ArgumentParser) -
     can.add_argument("--json", action="store_true", help="print the result as JSON")
     add_auth_arguments(can)
     can.set_defaults(handler=_cancel)
+    register_holds(osub, common)
 
 
 def _cancel(args: argparse.Namespace) -> int:
@@ -95,6 +99,7 @@ def _import(args: argparse.Namespace) -> int:
         "purchase_orders": result.purchase_orders,
         "order_numbers": result.order_numbers,
         "warehouses": result.warehouses,
+        "held": result.held,
     }
     if args.json:
         json.dump(summary, sys.stdout)
@@ -108,6 +113,9 @@ def _import(args: argparse.Namespace) -> int:
         )
         for code, numbers in sorted(result.warehouses.items()):
             print(f"  {code}: {_numbers(numbers)}")
+        for hold in sorted(set(result.held.values())):
+            waiting = [n for n, h in result.held.items() if h == hold]
+            print(f"  waiting for {describe(hold)}: {_numbers(waiting)}")
     return 0
 
 

@@ -29,6 +29,8 @@ _FLOOR = frozenset({"pick", "count", "move_stock", "receive"})
 _SUPERVISE = frozenset(
     {"pack", "plan_wave", "release_wave", "adjust_stock", "import_orders", "cancel_order"}
     | {"manage_purchasing", "handle_returns", "read_orders", "read_stock"}
+    # A channel's payment provider and carts (integration accounts are granted these).
+    | {"record_payment", "hold_stock"}
 )
 # The sales desk: quotes to business customers and their invoices; the books go to managers.
 _SALES = frozenset({"manage_quotes", "manage_invoices"})
@@ -43,7 +45,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | _SUPERVISE
     | _SALES
     | {"manage_users", "manage_notices", "release_tote", "approve_weight", "export_accounting"}
-    | {"read_events", "manage_webhooks", "settle_payments"},
+    | {"read_events", "manage_webhooks", "settle_payments"}
+    | {"manage_credit", "approve_credit"},
 }
 # What an integration account may be granted (`integrations add --permission P`): any permission
 # some role has. A new permission added to a role above can be granted at once.

@@ -181,6 +181,7 @@ def _write_chunk_retrying(
         result.order_numbers += part.order_numbers
         for code, numbers in part.warehouses.items():
             result.warehouses.setdefault(code, []).extend(numbers)
+        result.held.update(part.held)
         return
     raise DatabaseBusy("order import kept colliding with another import; run it again")
 

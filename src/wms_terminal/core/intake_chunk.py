@@ -33,6 +33,7 @@ from wms_terminal.core.models import (
 )
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.money import to_base
+from wms_terminal.core.order_holds import apply_intake_holds
 from wms_terminal.core.order_input import OrderInput
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.core.sequences import allocate
@@ -48,6 +49,8 @@ class ImportResult:
     purchase_orders: list[str] = field(default_factory=list)
     order_numbers: list[str] = field(default_factory=list)
     warehouses: dict[str, list[str]] = field(default_factory=dict)  # code -> order numbers
+    # Orders that wait before release (`core.release_rule`): number -> hold.
+    held: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,9 @@ def write_chunk(
         insert_rows(session, Reservation, reservations, returning_ids=False)
     write_moves(session, moves)
     add_lifetime_value(session, ltv, counts)
+    by_id = dict(zip(order_ids, result.order_numbers, strict=True))
+    for oid, hold in apply_intake_holds(session, order_ids).items():
+        result.held[by_id[oid]] = hold
     # Every product the chunk asked of a warehouse, back-ordered ones included: a product
     # with nothing left must be reordered most of all.
     touched: dict[int, set[int]] = defaultdict(set)

@@ -64,6 +64,14 @@ _TOTE_USES = (
     "AND t.status <> 'free'"
 )
 
+# Units held per stock row: orders' active reservations, and the lines of carts still holding.
+_HELD = (
+    "SELECT x.stock_id, SUM(x.q) AS q FROM (SELECT stock_id, qty AS q FROM reservation "
+    "WHERE status = 'active' UNION ALL SELECT hl.stock_id, hl.qty FROM cart_hold_line hl "
+    "JOIN cart_hold h ON h.id = hl.hold_id WHERE h.status = 'active') x GROUP BY x.stock_id"
+)
+_FLOOR = "('released', 'picking', 'picked', 'packing', 'packed', 'shipped')"
+
 
 # What the audit log's claim entries are called, per entity: (name, claimed, done).
 _CLAIMABLE = {
@@ -191,11 +199,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "reservation_sum",
         ("s.reserved", "COALESCE(r.q, 0)", *_names("s.location_id", "s.product_id")),
-        "FROM stock s LEFT JOIN (SELECT stock_id, SUM(qty) AS q FROM reservation "
-        "WHERE status = 'active' GROUP BY stock_id) r ON r.stock_id = s.id "
+        # Orders' active reservations and live carts' hold lines (`core.cart_holds`).
+        f"FROM stock s LEFT JOIN ({_HELD}) r ON r.stock_id = s.id "
         "WHERE s.reserved <> COALESCE(r.q, 0)",
         lambda rs, held, loc, sku: (
-            f"{_at(loc, sku)}: stock says {rs} reserved, active reservations hold {held}"
+            f"{_at(loc, sku)}: stock says {rs} reserved, active reservations and cart holds "
+            f"hold {held}"
         ),
     ),
     Rule(
@@ -410,5 +419,26 @@ RULES: tuple[Rule, ...] = (
             f"{returned} on returns of {shipped} shipped"
         ),
         order="rl.id",
+    ),
+    Rule(
+        "unapproved_on_wave",
+        ("so.number", "so.status", "so.release_hold"),
+        "FROM sales_order so WHERE so.release_hold <> '' AND "
+        f"(so.status IN {_FLOOR} OR EXISTS (SELECT 1 FROM pick_task pt "
+        "WHERE pt.order_id = so.id AND pt.status = 'open'))",
+        lambda number, status, hold: (
+            f"order {number} is {status} on the floor while it waits for {hold.replace('_', ' ')}"
+        ),
+        order="so.id",
+    ),
+    Rule(
+        "cart_hold_state",
+        ("h.channel", "h.cart", "h.status", "COUNT(hl.id)"),
+        "FROM cart_hold h JOIN cart_hold_line hl ON hl.hold_id = h.id "
+        "WHERE h.status <> 'active' GROUP BY h.id, h.channel, h.cart, h.status",
+        lambda channel, cart, status, lines: (
+            f"cart {channel}/{cart} is {status.replace('_', ' ')} but still holds {lines} line(s)"
+        ),
+        order="h.id",
     ),
 )

@@ -11,8 +11,9 @@ negative_stock      on-hand or reserved below zero
 over_reserved       more reserved than on hand
 reserved_unpickable units reserved in a location nobody picks from (receiving, damaged): they
                     are reserved only once put away
-reservation_sum     the active reservations on a stock row do not add up to its reserved units,
-                    or a reservation names another product or location than its stock row
+reservation_sum     the active reservations and live cart holds on a stock row do not add up to
+                    its reserved units, or a reservation names another product or location than
+                    its stock row
 reservation_state   an active reservation of no units, or a spent one still holding units
 over_picked         an order line or pick task with more picked than ordered (or below zero)
 picked_tasks        an order line's picked units differ from what its pick tasks picked
@@ -38,6 +39,9 @@ package_state       a closed or shipped package without SSCC, tracking number or
                     service; a shipped one outside a shipment; an open or held package of an
                     order not being packed, or two of one order; a closed one of an order
                     neither packing nor packed
+unapproved_on_wave  an order on the floor (released or later, or with open pick tasks) while
+                    it still waits for payment or a manager's approval (`core.release_rule`)
+cart_hold_state     a cart hold that ended (checked out, expired, released) still holding units
 scan_unrecorded     ledger lines written under a scan id with no stored accepted outcome (a scan
                     applied without its outcome, so a retry would apply it again)
 """

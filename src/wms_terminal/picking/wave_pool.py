@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import CarrierService, Channel, OrderFlag, Warehouse, Zone
+from wms_terminal.core.release_rule import RELEASABLE_SQL
 from wms_terminal.picking.batch_problem import CartCapacity
 from wms_terminal.picking.layout import Layout, PickPoint
 from wms_terminal.picking.wave_batching import clamp, layout_of
@@ -90,10 +91,7 @@ def pool_options(db: Database) -> PoolOptions:
             zones[wh].append(zone)
         flags = tuple(s.exec(select(OrderFlag.code).order_by(col(OrderFlag.code))).all())
         releasable = s.execute(
-            text(
-                "SELECT COUNT(*) FROM sales_order "
-                "WHERE status IN ('reserved', 'partially_reserved')"
-            )
+            text(f"SELECT COUNT(*) FROM sales_order WHERE {RELEASABLE_SQL}")
         ).scalar_one()
     return PoolOptions(
         warehouses,

@@ -30,6 +30,7 @@ from wms_terminal.core.db import Database, analyze, insert_rows
 from wms_terminal.core.errors import ValidationError, WmsError
 from wms_terminal.core.models import PickList, PickTask, Wave
 from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.release_rule import RELEASABLE_SQL
 from wms_terminal.core.sequences import next_number
 from wms_terminal.core.states import ORDER_TRANSITIONS, OrderStatus, can_transition
 from wms_terminal.picking import messages as M
@@ -213,14 +214,14 @@ def _write(
     for oid in order_ids:
         if not can_transition(ORDER_TRANSITIONS, sel.statuses[oid], OrderStatus.RELEASED):
             raise WaveConflict(M.WAVE_CHANGED)
-    # Take the orders: an order released (or changed) by someone else meanwhile stops us here.
+    # Take the orders: an order released (or changed, or held: `core.release_rule`) by someone
+    # else meanwhile stops us here.
     # PostgreSQL: one statement with an array parameter; SQLite: IN lists of CHUNK ids.
     pg = session.get_bind().dialect.name == "postgresql"
     if pg:
         upd = text(
             "UPDATE sales_order SET status = 'released', updated_at = :now "
-            "WHERE id = ANY(CAST(:ids AS INTEGER[])) "
-            "AND status IN ('reserved', 'partially_reserved')"
+            f"WHERE id = ANY(CAST(:ids AS INTEGER[])) AND {RELEASABLE_SQL}"
         )
         check = text(
             "SELECT id, qty, status FROM reservation "
@@ -230,7 +231,7 @@ def _write(
     else:
         upd = text(
             "UPDATE sales_order SET status = 'released', updated_at = :now "
-            "WHERE id IN :ids AND status IN ('reserved', 'partially_reserved')"
+            f"WHERE id IN :ids AND {RELEASABLE_SQL}"
         ).bindparams(bindparam("ids", expanding=True))
         check = text(
             "SELECT id, qty, status FROM reservation WHERE order_id IN :ids AND qty > 0"

@@ -20,6 +20,7 @@ from wms_terminal.core.bounds import date_problem, priority_problem
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import CarrierService, OrderFlag, Warehouse, Zone
 from wms_terminal.core.models._base import UTC_DATETIME
+from wms_terminal.core.release_rule import releasable_sql
 from wms_terminal.picking.strategies import OrderSource, PickSource
 
 MAX_ORDERS = 1_000_000  # the most orders one wave may be asked for
@@ -81,7 +82,7 @@ def find_warehouse(session: Session, code: str | None) -> Warehouse:
 def select_orders(session: Session, flt: WaveFilter) -> Selection:
     wh = find_warehouse(session, flt.warehouse)
     assert wh.id is not None
-    where = ["so.warehouse_id = :w", "so.status IN ('reserved', 'partially_reserved')"]
+    where = ["so.warehouse_id = :w", releasable_sql("so")]
     params: dict[str, Any] = {"w": wh.id}
     expanding: list[Any] = []
     if flt.cutoff is not None:

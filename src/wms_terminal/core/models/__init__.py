@@ -7,6 +7,7 @@ from .customers import Address, CurrencyRate, Customer, CustomerContact
 from .events import BusinessEvent, Webhook, WebhookDelivery, WebhookDeliveryStatus
 from .forecast import DemandForecast, DemandHistory
 from .orders import Channel, OrderFlag, OrderLine, SalesOrder, SalesOrderFlag
+from .payments import CartHold, CartHoldLine, CartHoldStatus, PaymentAuthorisation
 from .people import (
     AccountPermission,
     AuditEntry,
@@ -62,6 +63,9 @@ __all__ = [
     "Carrier",
     "CarrierRate",
     "CarrierService",
+    "CartHold",
+    "CartHoldLine",
+    "CartHoldStatus",
     "Channel",
     "CountTask",
     "Counter",
@@ -85,6 +89,7 @@ __all__ = [
     "OrderLine",
     "Package",
     "PackageLine",
+    "PaymentAuthorisation",
     "PaymentEvent",
     "PickList",
     "PickTask",

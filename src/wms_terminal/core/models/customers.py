@@ -24,6 +24,9 @@ class Customer(SQLModel, table=True):
     created_at: datetime = created_at()
     # No follow-up e-mails (review request, care instructions) after delivery.
     followup_opt_out: bool = False
+    # On account (B2B): open exposure in EUR above which an order waits for a manager
+    # (`core.credit`). None: not on account.
+    credit_limit_eur: Decimal | None = Field(default=None, sa_type=MONEY)
 
 
 class CustomerContact(SQLModel, table=True):

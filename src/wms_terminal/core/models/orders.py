@@ -72,6 +72,8 @@ class SalesOrder(SQLModel, table=True):
     pack_claim_user_id: int | None = None
     pack_claim_terminal: str = Field(default="", sa_type=String(40))
     pack_claimed_at: datetime | None = timestamp()
+    # Why the order may not be released yet ('' when it may): `core.release_rule`.
+    release_hold: str = Field(default="", sa_type=String(20))
 
 
 class OrderLine(SQLModel, table=True):
