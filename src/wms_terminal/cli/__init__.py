@@ -68,6 +68,9 @@ COMMANDS: dict[str, Command] = {
     "webhooks": Command("webhooks_cmd", "webhooks of integration accounts, and their sender"),
     "forecast": Command("forecast_cmd", "demand forecast, reorder points, stock health; backtest"),
     "invoices": Command("invoices_cmd", "invoices to business customers: raise, pay, PDF, UBL"),
+    "analytics": Command(
+        "analytics_cmd", "manager figures: sales, on-time, pick accuracy, pickers, returns (CSV)"
+    ),
     "check": Command(
         "check_cmd", "verify stock, ledger, reservations, picks, totes and lists (read-only)"
     ),
