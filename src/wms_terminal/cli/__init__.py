@@ -71,6 +71,7 @@ COMMANDS: dict[str, Command] = {
     "analytics": Command(
         "analytics_cmd", "manager figures: sales, on-time, pick accuracy, pickers, returns (CSV)"
     ),
+    "accounting": Command("accounting_cmd", "the accounting journal of a day (CSV or JSON)"),
     "check": Command(
         "check_cmd", "verify stock, ledger, reservations, picks, totes and lists (read-only)"
     ),

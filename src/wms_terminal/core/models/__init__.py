@@ -22,7 +22,15 @@ from .people import (
 )
 from .picking import PickList, PickTask, Tote, Wave
 from .purchasing import PurchaseOrder, PurchaseOrderLine
-from .sales import BusinessCustomer, Invoice, InvoiceLine, InvoicePayment, Quote, QuoteLine
+from .sales import (
+    BusinessCustomer,
+    Invoice,
+    InvoiceLine,
+    InvoicePayment,
+    JournalDay,
+    Quote,
+    QuoteLine,
+)
 from .shipping import (
     BoxType,
     Carrier,
@@ -78,6 +86,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoicePayment",
+    "JournalDay",
     "Location",
     "LocationKind",
     "MoveKind",

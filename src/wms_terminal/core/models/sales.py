@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ._base import MONEY, RATE, created_at, timestamp
@@ -148,3 +149,15 @@ class InvoicePayment(SQLModel, table=True):
     reference: str = Field(default="", sa_type=String(80))
     recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = created_at()
+
+
+class JournalDay(SQLModel, table=True):
+    """A closed day's accounting journal as first exported (`sales.accounting`): exporting
+    the day again gives these entries, byte for byte, whatever changed since (a cost, a
+    rate). Entries are dicts of strings in `sales.accounting.FIELDS`."""
+
+    __tablename__ = "journal_day"
+    day: date = Field(sa_type=Date(), primary_key=True)
+    entries: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    posted_by: int | None = Field(default=None, foreign_key="app_user.id")
+    posted_at: datetime = created_at()
