@@ -21,6 +21,12 @@ from wms_terminal.api.limits import RateLimiter, default_rate
 ROUTERS = (
     "orders",
     "stock",
+    "events",
+    "shipments",
+    "deliveries",
+    "returns",
+    "refunds",
+    "payment_events",
 )
 
 

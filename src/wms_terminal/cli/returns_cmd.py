@@ -28,8 +28,8 @@ from wms_terminal.cli.pick_cmd import add_driver_arguments, run_driver
 from wms_terminal.cli.render import cell, emit, table
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.returns import MAX_NOTE, REASONS, Resolution
-from wms_terminal.returns.exchange import issue_replacement, replaces_first
-from wms_terminal.returns.rma import open_return, parse_line, show_return
+from wms_terminal.returns.exchange import authorise, issue_replacement
+from wms_terminal.returns.rma import parse_line, show_return
 
 
 def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -115,7 +115,7 @@ def _station(args: argparse.Namespace) -> int:
 def _open(args: argparse.Namespace) -> int:
     lines = [parse_line(raw) for raw in args.line]
     with signed_in(args) as (app, actor):
-        done = open_return(
+        done, replacement = authorise(
             app.db,
             actor,
             order=args.order,
@@ -124,9 +124,6 @@ def _open(args: argparse.Namespace) -> int:
             resolution=Resolution.EXCHANGE if args.exchange else Resolution.REFUND,
             note=args.note,
         )
-        replacement = None
-        if args.exchange and replaces_first(app.db, done.rma):
-            replacement = issue_replacement(app.db, actor, done.rma)
     swap = {"order": replacement.order, "code": replacement.code} if replacement else None
     emit(
         args.json,

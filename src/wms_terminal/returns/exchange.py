@@ -33,6 +33,7 @@ from wms_terminal.core.returns import (
     ReturnStatus,
     replacement_code,
 )
+from wms_terminal.returns.rma import Opened, open_return
 
 
 @dataclass(frozen=True)
@@ -139,3 +140,24 @@ def _spec(s: Session, rma: str) -> tuple[OrderInput, int]:
         source=ret.number,
     )
     return spec, ret.id
+
+
+def authorise(
+    db: Database,
+    actor: Actor,
+    *,
+    order: str,
+    lines: list[tuple[str, int]],
+    reason: str,
+    resolution: str,
+    note: str = "",
+) -> tuple[Opened, Replacement | None]:
+    """Open a return (`rma.open_return`) and, for an exchange whose rule ships the replacement
+    first (VIP), issue that replacement at once: what `returns open` and POST /v1/returns do."""
+    done = open_return(
+        db, actor, order=order, lines=lines, reason=reason, resolution=resolution, note=note
+    )
+    replacement = None
+    if resolution == Resolution.EXCHANGE and replaces_first(db, done.rma):
+        replacement = issue_replacement(db, actor, done.rma)
+    return done, replacement

@@ -34,7 +34,7 @@ from wms_terminal.core.models import (
     SalesOrder,
 )
 from wms_terminal.core.models._base import MONEY
-from wms_terminal.core.money import BASE_CURRENCY, to_base
+from wms_terminal.core.money import BASE_CURRENCY, round_money, to_base
 from wms_terminal.core.returns import (
     SHOP_FAULT,
     RefundLine,
@@ -283,3 +283,43 @@ def credit_note_document(db: Database, rma: str) -> CreditNoteDoc:
         fees=str(note.fees),
         amount=str(note.amount),
     )
+
+
+def order_refunds(db: Database, order: str) -> dict[str, object]:
+    """Order `order`'s credit notes, oldest first, each with its payment event's status, and
+    the total refunded (GET /v1/orders/{order}/refunds)."""
+    with db.reading() as s:
+        so = s.exec(select(SalesOrder).where(col(SalesOrder.number) == order.strip())).first()
+        if so is None:
+            raise NotFound(f"no order {order.strip()[:40]!r}")
+        got = s.exec(
+            select(CreditNote, ReturnOrder, PaymentEvent)
+            .join(ReturnOrder, col(ReturnOrder.id) == col(CreditNote.return_id))
+            .outerjoin(PaymentEvent, col(PaymentEvent.credit_note_id) == col(CreditNote.id))
+            .where(col(CreditNote.order_id) == so.id)
+            .order_by(col(CreditNote.id))
+        ).all()
+    notes = [
+        {
+            "credit_note": note.number,
+            "rma": ret.number,
+            "amount": str(note.amount),
+            "goods": str(note.goods),
+            "shipping": str(note.shipping),
+            "fees": str(note.fees),
+            "currency": note.currency,
+            "created_at": note.created_at.isoformat(),
+            "lines": list(note.lines),
+            "payment": {"id": pay.id, "status": pay.status, "last_error": pay.last_error}
+            if pay is not None
+            else None,
+        }
+        for note, ret, pay in got
+    ]
+    total = sum((note.amount for note, _, _ in got), Decimal(0))
+    return {
+        "order": so.number,
+        "currency": so.currency,
+        "refunded": str(round_money(total, so.currency)),
+        "credit_notes": notes,
+    }
