@@ -41,6 +41,7 @@ KINDS = (
     STOCK_LOW,
 )
 MAX_PAGE = 500
+MAX_ID = 2**31 - 1  # an INTEGER column on PostgreSQL
 COUNTER = "event"
 
 
@@ -104,7 +105,7 @@ def read_feed(
 ) -> list[EventView]:
     """Events with an id above `after`, oldest first, at most `limit` (<= MAX_PAGE); only
     `kinds` (comma-separated) when given. The last one's id is the next call's `after`."""
-    if after < 0:
+    if not 0 <= after <= MAX_ID:
         raise ValidationError("after is an event id (0 for the start)")
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit is 1 to {MAX_PAGE}")

@@ -28,6 +28,7 @@ from wms_terminal.core.models._base import utcnow
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 STATUSES = (PENDING, SENT, FAILED)
 MAX_PAGE = 500
+MAX_ID = 2**31 - 1  # an INTEGER column on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ def list_events(
         raise ValidationError(f"unknown status {status!r}: one of {', '.join(STATUSES)}")
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit is 1 to {MAX_PAGE}")
+    if not 0 <= after <= MAX_ID:
+        raise ValidationError("after is a payment event id (0 for the start)")
     with db.reading() as session:
         stmt = (
             select(PaymentEvent)
@@ -99,15 +102,9 @@ def list_events(
         return [_view(session, e) for e in session.exec(stmt)]
 
 
-def get_event(db: Database, event_id: int) -> PaymentEventView:
-    with db.reading() as session:
-        e = session.get(PaymentEvent, event_id)
-        if e is None:
-            raise NotFound(f"no payment event {event_id}")
-        return _view(session, e)
-
-
 def _locked(session: Session, event_id: int) -> PaymentEvent:
+    if not 1 <= event_id <= MAX_ID:
+        raise NotFound(f"no payment event {event_id}")
     e = session.exec(
         select(PaymentEvent)
         .where(col(PaymentEvent.id) == event_id)

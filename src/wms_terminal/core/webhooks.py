@@ -121,6 +121,8 @@ def remove_webhook(db: Database, actor: Actor, webhook_id: int) -> int:
     """Remove a webhook and its deliveries (those not sent yet are dropped); how many were
     still waiting or failed."""
     require(actor, "manage_webhooks")
+    if not 1 <= webhook_id <= events.MAX_ID:
+        raise NotFound(f"no webhook {webhook_id}")
 
     def body(session: Session) -> int:
         hook = session.exec(
@@ -261,6 +263,9 @@ def retry(
     require(actor, "manage_webhooks")
     if (delivery_id is None) == (webhook_id is None):
         raise ValidationError("retry one delivery (its id) or a webhook's failed ones (--webhook)")
+    for n in (delivery_id, webhook_id):
+        if n is not None and not 1 <= n <= events.MAX_ID:
+            raise NotFound(f"no webhook or delivery {n}")
 
     def body(session: Session) -> int:
         stmt = select(WebhookDelivery).with_for_update()

@@ -12,6 +12,7 @@ from wms_terminal.api.errors import responses
 from wms_terminal.core import events
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
+from wms_terminal.core.events import MAX_ID
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
 
@@ -36,7 +37,7 @@ class FeedBody(BaseModel):
     responses=responses(),
 )
 def feed(
-    after: int = Query(0, ge=0, le=2**62, description="the last event id you have seen"),
+    after: int = Query(0, ge=0, le=MAX_ID, description="the last event id you have seen"),
     limit: int = Query(100, ge=1, le=events.MAX_PAGE, description="events per page"),
     kind: str = Query("", max_length=300, description="only these kinds (comma-separated)"),
     actor: Actor = Depends(require("read_events")),

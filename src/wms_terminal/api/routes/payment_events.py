@@ -13,6 +13,7 @@ from wms_terminal.api.errors import responses
 from wms_terminal.core import payment_events as pe
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
+from wms_terminal.core.payment_events import MAX_ID
 
 router = APIRouter(prefix="/v1/payment-events", tags=["payment events"])
 
@@ -36,7 +37,7 @@ class AckRequest(BaseModel):
     reason: str = Field("", max_length=500, description="why it failed (needed for failed)")
 
 
-_ID = Path(ge=1, le=2**62, description="the payment event's id")
+_ID = Path(ge=1, le=MAX_ID, description="the payment event's id")
 
 
 @router.get(
@@ -47,7 +48,7 @@ _ID = Path(ge=1, le=2**62, description="the payment event's id")
 )
 def list_payment_events(
     status: Literal["pending", "sent", "failed", "all"] = Query("pending"),
-    after: int = Query(0, ge=0, le=2**62, description="ids after this one"),
+    after: int = Query(0, ge=0, le=MAX_ID, description="ids after this one"),
     limit: int = Query(100, ge=1, le=pe.MAX_PAGE),
     actor: Actor = Depends(require("settle_payments")),
     db: Database = Depends(database),
