@@ -8,10 +8,11 @@ import threading
 from datetime import date
 
 from sqlalchemy import text
+from sqlmodel import Session
 
 from tests import factories as f
 from tests.picking.conftest import build_floor
-from wms_terminal.core.auth import SYSTEM
+from wms_terminal.core.auth import SYSTEM, Actor
 from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.intake import import_orders
 from wms_terminal.sales.invoices import list_invoices, raise_due, raise_in, raise_invoice
@@ -82,7 +83,7 @@ def test_numbers_stay_gapless_and_unique_under_8_writers(db: Database, db_url: s
     assert late == [f"INV-{i:07d}" for i in range(WRITERS * EACH + 1, WRITERS * (EACH + 1) + 1)]
 
 
-def _fail_after(s, boss, order: str, today: date) -> None:  # type: ignore[no-untyped-def]
+def _fail_after(s: Session, boss: Actor, order: str, today: date) -> None:
     oid = s.execute(text("SELECT id FROM sales_order WHERE number = :n"), {"n": order}).scalar()
-    raise_in(s, boss, int(oid), None, today)
+    raise_in(s, boss, int(str(oid)), None, today)
     raise Boom

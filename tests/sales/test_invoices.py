@@ -164,3 +164,58 @@ def test_command_line(
     assert main(["invoices", "raise", "--due", "--database", db_url,
                  "--badge", desk.station.picker_badge]) == 6  # fmt: skip
     assert wms_pin == f.CLI_PIN
+
+
+def test_order_shipped_in_two_hand_overs_is_billed_in_two_invoices_that_add_up(
+    desk: Desk,
+) -> None:
+    """Shipping on the first invoice; discount and VAT shared by goods, the last invoice taking
+    what is left, so the two invoices add up to the order's total."""
+    from wms_terminal.core.codes import COMMAND_PREFIX
+    from wms_terminal.packing.flow import PackFlow
+    from wms_terminal.packing.shipments import hand_over
+    from wms_terminal.sales.quotes import LineSpec, accept_quote, create_quote, send_quote
+
+    st = desk.station
+    add_customer(desk.db, desk.boss, "PER-SHIP", per="shipment")
+    q = create_quote(
+        desk.db,
+        desk.boss,
+        customer="PER-SHIP",
+        currency="EUR",
+        valid_until=date.today(),
+        lines=[LineSpec(st.floor.sku(1), 2, Decimal("10.00")),
+               LineSpec(st.floor.sku(3), 1, Decimal("10.00"))],
+        discount_percent=Decimal("10"),
+        shipping=Decimal("5.00"),
+        tax_percent=Decimal("21"),
+    ).number  # fmt: skip
+    send_quote(desk.db, desk.boss, q)
+    order = accept_quote(desk.db, desk.boss, q)
+    assert order.total == Decimal("38.72")  # 30 - 3 + 5 + 21% of 32
+    [tote] = st.pick_all()
+    flow = PackFlow(st.db, st.packer)
+    flow.scan(tote)
+    labels = []
+    for n, units in enumerate(((f.gtin13(1), f.gtin13(1)), (f.gtin13(3),))):
+        for code in units:
+            assert not flow.scan(code).error
+        if n == 0:  # this box is full: the rest goes into the order's next package
+            assert flow.scan(COMMAND_PREFIX + "DONE").expect == "box"
+        v = flow.scan("BOX-M")
+        v = flow.key_weight(round((v.expected_kg or 0) * 1000))
+        labels.append(str(v.data["sscc"]))
+        assert not flow.scan(labels[-1]).error
+    first = hand_over(st.db, st.packer, sscc=labels[0])
+    assert first.orders_shipped == ()
+    [one] = raise_due(desk.db, desk.boss)
+    hand_over(st.db, st.packer, sscc=labels[1])
+    [two] = raise_due(desk.db, desk.boss)
+    assert (one.subtotal, one.discount, one.shipping, one.tax, one.total) == (
+        Decimal("20.00"), Decimal("2.00"), Decimal("5.00"), Decimal("4.83"), Decimal("27.83"),
+    )  # fmt: skip
+    assert (two.subtotal, two.discount, two.shipping, two.tax, two.total) == (
+        Decimal("10.00"), Decimal("1.00"), Decimal("0.00"), Decimal("1.89"), Decimal("10.89"),
+    )  # fmt: skip
+    assert one.total + two.total == order.total
+    assert (one.number, two.number) == ("INV-0000001", "INV-0000002")
