@@ -214,6 +214,12 @@ def test_no_key_or_a_key_without_the_permission_is_refused(
     args = ["integrations", "add", "--name", "shop", "--json", "--database", desk.db_url]
     assert main([*args, "--permission", "read_stock", *desk.manager]) == 0
     weak = str(json.loads(capsys.readouterr().out)["key"])
+    # A channel's key (the defaults of `integrations add`) reads the feed.
+    assert main([*args[:3], "channel", *args[4:], *desk.manager]) == 0
+    channel = str(json.loads(capsys.readouterr().out)["key"])
+    with httpx.Client(base_url=desk.url, timeout=30) as c:
+        got = c.get("/v1/events", headers={"Authorization": f"Bearer {channel}"})
+        assert got.status_code == 200 and got.json() == {"events": [], "next_after": 0}
     with httpx.Client(base_url=desk.url, timeout=30) as c:
         for method, path in (
             ("GET", "/v1/events"),

@@ -6,8 +6,11 @@ mid-send leaves its claim to expire and the event goes out again (same id)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -105,6 +108,10 @@ def test_a_500_a_stall_and_a_dropped_connection_are_retried_then_delivered_signe
         )
     assert not verify(secret, hooks.received[0].body + b" ", hooks.received[0].headers[
         "X-WMS-Signature"])  # fmt: skip
+    # The receiver's check of docs/events.md accepts the real deliveries, and nothing else.
+    doc_check = _documented_check()
+    assert all(doc_check(secret, r.body, r.headers["X-WMS-Signature"]) for r in hooks.received)
+    assert not doc_check(secret, b"{}", hooks.received[0].headers["X-WMS-Signature"])
     # Sent once: nothing more goes out.
     assert send_due(db).sent == 0 and len(hooks.received) == 4
     assert webhooks.list_webhooks(db)[0].counts == {"sent": 1}
@@ -133,6 +140,17 @@ def test_out_of_attempts_it_fails_visibly_and_a_retry_sends_it(db: Database, hoo
         event_id,
         event_id + 1,
     ]
+
+
+def _documented_check() -> Callable[[str, bytes, str], bool]:
+    """verify_wms_signature as docs/events.md shows it, run as written."""
+    text = (Path(__file__).parents[2] / "docs" / "events.md").read_text()
+    found = re.search(r"```python\n(.*?)```", text, re.S)
+    assert found, "docs/events.md shows the signature check"
+    scope: dict[str, Any] = {}
+    exec(compile(found.group(1), "docs/events.md", "exec"), scope)
+    check: Callable[[str, bytes, str], bool] = scope["verify_wms_signature"]
+    return check
 
 
 def _emit_and_deliver_id(db: Database) -> int:

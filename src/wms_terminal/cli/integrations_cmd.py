@@ -20,7 +20,7 @@ from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 
 # What `add` grants without --permission: what a sales channel needs.
-CHANNEL_PERMISSIONS = ("import_orders", "cancel_order", "read_orders", "read_stock")
+CHANNEL_PERMISSIONS = ("import_orders", "cancel_order", "read_orders", "read_stock", "read_events")
 
 
 def register(top: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
