@@ -1,6 +1,6 @@
 """The manager's desk: the supervisor's tabs, plus users (F7), the notification inbox (F8),
-receiving of purchase orders (F9) and stock health from the demand forecast (F12); returns (F11)
-come from the supervisor's desk. Scans (the
+receiving of purchase orders (F9), stock health from the demand forecast (F12) and analytics
+(ctrl+g: tables and charts); returns (F11) come from the supervisor's desk. Scans (the
 desk's wedge, a camera) go to receiving."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import TabbedContent, TabPane
 
 from wms_terminal.scanning.scan import Scan
+from wms_terminal.tui.manager.analytics_pane import AnalyticsPane
 from wms_terminal.tui.manager.inbox_pane import InboxPane
 from wms_terminal.tui.manager.receiving_pane import ReceivingPane
 from wms_terminal.tui.manager.stock_pane import StockPane
@@ -19,20 +20,24 @@ from wms_terminal.tui.widgets.commands import is_logout
 
 MANAGER_CSS = """
 #users-table, #inbox-table, #stock-table { height: 1fr; }
+#an-table { height: 1fr; }
+#an-chart { height: 1fr; border-top: solid $primary-darken-2; }
 #inbox-body { height: auto; max-height: 6; padding: 0 1; border-top: solid $primary-darken-2; }
 #po-tables { height: 1fr; }
 #po-table { width: 1fr; }
 #po-lines { width: 1fr; border-left: solid $primary-darken-2; }
 #receive-prompt { padding: 0 1; text-style: bold; }
 #receive-say { height: auto; min-height: 1; padding: 0 1; }
-#users-say.error, #inbox-say.error, #receive-say.error, #stock-say.error { color: $error; }
+#users-say.error, #inbox-say.error, #receive-say.error, #stock-say.error,
+#an-say.error { color: $error; }
 """
 
-PANES: dict[str, type[UsersPane | InboxPane | ReceivingPane | StockPane]] = {
+PANES: dict[str, type[UsersPane | InboxPane | ReceivingPane | StockPane | AnalyticsPane]] = {
     "users": UsersPane,
     "inbox": InboxPane,
     "receiving": ReceivingPane,
     "stock": StockPane,
+    "analytics": AnalyticsPane,
 }
 
 
@@ -44,6 +49,7 @@ class ManagerScreen(SupervisorScreen):
         Binding("f8", "tab('inbox')", "Inbox", id="desk-inbox", show=False),
         Binding("f9", "tab('receiving')", "Receiving", id="desk-receiving", show=False),
         Binding("f12", "tab('stock')", "Stock", id="desk-stock", show=False),
+        Binding("ctrl+g", "tab('analytics')", "Analytics", id="desk-analytics", show=False),
     ]
 
     def extra_panes(self) -> ComposeResult:
@@ -55,6 +61,8 @@ class ManagerScreen(SupervisorScreen):
             yield ReceivingPane(self.db, self.actor, id="receiving-pane")
         with TabPane("Stock F12", id="stock"):
             yield StockPane(self.db, self.actor, id="stock-pane")
+        with TabPane("Analytics ^G", id="analytics"):
+            yield AnalyticsPane(self.db, self.actor, id="analytics-pane")
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         super().on_tabbed_content_tab_activated(event)

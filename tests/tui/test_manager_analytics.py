@@ -1,0 +1,78 @@
+"""Manager analytics on the desk (ctrl+g) with Pilot on a real floor (SQLite): the report as a
+table with its bar chart drawn in the terminal, the next report, the period."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from tests import factories as f
+from tests.picking.conftest import Floor, build_floor
+from tests.tui.helpers import in_mode, type_slowly, wait_for
+
+from wms_terminal.core.auth import SYSTEM, create_user
+from wms_terminal.core.db import Database, make_engine
+from wms_terminal.core.intake import import_orders
+from wms_terminal.tui.app import WmsApp
+from wms_terminal.tui.manager.analytics_pane import AnalyticsPane, AnalyticsTable
+
+
+@pytest.fixture
+def floor(sqlite_template: Path, tmp_path: Path) -> Iterator[Floor]:
+    path = tmp_path / "analytics.sqlite3"
+    shutil.copy(sqlite_template, path)
+    db = Database(make_engine(f"sqlite:///{path}"))
+    floor = build_floor(db)
+    with db.transaction() as s:
+        mia = create_user(s, username="mia", name="Mia", role="manager", pin=f.CLI_PIN)
+        floor.badges["mia"] = mia.badge_code
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    orders = [
+        f.order("W-1", [("SKU-00001", 2)]),
+        f.order("W-2", [("SKU-00002", 1)]),
+        f.order("M-1", [("SKU-00003", 3)], channel="marketplace", currency="USD"),
+    ]
+    import_orders(db, [replace(o, ordered_at=yesterday) for o in orders], actor=SYSTEM)
+    yield floor
+    db.dispose()
+
+
+def _cells(table: AnalyticsTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_the_desk_shows_each_report_as_a_table_and_a_chart(floor: Floor):
+    app = WmsApp(floor.db, terminal="desk-1")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_slowly(pilot, floor.badges["mia"])
+        await type_slowly(pilot, f.CLI_PIN)
+        assert await wait_for(pilot, lambda: in_mode(app, "mode-manager"))
+        await pilot.press("ctrl+g")
+        pane = app.screen.query_one(AnalyticsPane)
+        table = app.screen.query_one(AnalyticsTable)
+        assert await wait_for(pilot, lambda: table.row_count == 2, tries=200)
+        assert _cells(table) == [
+            ["marketplace", "USD", "1", "30.00", "30.00"],
+            ["web", "EUR", "2", "30.00", "15.00"],
+        ]
+        assert pane.plot is not None
+        await pilot.pause()
+        chart = str(pane.plot.render())
+        assert "marketplace USD" in chart and "web EUR" in chart
+        assert "orders per channel and currency" in chart
+
+        table.focus()
+        await pilot.press("n")  # on-time shipping: nothing shipped yet
+        assert await wait_for(
+            pilot, lambda: pane.shown is not None and pane.shown.name == "on-time"
+        )
+        assert table.row_count == 0
+        assert "nothing in this period" in str(pane.query_one("#an-say").render())
+        await pilot.press("p", "d")  # back to sales, over 90 days
+        assert await wait_for(pilot, lambda: pane.days == 90 and pane.shown is not None
+                              and pane.shown.name == "sales")  # fmt: skip
+        assert "last 90 days" in str(pane.query_one("#an-say").render())
