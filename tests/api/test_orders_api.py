@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from tests.api.conftest import order_doc
 from wms_terminal.core.db import Database
-from wms_terminal.core.models import AuditEntry, SalesOrder, Stock
+from wms_terminal.core.models import AuditEntry, SalesOrder, Stock, User
 
 
 def _reserved(db: Database) -> int:
@@ -51,10 +53,11 @@ def test_an_order_is_created_once_and_reserved(api: httpx.Client, stocked: Datab
     ]
     with stocked.reading() as s:
         who = s.exec(
-            select(AuditEntry.user_id).where(col(AuditEntry.action) == "orders_imported")
-        ).first()
-        account = s.exec(select(SalesOrder)).first()
-    assert who is not None and account is not None  # recorded under the integration account
+            select(User.username)
+            .join(AuditEntry, col(AuditEntry.user_id) == col(User.id))
+            .where(col(AuditEntry.action) == "orders_import_part")
+        ).all()
+    assert who == ["webshop", "webshop"]  # recorded under the integration account
 
 
 def test_more_than_in_stock_is_backordered(api: httpx.Client) -> None:
@@ -120,3 +123,23 @@ def test_cancel_releases_stock_and_answers_again(api: httpx.Client, stocked: Dat
     assert api.get("/v1/orders/SO-9999999").status_code == 404
     no_reason = api.post(f"/v1/orders/{number}/cancel", json={"reason": ""})
     assert no_reason.status_code == 422 and no_reason.json()["problems"]
+
+
+def test_orders_sent_at_once_are_each_answered_for_themselves(
+    api: httpx.Client, stocked: Database
+) -> None:
+    """Orders arriving together share a transaction: the same order sent eight times at once
+    is created once, and a wrong order among good ones is refused alone."""
+    docs = [order_doc("SAME-1", ("SKU-00002", 1))] * 8
+    docs += [order_doc(f"MIX-{n}", ("SKU-00001", 1)) for n in range(5)]
+    docs.append(order_doc("MIX-BAD", ("SKU-00001", 1), ("KIT-404", 1)))
+    with ThreadPoolExecutor(len(docs)) as pool:
+        answers = list(pool.map(lambda d: api.post("/v1/orders", json=d), docs))
+    same = answers[:8]
+    assert sorted(r.status_code for r in same) == [200] * 7 + [201]
+    assert len({r.json()["order"] for r in same}) == 1
+    assert [r.status_code for r in answers[8:13]] == [201] * 5
+    bad = answers[13]
+    assert bad.status_code == 422
+    assert bad.json()["problems"] == [{"where": "lines[1]", "reason": "unknown SKU 'KIT-404'"}]
+    assert _orders(stocked) == 6 and _reserved(stocked) == 6

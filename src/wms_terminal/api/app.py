@@ -15,7 +15,9 @@ from fastapi import FastAPI
 
 from wms_terminal import __version__, bootstrap
 from wms_terminal.api import errors
+from wms_terminal.api.auth import KeyCache
 from wms_terminal.api.limits import RateLimiter, default_rate
+from wms_terminal.core.order_submit import OrderQueue
 
 # One module per area in api/routes/, each exposing `router`. Add yours here.
 ROUTERS = (
@@ -33,10 +35,12 @@ ROUTERS = (
 def create_app(database_url: str | None = None) -> FastAPI:
     """The API over the database at `database_url` (default: WMS_DATABASE_URL, as every command)."""
     connected = bootstrap.connect(database_url)
+    orders = OrderQueue(connected.db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        orders.close()
         connected.close()
 
     app = FastAPI(
@@ -48,7 +52,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.db = connected.db
+    app.state.orders = orders  # POST /v1/orders: orders arriving together share a transaction
     app.state.limiter = RateLimiter()
+    app.state.keys = KeyCache()
     app.state.default_rate = default_rate()
     errors.install(app, connected.db.engine.url.password)
     for name in ROUTERS:

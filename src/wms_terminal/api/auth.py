@@ -7,6 +7,8 @@ route the account's Actor (its permissions checked again by the core services it
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 from fastapi import Depends, Request
@@ -14,9 +16,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from wms_terminal.api.errors import ApiError
 from wms_terminal.api.limits import RateLimiter, retry_after
-from wms_terminal.core.api_keys import account_for_key
+from wms_terminal.core.api_keys import KeyAccount, account_for_key
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
+
+KEY_TTL_S = 1.0
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -39,7 +43,8 @@ def require(permission: str) -> Callable[..., Actor]:
     ) -> Actor:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise ApiError(401, "authorization needed: Authorization: Bearer KEY", _challenge())
-        account = account_for_key(database(request), credentials.credentials.strip())
+        keys: KeyCache = request.app.state.keys
+        account = keys.get(database(request), credentials.credentials.strip())
         if account is None:
             raise ApiError(401, "unknown or revoked key", _challenge())
         limiter: RateLimiter = request.app.state.limiter
@@ -59,6 +64,33 @@ def require(permission: str) -> Callable[..., Actor]:
         return account.actor
 
     return check
+
+
+class KeyCache:
+    """Keys found in the last KEY_TTL_S seconds: a busy channel's requests skip the lookup. A
+    revoked or changed account is refused or changed at most KEY_TTL_S later; unknown keys are
+    not remembered (each is looked up)."""
+
+    def __init__(self, ttl: float = KEY_TTL_S) -> None:
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._found: dict[str, tuple[float, KeyAccount]] = {}
+
+    def get(self, db: Database, key: str) -> KeyAccount | None:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._found.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        account = account_for_key(db, key)
+        with self._lock:
+            if account is None:
+                self._found.pop(key, None)
+            else:
+                if len(self._found) > 10_000:  # never grows without bound
+                    self._found.clear()
+                self._found[key] = (now + self._ttl, account)
+        return account
 
 
 def _challenge() -> dict[str, str]:

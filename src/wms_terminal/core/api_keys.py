@@ -1,8 +1,8 @@
 """Integration accounts as the API sees them: who a key belongs to, and the list for managers.
 
 A key is an account's generated secret (192 random bits); the API finds its account by the key's
-SHA-256 (`core.auth.key_digest`) in one indexed read per request: no argon2 per request, and a
-revoked or deactivated account stops at its next request (nothing is cached).
+SHA-256 (`core.auth.key_digest`) in one indexed read: no argon2 per request (the API server keeps
+a found key for a second, `api.auth.KeyCache`).
 """
 
 from __future__ import annotations

@@ -70,8 +70,12 @@ def import_orders(
     name: str = "import",
     chunk_size: int = CHUNK,
     progress: Callable[[int], None] | None = None,
+    summary: bool = True,
 ) -> ImportResult:
-    """Validate references for every order first; then write the new ones in chunks."""
+    """Validate references for every order first; then write the new ones in chunks.
+
+    `summary`: also audit the whole import in one entry (each chunk has its own entry anyway;
+    the API's small batches do without)."""
     require(actor, "import_orders")
     with db.reading() as session:
         refs = _load_refs(session, orders)
@@ -91,7 +95,7 @@ def import_orders(
     except (DatabaseUnavailable, OperationalError, InterfaceError) as exc:
         _audit_interruption(db, actor, name, result, len(todo))
         raise ImportInterrupted(name, result, len(todo), exc) from exc
-    if result.created:
+    if result.created and summary:
         db.run(
             lambda s: record(
                 s,
@@ -179,6 +183,7 @@ def _write_chunk_retrying(
         result.backordered_lines += part.backordered_lines
         result.purchase_orders += part.purchase_orders
         result.order_numbers += part.order_numbers
+        result.written.update(part.written)
         for code, numbers in part.warehouses.items():
             result.warehouses.setdefault(code, []).extend(numbers)
         result.held.update(part.held)

@@ -51,6 +51,8 @@ class ImportResult:
     warehouses: dict[str, list[str]] = field(default_factory=dict)  # code -> order numbers
     # Orders that wait before release (`core.release_rule`): number -> hold.
     held: dict[str, str] = field(default_factory=dict)
+    # (channel, external id) -> (order number, status) of each order written
+    written: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ def write_chunk(
         counts[customer_ids[n]] += 1
         number = f"SO-{numbers[n]:07d}"
         result.order_numbers.append(number)
+        result.written[(o.channel, o.external_id)] = (number, status)
         result.warehouses.setdefault(refs.codes[wid], []).append(number)
         headers.append(
             {

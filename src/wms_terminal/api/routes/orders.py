@@ -18,7 +18,7 @@ from wms_terminal.core.errors import InvalidTransition
 from wms_terminal.core.order_cancel import cancel_order
 from wms_terminal.core.order_input import ImportFileError, Problem
 from wms_terminal.core.order_status import current_status, order_status
-from wms_terminal.core.order_submit import submit_order
+from wms_terminal.core.order_submit import OrderQueue, Submitted, check_order
 from wms_terminal.core.states import OrderStatus
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
@@ -156,9 +156,13 @@ async def create_order(
     if len(raw) > MAX_BODY:
         raise ApiError(413, f"the body is over {MAX_BODY:,} bytes")
     doc = _json_body(raw)
-    done = await run_in_threadpool(submit_order, db, actor, doc)
+    done = await run_in_threadpool(_take, db, request.app.state.orders, actor, doc)
     response.status_code = 201 if done.created else 200
     return OrderAccepted(order=done.number, status=done.status)
+
+
+def _take(db: Database, orders: OrderQueue, actor: Actor, doc: Any) -> Submitted:
+    return orders.submit(actor, check_order(db, doc))
 
 
 def _json_body(raw: bytes) -> Any:
