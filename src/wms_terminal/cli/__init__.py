@@ -66,6 +66,9 @@ COMMANDS: dict[str, Command] = {
     "quotes": Command("quotes_cmd", "quotes to business customers: create, send, accept, PDF"),
     "events": Command("events_cmd", "the business event feed for integrations"),
     "webhooks": Command("webhooks_cmd", "webhooks of integration accounts, and their sender"),
+    "payment-events": Command(
+        "payment_events_cmd", "refunds for the payment provider to pay: list, ack, retry"
+    ),
     "forecast": Command("forecast_cmd", "demand forecast, reorder points, stock health; backtest"),
     "invoices": Command("invoices_cmd", "invoices to business customers: raise, pay, PDF, UBL"),
     "analytics": Command(

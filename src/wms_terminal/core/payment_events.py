@@ -24,9 +24,18 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InvalidTransition, NotFound, ValidationError
 from wms_terminal.core.models import CreditNote, PaymentEvent, SalesOrder
 from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.states import (
+    PAYMENT_EVENT_TRANSITIONS,
+    PaymentEventStatus,
+    transition,
+)
 
-PENDING, SENT, FAILED = "pending", "sent", "failed"
-STATUSES = (PENDING, SENT, FAILED)
+PENDING, SENT, FAILED = (
+    PaymentEventStatus.PENDING,
+    PaymentEventStatus.SENT,
+    PaymentEventStatus.FAILED,
+)
+STATUSES = tuple(PAYMENT_EVENT_TRANSITIONS)
 MAX_PAGE = 500
 MAX_ID = 2**31 - 1  # an INTEGER column on PostgreSQL
 
@@ -136,7 +145,7 @@ def acknowledge(
                 f"payment event {event_id} is {e.status}: only a pending one is acknowledged"
                 + (" (retry it first)" if e.status == FAILED else "")
             )
-        e.status = outcome
+        transition(e, outcome, PAYMENT_EVENT_TRANSITIONS)
         if outcome == SENT:
             e.sent_at = utcnow()
         else:
@@ -168,7 +177,7 @@ def retry(db: Database, actor: Actor, event_id: int) -> PaymentEventView:
         e = _locked(session, event_id)
         if e.status != FAILED:
             raise InvalidTransition(f"payment event {event_id} is {e.status}, not failed")
-        e.status = PENDING
+        transition(e, PENDING, PAYMENT_EVENT_TRANSITIONS)
         session.add(e)
         record(
             session,

@@ -254,3 +254,19 @@ INVOICE_TRANSITIONS: dict[str, frozenset[str]] = {
     InvoiceStatus.OPEN: frozenset({InvoiceStatus.PAID}),
     InvoiceStatus.PAID: frozenset(),
 }
+
+
+class PaymentEventStatus:
+    """The payment provider's outbox (`core.payment_events`): pending -> sent (paid) | failed
+    (with the provider's reason); failed -> pending (retried). Sent is final."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+PAYMENT_EVENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    PaymentEventStatus.PENDING: frozenset({PaymentEventStatus.SENT, PaymentEventStatus.FAILED}),
+    PaymentEventStatus.SENT: frozenset(),
+    PaymentEventStatus.FAILED: frozenset({PaymentEventStatus.PENDING}),
+}
