@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
-from wms_terminal.core.db import Database
+from wms_terminal.core.db import Database, insert_ignore
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import JournalDay
 from wms_terminal.core.models._base import COST, MONEY, RATE, UTC_DATETIME, utcnow
@@ -78,7 +78,12 @@ def export_journal(db: Database, actor: Actor, day: date, *, today: date | None 
             return Journal(day, True, tuple(stored.entries))
         entries = tuple(_entries(s, day))
         if day < now:
-            s.add(JournalDay(day=day, entries=list(entries), posted_by=actor.user_id))
+            row = {"day": day, "entries": list(entries), "posted_by": actor.user_id}
+            if not insert_ignore(s, JournalDay, [{**row, "posted_at": utcnow()}]):
+                # Another export posted the day meanwhile: its entries are the day's.
+                posted = s.get(JournalDay, day, populate_existing=True)
+                assert posted is not None
+                return Journal(day, True, tuple(posted.entries))
             record(
                 s,
                 action="journal_posted",

@@ -317,6 +317,13 @@ def raise_in(s: Session, actor: Actor, order_id: int, shipment: int | None, day:
                 amount=ln.unit_price * qty[lid],
             )
         )
+    # Refunds made before the invoice (a return of these units already credited) count on it.
+    for note in s.exec(
+        select(CreditNote).where(
+            col(CreditNote.order_id) == so.id, col(CreditNote.invoice_id).is_(None)
+        )
+    ):
+        link_credit_note(s, note)
     record(
         s,
         action="invoice_raised",
