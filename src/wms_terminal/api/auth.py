@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from wms_terminal.api.errors import ApiError
@@ -29,22 +30,25 @@ bearer = HTTPBearer(
 )
 
 
-def database(request: Request) -> Database:
+async def database(request: Request) -> Database:
+    """The app's database (async: no I/O, so no hop to the thread pool)."""
     db: Database = request.app.state.db
     return db
 
 
-def require(permission: str) -> Callable[..., Actor]:
+def require(permission: str) -> Callable[..., Awaitable[Actor]]:
     """The dependency of a route that needs `permission` (a core.auth permission name)."""
 
-    def check(
+    async def check(
         request: Request,
         credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
     ) -> Actor:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise ApiError(401, "authorization needed: Authorization: Bearer KEY", _challenge())
         keys: KeyCache = request.app.state.keys
-        account = keys.get(database(request), credentials.credentials.strip())
+        key = credentials.credentials.strip()
+        # A key seen in the last second is answered here; else looked up in the thread pool.
+        account = keys.cached(key) or await run_in_threadpool(keys.get, request.app.state.db, key)
         if account is None:
             raise ApiError(401, "unknown or revoked key", _challenge())
         limiter: RateLimiter = request.app.state.limiter
@@ -76,12 +80,16 @@ class KeyCache:
         self._lock = threading.Lock()
         self._found: dict[str, tuple[float, KeyAccount]] = {}
 
-    def get(self, db: Database, key: str) -> KeyAccount | None:
-        now = time.monotonic()
+    def cached(self, key: str) -> KeyAccount | None:
         with self._lock:
             hit = self._found.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+    def get(self, db: Database, key: str) -> KeyAccount | None:
+        now = time.monotonic()
+        hit = self.cached(key)
+        if hit is not None:
+            return hit
         account = account_for_key(db, key)
         with self._lock:
             if account is None:
