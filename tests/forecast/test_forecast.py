@@ -29,6 +29,7 @@ from wms_terminal.core.models import (
     PurchaseOrder,
     PurchaseOrderLine,
     Supplier,
+    User,
 )
 from wms_terminal.core.reorder import check_reorder_points
 from wms_terminal.forecast.backtest import backtest
@@ -36,6 +37,10 @@ from wms_terminal.forecast.history import read_history
 from wms_terminal.forecast.methods import classify, fit_many
 from wms_terminal.forecast.policy import reorder_point, z_score
 from wms_terminal.forecast.run import run_forecast
+from wms_terminal.notices.sender import send_due
+from wms_terminal.notices.smtp import parse_smtp_url
+
+from ..notices.conftest import SmtpServerFixture
 
 TODAY = date(2026, 11, 30)
 DAYS = 56
@@ -252,3 +257,22 @@ def test_forecast_commands(shop: Shop, db_url: str, wms_pin: str, capsys: Any):
     with pytest.raises(SystemExit):
         main(["forecast", "run", "--service-level", "95", *shop.badge, "--database", db_url])
     assert "not a share between 0 and 1" in capsys.readouterr().err
+
+
+def test_the_stock_warnings_reach_the_managers_by_e_mail(shop: Shop, smtp: SmtpServerFixture):
+    with shop.db.transaction() as s:
+        manager = s.exec(select(User).where(User.username == "mona")).one()
+        manager.email = "mona@example.com"
+        s.add(manager)
+    run_forecast(shop.db, SYSTEM, today=TODAY)
+    smtp.start()
+    report = send_due(shop.db, parse_smtp_url(smtp.url), mail_from="wms@example.com")
+    assert report.sent == 2  # the purchase order raised for SKU-00001, and the warnings
+    (mail,) = [m for m in smtp.mailbox.messages if "Stock health" in str(m["Subject"])]
+    assert mail["To"] == "mona@example.com"
+    assert str(mail["Subject"]).strip() == (
+        "[wms-terminal WH1] Stock health WH1: 1 stockout, 1 no demand"
+    )
+    text = mail.get_payload(decode=True).decode()
+    assert "stockout: SKU-00001 Test product 1: 30 free" in text
+    assert "Stock tab (F12)" in text

@@ -3,8 +3,11 @@ point (the reorder rule of `core.reorder` uses it from then on), raise the purch
 due at the new points, and mail the manager the stock-health warnings (notices outbox).
 
 The history is read in one read-only transaction and fitted outside any transaction (seconds of
-CPU must not hold the SQLite write lock); the results are written in one transaction: every
-forecast replaced, one audit entry per warehouse saying how many reorder points changed."""
+CPU must not hold the SQLite write lock); the forecasts are written in one transaction (every
+forecast replaced, one audit entry per warehouse saying how many reorder points changed); the
+purchase orders then due are raised by the reorder rule a few products per transaction, and the
+e-mails queued in a last one. A run stopped half-way leaves the new points in force and the rest
+to the next run or the next stock movement (the rule raises each reorder once)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
@@ -37,6 +41,7 @@ from wms_terminal.forecast.policy import (
     z_score,
 )
 
+REORDER_CHUNK = 200  # products per transaction when the new points are checked
 MAIL_ROWS = 15  # warnings listed in the e-mail (the desk shows them all)
 BODY_LIMIT = 2000  # notification.body
 
@@ -93,20 +98,58 @@ def run_forecast(
     fits = fit_history(history)
     fit_seconds = time.perf_counter() - started
 
-    def write(session: Session) -> ForecastRun:
-        return _store(
-            session,
-            actor,
-            history=history,
-            fits=fits,
-            z=z,
-            service_level=service_level,
-            day=day,
-            overstock_days=overstock_days,
-            fit_seconds=fit_seconds,
-        )
+    def write(session: Session) -> int:
+        return _store(session, actor, history=history, fits=fits, z=z, service_level=service_level)
 
-    return db.run(write, what="store the forecast")
+    changed = db.run(write, what="store the forecast")
+    raised = _reorder(db, actor, history)
+
+    def mail(session: Session) -> tuple[dict[str, int], int]:
+        warnings = health.stock_health(session, overstock_days=overstock_days)
+        warehouses = {int(w or 0): c for w, c in session.exec(select(Warehouse.id, Warehouse.code))}
+        return dict(Counter(w.kind for w in warnings)), _mail(session, warnings, warehouses, day)
+
+    kinds, notices = db.run(mail, what="mail the stock warnings")
+    return ForecastRun(
+        day=day,
+        series=len(fits),
+        methods=dict(Counter(f.method for f in fits)),
+        changed=changed,
+        raised=raised,
+        warnings=kinds,
+        notices=notices,
+        fit_seconds=fit_seconds,
+        history_start=history.start,
+        history_days=history.days,
+        service_level=service_level,
+    )
+
+
+def _reorder(db: Database, actor: Actor, history: History) -> list[RaisedOrder]:
+    """The new points apply now: what is already at or under its point is reordered, by the
+    reorder rule, a few products per transaction (a first run may raise hundreds of purchase
+    orders; one transaction for all would hold SQLite's write lock from every terminal)."""
+    by_warehouse: dict[int, list[int]] = {}
+    for wid, pid in history.keys:
+        by_warehouse.setdefault(wid, []).append(pid)
+    raised: list[RaisedOrder] = []
+    for wid, pids in sorted(by_warehouse.items()):
+        for i in range(0, len(pids), REORDER_CHUNK):
+            raised += db.run(
+                partial(
+                    _check, warehouse_id=wid, product_ids=pids[i : i + REORDER_CHUNK], actor=actor
+                ),
+                what="raise purchase orders",
+            )
+    return raised
+
+
+def _check(
+    session: Session, *, warehouse_id: int, product_ids: list[int], actor: Actor
+) -> list[RaisedOrder]:
+    return check_reorder_points(
+        session, warehouse_id=warehouse_id, product_ids=product_ids, actor=actor
+    )
 
 
 def _lead_times(session: Session) -> dict[int, int]:
@@ -127,10 +170,8 @@ def _store(
     fits: list[Fit],
     z: float,
     service_level: float,
-    day: date,
-    overstock_days: int,
-    fit_seconds: float,
-) -> ForecastRun:
+) -> int:
+    """Every forecast replaced, one audit entry per warehouse; the reorder points changed."""
     lead = _lead_times(session)
     before = {
         (w, p): point
@@ -168,11 +209,8 @@ def _store(
     if rows:
         session.execute(insert(DemandForecast), rows)
     warehouses = {int(w or 0): c for w, c in session.exec(select(Warehouse.id, Warehouse.code))}
-    raised: list[RaisedOrder] = []
-    by_warehouse: dict[int, list[int]] = {}
-    for wid, pid in history.keys:
-        by_warehouse.setdefault(wid, []).append(pid)
-    for wid, pids in sorted(by_warehouse.items()):
+    products: Counter[int] = Counter(wid for wid, _pid in history.keys)
+    for wid in sorted(products):
         record(
             session,
             action="reorder_points_updated",
@@ -182,29 +220,12 @@ def _store(
             entity="demand_forecast",
             entity_id=warehouses.get(wid, str(wid)),
             changed=changed[wid],
-            products=len(pids),
+            products=products[wid],
             service_level=service_level,
             history_start=history.start.isoformat(),
             history_days=history.days,
         )
-        # The new points apply now: what is already at or under its point is reordered.
-        raised += check_reorder_points(session, warehouse_id=wid, product_ids=pids, actor=actor)
-    session.flush()
-    warnings = health.stock_health(session, overstock_days=overstock_days)
-    notices = _mail(session, warnings, warehouses, day)
-    return ForecastRun(
-        day=day,
-        series=len(fits),
-        methods=dict(Counter(f.method for f in fits)),
-        changed=sum(changed.values()),
-        raised=raised,
-        warnings=dict(Counter(w.kind for w in warnings)),
-        notices=notices,
-        fit_seconds=fit_seconds,
-        history_start=history.start,
-        history_days=history.days,
-        service_level=service_level,
-    )
+    return sum(changed.values())
 
 
 def _mail(
