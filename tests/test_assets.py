@@ -26,6 +26,7 @@ SHIPPED = (
     "templates/email/refund_issued.txt",
     "templates/email/return_authorised.txt",
     "templates/email/return_received.txt",
+    "templates/email/stock_health.txt",
 )
 
 
