@@ -16,13 +16,13 @@ from sqlmodel import col, select
 from wms_terminal.cli import main
 from wms_terminal.core.errors import InvalidTransition, NotFound, ValidationError
 from wms_terminal.core.models import Customer, OrderLine, SalesOrder
+from wms_terminal.sales.quote_docs import render_quote
 from wms_terminal.sales.quotes import (
     LineSpec,
     accept_quote,
     create_quote,
     decline_quote,
     list_quotes,
-    render_quote,
     revise_quote,
     send_quote,
     show_quote,

@@ -237,7 +237,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _pdf(args: argparse.Namespace) -> int:
     from wms_terminal.cli.output import write_file
-    from wms_terminal.sales.quotes import render_quote
+    from wms_terminal.sales.quote_docs import render_quote
 
     app = bootstrap.connect(args.database)
     try:
