@@ -21,12 +21,16 @@ SHIPPED = (
     "ubl-2.1/common/UBL-CommonAggregateComponents-2.1.xsd",
     "ubl-2.1/LICENSE-UBL.txt",
     "styles/app.tcss",
-    "templates/email/notice.txt",
-    "templates/email/purchase_order.txt",
-    "templates/email/refund_issued.txt",
-    "templates/email/return_authorised.txt",
-    "templates/email/return_received.txt",
-    "templates/email/stock_health.txt",
+    "templates/email/en/notice.txt",
+    "templates/email/en/purchase_order.txt",
+    "templates/email/en/refund_issued.txt",
+    "templates/email/en/return_authorised.txt",
+    "templates/email/en/return_received.txt",
+    "templates/email/en/track_trace.txt",
+    "templates/email/de/track_trace.txt",
+    "templates/email/de/track_trace.html",
+    "templates/email/en/stock_health.txt",
+    "templates/email/base.html",
 )
 
 

@@ -176,7 +176,7 @@ def test_the_followup_goes_once_n_days_after_delivery_never_to_who_opted_out(
     assert report.sent == 2
     got = {m["To"]: m for m in smtp.mailbox.messages}
     assert set(got) == {"c1@example.com", "c3@example.com"}
-    body = got["c1@example.com"].get_content()
+    body = got["c1@example.com"].get_body(("plain",)).get_content()
     assert "review" in body and "SO-00001" in body and "Looking after your products" in body
 
 

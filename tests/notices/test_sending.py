@@ -115,20 +115,66 @@ def test_a_refused_recipient_fails_for_good_shows_up_and_can_be_retried(
     assert smtp.mailbox.notice_ids() == [nid]
 
 
-def test_a_notice_nobody_can_receive_fails_with_the_reason(
-    outbox: Outbox, smtp: SmtpServerFixture
+def test_a_notice_nobody_can_receive_ends_as_no_address_until_retried(
+    outbox: Outbox,
+    smtp: SmtpServerFixture,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    outbox.add(kind="", subject="to nobody")
+    from tests import factories as f
+    from wms_terminal.cli import main
+    from wms_terminal.core.auth import create_user
+
     with outbox.db.transaction() as s:
-        for n in s.exec(select(Notification)):
-            n.recipient_role = "supervisor"  # no supervisor has an address
-            s.add(n)
+        boss = f.cli_user(s, "mia", "manager")
+    (nobody,) = outbox.add(kind="", subject="to nobody")
+    with outbox.db.transaction() as s:
+        n = s.get(Notification, nobody)
+        assert n is not None
+        n.recipient_role = "supervisor"  # no supervisor has an address
+        s.add(n)
+    (ok,) = outbox.add(subject="to the managers")
     smtp.start()
-    assert send_due(outbox.db, parse_smtp_url(smtp.url)).failed == 1
-    (row,) = _rows(outbox.db)
-    assert row.status == NoticeStatus.FAILED
-    assert row.last_error.startswith("no recipient") and "MAIN" in row.last_error
-    assert smtp.mailbox.messages == []
+    monkeypatch.setenv("WMS_SMTP_URL", smtp.url)
+    monkeypatch.setenv("WMS_PIN", f.CLI_PIN)
+    db = ["--database", db_url]
+
+    # Not a failure: the command says so and exits 0; the notice waits as no_address.
+    assert main(["notices", "send", "--once", *db, *boss]) == 0
+    out = capsys.readouterr().out
+    assert "sent 1, retrying later 0, failed 0, no e-mail address 1" in out
+    assert f"notice {nobody}: no e-mail address: no active user of the role supervisor" in out
+    assert smtp.mailbox.notice_ids() == [ok]
+    row = {r.id: r for r in _rows(outbox.db)}[nobody]
+    assert row.status == NoticeStatus.NO_ADDRESS and row.attempts == 1
+    assert "MAIN" in row.last_error and row.claimed_by == ""
+    assert main(["notices", "list", "--status", "no_address", "--json", *db]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)["notices"]
+    assert listed["id"] == nobody and listed["status"] == "no_address"
+
+    # Never retried by itself: the next passes leave it alone.
+    assert send_due(outbox.db, parse_smtp_url(smtp.url)).no_address == 0
+    assert {r.id: r for r in _rows(outbox.db)}[nobody].attempts == 1
+
+    # Someone gives a supervisor an address and sends it again.
+    with outbox.db.transaction() as s:
+        create_user(
+            s,
+            username="sue",
+            name="Sue",
+            role="supervisor",
+            pin="1234",
+            warehouse_id=outbox.warehouse_id,
+            email="sue@x.org",
+        )
+    assert main(["notices", "retry", str(nobody), *db, *boss]) == 0
+    capsys.readouterr()
+    assert main(["notices", "send", "--once", *db, *boss]) == 0
+    assert "sent 1" in capsys.readouterr().out
+    assert smtp.mailbox.notice_ids() == sorted([nobody, ok])
+    assert smtp.mailbox.envelopes[-1][1] == ["sue@x.org"]
+    assert {r.id: r for r in _rows(outbox.db)}[nobody].status == NoticeStatus.SENT
 
 
 def test_two_senders_at_once_send_every_notice_once(

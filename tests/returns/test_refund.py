@@ -146,9 +146,11 @@ def test_refunds_add_up_with_shipping_and_fees_and_the_customer_is_mailed(
     mails = {m["Subject"]: m for m in smtp.mailbox.messages}
     received = mails[f"We received your return {first}"]
     assert received["To"] == "t00001@example.com"
-    assert "2 of 2 unit(s) received" in received.get_content()
+    assert "2 of 2 unit(s) received" in received.get_body(("plain",)).get_content()
     refunds = [
-        m.get_content() for m in smtp.mailbox.messages if m["Subject"].startswith("Your refund")
+        m.get_body(("plain",)).get_content()
+        for m in smtp.mailbox.messages
+        if m["Subject"].startswith("Your refund")
     ]
     assert len(refunds) == 2
     assert "refunded 23.95 EUR" in refunds[0] + refunds[1]

@@ -1,6 +1,6 @@
 """`wms-terminal notices list|send|retry`: the e-mail outbox.
 
-    wms-terminal notices list [--failed] [--json]        what is queued, sent and failed
+    wms-terminal notices list [--failed | --status S] [--json]   queued, sent, failed, no_address
     wms-terminal notices send [--once] [--interval S]    the sender: a loop, or one pass
     wms-terminal notices retry ID [--json]               send a failed notice again
     wms-terminal notices followups [--json]              queue the follow-ups due after delivery
@@ -27,6 +27,7 @@ from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import cell, emit, table
 from wms_terminal.core.auth import require
 from wms_terminal.core.errors import ConfigurationError
+from wms_terminal.core.models.people import NoticeStatus
 from wms_terminal.notices import outbox
 from wms_terminal.notices.followups import followup_days, queue_followups, set_opt_out
 from wms_terminal.notices.sender import SendReport, run, send_due
@@ -37,6 +38,11 @@ def register(notices: argparse.ArgumentParser, common: argparse.ArgumentParser) 
     nsub = notices.add_subparsers(dest="notices_command", metavar="ACTION", required=True)
     lst = nsub.add_parser("list", parents=[common], help="list notices, newest first")
     lst.add_argument("--failed", action="store_true", help="only those that failed for good")
+    lst.add_argument(
+        "--status",
+        choices=NoticeStatus.ALL,
+        help="only those in this status (no_address: nobody has an e-mail address)",
+    )
     lst.add_argument("--limit", type=int, default=200, metavar="N")
     lst.add_argument("--json", action="store_true", help="print JSON")
     lst.set_defaults(handler=_list)
@@ -72,13 +78,16 @@ def register(notices: argparse.ArgumentParser, common: argparse.ArgumentParser) 
 def _list(args: argparse.Namespace) -> int:
     app = bootstrap.connect(args.database)
     try:
-        notices = outbox.list_notices(app.db, failed_only=args.failed, limit=max(args.limit, 1))
+        notices = outbox.list_notices(
+            app.db, failed_only=args.failed, status=args.status, limit=max(args.limit, 1)
+        )
     finally:
         app.close()
 
     def lines() -> list[str]:
         if not notices:
-            return ["no failed notices" if args.failed else "no notices"]
+            wanted = "failed" if args.failed else args.status
+            return [f"no {wanted} notices" if wanted else "no notices"]
         rows = table(
             (
                 (
@@ -115,9 +124,12 @@ def _server_from_env() -> Any:
 
 def _print_report(report: SendReport) -> None:
     print(
-        f"sent {report.sent}, retrying later {report.retrying}, failed {report.failed}",
+        f"sent {report.sent}, retrying later {report.retrying}, failed {report.failed}, "
+        f"no e-mail address {report.no_address}",
         flush=True,
     )
+    for note in report.notes:
+        print(f"  {cell(note, 300)}", flush=True)
     for error in report.errors:
         print(f"  {cell(error, 300)}", file=sys.stderr, flush=True)
 
@@ -141,7 +153,7 @@ def _send(args: argparse.Namespace) -> int:
                 interval=max(args.interval, 0.5),
                 stop=stop,
                 limit=max(args.limit, 1),
-                on_pass=lambda r: _print_report(r) if r.sent or r.errors else None,
+                on_pass=lambda r: _print_report(r) if r.sent or r.errors or r.notes else None,
                 before_pass=lambda: queue_followups(app.db, days=days),
             )
         except KeyboardInterrupt:

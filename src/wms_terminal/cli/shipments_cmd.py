@@ -27,7 +27,7 @@ from pathlib import Path
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
-from wms_terminal.cli.render import emit, table
+from wms_terminal.cli.render import cell, emit, table
 from wms_terminal.core.errors import InvalidTransition, ValidationError
 from wms_terminal.packing.claim import free
 from wms_terminal.packing.delivered import mark_delivered
@@ -137,11 +137,12 @@ def _manifest(args: argparse.Namespace) -> int:
             "packages": done.packages,
             "orders_shipped": list(done.orders_shipped),
             "notices": done.notices,
+            "no_email": list(done.no_email),
             "out": str(target),
         },
         f"{done.carrier}: {done.packages} package(s) shipped, "
         f"{len(done.orders_shipped)} order(s) complete, {done.notices} notice(s) queued; "
-        f"manifest {target}",
+        f"manifest {target}" + _no_email(done.no_email),
     )
     return 0
 
@@ -156,11 +157,20 @@ def _handover(args: argparse.Namespace) -> int:
             "sscc": args.sscc,
             "orders_shipped": list(done.orders_shipped),
             "notices": done.notices,
+            "no_email": list(done.no_email),
         },
         f"{args.sscc} handed to {done.carrier}"
-        + (f": {', '.join(done.orders_shipped)} shipped" if done.orders_shipped else ""),
+        + (f": {', '.join(done.orders_shipped)} shipped" if done.orders_shipped else "")
+        + _no_email(done.no_email),
     )
     return 0
+
+
+def _no_email(orders: tuple[str, ...]) -> str:
+    if not orders:
+        return ""
+    shown = ", ".join(cell(o) for o in orders[:10]) + (" ..." if len(orders) > 10 else "")
+    return f"\nno e-mail address, no track & trace sent: {shown}"
 
 
 def _delivered(args: argparse.Namespace) -> int:

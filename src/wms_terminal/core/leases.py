@@ -110,7 +110,8 @@ class Lease:
         """Record a finished row (`values` say how); False if the claim was lost meanwhile."""
         released = {"last_error": "", "claimed_by": "", "claimed_until": None}
         got = session.execute(
-            self.ours(row_id, worker).values(**released, next_attempt_at=None, **values)
+            # `values` may set last_error too (why a row ended as it did).
+            self.ours(row_id, worker).values(**{**released, "next_attempt_at": None, **values})
         )
         return bool(got.rowcount)  # type: ignore[attr-defined]
 

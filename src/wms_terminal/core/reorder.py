@@ -26,6 +26,7 @@ from wms_terminal.core.models import (
     PurchaseOrderLine,
     SalesOrder,
     Supplier,
+    Warehouse,
 )
 from wms_terminal.core.sequences import next_number
 
@@ -177,6 +178,17 @@ def _raise(
                 f"{owed} back-ordered. Raised {number} for {qty} units"
                 + (f" from {supplier.name}." if supplier else " (no preferred supplier set).")
             ),
+            language=_language(session, warehouse_id),
+            data={
+                "number": number,
+                "sku": product.sku,
+                "product": product.name,
+                "qty": qty,
+                "free": free,
+                "reorder_point": product.reorder_point,
+                "owed": owed,
+                "supplier": supplier.name if supplier else "",
+            },
         )
     )
     events.emit(
@@ -203,3 +215,8 @@ def _raise(
         free=free,
     )
     return RaisedOrder(number, warehouse_id, product.id, product.sku, qty, free)
+
+
+def _language(session: Session, warehouse_id: int) -> str:
+    wh = session.get(Warehouse, warehouse_id)
+    return wh.language if wh is not None else ""

@@ -20,8 +20,9 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import ConfigurationError, NotFound, ValidationError
-from wms_terminal.core.models import Customer, Notification
+from wms_terminal.core.models import Customer
 from wms_terminal.core.models._base import UTC_DATETIME, utcnow
+from wms_terminal.core.notice_queue import queue_customer_notice
 
 DEFAULT_DAYS = 7
 KIND = "delivery_followup"
@@ -29,7 +30,7 @@ KIND = "delivery_followup"
 # Orders whose every package that left is delivered, the last at or before the cutoff, not yet
 # followed up, to a customer with an address who did not opt out.
 _DUE = text(
-    "SELECT so.id, so.number, so.warehouse_id, c.name, c.email FROM sales_order so "
+    "SELECT so.id, so.number, so.warehouse_id FROM sales_order so "
     "JOIN customer c ON c.id = so.customer_id "
     "WHERE c.followup_opt_out = false AND c.email <> '' "
     "AND EXISTS (SELECT 1 FROM package p WHERE p.order_id = so.id AND p.status = 'shipped') "
@@ -69,22 +70,21 @@ def queue_followups(
     def sweep(session: Session) -> int:
         due = session.execute(_DUE, {"cutoff": cutoff, "limit": limit}).all()
         queued = 0
-        for order_id, number, warehouse_id, name, email in due:
+        for order_id, number, warehouse_id in due:
             took = session.execute(_MARK, {"at": at, "o": order_id}).rowcount  # type: ignore[attr-defined]
             if not took:
                 continue  # another sweep got there first
-            session.add(
-                Notification(
-                    warehouse_id=warehouse_id,
-                    recipient_role="customer",
-                    recipient_email=str(email).strip(),
-                    kind=KIND,
-                    subject=f"How is your order {number}?",
-                    body=(
-                        f"Hello {name},\n\nyour order {number} arrived a few days ago. "
-                        "We hope everything is as it should be."
-                    ),
-                )
+            queue_customer_notice(
+                session,
+                order_id=order_id,
+                warehouse_id=warehouse_id,
+                kind=KIND,
+                subject=f"How is your order {number}?",
+                body=(
+                    f"your order {number} arrived a few days ago. "
+                    "We hope everything is as it should be."
+                ),
+                data={"order": str(number)},
             )
             queued += 1
         session.flush()

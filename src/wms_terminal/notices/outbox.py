@@ -19,8 +19,9 @@ server took it; a missed reorder or stock alert costs more than a duplicate e-ma
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -30,7 +31,14 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
-from wms_terminal.core.models import NoticeStatus, Notification, User, Warehouse
+from wms_terminal.core.models import (
+    Customer,
+    NoticeStatus,
+    Notification,
+    SalesOrder,
+    User,
+    Warehouse,
+)
 from wms_terminal.core.models._base import utcnow
 
 LEASE = timedelta(minutes=15)  # > the SMTP timeouts of one send (at most 300 s each step)
@@ -57,6 +65,10 @@ class ClaimedNotice:
     created_at: datetime
     attempt: int
     recipients: tuple[str, ...]
+    role: str = "manager"
+    # The template's languages in order (`notices.templates.languages`) and its values.
+    languages: tuple[str, ...] = ("en",)
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,8 @@ def hold(db: Database, notice_id: int, sender: str, *, now: datetime | None = No
 
 
 def _claimed(session: Session, notice_id: int) -> ClaimedNotice:
+    from wms_terminal.notices.templates import languages
+
     n = session.get(Notification, notice_id)
     assert n is not None and n.id is not None
     wh = session.get(Warehouse, n.warehouse_id) if n.warehouse_id else None
@@ -139,6 +153,9 @@ def _claimed(session: Session, notice_id: int) -> ClaimedNotice:
         created_at=n.created_at,
         attempt=n.attempts,
         recipients=recipients(session, n),
+        role=n.recipient_role,
+        languages=languages(n.language, wh.language if wh else ""),
+        data=dict(n.data or {}),
     )
 
 
@@ -168,6 +185,18 @@ def mark_sent(db: Database, notice_id: int, sender: str, *, now: datetime | None
         return _LEASE.done(session, notice_id, sender, status=NoticeStatus.SENT, sent_at=at)
 
     return db.run(done, what="record a sent notice")
+
+
+def mark_no_address(db: Database, notice_id: int, sender: str, why: str) -> bool:
+    """Record that nobody can receive the notice (no e-mail address): `no_address`, not retried
+    until `retry`; the attempt is not counted as a failure. False if the claim was lost."""
+
+    def nobody(session: Session) -> bool:
+        return _LEASE.done(
+            session, notice_id, sender, status=NoticeStatus.NO_ADDRESS, last_error=why[:500]
+        )
+
+    return db.run(nobody, what="record a notice nobody can receive")
 
 
 def mark_failed(
@@ -224,11 +253,17 @@ def release(db: Database, notice_ids: list[int], sender: str) -> None:
     db.run(back, what="release notices")
 
 
-def list_notices(db: Database, *, failed_only: bool = False, limit: int = 200) -> list[NoticeView]:
+def list_notices(
+    db: Database, *, failed_only: bool = False, status: str | None = None, limit: int = 200
+) -> list[NoticeView]:
+    """Newest first; `failed_only` (or `status`) narrows to one status."""
+    if status is not None and status not in NoticeStatus.ALL:
+        raise ValidationError(f"a notice is {', '.join(NoticeStatus.ALL)}, not {status[:20]!r}")
+    wanted = NoticeStatus.FAILED if failed_only else status
     with db.reading() as session:
         stmt = select(Notification).order_by(col(Notification.id).desc()).limit(limit)
-        if failed_only:
-            stmt = stmt.where(col(Notification.status) == NoticeStatus.FAILED)
+        if wanted is not None:
+            stmt = stmt.where(col(Notification.status) == wanted)
         return [_view(n) for n in session.exec(stmt)]
 
 
@@ -249,16 +284,20 @@ def _view(n: Notification) -> NoticeView:
 
 
 def retry(db: Database, actor: Actor, notice_id: int) -> NoticeView:
-    """Send a failed notice again (a fresh set of attempts); audited."""
+    """Send a failed or no_address notice again (a fresh set of attempts; for no_address after
+    someone added the e-mail address); audited."""
     require(actor, "manage_notices")
 
     def again(session: Session) -> NoticeView:
         n = session.get(Notification, notice_id)
         if n is None:
             raise NotFound(f"no notice {notice_id}")
-        if n.status != NoticeStatus.FAILED:
+        if n.status not in (NoticeStatus.FAILED, NoticeStatus.NO_ADDRESS):
             raise ValidationError(f"notice {notice_id} is {n.status}, not failed: nothing to retry")
         previous = n.last_error
+        if n.status == NoticeStatus.NO_ADDRESS and n.recipient_role == "customer":
+            # The customer may have an address by now: take it.
+            n.recipient_email = _customer_email(session, n) or n.recipient_email
         n.status = NoticeStatus.PENDING
         n.attempts = 0
         n.next_attempt_at = None
@@ -277,3 +316,16 @@ def retry(db: Database, actor: Actor, notice_id: int) -> NoticeView:
         return _view(n)
 
     return db.run(again, what="retry a notice")
+
+
+def _customer_email(session: Session, n: Notification) -> str:
+    """The current address of the customer of the order a customer notice is about."""
+    order = str((n.data or {}).get("order", ""))
+    if not order:
+        return ""
+    got = session.execute(
+        select(Customer.email)
+        .join(SalesOrder, col(SalesOrder.customer_id) == col(Customer.id))
+        .where(col(SalesOrder.number) == order)
+    ).scalar()
+    return str(got or "").strip()

@@ -15,7 +15,7 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.models import NoticeStatus
 from wms_terminal.notices import outbox
 from wms_terminal.notices.smtp import SendFailed, SmtpServer, send_message
-from wms_terminal.notices.templates import render
+from wms_terminal.notices.templates import TemplateProblem, render
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +26,17 @@ class SendReport:
     retrying: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    # Nobody to send to (no e-mail address): recorded as no_address, not a failure.
+    no_address: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def add(self, other: SendReport) -> None:
         self.sent += other.sent
         self.retrying += other.retrying
         self.failed += other.failed
         self.errors.extend(other.errors)
+        self.no_address += other.no_address
+        self.notes.extend(other.notes)
 
 
 def sender_name() -> str:
@@ -59,17 +64,22 @@ def send_due(
     report = SendReport()
     claimed = outbox.claim_due(db, me, limit=limit, max_attempts=max_attempts)
     for n, notice in enumerate(claimed):
+        if not notice.recipients:
+            why = _nobody(notice)
+            if outbox.mark_no_address(db, notice.id, me, why):
+                report.no_address += 1
+                report.notes.append(f"notice {notice.id}: {why}")
+            continue
         try:
-            if not notice.recipients:
-                raise SendFailed(
-                    "no recipient: no active user of the notice's role"
-                    + (f" in warehouse {notice.warehouse}" if notice.warehouse else "")
-                    + " has an e-mail address",
-                    permanent=True,
-                )
+            try:
+                message = render(notice, sender=origin)
+            except TemplateProblem as exc:
+                # Nothing half-filled goes out: the notice fails with the reason, kept in the
+                # outbox for `notices retry` once the template is fixed.
+                raise SendFailed(f"template problem: {exc}", permanent=True) from None
             if not outbox.hold(db, notice.id, me):
                 continue  # our lease ran out and another sender took it over
-            send_message(server, render(notice, sender=origin))
+            send_message(server, message)
         except SendFailed as exc:
             status = outbox.mark_failed(
                 db,
@@ -96,6 +106,16 @@ def send_due(
     return report
 
 
+def _nobody(notice: outbox.ClaimedNotice) -> str:
+    if notice.role == "customer":
+        return "no e-mail address: the customer has none"
+    return (
+        f"no e-mail address: no active user of the role {notice.role}"
+        + (f" in warehouse {notice.warehouse}" if notice.warehouse else "")
+        + " has one"
+    )
+
+
 def run(
     db: Database,
     server: SmtpServer,
@@ -118,7 +138,7 @@ def run(
         total.add(report)
         if callable(on_pass):
             on_pass(report)
-        busy = report.sent + report.retrying + report.failed >= limit
+        busy = report.sent + report.retrying + report.failed + report.no_address >= limit
         if not busy:
             halt.wait(interval)
     return total

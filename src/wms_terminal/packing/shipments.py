@@ -8,7 +8,8 @@ transaction: each package `closed -> shipped` (with `shipped_at`), a `shipment` 
 the hand-over holding its packages, the order lines' `qty_shipped`, the order `packed -> shipped`
 once none of its packages is left to ship, a track & trace notice per order in the notices outbox
 (to the customer's e-mail: tracking numbers and expected delivery date; an order whose customer
-has no e-mail gets none, and the audit entry says so), the audit entry, and the manifest PDF
+has no e-mail gets it as `no_address`, shown in `notices list`, in `no_email` of the hand-over
+and its audit entry), the audit entry, and the manifest PDF
 rendered inside the transaction (a PDF that cannot be made ships nothing). The caller writes the
 bytes to the file it was asked for after checking the folder is writable before it starts.
 
@@ -31,8 +32,9 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
-from wms_terminal.core.models import Notification, Shipment
+from wms_terminal.core.models import Shipment
 from wms_terminal.core.models._base import UTC_DATETIME, utcnow
+from wms_terminal.core.notice_queue import queue_customer_notice
 from wms_terminal.core.states import (
     PACKAGE_TRANSITIONS,
     OrderStatus,
@@ -106,6 +108,8 @@ class HandOver:
     orders_shipped: tuple[str, ...]  # orders now wholly shipped
     notices: int
     pdf: bytes
+    # Orders whose customer has no e-mail address: their track & trace notice is `no_address`.
+    no_email: tuple[str, ...] = ()
 
 
 _TO_SHIP = (
@@ -124,8 +128,11 @@ def _locked(session: Session, where: str, params: dict[str, Any]) -> list[Any]:
     return list(session.execute(text(sql), params).all())
 
 
-def _ship(session: Session, actor: Actor, rows: list[Any], at: datetime) -> tuple[list[str], int]:
-    """Ship the packages of `rows` (read by `_locked`): the orders wholly shipped, notices."""
+def _ship(
+    session: Session, actor: Actor, rows: list[Any], at: datetime, no_email: list[str]
+) -> tuple[list[str], int]:
+    """Ship the packages of `rows` (read by `_locked`): the orders wholly shipped, notices;
+    the orders whose customer has no e-mail address are added to `no_email`."""
     require_transition(
         PACKAGE_TRANSITIONS, PackageStatus.CLOSED, PackageStatus.SHIPPED, "a package"
     )
@@ -135,7 +142,10 @@ def _ship(session: Session, actor: Actor, rows: list[Any], at: datetime) -> tupl
     shipped_orders: list[str] = []
     notices = 0
     for order_id, packs in by_order.items():
-        notices += _ship_order(session, actor, order_id, packs, at, shipped_orders)
+        sendable = _ship_order(session, actor, order_id, packs, at, shipped_orders)
+        notices += sendable
+        if not sendable:
+            no_email.append(str(packs[0][2]))
     return shipped_orders, notices
 
 
@@ -163,7 +173,8 @@ def hand_over(db: Database, actor: Actor, *, sscc: str, now: datetime | None = N
                 {"s": rows[0][10]},
             ).scalar_one()
         )
-        shipped_orders, notices = _ship(session, actor, rows, at)
+        no_email: list[str] = []
+        shipped_orders, notices = _ship(session, actor, rows, at, no_email)
         record(
             session,
             action="handed_over",
@@ -174,8 +185,9 @@ def hand_over(db: Database, actor: Actor, *, sscc: str, now: datetime | None = N
             entity_id=sscc,
             carrier=carrier,
             orders_shipped=shipped_orders,
+            no_email=no_email,
         )
-        return HandOver(carrier, 1, tuple(shipped_orders), notices, b"")
+        return HandOver(carrier, 1, tuple(shipped_orders), notices, b"", tuple(no_email))
 
     return db.run(body, what="hand a package over")
 
@@ -219,7 +231,8 @@ def manifest(
                 f"packages of {', '.join(codes)} wait for {carrier}: one manifest per warehouse "
                 "(--warehouse CODE)"
             )
-        shipped_orders, notices = _ship(session, actor, rows, at)
+        no_email: list[str] = []
+        shipped_orders, notices = _ship(session, actor, rows, at, no_email)
         wh_code = session.execute(
             text("SELECT code FROM warehouse WHERE id = :w"), {"w": int(rows[0][9])}
         ).scalar_one()
@@ -254,8 +267,9 @@ def manifest(
             packages=[str(r[3]) for r in rows],
             orders_shipped=shipped_orders,
             notices=notices,
+            no_email=no_email,
         )
-        return HandOver(carrier, len(rows), tuple(shipped_orders), notices, pdf)
+        return HandOver(carrier, len(rows), tuple(shipped_orders), notices, pdf, tuple(no_email))
 
     return db.run(body, what="hand over to the carrier")
 
@@ -334,30 +348,25 @@ def _ship_order(
         set_order_status(session, order_id, OrderStatus.PACKED, OrderStatus.SHIPPED)
         shipped_orders.append(number)
     _shipped_event(session, order_id, wid, packs, at, complete=complete)
-    email, name = session.execute(
-        text(
-            "SELECT c.email, c.name FROM sales_order so JOIN customer c ON c.id = so.customer_id "
-            "WHERE so.id = :o"
-        ),
-        {"o": order_id},
-    ).one()
-    if not str(email or "").strip():
-        return 0
-    tracking = ", ".join(str(p[4]) for p in packs)
+    tracking = [str(p[4]) for p in packs]
     delivery = max(_iso(p[8]) for p in packs)
     carrier_service = str(packs[0][5])
-    session.add(
-        Notification(
-            warehouse_id=wid,
-            recipient_role="customer",
-            recipient_email=str(email).strip(),
-            kind="track_trace",
-            subject=f"Your order {number} is on its way",
-            body=(
-                f"Hello {name},\n\nyour order {number} was handed to the carrier "
-                f"({carrier_service}) on {at:%Y-%m-%d}.\nTracking number(s): {tracking}\n"
-                f"Expected delivery: {delivery}\n"
-            ),
-        )
+    return queue_customer_notice(
+        session,
+        order_id=order_id,
+        warehouse_id=wid,
+        kind="track_trace",
+        subject=f"Your order {number} is on its way",
+        body=(
+            f"your order {number} was handed to the carrier "
+            f"({carrier_service}) on {at:%Y-%m-%d}.\nTracking number(s): {', '.join(tracking)}\n"
+            f"Expected delivery: {delivery}\n"
+        ),
+        data={
+            "order": number,
+            "carrier_service": carrier_service,
+            "shipped_on": f"{at:%Y-%m-%d}",
+            "tracking": tracking,
+            "expected_delivery": delivery,
+        },
     )
-    return 1

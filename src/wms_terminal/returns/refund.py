@@ -200,6 +200,16 @@ def issue_refund(db: Database, actor: Actor, rma: str) -> Issued:
                 f"Goods {refund.goods}, shipping {refund.shipping}, "
                 f"restocking fees {refund.fees} {order.currency}.\n"
             ),
+            data={
+                "rma": ret.number,
+                "order": order.number,
+                "credit_note": number,
+                "amount": str(refund.amount),
+                "goods": str(refund.goods),
+                "shipping": str(refund.shipping),
+                "fees": str(refund.fees),
+                "currency": order.currency,
+            },
         )
         record(
             session,

@@ -168,6 +168,14 @@ def open_return(
                 + f"Please write {number} on the parcel, or stick on the return label we "
                 "send, and bring it to the carrier.\n"
             ),
+            data={
+                "rma": number,
+                "order": order.strip(),
+                "lines": [{"sku": s, "qty": q} for s, q in wanted.items()],
+                "reason": code,
+                "note": words,
+                "resolution": resolution,
+            },
         )
         record(
             session,

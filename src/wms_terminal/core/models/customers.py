@@ -27,6 +27,8 @@ class Customer(SQLModel, table=True):
     # On account (B2B): open exposure in EUR above which an order waits for a manager
     # (`core.credit`). None: not on account.
     credit_limit_eur: Decimal | None = Field(default=None, sa_type=MONEY)
+    # The language of the customer's e-mails (ISO 639-1, e.g. "de"); "" = the warehouse's.
+    language: str = Field(default="", sa_type=String(8))
 
 
 class CustomerContact(SQLModel, table=True):

@@ -97,15 +97,18 @@ class AuditEntry(SQLModel, table=True):
 
 
 class NoticeStatus:
-    """pending -> sending (claimed by one sender) -> sent | pending (retry later) | failed;
-    sending -> pending (the claim's lease ran out: its sender stopped; sent again) | failed (out
-    of attempts); failed -> pending by `notices retry`."""
+    """pending -> sending (claimed by one sender) -> sent | pending (retry later) | failed |
+    no_address (nobody to send it to: a customer or the users of its role without an e-mail
+    address; never retried by itself); sending -> pending (the claim's lease ran out: its sender
+    stopped; sent again) | failed (out of attempts); a customer's notice is queued as no_address
+    when the customer has no address; failed, no_address -> pending by `notices retry`."""
 
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
-    ALL = (PENDING, SENDING, SENT, FAILED)
+    NO_ADDRESS = "no_address"
+    ALL = (PENDING, SENDING, SENT, FAILED, NO_ADDRESS)
 
 
 class Notification(SQLModel, table=True):
@@ -115,7 +118,8 @@ class Notification(SQLModel, table=True):
 
     __table_args__ = (
         CheckConstraint(
-            "status IN ('pending', 'sending', 'sent', 'failed')", name="notification_status"
+            "status IN ('pending', 'sending', 'sent', 'failed', 'no_address')",
+            name="notification_status",
         ),
         Index("ix_notification_due", "status", "next_attempt_at"),
     )
@@ -130,12 +134,17 @@ class Notification(SQLModel, table=True):
     kind: str = Field(default="", sa_type=String(40))
     created_at: datetime = created_at()
     sent_at: datetime | None = timestamp(index=True)
-    status: str = Field(default=NoticeStatus.PENDING, sa_type=String(8))
+    status: str = Field(default=NoticeStatus.PENDING, sa_type=String(12))
     attempts: int = 0
     next_attempt_at: datetime | None = timestamp()
     last_error: str = Field(default="", sa_type=String(500))
     claimed_by: str = Field(default="", sa_type=String(64))
     claimed_until: datetime | None = timestamp()
+    # The language wanted (the customer's, else the warehouse's default; "" = English) and the
+    # values its template (`notices.templates`) fills in; subject and body are the English
+    # summary shown in the lists.
+    language: str = Field(default="", sa_type=String(8))
+    data: dict[str, Any] = json_field()
 
 
 class ScanRecord(SQLModel, table=True):

@@ -22,6 +22,8 @@ class Warehouse(SQLModel, table=True):
     longitude: float
     # Geometry for routing: aisles, bays, aisle_pitch_m, bay_width_m, cross_aisles, depot_aisle.
     layout: dict[str, Any] = json_field()
+    # The language of e-mails to customers who have none set (ISO 639-1).
+    language: str = Field(default="en", sa_type=String(8))
 
 
 class Zone(SQLModel, table=True):

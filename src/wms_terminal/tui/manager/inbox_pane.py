@@ -17,6 +17,9 @@ from wms_terminal.notices.outbox import NoticeView
 from wms_terminal.tui.supervisor.work import DeskPane, submit
 from wms_terminal.tui.text import lines, plain
 
+# no_address: nobody has an e-mail address yet (not a failure; sent again by `t`).
+_STYLES = {"failed": "bold red", "no_address": "yellow"}
+
 
 class InboxTable(DataTable[Any]):
     BINDINGS = [
@@ -73,7 +76,7 @@ class InboxPane(Vertical, DeskPane):
             table.add_row(
                 str(n.id),
                 plain(n.kind.replace("_", " "), limit=20),
-                plain(n.status, style="bold red" if n.status == "failed" else ""),
+                plain(n.status, style=_STYLES.get(n.status, "")),
                 str(n.attempts),
                 f"{when:%m-%d %H:%M}",
                 plain(n.subject, limit=120),
@@ -83,7 +86,9 @@ class InboxPane(Vertical, DeskPane):
             table.move_cursor(row=min(max(keep, 0), len(rows) - 1))
         self._detail()
         shown = "failed notices" if self.failed_only else "notices"
-        self.say(f"{len(rows)} {shown} · t: send a failed one again · f: failed only / all")
+        self.say(
+            f"{len(rows)} {shown} · t: send a failed or no_address one again · f: failed only / all"
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
