@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select as sa_select
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumError
 
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import Product, ProductBarcode
+from wms_terminal.core.statements import Statement, run_together
 
 _KINDS = {8: "gtin8", 12: "gtin12", 13: "gtin13", 14: "gtin14"}
 
@@ -59,6 +61,30 @@ def _stored_forms(gtin: str) -> set[str]:
     return {stripped.rjust(n, "0") for n in (8, 12, 13, 14) if len(stripped) <= n}
 
 
+def barcode_statement(code: str, *, gtins: Iterable[str] | None = None) -> Statement | None:
+    """The barcode half of `product_for_code` as a statement to send with others
+    (`run_together`); None when the code holds no GTIN. `matches` reads its rows."""
+    code = code.strip()
+    if gtins is None:
+        gtins = [code] if code.isascii() and code.isdigit() else []
+    forms = sorted({form for g in gtins if g for form in _stored_forms(str(g))})
+    if not forms:
+        return None
+    names = ", ".join(f":b{i}" for i in range(len(forms)))
+    return Statement(
+        text(f"SELECT product_id, pack_qty FROM product_barcode WHERE barcode IN ({names})"),
+        {f"b{i}": form for i, form in enumerate(forms)},
+    )
+
+
+def matches(rows: Sequence[Sequence[Any]]) -> list[ProductMatch]:
+    """The products of `barcode_statement`'s rows, by pack size, then product."""
+    return sorted(
+        {ProductMatch(int(pid), max(1, int(units))) for pid, units in rows},
+        key=lambda m: (m.units, m.product_id),
+    )
+
+
 def product_for_code(
     session: Session, code: str, *, gtins: Iterable[str] | None = None, sku: bool = True
 ) -> list[ProductMatch]:
@@ -73,18 +99,8 @@ def product_for_code(
     code = code.strip()
     if gtins is None:
         gtins = [code] if code.isascii() and code.isdigit() else []
-    forms = sorted({form for g in gtins if g for form in _stored_forms(str(g))})
-    found: list[ProductMatch] = []
-    if forms:
-        rows = session.execute(
-            sa_select(col(ProductBarcode.product_id), col(ProductBarcode.pack_qty)).where(
-                col(ProductBarcode.barcode).in_(forms)
-            )
-        ).all()
-        found = sorted(
-            {ProductMatch(int(pid), max(1, int(units))) for pid, units in rows},
-            key=lambda m: (m.units, m.product_id),
-        )
+    lookup = barcode_statement(code, gtins=gtins)
+    found = matches(run_together(session, [lookup])[0]) if lookup is not None else []
     if found or not sku or not code:
         return found
     pid = session.exec(select(Product.id).where(col(Product.sku) == code)).first()

@@ -14,6 +14,7 @@ sends in pipeline mode, so a pipeline saves nothing there.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,6 +37,16 @@ class Statement:
 
     sql: TextClause
     params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def json_value(session: Session, value: Any) -> Any:
+    """`value` as a parameter for a JSON column in a `Statement`: psycopg's Json on PostgreSQL
+    (the pipeline hands parameters to the driver as they are), the JSON text on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        from psycopg.types.json import Json
+
+        return Json(value)
+    return json.dumps(value)
 
 
 def for_update(session: Session) -> str:

@@ -17,21 +17,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import text
+from sqlalchemy import DateTime, bindparam, text
 from sqlmodel import Session, col, select
 
 from wms_terminal.core import events, inventory
-from wms_terminal.core.audit import record
+from wms_terminal.core.audit import audit_statement, record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.backorders import order_numbers, waiting_orders
-from wms_terminal.core.catalog import product_for_code
+from wms_terminal.core.catalog import barcode_statement, matches, product_for_code
 from wms_terminal.core.codes import ORDER_RE, RMA_RE
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
-from wms_terminal.core.models import MoveKind, ReturnOrder, ReturnUnit, ScanRecord
+from wms_terminal.core.models import Location, MoveKind, ReturnOrder, ReturnUnit
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.returns import Grade, Resolution, ReturnStatus
 from wms_terminal.core.service_locations import damaged_location, receiving_location
+from wms_terminal.core.statements import Statement, json_value, run_together
 from wms_terminal.core.task_sources import raise_putaways
 from wms_terminal.returns.notices import RETURN_RECEIVED, queue_customer_notice
 
@@ -178,6 +179,27 @@ def _locked(session: Session, rma: str) -> ReturnOrder:
     return ret
 
 
+# The return's row locked, with what a grade needs of it in the same round trip: its order's
+# number, the unexpected units so far, and whether this scan was applied already.
+_LOCK = (
+    "SELECT ro.id, ro.status, ro.warehouse_id, ro.order_id, ro.resolution, "
+    "(SELECT number FROM sales_order WHERE id = ro.order_id), "
+    "(SELECT COUNT(*) FROM return_unit WHERE return_id = ro.id AND return_line_id IS NULL), "
+    "(SELECT id FROM return_unit WHERE scan_id = :s) FROM return_order ro WHERE ro.number = :n"
+)
+_UNIT = text(
+    "INSERT INTO return_unit (return_id, return_line_id, product_id, code, grade, lot, serial, "
+    "unexpected, location_id, scan_id, user_id, created_at) VALUES (:r, :line, :p, :code, "
+    ":grade, :lot, :serial, :why, :loc, :scan, :u, :now) RETURNING id"
+).bindparams(bindparam("now", type_=DateTime(timezone=True)))
+_RECEIVED = text("UPDATE return_line SET received = received + 1 WHERE id = :l RETURNING id")
+_SCAN = text(
+    "INSERT INTO scan_record (scan_id, warehouse_id, user_id, task_id, terminal, action, raw, "
+    "accepted, outcome, created_at) VALUES (:scan, :w, :u, NULL, :t, 'return_grade', :raw, "
+    ":yes, :outcome, :now)"
+).bindparams(bindparam("now", type_=DateTime(timezone=True)))
+
+
 def _grade(
     session: Session,
     actor: Actor,
@@ -188,25 +210,39 @@ def _grade(
     lot: str | None,
     serial: str | None,
 ) -> Graded:
-    ret = _locked(session, rma)
-    assert ret.id is not None
-    done = session.exec(select(ReturnUnit).where(col(ReturnUnit.scan_id) == scan_id)).first()
-    if done is not None:
-        return Graded(
-            _view(session, ret),
-            _sku(session, done.product_id),
-            done.grade,
-            done.unexpected,
-            None,
-            (),
-            (),
-            again=True,
-        )
-    if ret.status != ReturnStatus.OPEN:
-        raise ValidationError(f"{ret.number} is {ret.status}: nothing more to receive")
-    view = _view(session, ret)
+    """The grade in four round trips on PostgreSQL (the lock; the return's lines with the
+    product lookup; the service location; every write together), plus the put-away's when the
+    unit is resold."""
+    number = rma.strip().upper()
+    head = session.execute(
+        text(_LOCK + (" FOR UPDATE OF ro" if _pg(session) else "")), {"n": number, "s": scan_id}
+    ).first()
+    if head is None:
+        raise NotFound(f"no return {rma.strip()[:40]!r}")
+    ret_id, status, wid, order_id, resolution, order_no, odd, done_id = head
+    if done_id is not None:
+        return _again(session, _locked(session, number), int(done_id))
+    if status != ReturnStatus.OPEN:
+        raise ValidationError(f"{number} is {status}: nothing more to receive")
+    lookup = barcode_statement(code)
+    reads = run_together(
+        session, [Statement(_LINES, {"r": ret_id}), *([lookup] if lookup is not None else [])]
+    )
+    view = ReturnView(
+        number,
+        str(order_no),
+        str(status),
+        tuple(
+            LineView(int(a), int(b), str(c), str(d), int(e), int(f))
+            for a, b, c, d, e, f in reads[0]
+        ),
+        int(odd),
+        str(resolution),
+    )
+    found = [m.product_id for m in (matches(reads[1]) if lookup is not None else [])]
+    if not found:
+        found = [m.product_id for m in product_for_code(session, code)]  # a typed SKU
     on_return = {x.product_id for x in view.lines}
-    found = [m.product_id for m in product_for_code(session, code)]
     pid = next((p for p in found if p in on_return), found[0] if found else None)
     line = next((x for x in view.lines if x.product_id == pid and x.remaining > 0), None)
     why = ""
@@ -217,45 +253,89 @@ def _grade(
     elif line is None:
         why = "more than the return names"
     else:
-        why = _not_shipped(session, ret.order_id, pid, lot, serial)
+        why = _not_shipped(session, int(order_id), pid, lot, serial)
     if why:
         line = None
-    where, tasks, waiting = _move_stock(session, actor, ret, pid, grade, scan_id)
-    session.add(
-        ReturnUnit(
-            return_id=ret.id,
-            return_line_id=line.line_id if line else None,
-            product_id=pid,
-            code=code,
-            grade=grade,
-            lot=lot,
-            serial=serial,
-            unexpected=why,
-            location_id=where[0] if where else None,
-            scan_id=scan_id,
-            user_id=actor.user_id,
+    sku = next((x.sku for x in view.lines if x.product_id == pid), None) or _sku(session, pid)
+    place = None
+    if pid is not None:
+        place = (
+            receiving_location(session, wid)
+            if grade == Grade.RESELL
+            else damaged_location(session, wid)
+        )
+    writes = _stock_statements(actor, number, int(wid), pid, grade, scan_id, place)
+    n_stock = len(writes)
+    now = utcnow()
+    writes.append(
+        Statement(
+            _UNIT,
+            {
+                "r": ret_id,
+                "line": line.line_id if line else None,
+                "p": pid,
+                "code": code,
+                "grade": grade,
+                "lot": lot,
+                "serial": serial,
+                "why": why,
+                "loc": place.id if place else None,
+                "scan": scan_id,
+                "u": actor.user_id,
+                "now": now,
+            },
         )
     )
     if line is not None:
-        session.execute(
-            text("UPDATE return_line SET received = received + 1 WHERE id = :l"),
-            {"l": line.line_id},
-        )
-    sku = next((x.sku for x in view.lines if x.product_id == pid), None) or _sku(session, pid)
+        writes.append(Statement(_RECEIVED, {"l": line.line_id}))
     # The scan's record, as every scan that moves stock has one (`core.invariants`).
-    session.add(
-        ScanRecord(
-            scan_id=scan_id,
-            warehouse_id=ret.warehouse_id,
-            user_id=actor.user_id,
-            terminal=actor.terminal,
-            action="return_grade",
-            raw=code,
-            accepted=True,
-            outcome={"rma": ret.number, "sku": sku, "grade": grade, "unexpected": why},
+    outcome = {"rma": number, "sku": sku, "grade": grade, "unexpected": why}
+    writes.append(
+        Statement(
+            _SCAN,
+            {
+                "scan": scan_id,
+                "w": wid,
+                "u": actor.user_id,
+                "t": actor.terminal,
+                "raw": code,
+                "yes": True,
+                "outcome": json_value(session, outcome),
+                "now": now,
+            },
         )
     )
-    session.flush()
+    writes.append(
+        audit_statement(
+            session,
+            action="return_unit_graded",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            warehouse_id=int(wid),
+            entity="return",
+            entity_id=number,
+            reason_code=grade,
+            sku=sku,
+            code=code,
+            lot=lot,
+            serial=serial,
+            unexpected=why,
+            scan_id=scan_id,
+        )
+    )
+    rows = run_together(session, writes)
+    if n_stock:
+        inventory.received(rows[:3])
+        if n_stock > 3:
+            inventory.removed(rows[3:5], place.id if place and place.id else 0)
+    tasks: tuple[int, ...] = ()
+    waiting: list[str] = []
+    if grade == Grade.RESELL and place is not None and place.id is not None and pid is not None:
+        raised = raise_putaways(session, receiving_location_id=place.id, product_ids=[pid])
+        tasks = tuple(t.id for t in raised if t.id is not None)
+        waiting = order_numbers(
+            session, waiting_orders(session, warehouse_id=int(wid), product_ids=[pid])
+        )
     after = replace(
         view,
         lines=tuple(
@@ -265,25 +345,56 @@ def _grade(
         unexpected=view.unexpected + (0 if line else 1),
     )
     if after.remaining == 0:
+        ret = _locked(session, number)
         _close(session, actor, ret)
         after = replace(after, status=ret.status)
-    record(
-        session,
-        action="return_unit_graded",
-        user_id=actor.user_id,
-        terminal=actor.terminal,
-        warehouse_id=ret.warehouse_id,
-        entity="return",
-        entity_id=ret.number,
-        reason_code=grade,
-        sku=sku,
-        code=code,
-        lot=lot,
-        serial=serial,
-        unexpected=why,
-        scan_id=scan_id,
+    where = (place.code if place else None) if pid is not None else None
+    return Graded(after, sku, grade, why, where, tasks, tuple(waiting))
+
+
+def _pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _again(session: Session, ret: ReturnOrder, unit_id: int) -> Graded:
+    """The same grading scan sent again: what it did the first time, nothing applied."""
+    done = session.get(ReturnUnit, unit_id)
+    assert done is not None
+    return Graded(
+        _view(session, ret),
+        _sku(session, done.product_id),
+        done.grade,
+        done.unexpected,
+        None,
+        (),
+        (),
+        again=True,
     )
-    return Graded(after, sku, grade, why, where[1] if where else None, tasks, tuple(waiting))
+
+
+def _stock_statements(
+    actor: Actor,
+    rma: str,
+    wid: int,
+    pid: int | None,
+    grade: str,
+    scan_id: str,
+    place: Location | None,
+) -> list[Statement]:
+    """The unit into stock as its grade says: resell into receiving, the others into the
+    damaged cage, scrap written off again at once (the ledger keeps both lines)."""
+    if pid is None or place is None or place.id is None:
+        return []  # no product: the unit waits in the cage, off the books
+    reason = f"{rma} {grade}"
+    where = {"warehouse_id": wid, "location_id": place.id, "product_id": pid, "qty": 1}
+    out = inventory.receive_statements(
+        **where, actor=actor, scan_id=scan_id, reason=reason, kind=MoveKind.RETURN
+    )
+    if grade == Grade.SCRAP:
+        out += inventory.remove_statements(
+            **where, actor=actor, kind=MoveKind.ADJUSTMENT, scan_id=scan_id, reason=reason
+        )
+    return out
 
 
 def _not_shipped(
@@ -307,49 +418,6 @@ def _not_shipped(
         if shipped and value not in shipped:
             return f"{field} {value} was not shipped on this order"
     return ""
-
-
-def _move_stock(
-    session: Session, actor: Actor, ret: ReturnOrder, pid: int | None, grade: str, scan_id: str
-) -> tuple[tuple[int, str] | None, tuple[int, ...], list[str]]:
-    """The unit into stock as its grade says; (location id, code) it went to, the put-away
-    tasks raised and the back-orders waiting for the product."""
-    if pid is None:
-        return None, (), []  # no product: the unit waits in the cage, off the books
-    wid = ret.warehouse_id
-    place = (
-        receiving_location(session, wid)
-        if grade == Grade.RESELL
-        else damaged_location(session, wid)
-    )
-    assert place.id is not None
-    reason = f"{ret.number} {grade}"
-    inventory.receive(
-        session,
-        location_id=place.id,
-        product_id=pid,
-        qty=1,
-        actor=actor,
-        scan_id=scan_id,
-        reason=reason,
-        kind=MoveKind.RETURN,
-    )
-    if grade == Grade.SCRAP:
-        inventory.remove(
-            session,
-            location_id=place.id,
-            product_id=pid,
-            qty=1,
-            actor=actor,
-            kind=MoveKind.ADJUSTMENT,
-            scan_id=scan_id,
-            reason=reason,
-        )
-    if grade != Grade.RESELL:
-        return (place.id, place.code), (), []
-    tasks = raise_putaways(session, receiving_location_id=place.id, product_ids=[pid])
-    waiting = order_numbers(session, waiting_orders(session, warehouse_id=wid, product_ids=[pid]))
-    return (place.id, place.code), tuple(t.id for t in tasks if t.id is not None), waiting
 
 
 def close_receipt(db: Database, actor: Actor, rma: str) -> ReturnView:
@@ -391,6 +459,14 @@ def _close(session: Session, actor: Actor, ret: ReturnOrder) -> None:
                 else "Your replacement is on its way.\n"
             )
         ),
+        data={
+            "rma": ret.number,
+            "order": view.order,
+            "received": got,
+            "expected": sum(x.qty for x in view.lines),
+            "lines": [{"sku": x.sku, "qty": x.qty, "received": x.received} for x in view.lines],
+            "resolution": ret.resolution,
+        },
     )
     events.emit(
         session,
