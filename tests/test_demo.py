@@ -155,7 +155,12 @@ def test_reference_data(demo: tuple[Database, DemoSummary]) -> None:
         "JOIN carrier_service s ON s.id = r.carrier_service_id GROUP BY s.code, r.zone, "
         "s.max_weight_g",
     )
-    assert len(zones) == 3 * len(per_carrier) * 2
+    assert len(zones) == 3 * sum(n for _c, n in per_carrier)
+    # Each carrier has one return service (`returns.rma`: the return tracking numbers).
+    returning = _rows(
+        db, "SELECT carrier_id, COUNT(*) FROM carrier_service WHERE is_return GROUP BY carrier_id"
+    )
+    assert sorted(n for _c, n in returning) == [1, 1]
     assert all(top >= limit for _s, _z, top, limit in zones)
     with db.reading() as s:  # through the model: SQLite stores exact scaled integers
         rates = {r.currency: r.rate_to_eur for r in s.exec(select(CurrencyRate))}

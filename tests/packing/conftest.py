@@ -35,6 +35,7 @@ def shipping_reference(s: Session) -> None:
                 transit_days=spec.transit_days,
                 base_rate=spec.base_rate,
                 max_weight_g=spec.max_weight_g,
+                is_return=spec.is_return,
             )
             s.add(svc)
             s.flush()

@@ -127,8 +127,14 @@ def _open(args: argparse.Namespace) -> int:
     swap = {"order": replacement.order, "code": replacement.code} if replacement else None
     emit(
         args.json,
-        {"rma": done.rma, "order": done.order, "replacement": swap},
-        f"{done.rma}: return of {', '.join(f'{q} x {s}' for s, q in done.lines)} from {done.order}",
+        {
+            "rma": done.rma,
+            "order": done.order,
+            "replacement": swap,
+            "return_tracking": done.return_tracking or None,
+        },
+        f"{done.rma}: return of {', '.join(f'{q} x {s}' for s, q in done.lines)} from {done.order}"
+        + (f"; return tracking {done.return_tracking}" if done.return_tracking else ""),
     )
     return 0
 

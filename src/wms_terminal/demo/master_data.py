@@ -134,6 +134,7 @@ def _write_reference(session: Session) -> None:
                     "max_weight_g": s.max_weight_g,
                     "transit_days": s.transit_days,
                     "base_rate": s.base_rate,
+                    "is_return": s.is_return,
                 }
                 for s in carrier.services
             ],

@@ -27,6 +27,7 @@ class ServiceSpec:
     base_rate: Decimal  # EUR
     express: bool
     max_weight_g: int = 30_000
+    is_return: bool = False  # the carrier's return service: for parcels customers send back
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ CARRIERS: tuple[CarrierSpec, ...] = (
         (
             ServiceSpec("DHL-STD", "DHL Parcel Standard", time(17, 0), 2, Decimal("4.95"), False),
             ServiceSpec("DHL-EXP", "DHL Express 12:00", time(15, 0), 1, Decimal("12.50"), True),
+            ServiceSpec(
+                "DHL-RET", "DHL Retoure", time(17, 0), 3, Decimal("4.50"), False, is_return=True
+            ),
         ),
     ),
     CarrierSpec(
@@ -54,6 +58,9 @@ CARRIERS: tuple[CarrierSpec, ...] = (
         (
             ServiceSpec("UPS-STD", "UPS Standard", time(17, 30), 3, Decimal("6.20"), False),
             ServiceSpec("UPS-SAVER", "UPS Express Saver", time(16, 0), 1, Decimal("14.90"), True),
+            ServiceSpec(
+                "UPS-RET", "UPS Returns", time(17, 30), 3, Decimal("5.90"), False, is_return=True
+            ),
         ),
     ),
 )

@@ -14,7 +14,8 @@
    rounded to that currency's minor unit (`core.money`).
 
 A tracking number is the carrier's code, 11 digits from the `counter` table (per carrier) and a
-Luhn check digit: never reused, across stations.
+Luhn check digit: never reused, across stations. A carrier's return service (`is_return`) is
+never chosen here: returns take their tracking number from the same range (`returns.rma`).
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ def choose(
         .join(CarrierRate, col(CarrierRate.carrier_service_id) == col(CarrierService.id))
         .where(
             col(CarrierService.max_weight_g) >= weight_g,
+            col(CarrierService.is_return).is_(False),  # the customer's way back, not ours
             col(CarrierRate.zone) == z,
             col(CarrierRate.max_weight_g) >= weight_g,
         )

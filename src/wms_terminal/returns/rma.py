@@ -27,6 +27,8 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import (
     Address,
+    Carrier,
+    CarrierService,
     CreditNote,
     Customer,
     ReturnLine,
@@ -49,6 +51,7 @@ from wms_terminal.core.returns import (
 from wms_terminal.core.sequences import next_number
 from wms_terminal.core.statements import for_update
 from wms_terminal.documents.return_label import ReturnLabel
+from wms_terminal.packing.rates import tracking_number
 from wms_terminal.returns.notices import RETURN_AUTHORISED, queue_customer_notice
 
 MAX_LINES = 200
@@ -59,6 +62,32 @@ class Opened:
     rma: str
     order: str
     lines: tuple[tuple[str, int], ...]
+    return_tracking: str = ""  # from the carrier's return service ("" when it has none)
+
+
+@dataclass(frozen=True)
+class ReturnService:
+    service_id: int
+    service: str  # code
+    carrier: str  # code: the tracking number's prefix and range
+    carrier_name: str
+
+
+# The return service of the carrier that shipped the order last (its latest shipment with a
+# service), the first such service of that carrier.
+_RETURN_SERVICE = text(
+    "SELECT s.id, s.code, c.code, c.name FROM carrier_service s JOIN carrier c "
+    "ON c.id = s.carrier_id WHERE s.is_return AND s.carrier_id = (SELECT cs.carrier_id "
+    "FROM shipment sh JOIN carrier_service cs ON cs.id = sh.carrier_service_id "
+    "WHERE sh.order_id = :o ORDER BY sh.id DESC LIMIT 1) ORDER BY s.id LIMIT 1"
+)
+
+
+def _return_service(session: Session, order_id: int) -> ReturnService | None:
+    got = session.execute(_RETURN_SERVICE, {"o": order_id}).first()
+    if got is None:
+        return None
+    return ReturnService(int(got[0]), str(got[1]), str(got[2]), str(got[3]))
 
 
 _ORDER = "SELECT so.id, so.channel FROM sales_order so WHERE so.number = :n"
@@ -140,6 +169,7 @@ def open_return(
                     taken.append((line_id, take))
                     left -= take
         number = rma_code(next_number(session, "rma"))
+        back = _return_service(session, order_id)
         ret = ReturnOrder(
             warehouse_id=int(ship_wh),
             number=number,
@@ -150,6 +180,8 @@ def open_return(
             opened_by=actor.user_id,
             status=ReturnStatus.OPEN,
             created_at=at,
+            return_carrier_service_id=back.service_id if back else None,
+            return_tracking=tracking_number(session, back.carrier) if back else "",
         )
         session.add(ret)
         session.flush()
@@ -165,8 +197,13 @@ def open_return(
             body=(
                 f"your return of order {order.strip()} is authorised under the code {number}.\n"
                 + "".join(f"  {q} x {s}\n" for s, q in wanted.items())
-                + f"Please write {number} on the parcel, or stick on the return label we "
-                "send, and bring it to the carrier.\n"
+                + (
+                    f"Stick the return label we send on the parcel and bring it to "
+                    f"{back.carrier_name}: return tracking number {ret.return_tracking}.\n"
+                    if back
+                    else f"Please write {number} on the parcel, or stick on the return label "
+                    "we send, and bring it to the carrier.\n"
+                )
             ),
             data={
                 "rma": number,
@@ -175,6 +212,8 @@ def open_return(
                 "reason": code,
                 "note": words,
                 "resolution": resolution,
+                "return_tracking": ret.return_tracking,
+                "return_carrier": back.carrier_name if back else "",
             },
         )
         record(
@@ -191,8 +230,9 @@ def open_return(
             lines=[{"sku": s, "qty": q} for s, q in wanted.items()],
             note=words,
             notices=mails,
+            return_tracking=ret.return_tracking,
         )
-        return Opened(number, order.strip(), tuple(wanted.items()))
+        return Opened(number, order.strip(), tuple(wanted.items()), ret.return_tracking)
 
     return db.run(body, what="open a return")
 
@@ -277,6 +317,7 @@ def show_return(db: Database, rma: str) -> dict[str, Any]:
         grades: dict[int, dict[str, int]] = defaultdict(dict)
         for line_id, grade, n in s.execute(_GRADES, {"r": ret.id}).all():
             grades[int(line_id)][str(grade)] = int(n)
+        back = _service_code(s, ret.return_carrier_service_id)
     return {
         "rma": ret.number,
         "status": ret.status,
@@ -299,6 +340,8 @@ def show_return(db: Database, rma: str) -> dict[str, Any]:
         "currency": order.currency,
         "credit_note": note.number if note else None,
         "replacement": {"order": swap.number, "code": swap.external_id} if swap else None,
+        "return_tracking": ret.return_tracking or None,
+        "return_service": back,
     }
 
 
@@ -319,6 +362,12 @@ def return_label(db: Database, rma: str) -> ReturnLabel:
         customer = s.get(Customer, order.customer_id)
         address = s.get(Address, order.ship_address_id)
         assert wh is not None and customer is not None and address is not None
+        service = (
+            s.get(CarrierService, ret.return_carrier_service_id)
+            if ret.return_carrier_service_id
+            else None
+        )
+        carrier = s.get(Carrier, service.carrier_id) if service else None
     return ReturnLabel(
         rma=ret.number,
         order=order.number,
@@ -326,7 +375,17 @@ def return_label(db: Database, rma: str) -> ReturnLabel:
         from_lines=_lines(
             customer.name, address.street, f"{address.postcode} {address.city}", address.country
         ),
+        carrier=carrier.name if carrier else "",
+        service=service.name if service else "",
+        tracking=ret.return_tracking,
     )
+
+
+def _service_code(s: Session, service_id: int | None) -> str | None:
+    if service_id is None:
+        return None
+    service = s.get(CarrierService, service_id)
+    return service.code if service else None
 
 
 def _lines(*parts: str) -> tuple[str, ...]:

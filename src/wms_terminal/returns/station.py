@@ -100,8 +100,9 @@ def _view(session: Session, ret: ReturnOrder) -> ReturnView:
 
 
 def find_return(db: Database, code: str) -> ReturnView:
-    """The open return a parcel belongs to: its RMA code, or the order number or a tracking
-    number of the order (its latest open return)."""
+    """The open return a parcel belongs to: its RMA code or its return tracking number (the
+    carrier's return label), or the order number or a tracking number of the order (its latest
+    open return)."""
     wanted = code.strip().upper()
     if not wanted or not wanted.isprintable() or len(wanted) > 40:
         raise ValidationError("scan the RMA code, the order number or the tracking number")
@@ -119,6 +120,10 @@ def find_return(db: Database, code: str) -> ReturnView:
 
 
 def _latest_open(s: Session, wanted: str) -> ReturnOrder:
+    # The return tracking number on the carrier's return label names its return.
+    by_label = s.exec(select(ReturnOrder).where(col(ReturnOrder.return_tracking) == wanted)).first()
+    if by_label is not None:
+        return by_label
     if ORDER_RE.match(wanted):
         where = "so.number = :c"
     else:

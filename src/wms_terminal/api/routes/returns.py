@@ -45,6 +45,9 @@ class ReturnBody(BaseModel):
     currency: str
     credit_note: str | None
     replacement: ReplacementBody | None
+    # The carrier's return service and its tracking number (null without one).
+    return_tracking: str | None = None
+    return_service: str | None = None
 
 
 class LineRequest(BaseModel):

@@ -43,6 +43,9 @@ class CarrierService(SQLModel, table=True):
     max_weight_g: int = 30_000
     transit_days: int = 2
     base_rate: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)
+    # The carrier's return service (the customer sends a return with it): never chosen for
+    # outbound packages; an RMA gets a return tracking number from the carrier's range.
+    is_return: bool = False
 
 
 class CarrierRate(SQLModel, table=True):
@@ -190,6 +193,10 @@ class ReturnOrder(SQLModel, table=True):
     opened_by: int | None = Field(default=None, foreign_key="app_user.id")
     # An exchange's replacement order (`returns.exchange`), once it is raised.
     replacement_order_id: int | None = Field(default=None, foreign_key="sales_order.id")
+    # The carrier's return service and its tracking number for the parcel coming back ("" when
+    # the carrier that shipped the order has no return service).
+    return_carrier_service_id: int | None = Field(default=None, foreign_key="carrier_service.id")
+    return_tracking: str = Field(default="", sa_type=String(40), index=True)
 
 
 class ReturnLine(SQLModel, table=True):
