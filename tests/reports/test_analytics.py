@@ -240,3 +240,25 @@ def test_analytics_as_csv_and_json_on_the_command_line(books: Books, db_url: str
     assert main(["analytics", "returns", "--from", "2026-12-02", "--to", "2026-12-01",
                  "--database", db_url]) == 2  # fmt: skip
     assert "starts (2026-12-02) after it ends" in capsys.readouterr().err
+
+
+def test_a_wrong_item_scanned_at_the_station_counts_as_a_mispick(db: Database):
+    """Through the real floor: a wave picked by Pat, the tote opened at packing, a product not
+    on the order scanned (refused)."""
+    from tests.packing.conftest import build_station
+
+    from wms_terminal.packing.flow import PackFlow
+
+    station = build_station(db)
+    fl = station.floor
+    fl.order([(1, 2), (3, 1)])
+    (tote,) = station.pick_all()
+    flow = PackFlow(station.db, station.packer)
+    flow.scan(tote)
+    assert "wrong item" in flow.scan(fl.gtin(5)).error
+    today = Period.days()
+    with db.reading() as s:
+        accuracy = report(s, "pick-accuracy", today).rows
+        pickers = report(s, "pickers", today).rows
+    assert accuracy == [("MAIN", 2, 1, 0, 50.0)]
+    assert [(who, lines) for who, lines, _h, _r in pickers] == [("pat", 2)]

@@ -154,6 +154,9 @@ def verify(
                 "wrong_item",
                 f"not on {view.number}: {preview(raw)} is a wrong item, set it aside",
                 clean=True,
+                # Kept with the refusal: a mis-pick caught at packing (`reports.analytics`).
+                order=view.number,
+                warehouse_id=view.warehouse_id,
             )
         line = view.line_for(match.product_id, match.units)
         assert line is not None

@@ -240,7 +240,9 @@ def pick_accuracy(session: Session, period: Period) -> Report:
     )
     for wid, outcome in session.exec(scans):
         if (outcome or {}).get("code") == "wrong_item":
-            wrong[int(wid or 0)] += 1
+            # The station's refusal names the order's warehouse (the scan row has none).
+            at = (outcome.get("data") or {}).get("warehouse_id") or wid
+            wrong[int(at or 0)] += 1
     short: dict[int, int] = defaultdict(int)
     shorts = select(AuditEntry.warehouse_id, AuditEntry.detail).where(
         col(AuditEntry.action) == "pack_short",
