@@ -246,7 +246,6 @@ def test_a_wrong_item_scanned_at_the_station_counts_as_a_mispick(db: Database):
     """Through the real floor: a wave picked by Pat, the tote opened at packing, a product not
     on the order scanned (refused)."""
     from tests.packing.conftest import build_station
-
     from wms_terminal.packing.flow import PackFlow
 
     station = build_station(db)
