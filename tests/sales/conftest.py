@@ -12,6 +12,7 @@ import pytest
 from tests.packing.conftest import Station, build_station
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
+from wms_terminal.core.models._base import utcnow
 from wms_terminal.sales.customers import save_business_customer
 from wms_terminal.sales.quotes import LineSpec, accept_quote, create_quote, send_quote
 
@@ -42,7 +43,7 @@ class Desk:
             self.boss,
             customer=customer,
             currency="EUR",
-            valid_until=(today or date.today()) + timedelta(days=valid_days),
+            valid_until=(today or utcnow().date()) + timedelta(days=valid_days),
             lines=[LineSpec(fl.sku(n), q, Decimal(price)) for n, q in lines],
             today=today,
         ).number

@@ -6,7 +6,7 @@ a rate changed; the command line."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,7 +45,7 @@ def _day_of_business(desk: Desk) -> str:
         desk.boss,
         customer=ACME,
         currency="USD",
-        valid_until=date.today() + timedelta(days=5),
+        valid_until=utcnow().date() + timedelta(days=5),
         lines=[LineSpec(fl.sku(2), 3, Decimal("19.99"))],
     ).number
     send_quote(desk.db, desk.boss, usd)
@@ -124,8 +124,8 @@ def test_command_line_export_twice_is_byte_identical(
     desk.order([(3, 1)])
     ship_all(desk)
     raise_due(desk.db, desk.boss)
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
-    today = date.today().isoformat()
+    yesterday = (utcnow().date() - timedelta(days=1)).isoformat()
+    today = utcnow().date().isoformat()
     for day in (today, yesterday):
         for fmt in ("csv", "json"):
             outs = []

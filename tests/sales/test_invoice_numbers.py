@@ -15,6 +15,7 @@ from tests.picking.conftest import build_floor
 from wms_terminal.core.auth import SYSTEM, Actor
 from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.intake import import_orders
+from wms_terminal.core.models._base import utcnow
 from wms_terminal.sales.invoices import list_invoices, raise_due, raise_in, raise_invoice
 
 from .conftest import ACME, add_customer
@@ -49,7 +50,7 @@ def test_numbers_stay_gapless_and_unique_under_8_writers(db: Database, db_url: s
     boss = floor.actors["boss"]
     add_customer(db, boss)
     orders = _shipped_orders(db, WRITERS * (EACH + 1))
-    today = date.today()
+    today = utcnow().date()
     start = threading.Barrier(WRITERS)
     errors: list[BaseException] = []
 

@@ -6,7 +6,7 @@ official schema; the command line."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from tests import factories as f
 from wms_terminal.cli import main
 from wms_terminal.core.errors import InvalidTransition, ValidationError
+from wms_terminal.core.models._base import utcnow
 from wms_terminal.documents.ubl_schema import invoice_problems
 from wms_terminal.returns.flow import ReturnsFlow
 from wms_terminal.returns.refund import issue_refund
@@ -38,7 +39,7 @@ def test_shipped_order_is_invoiced_once_due_after_net_days_and_paid(desk: Desk) 
     with pytest.raises(ValidationError, match="once shipped"):
         raise_invoice(desk.db, desk.boss, order=order)
     ship_all(desk)
-    today = date.today()
+    today = utcnow().date()
     [inv] = raise_due(desk.db, desk.boss, today=today)
     assert (inv.number, inv.order, inv.status) == ("INV-0000001", order, "open")
     assert inv.due_on == today + timedelta(days=30)
@@ -121,7 +122,7 @@ def test_pdf_and_ubl_are_valid_and_print_names_as_written(
         desk.boss,
         customer=ACME,
         currency="EUR",
-        valid_until=date.today(),
+        valid_until=utcnow().date(),
         lines=[LineSpec(st.floor.sku(1), 4, Decimal("12.50"), Decimal("10"))],
         discount_percent=Decimal("3"),
         shipping=Decimal("6.95"),
@@ -191,7 +192,7 @@ def test_order_shipped_in_two_hand_overs_is_billed_in_two_invoices_that_add_up(
         desk.boss,
         customer="PER-SHIP",
         currency="EUR",
-        valid_until=date.today(),
+        valid_until=utcnow().date(),
         lines=[LineSpec(st.floor.sku(1), 2, Decimal("10.00")),
                LineSpec(st.floor.sku(3), 1, Decimal("10.00"))],
         discount_percent=Decimal("10"),

@@ -5,7 +5,7 @@ intake (one order, stock reserved), the PDF and the command line."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from wms_terminal.cli import main
 from wms_terminal.core.errors import InvalidTransition, NotFound, ValidationError
 from wms_terminal.core.models import Customer, OrderLine, SalesOrder
+from wms_terminal.core.models._base import utcnow
 from wms_terminal.sales.quote_docs import render_quote
 from wms_terminal.sales.quotes import (
     LineSpec,
@@ -38,7 +39,7 @@ def test_amounts_round_per_line_then_on_the_total(desk: Desk) -> None:
         desk.boss,
         customer=ACME,
         currency="EUR",
-        valid_until=date.today() + timedelta(days=10),
+        valid_until=utcnow().date() + timedelta(days=10),
         lines=[
             LineSpec(sku(1), 3, Decimal("9.99"), Decimal("12.5")),  # 8.74125 -> 8.74
             LineSpec(sku(2), 2),  # list price 9.99
@@ -62,7 +63,7 @@ def test_every_bad_line_is_reported_and_nothing_is_written(desk: Desk) -> None:
             desk.boss,
             customer=ACME,
             currency="EUR",
-            valid_until=date.today() + timedelta(days=1),
+            valid_until=utcnow().date() + timedelta(days=1),
             lines=[
                 LineSpec("NOPE", 1, Decimal("1")),
                 LineSpec(desk.station.floor.sku(1), 1, Decimal("1.234")),
@@ -100,7 +101,7 @@ def test_accepted_quote_becomes_one_order_through_the_intake(desk: Desk) -> None
 
 
 def test_expired_quote_cannot_be_accepted_and_is_revised_to_draft(desk: Desk) -> None:
-    past = date.today() - timedelta(days=20)
+    past = utcnow().date() - timedelta(days=20)
     number = desk.quote([(1, 1)], valid_days=5, today=past)
     send_quote(desk.db, desk.boss, number, today=past)
     assert show_quote(desk.db, number).status == "expired"  # as a reader sees it
@@ -108,7 +109,7 @@ def test_expired_quote_cannot_be_accepted_and_is_revised_to_draft(desk: Desk) ->
         accept_quote(desk.db, desk.boss, number)
     with desk.db.reading() as s:
         assert s.exec(select(SalesOrder.id)).all() == []
-    v = revise_quote(desk.db, desk.boss, number, valid_until=date.today() + timedelta(days=7))
+    v = revise_quote(desk.db, desk.boss, number, valid_until=utcnow().date() + timedelta(days=7))
     assert v.status == "draft"
     send_quote(desk.db, desk.boss, number)
     assert accept_quote(desk.db, desk.boss, number).order
@@ -120,7 +121,7 @@ def test_declined_quote_is_revised_sent_and_accepted(desk: Desk) -> None:
     assert decline_quote(desk.db, desk.boss, number).status == "declined"
     with pytest.raises(InvalidTransition):
         send_quote(desk.db, desk.boss, number)
-    revise_quote(desk.db, desk.boss, number, valid_until=date.today() + timedelta(days=3))
+    revise_quote(desk.db, desk.boss, number, valid_until=utcnow().date() + timedelta(days=3))
     send_quote(desk.db, desk.boss, number)
     assert accept_quote(desk.db, desk.boss, number).status == "accepted"
 
@@ -134,7 +135,7 @@ def test_a_picker_may_not_quote(desk: Desk) -> None:
             desk.station.floor.actors["pat"],
             customer=ACME,
             currency="EUR",
-            valid_until=date.today(),
+            valid_until=utcnow().date(),
             lines=[LineSpec(desk.station.floor.sku(1), 1)],
         )
 
@@ -153,7 +154,7 @@ def test_command_line_walk(
 ) -> None:
     sup = ["--database", db_url, "--badge", desk.station.sup_badge]
     sku = desk.station.floor.sku
-    until = (date.today() + timedelta(days=14)).isoformat()
+    until = (utcnow().date() + timedelta(days=14)).isoformat()
     assert main(["quotes", "customer", "--ref", "B-2", "--name", "Beta", "--net-days", "14",
                  "--country", "DE", "--json", *sup]) == 0  # fmt: skip
     assert json.loads(capsys.readouterr().out)["net_days"] == 14
