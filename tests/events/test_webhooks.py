@@ -170,6 +170,10 @@ def test_a_sender_that_dies_mid_send_leaves_the_event_to_go_out_again(
     later = utcnow() + webhooks.LEASE + timedelta(seconds=1)
     (again,) = webhooks.claim_due(db, "alive", now=later)
     assert again.event.id == claimed.event.id == event_id and again.attempt == 2
+    # The first sender, back to life, may not send it (its hold finds the claim gone) nor
+    # record it.
+    assert webhooks.hold(db, [claimed.id], "dead-sender")[0] == set()
+    assert webhooks.hold(db, [again.id], "alive")[0] == {again.id}
     assert not webhooks.mark_sent(db, claimed.id, "dead-sender")
     assert webhooks.mark_sent(db, again.id, "alive")
     assert _delivery(db, event_id).status == "sent"

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from wms_terminal.core import events, leases
@@ -341,16 +341,30 @@ def _claimed(session: Session, delivery_id: int) -> ClaimedDelivery:
     return ClaimedDelivery(d.id, d.webhook_id, hook.url, hook.secret, event, d.attempts)
 
 
-def hold(db: Database, delivery_id: int, sender: str, *, now: datetime | None = None) -> bool:
-    """Renew the lease right before the POST; False when the claim is no longer the sender's
-    (it must not be sent)."""
+def hold(
+    db: Database, delivery_ids: list[int], sender: str, *, now: datetime | None = None
+) -> tuple[set[int], datetime]:
+    """Renew the lease of claimed deliveries (one statement): the ids still the sender's (the
+    others were taken over after their lease ran out and must not be sent) and the new end of
+    the lease."""
     at = now or utcnow()
+    until = at + LEASE
+    m = WebhookDelivery
 
-    def renew(session: Session) -> bool:
-        got = session.execute(_LEASE.ours(delivery_id, sender).values(claimed_until=at + LEASE))
-        return bool(got.rowcount)  # type: ignore[attr-defined]
+    def renew(session: Session) -> set[int]:
+        got = session.execute(
+            update(m)
+            .where(col(m.id).in_(delivery_ids))
+            .where(col(m.status) == St.SENDING)
+            .where(col(m.claimed_by) == sender[: leases.WORKER_CHARS])
+            .values(claimed_until=until)
+            .returning(col(m.id))
+        ).scalars()
+        return {int(i) for i in got}
 
-    return db.run(renew, what="hold a webhook delivery")
+    if not delivery_ids:
+        return set(), until
+    return db.run(renew, what="hold webhook deliveries"), until
 
 
 def mark_sent(db: Database, delivery_id: int, sender: str, *, now: datetime | None = None) -> bool:

@@ -27,6 +27,7 @@ from wms_terminal.core import webhooks
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import WmsError
 from wms_terminal.core.models import WebhookDeliveryStatus
+from wms_terminal.core.models._base import utcnow
 
 from .signing import EVENT_ID_HEADER, EVENT_KIND_HEADER, SIGNATURE_HEADER, sign
 
@@ -106,11 +107,18 @@ def send_due(
     report = SendReport()
     claimed = webhooks.claim_due(db, me, limit=limit, max_attempts=max_attempts)
     down: set[int] = set()  # webhooks that failed in this pass
+    ours: set[int] = set()
+    held_until = utcnow()
     for n, d in enumerate(claimed):
         if d.webhook_id in down:
             continue
-        if not webhooks.hold(db, d.id, me):
-            continue  # our lease ran out and another sender took it over
+        # A POST starts only with room for its timeout left on the lease: when the room runs
+        # short, the rest of the pass is held again in one statement, and a delivery another
+        # sender took over meanwhile (our lease ran out) is skipped.
+        if utcnow() + timedelta(seconds=2 * timeout) >= held_until:
+            ours, held_until = webhooks.hold(db, [c.id for c in claimed[n:]], me)
+        if d.id not in ours:
+            continue
         body = body_of(d)
         headers = {
             "Content-Type": "application/json",
