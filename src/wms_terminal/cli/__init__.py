@@ -133,14 +133,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as other Unix tools do.
+        _silence_stdout()
+        return 141
     except Exception as exc:
         if not _is_database_error(exc):
-            raise
+            return _unexpected(exc)
         from wms_terminal.core.db import first_line
 
         logging.getLogger("wms_terminal").info("database error", exc_info=True)
         print(f"wms-terminal: database error: {first_line(exc)}", file=sys.stderr)
         return 3
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout again at exit and would report the broken pipe a second time.
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _unexpected(exc: Exception) -> int:
+    """A bug, not the user's input: one short line on screen; the traceback (no locals, URL
+    passwords masked) in the log file of the data directory."""
+    from wms_terminal.config import default_data_dir
+    from wms_terminal.tui.failure import EXIT_UNEXPECTED, SHORT_MESSAGE, log_unexpected
+
+    root = logging.getLogger()
+    for old in list(root.handlers):  # the traceback goes to the file, not to the screen
+        root.removeHandler(old)
+    where = ""
+    try:
+        path = default_data_dir() / "wms-terminal.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        where = f" ({path})"
+    except OSError:
+        root.addHandler(logging.NullHandler())  # nowhere to write it: the short line only
+    log_unexpected(exc)
+    print(f"wms-terminal: {SHORT_MESSAGE.format(name=type(exc).__name__)}{where}", file=sys.stderr)
+    return EXIT_UNEXPECTED
 
 
 def _is_database_error(exc: BaseException) -> bool:
