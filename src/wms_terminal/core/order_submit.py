@@ -20,11 +20,13 @@ import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from typing import Any
 
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
+from wms_terminal.core.errors import DatabaseBusy
 from wms_terminal.core.intake import check_references, import_orders
 from wms_terminal.core.order_files import (
     ImportFileError,
@@ -36,6 +38,7 @@ from wms_terminal.core.order_status import find_by_channel
 
 ORDER = "order"
 MAX_BATCH = 100
+WAIT_S = 120.0  # a request gives up waiting for the writer (a database stuck busy) after this
 log = logging.getLogger(__name__)
 
 
@@ -130,9 +133,15 @@ class OrderQueue:
 
     def submit(self, actor: Actor, order: OrderInput) -> Submitted:
         """Blocks until the order is written (or refused: its ImportFileError is raised)."""
+        if not self._thread.is_alive():
+            raise DatabaseBusy("the order intake has stopped; try again when the server restarts")
         pending = _Pending(actor, order, Future())
         self._queue.put(pending)
-        return pending.answer.result()
+        try:
+            return pending.answer.result(timeout=WAIT_S)
+        except FutureTimeout:
+            # Still queued or being written: sending the order again is safe (idempotent).
+            raise DatabaseBusy("the order intake is busy; try again") from None
 
     def close(self) -> None:
         self._queue.put(None)
