@@ -12,8 +12,20 @@ def test_stock_per_product_and_warehouse(api: httpx.Client) -> None:
     rows = api.get("/v1/stock").json()
     assert rows == [
         # 5 more of SKU-00001 wait in receiving: on hand, not available.
-        {"sku": "SKU-00001", "warehouse": "MAIN", "on_hand": 15, "available": 7},
-        {"sku": "SKU-00002", "warehouse": "MAIN", "on_hand": 10, "available": 10},
+        {
+            "sku": "SKU-00001",
+            "warehouse": "MAIN",
+            "on_hand": 15,
+            "available": 7,
+            "held_in_carts": 0,
+        },
+        {
+            "sku": "SKU-00002",
+            "warehouse": "MAIN",
+            "on_hand": 10,
+            "available": 10,
+            "held_in_carts": 0,
+        },
     ]
     one = api.get("/v1/stock", params={"sku": "SKU-00002", "warehouse": "MAIN"}).json()
     assert one == [rows[1]]

@@ -122,3 +122,34 @@ def test_payment_and_approval_from_the_command_line(
     }
     code, out = _run(capsys, "orders", "held", "--database", db_url)
     assert code == 0 and "no order waits" in str(out)
+
+
+def test_carts_list_and_sweep_from_the_command_line(
+    floor: Floor, db_url: str, wms_pin: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from wms_terminal.core.cart_holds import hold_cart
+    from wms_terminal.core.models import CartHold
+    from wms_terminal.core.models._base import utcnow
+
+    boss = floor.actors["boss"]
+    hold_cart(floor.db, boss, channel="web", cart="cli-1", lines=[(floor.sku(6), 50)])
+    waiting = import_orders(floor.db, [f.order("B1", [(floor.sku(6), 3)])], actor=SYSTEM)
+    code, rows = _run(capsys, "carts", "list", "--json", "--database", db_url)
+    assert code == 0 and [(r["cart"], r["status"], r["lines"]) for r in rows] == [  # type: ignore[index,union-attr]
+        ("cli-1", "active", [{"sku": floor.sku(6), "qty": 50}])
+    ]
+    with floor.db.transaction() as s:
+        s.execute(update(CartHold).values(expires_at=utcnow() - timedelta(seconds=5)))
+    code, _err = _run(capsys, "carts", "sweep", "--once", "--database", db_url)
+    assert code == 6  # who sweeps: refused without a badge
+    code, out = _run(
+        capsys, "carts", "sweep", "--once", "--database", db_url, "--badge", floor.badges["boss"]
+    )
+    assert code == 0 and "1 expired cart hold(s) ended, 1 back-order(s) served" in str(out)
+    assert _hold(floor, waiting.order_numbers[0]) == ("reserved", "")
+    code, out = _run(capsys, "carts", "list", "--database", db_url)
+    assert code == 0 and "no cart holds stock" in str(out)

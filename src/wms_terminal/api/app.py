@@ -29,6 +29,8 @@ ROUTERS = (
     "returns",
     "refunds",
     "payment_events",
+    "payments",
+    "carts",
 )
 
 

@@ -37,6 +37,7 @@ COMMANDS: dict[str, Command] = {
     "integrations": Command("integrations_cmd", "API keys for channels and ERP (manager)"),
     "api": Command("api_cmd", "serve the integration API (HTTP, OpenAPI) for channels and ERP"),
     "orders": Command("orders_cmd", "sales orders"),
+    "carts": Command("carts_cmd", "shoppers' carts holding stock: list, sweep expired holds"),
     "customers": Command(
         "order_holds_cmd", "customers on account: credit limits", "register_customers"
     ),

@@ -133,7 +133,14 @@ def _audit_interruption(
         log.warning("import %s interrupted after %d orders; not audited", name, result.created)
 
 
-def import_in(session: Session, order: OrderInput, *, actor: Actor, name: str) -> str:
+def import_in(
+    session: Session,
+    order: OrderInput,
+    *,
+    actor: Actor,
+    name: str,
+    prefer_warehouse: int | None = None,
+) -> str:
     """One order written in the caller's transaction (an accepted quote, with the quote's own
     status change): the same reference checks and writing as an import; its number."""
     require(actor, "import_orders")
@@ -143,7 +150,15 @@ def import_in(session: Session, order: OrderInput, *, actor: Actor, name: str) -
         raise ImportFileError(name, problems)
     if _existing(session, [order]):
         raise ValidationError(f"{name}: an order {order.channel}/{order.external_id} exists")
-    part = write_chunk(session, [order], refs, actor, planned=False, part=Part(name, 0, 1))
+    part = write_chunk(
+        session,
+        [order],
+        refs,
+        actor,
+        planned=False,
+        part=Part(name, 0, 1),
+        prefer_warehouse=prefer_warehouse,
+    )
     return part.order_numbers[0]
 
 

@@ -93,7 +93,9 @@ def write_chunk(
     *,
     planned: bool,
     part: Part,
+    prefer_warehouse: int | None = None,
 ) -> ImportResult:
+    """`prefer_warehouse` is tried first for every order (a checked-out cart's warehouse)."""
     result = ImportResult()
     now = utcnow()
     numbers = allocate(session, "sales_order", len(chunk))
@@ -131,6 +133,9 @@ def write_chunk(
             lon=o.ship_to.longitude,
             country=o.ship_to.country,
         )
+        if prefer_warehouse in ranked:
+            ranked.remove(prefer_warehouse)
+            ranked.insert(0, prefer_warehouse)
         wid, takes = choose_and_reserve(
             None if planned else session, _needs(o, refs), ranked, mirror
         )

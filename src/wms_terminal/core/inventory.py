@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from wms_terminal.core.auth import Actor
+from wms_terminal.core.cart_expiry import release_expired
 from wms_terminal.core.db import insert_rows, values_source
 from wms_terminal.core.errors import InsufficientStock, NotFound, ValidationError
 from wms_terminal.core.models import (
@@ -86,11 +87,14 @@ def candidate_rows(
     """Stock rows with free units, per product: pick faces first, fullest first.
 
     A hint only: the quantities may change before the conditional UPDATE that uses them.
+    Expired cart holds on these products are ended first (`cart_expiry`): their units are free
+    for whoever allocates, whether or not the sweeper has come by.
     """
     ids = sorted(set(product_ids))
     rows: dict[int, list[StockRow]] = {pid: [] for pid in ids}
     if not ids:
         return rows
+    release_expired(session, warehouse_id, ids)
     stmt = (
         sa_select(
             col(Stock.id),

@@ -4,6 +4,10 @@
 (on hand less reserved) in pick faces and reserve, not on a location being counted; stock in
 receiving or in the damaged cage is on hand but not available. Every active product is listed
 in every warehouse (0 where it has no stock), ordered by SKU then warehouse code.
+
+Units in shoppers' carts (`core.cart_holds`) are reserved: `held_in_carts` shows the live holds'
+units (not available); a hold past its expiry that nobody ended yet counts as available, as the
+next allocation will end it (`cart_expiry`).
 """
 
 from __future__ import annotations
@@ -13,12 +17,21 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, true
 from sqlalchemy import select as sa_select
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.inventory import PICKABLE
-from wms_terminal.core.models import Location, Product, Stock, Warehouse
+from wms_terminal.core.models import (
+    CartHold,
+    CartHoldLine,
+    CartHoldStatus,
+    Location,
+    Product,
+    Stock,
+    Warehouse,
+)
+from wms_terminal.core.models._base import utcnow
 
 MAX_PAGE = 1000
 
@@ -29,6 +42,7 @@ class StockLevel:
     warehouse: str
     on_hand: int
     available: int
+    held_in_carts: int = 0
 
 
 def stock_levels(
@@ -76,4 +90,39 @@ def stock_levels(
     if warehouse is not None:
         q = q.where(col(Warehouse.code) == warehouse)
     with db.reading() as s:
-        return [StockLevel(str(a), str(b), int(c), int(d)) for a, b, c, d in s.execute(q)]
+        rows = [(str(a), str(b), int(c), int(d)) for a, b, c, d in s.execute(q)]
+        carts = _in_carts(s, {r[0] for r in rows})
+    out = []
+    for sku_, wh, on_hand, available in rows:
+        live, lapsed = carts.get((sku_, wh), (0, 0))
+        out.append(StockLevel(sku_, wh, on_hand, available + lapsed, live))
+    return out
+
+
+def _in_carts(session: Session, skus: set[str]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(sku, warehouse) -> (units in live holds, units in holds past expiry still reserved
+    where they would be available)."""
+    if not skus:
+        return {}
+    now = utcnow()
+    live = col(CartHold.expires_at) > now
+    lapsed_free = and_(
+        col(CartHold.expires_at) <= now,
+        col(Location.kind).in_(PICKABLE),
+        col(Location.blocked).is_(False),
+    )
+    q = (
+        sa_select(
+            col(Product.sku),
+            col(Warehouse.code),
+            func.sum(case((live, col(CartHoldLine.qty)), else_=0)),
+            func.sum(case((lapsed_free, col(CartHoldLine.qty)), else_=0)),
+        )
+        .join(CartHold, col(CartHold.id) == col(CartHoldLine.hold_id))
+        .join(Product, col(Product.id) == col(CartHoldLine.product_id))
+        .join(Warehouse, col(Warehouse.id) == col(CartHoldLine.warehouse_id))
+        .join(Location, col(Location.id) == col(CartHoldLine.location_id))
+        .where(col(CartHold.status) == CartHoldStatus.ACTIVE, col(Product.sku).in_(sorted(skus)))
+        .group_by(col(Product.sku), col(Warehouse.code))
+    )
+    return {(str(a), str(b)): (int(c or 0), int(d or 0)) for a, b, c, d in session.execute(q)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from wms_terminal.api.auth import database, require
 from wms_terminal.api.errors import responses
@@ -19,6 +19,7 @@ class StockLevelBody(BaseModel):
     warehouse: str
     on_hand: int
     available: int
+    held_in_carts: int = Field(0, description="units reserved by shoppers' live cart holds")
 
 
 @router.get(
