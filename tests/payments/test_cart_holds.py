@@ -196,3 +196,23 @@ def test_a_hold_expiring_while_its_checkout_arrives_never_double_reserves(
         assert check(floor.db) == []
         for number in (done.order, rival):
             cancel_order(floor.db, boss, number=number, reason="next round")
+
+
+def test_stock_found_missing_under_a_cart_takes_the_cart_s_units_first(floor: Floor) -> None:
+    from wms_terminal.picking.stock_change import adjust_stock
+
+    boss = floor.actors["boss"]
+    order = _order(floor, "M1", 8, 10)
+    hold_cart(floor.db, boss, channel="web", cart="m", lines=[(floor.sku(8), 40)])
+    done = adjust_stock(
+        floor.db,
+        boss,
+        location=floor.face[8].code,
+        sku=floor.sku(8),
+        reason_code="lost",
+        qty=45,
+    )
+    assert done.change.after == 45 and done.change.moved == []
+    assert _reserved(floor, order) == 10  # the order kept its units; the cart gave way
+    assert cart_view(floor.db, channel="web", cart="m").status == "released"
+    assert check(floor.db) == []

@@ -153,3 +153,25 @@ def test_carts_list_and_sweep_from_the_command_line(
     assert _hold(floor, waiting.order_numbers[0]) == ("reserved", "")
     code, out = _run(capsys, "carts", "list", "--database", db_url)
     assert code == 0 and "no cart holds stock" in str(out)
+
+
+def test_stock_levels_show_what_carts_hold(
+    floor: Floor, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wms_terminal.core.cart_holds import hold_cart
+
+    hold_cart(floor.db, floor.actors["boss"], channel="web", cart="s-1", lines=[(floor.sku(7), 12)])
+    code, rows = _run(
+        capsys, "stock", "levels", "--sku", floor.sku(7), "--json", "--database", db_url
+    )
+    assert code == 0 and rows == [  # type: ignore[comparison-overlap]
+        {
+            "sku": floor.sku(7),
+            "warehouse": "MAIN",
+            "on_hand": 50,
+            "available": 38,
+            "held_in_carts": 12,
+        }
+    ]
+    code, out = _run(capsys, "stock", "levels", "--sku", floor.sku(7), "--database", db_url)
+    assert code == 0 and "in carts" in str(out) and " 38       12" in str(out)

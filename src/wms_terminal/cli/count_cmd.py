@@ -7,6 +7,7 @@
     wms-terminal stock adjust --location L --sku S (--set N | --by N) --reason CODE [--note T]
                                                                                        (supervisor)
     wms-terminal stock damaged | settle-damaged ...       (cli.damaged_cmd: damaged units)
+    wms-terminal stock levels [--sku S] [--json]          (cli.stock_levels_cmd: held in carts too)
 
 Commands that change data log in with --badge B (PIN in WMS_PIN or --pin-file F) or an
 integration account; permissions are checked by the services.
@@ -20,7 +21,7 @@ import uuid
 from sqlalchemy import text
 
 from wms_terminal import bootstrap
-from wms_terminal.cli import damaged_cmd
+from wms_terminal.cli import damaged_cmd, stock_levels_cmd
 from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.errors import NotFound, ValidationError
@@ -75,6 +76,7 @@ def register_stock(stock: argparse.ArgumentParser, common: argparse.ArgumentPars
     add_auth_arguments(adj)
     adj.set_defaults(handler=_adjust)
     damaged_cmd.register(ssub, common)
+    stock_levels_cmd.register(ssub, common)
 
 
 def _warehouse_id(app: bootstrap.App, code: str | None) -> int | None:

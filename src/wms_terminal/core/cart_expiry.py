@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, delete, exists, text, update
+from sqlalchemy import ColumnElement, delete, exists, func, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -151,3 +151,45 @@ def end_expired(
             for wid, pids in got.items():
                 freed.setdefault(wid, set()).update(pids)
     return ended, freed
+
+
+def release_on_stock(
+    session: Session,
+    *,
+    location_id: int,
+    product_id: int,
+    need: int,
+    user_id: int | None,
+    terminal: str,
+) -> int:
+    """Units found missing where carts hold them (a count, an adjustment): end the holds on that
+    stock row, newest first, until `need` units are free (the carts lose their guarantee; their
+    checkout reserves what is free then). Returns the units freed on the row."""
+    rows = session.execute(
+        sa_select(col(CartHoldLine.hold_id), func.sum(col(CartHoldLine.qty)))
+        .join(CartHold, col(CartHold.id) == col(CartHoldLine.hold_id))
+        .where(
+            col(CartHoldLine.location_id) == location_id,
+            col(CartHoldLine.product_id) == product_id,
+            col(CartHold.status) == CartHoldStatus.ACTIVE,
+        )
+        .group_by(col(CartHoldLine.hold_id))
+        .order_by(col(CartHoldLine.hold_id).desc())
+    ).all()
+    freed = 0
+    for hid, qty in rows:
+        if freed >= need:
+            break
+        if (
+            end_hold(
+                session,
+                int(hid),
+                CartHoldStatus.RELEASED,
+                user_id=user_id,
+                terminal=terminal,
+                reason="stock under the cart found missing",
+            )
+            is not None
+        ):
+            freed += int(qty)
+    return freed

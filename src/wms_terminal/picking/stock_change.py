@@ -22,6 +22,7 @@ from wms_terminal.core import inventory
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.backorders import rereserve
+from wms_terminal.core.cart_expiry import release_on_stock
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import MoveKind, Stock
@@ -96,6 +97,15 @@ def set_quantity(
     elif qty < before:
         loss = before - qty
         free = before - reserved
+        if loss > free:  # shoppers' carts give way first: no order loses its units for them
+            free += release_on_stock(
+                session,
+                location_id=location_id,
+                product_id=product_id,
+                need=loss - free,
+                user_id=actor.user_id,
+                terminal=actor.terminal,
+            )
         if loss > free:
             moved = move_reservations(
                 session,

@@ -1,6 +1,7 @@
-"""The manager's desk: the supervisor's tabs, plus users (F7), the notification inbox (F8),
-receiving of purchase orders (F9), stock health from the demand forecast (F12) and analytics
-(ctrl+g: tables and charts); returns (F11) come from the supervisor's desk. Scans (the
+"""The manager's desk: the supervisor's tabs, plus users (F7), the notification inbox (F8, with
+the orders waiting for a manager's approval over a credit limit above it), receiving of purchase
+orders (F9), stock health from the demand forecast (F12) and analytics (ctrl+g: tables and
+charts); returns (F11) come from the supervisor's desk. Scans (the
 desk's wedge, a camera) go to receiving."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from textual.widgets import TabbedContent, TabPane
 
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.tui.manager.analytics_pane import AnalyticsPane
+from wms_terminal.tui.manager.approvals_pane import ApprovalsPane
 from wms_terminal.tui.manager.inbox_pane import InboxPane
 from wms_terminal.tui.manager.receiving_pane import ReceivingPane
 from wms_terminal.tui.manager.stock_pane import StockPane
@@ -22,6 +24,8 @@ MANAGER_CSS = """
 #users-table, #inbox-table, #stock-table { height: 1fr; }
 #an-table { height: 1fr; }
 #an-chart { height: 1fr; border-top: solid $primary-darken-2; }
+#approvals-table { height: auto; max-height: 8; }
+#approvals-say { height: auto; padding: 0 1; }
 #inbox-body { height: auto; max-height: 6; padding: 0 1; border-top: solid $primary-darken-2; }
 #po-tables { height: 1fr; }
 #po-table { width: 1fr; }
@@ -29,7 +33,7 @@ MANAGER_CSS = """
 #receive-prompt { padding: 0 1; text-style: bold; }
 #receive-say { height: auto; min-height: 1; padding: 0 1; }
 #users-say.error, #inbox-say.error, #receive-say.error, #stock-say.error,
-#an-say.error { color: $error; }
+#an-say.error, #approvals-say.error { color: $error; }
 """
 
 PANES: dict[str, type[UsersPane | InboxPane | ReceivingPane | StockPane | AnalyticsPane]] = {
@@ -56,6 +60,7 @@ class ManagerScreen(SupervisorScreen):
         with TabPane("Users F7", id="users"):
             yield UsersPane(self.db, self.actor, id="users-pane")
         with TabPane("Inbox F8", id="inbox"):
+            yield ApprovalsPane(self.db, self.actor, id="approvals-pane")
             yield InboxPane(self.db, self.actor, id="inbox-pane")
         with TabPane("Receiving F9", id="receiving"):
             yield ReceivingPane(self.db, self.actor, id="receiving-pane")
@@ -69,11 +74,15 @@ class ManagerScreen(SupervisorScreen):
         pane = PANES.get(event.pane.id or "")
         if pane is not None:
             self.query_one(pane).reload()
+        if event.pane.id == "inbox":
+            self.query_one(ApprovalsPane).reload()
 
     def action_refresh(self) -> None:
         active = self.query_one(TabbedContent).active
         if active in PANES:
             self.query_one(PANES[active]).reload()
+            if active == "inbox":
+                self.query_one(ApprovalsPane).reload()
         else:
             super().action_refresh()
 
