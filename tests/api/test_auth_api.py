@@ -14,9 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import factories as f
 from tests.api.conftest import NewKey, order_doc
 from wms_terminal.api.auth import KEY_TTL_S
 from wms_terminal.cli import main
+from wms_terminal.core.db import Database
 
 
 def _operations(api_url: str) -> list[tuple[str, str]]:
@@ -161,3 +163,15 @@ def test_the_api_command_refuses_a_missing_database(tmp_path: Path) -> None:
     )
     assert out.returncode == 2
     assert "no database at" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_only_a_manager_adds_integrations(
+    stocked: Database, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with stocked.transaction() as s:
+        supervisor = f.cli_user(s, "sam", "supervisor")
+    args = ["integrations", "add", "--name", "shop", "--json", "--database", db_url]
+    assert main([*args, *supervisor]) == 6
+    err = capsys.readouterr()
+    assert "may not manage users" in err.err and err.out == ""
+    assert main([*args]) == 6  # nobody named: nobody adds
