@@ -18,6 +18,7 @@ import logging
 import queue
 import re
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -38,6 +39,7 @@ from wms_terminal.core.order_status import find_by_channel
 
 ORDER = "order"
 MAX_BATCH = 100
+MAX_GATHER_S = 0.005  # the longest an order waits for others to share its transaction
 WAIT_S = 120.0  # a request gives up waiting for the writer (a database stuck busy) after this
 log = logging.getLogger(__name__)
 
@@ -148,28 +150,40 @@ class OrderQueue:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
+        gather = 0.0  # how long to wait for company: only once orders have come together
         while True:
             item = self._queue.get()
             if item is None:
                 return
-            batch = [item]
-            stop = False
-            while len(batch) < self._max:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                batch.append(more)
+            batch, stop = self._collect(item, gather)
+            started = time.monotonic()
             by_actor: dict[Actor, list[_Pending]] = {}
             for p in batch:
                 by_actor.setdefault(p.actor, []).append(p)
             for actor, items in by_actor.items():
                 self._write(actor, items)
+            # Clients that sent together will send again together: a short wait (a fraction
+            # of a write) lets their next orders share one transaction. A lone client's
+            # orders are never held back.
+            took = time.monotonic() - started
+            gather = min(MAX_GATHER_S, took * 0.2) if len(batch) > 1 else 0.0
             if stop:
                 return
+
+    def _collect(self, first: _Pending, gather: float) -> tuple[list[_Pending], bool]:
+        """`first` and what waits behind it (up to `gather` seconds more); True: stop after."""
+        batch = [first]
+        deadline = time.monotonic() + gather
+        while len(batch) < self._max:
+            try:
+                left = deadline - time.monotonic()
+                more = self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if more is None:
+                return batch, True
+            batch.append(more)
+        return batch, False
 
     def _write(self, actor: Actor, items: list[_Pending]) -> None:
         try:
