@@ -433,8 +433,39 @@ def _snapshot(db: Database) -> dict[str, list[Any]]:
             "FROM order_line ol JOIN sales_order o ON o.id = ol.order_id "
             "JOIN product p ON p.id = ol.product_id ORDER BY o.number, ol.line_no",
         ),
+        "history": _rows(
+            db,
+            "SELECT w.code, p.sku, CAST(h.day AS TEXT), h.qty FROM demand_history h "
+            "JOIN warehouse w ON w.id = h.warehouse_id JOIN product p ON p.id = h.product_id "
+            "ORDER BY w.code, p.sku, h.day",
+        ),
     }
     return {part: _plain(rows) for part, rows in snap.items()}
+
+
+def test_demand_history_leads_up_to_the_open_orders_and_the_forecast_beats_a_naive_one(
+    demo: tuple[Database, DemoSummary],
+) -> None:
+    from wms_terminal.forecast.backtest import backtest
+    from wms_terminal.forecast.history import read_history
+
+    db, _ = demo
+    ((first, last, days),) = _rows(
+        db,
+        "SELECT CAST(MIN(day) AS TEXT), CAST(MAX(day) AS TEXT), COUNT(DISTINCT day) "
+        "FROM demand_history",
+    )
+    # 70 days, up to the day before the first of the open orders (placed over 3 days).
+    assert (first, last, days) == ("2024-12-20", "2025-02-27", 70)
+    with db.reading() as s:
+        history = read_history(s, end=TODAY)
+    assert history.units.shape == (2 * 2000, 56)
+    # The open orders' days continue the history: every one of the last 3 days has demand.
+    assert (history.units[:, -3:].sum(axis=0) > 0).all()
+    overall = backtest(history).scores[0]
+    assert overall.mase is not None and overall.naive_mase is not None
+    assert overall.wape is not None and overall.naive_wape is not None
+    assert overall.mase < overall.naive_mase and overall.wape < overall.naive_wape
 
 
 def test_same_seed_builds_the_same_demo(
