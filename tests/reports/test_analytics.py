@@ -191,8 +191,9 @@ def test_sales_by_channel_and_currency(books: Books):
     from decimal import Decimal
 
     assert _rows(books.db, "sales") == [
-        ("marketplace", "USD", 1, Decimal("10.00"), Decimal("10.00")),
-        ("web", "EUR", 2, Decimal("60.00"), Decimal("30.00")),
+        # and in EUR at the stored rates (USD 0.92)
+        ("marketplace", "USD", 1, Decimal("10.00"), Decimal("10.00"), Decimal("9.20")),
+        ("web", "EUR", 2, Decimal("60.00"), Decimal("30.00"), Decimal("60.00")),
     ]
 
 
@@ -228,9 +229,9 @@ def test_analytics_as_csv_and_json_on_the_command_line(books: Books, db_url: str
     period = ["--from", "2026-11-01", "--to", "2026-11-30", "--database", db_url]
     assert main(["analytics", "sales", "--csv", *period]) == 0
     assert capsys.readouterr().out == (
-        "channel,currency,orders,total,average\n"
-        "marketplace,USD,1,10.00,10.00\n"
-        "web,EUR,2,60.00,30.00\n"
+        "channel,currency,orders,total,average,total_eur\n"
+        "marketplace,USD,1,10.00,10.00,9.20\n"
+        "web,EUR,2,60.00,30.00,60.00\n"
     )
     assert main(["analytics", "pickers", "--json", *period]) == 0
     data = json.loads(capsys.readouterr().out)

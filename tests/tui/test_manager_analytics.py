@@ -56,14 +56,14 @@ async def test_the_desk_shows_each_report_as_a_table_and_a_chart(floor: Floor):
         table = app.screen.query_one(AnalyticsTable)
         assert await wait_for(pilot, lambda: table.row_count == 2, tries=200)
         assert _cells(table) == [
-            ["marketplace", "USD", "1", "30.00", "30.00"],
-            ["web", "EUR", "2", "30.00", "15.00"],
+            ["marketplace", "USD", "1", "30.00", "30.00", "27.60"],
+            ["web", "EUR", "2", "30.00", "15.00", "30.00"],
         ]
         assert pane.plot is not None
         await pilot.pause()
         chart = str(pane.plot.render())
         assert "marketplace USD" in chart and "web EUR" in chart
-        assert "orders per channel and currency" in chart
+        assert "order value in EUR per channel and currency" in chart
 
         table.focus()
         await pilot.press("n")  # on-time shipping: nothing shipped yet

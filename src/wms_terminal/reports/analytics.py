@@ -1,7 +1,7 @@
 """Manager analytics over a period (orders, shipments, picks, packing, returns):
 
 - sales: orders and order value per channel and currency (ordered in the period, not
-  cancelled), in the order's own currency;
+  cancelled), in the order's own currency and in the base currency at the stored rate;
 - on-time: orders shipped in the period (their first shipment) by their ship-by promise;
 - pick-accuracy: lines picked, and mis-picks caught at packing: a wrong item scanned (refused
   as not on the order) and lines shipped short as missing or a wrong item in its place;
@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import (
     AuditEntry,
+    CurrencyRate,
     PickList,
     PickTask,
     ReturnLine,
@@ -44,6 +45,7 @@ from wms_terminal.core.models import (
     User,
     Warehouse,
 )
+from wms_terminal.core.money import BASE_CURRENCY, to_base
 
 DEFAULT_DAYS = 30
 MISPICK_SHORT_REASONS = ("MISSING", "WRONG")
@@ -148,17 +150,22 @@ def sales(session: Session, period: Period) -> Report:
     )
     if period.warehouse is not None:
         stmt = stmt.where(col(SalesOrder.warehouse_id).in_(list(wh)))
+    rates = dict(session.exec(select(CurrencyRate.currency, CurrencyRate.rate_to_eur)).all())
     rows: list[tuple[Cell, ...]] = []
     for channel, currency, orders, total in session.exec(stmt):
         amount = _money(total)
-        rows.append((channel, currency, int(orders), amount, (amount / orders).quantize(_CENT)))
+        rate = rates.get(currency)
+        base = None if rate is None else to_base(amount, currency, rate)
+        rows.append(
+            (channel, currency, int(orders), amount, (amount / orders).quantize(_CENT), base)
+        )
     return Report(
         "sales",
         "Sales by channel and currency",
-        ("channel", "currency", "orders", "total", "average"),
+        ("channel", "currency", "orders", "total", "average", f"total_{BASE_CURRENCY.lower()}"),
         rows,
-        "orders per channel and currency",
-        _bars(rows, 2, label=(0, 1)),
+        f"order value in {BASE_CURRENCY} per channel and currency",
+        _bars(rows, 5, label=(0, 1)),
     )
 
 
