@@ -95,6 +95,8 @@ def bench(name: str, db: Database, units: int) -> None:
     flow = ReturnsFlow(db, actor)
     grade_ms: list[float] = []
     all_ms: list[float] = []
+    by_grade: dict[str, list[float]] = {g: [] for g in Grade.ALL}
+    closing: list[float] = []  # the grade of a return's last unit also closes its receipt
     k = 0
     for rma, codes in returns:
         t = time.perf_counter()
@@ -111,9 +113,13 @@ def bench(name: str, db: Database, units: int) -> None:
             ms = (time.perf_counter() - t) * 1000
             grade_ms.append(ms)
             all_ms.append(ms)
+            (closing if v.expect == Expect.RMA else by_grade[Grade.ALL[k % 4]]).append(ms)
             assert not v.error, v.error
             k += 1
-    for label, values in (("grade a unit", grade_ms), ("every scan", all_ms)):
+    parts = [(f"  grade {g}", by_grade[g]) for g in Grade.ALL] + [("  closing grade", closing)]
+    for label, values in (("grade a unit", grade_ms), *parts, ("every scan", all_ms)):
+        if not values:
+            continue
         print(
             f"  {name} {label}: n={len(values)} p50={statistics.median(values):.1f} ms "
             f"p95={_pct(values, 0.95):.1f} ms max={max(values):.1f} ms"

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 from stdnum import luhn
 
+from tests import factories as f
 from tests.documents.test_documents import decoded
 from tests.scanning.test_labels_roundtrip import needs_poppler
 from wms_terminal.cli import main
@@ -44,11 +45,22 @@ def _carrier_of(station: Station, order: str) -> str:
 
 @needs_poppler
 def test_a_return_gets_the_carriers_return_tracking_on_label_mail_and_station(
-    station: Station, db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    station: Station,
+    db_url: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    wms_pin: str,
 ) -> None:
     fl = station.floor
-    (order,) = ship(station, [(1, 2)])
+    (order,) = ship(station, [(1, 3)])
     carrier = _carrier_of(station, order)
+    # The desk's command prints it.
+    with station.db.transaction() as s:
+        badge = f.cli_user(s, "desk", "packer")
+    args = ["returns", "open", "--order", order, "--line", f"{fl.sku(1)}:1", "--reason"]
+    assert main([*args, "late", "--refund", "--json", "--database", db_url, *badge]) == 0
+    first = json.loads(capsys.readouterr().out)["return_tracking"]
+    assert first.startswith(carrier) and luhn.is_valid(first[len(carrier) :])
     opened = open_return(
         station.db,
         station.packer,
@@ -63,7 +75,7 @@ def test_a_return_gets_the_carriers_return_tracking_on_label_mail_and_station(
     assert luhn.is_valid(tracking[len(carrier) :])
     with station.db.reading() as s:
         outbound = s.execute(text("SELECT tracking_number FROM package")).scalars().all()
-    assert tracking not in outbound  # the same range, never the same number
+    assert tracking not in outbound and tracking != first  # the same range, never twice
 
     shown = show_return(station.db, opened.rma)
     assert shown["return_tracking"] == tracking and shown["return_service"] == f"{carrier}-RET"
@@ -77,11 +89,14 @@ def test_a_return_gets_the_carriers_return_tracking_on_label_mail_and_station(
     # The RMA e-mail tells it.
     with station.db.reading() as s:
         body, data = s.execute(
-            text("SELECT body, data FROM notification WHERE kind = 'return_authorised'")
+            text(
+                "SELECT body, data FROM notification WHERE kind = 'return_authorised' "
+                "ORDER BY id DESC LIMIT 1"
+            )
         ).one()
     assert tracking in body
     assert (json.loads(data) if isinstance(data, str) else data)["return_tracking"] == tracking
-    (claimed,) = [n for n in claim_due(station.db, "t") if n.kind == "return_authorised"]
+    claimed = [n for n in claim_due(station.db, "t") if n.kind == "return_authorised"][-1]
     mail = render(claimed, sender="shop@example.com")
     plain = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]

@@ -10,12 +10,14 @@ read like any location's (L-WH-AA-BB-0L). Neither is reserved from (`inventory.P
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from wms_terminal.core.codes import location_barcode, location_code
 from wms_terminal.core.errors import NotFound
 from wms_terminal.core.models import Location, LocationKind, Warehouse, Zone
+from wms_terminal.core.statements import Statement
 
 LITRES = {LocationKind.RECEIVING: 20_000, LocationKind.DAMAGED: 2_000}  # a dock; a cage
 
@@ -80,11 +82,17 @@ def _made(session: Session, warehouse_id: int, kind: str) -> Location:
     return made
 
 
+# The service location of a kind: the first active one (ids only grow: the one made first).
+_WHERE = " FROM location WHERE warehouse_id = :w AND kind = :k AND active ORDER BY id LIMIT 1"
+
+
+def find_statement(warehouse_id: int, kind: str) -> Statement:
+    """The service location's (id, code), as a statement to send with others
+    (`run_together`); no row when it is not made yet (then `receiving_location` /
+    `damaged_location` make it)."""
+    return Statement(text("SELECT id, code" + _WHERE), {"w": warehouse_id, "k": kind})
+
+
 def _find(session: Session, warehouse_id: int, kind: str) -> Location | None:
-    return session.exec(
-        select(Location)
-        .where(col(Location.warehouse_id) == warehouse_id)
-        .where(col(Location.kind) == kind)
-        .where(col(Location.active))
-        .order_by(col(Location.id))
-    ).first()
+    stmt = text("SELECT location.*" + _WHERE).bindparams(w=warehouse_id, k=kind)
+    return session.scalars(select(Location).from_statement(stmt)).first()

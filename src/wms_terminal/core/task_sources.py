@@ -11,12 +11,14 @@ Neither draws from nor puts into a blocked location (being counted): the count w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from wms_terminal.core.models import Location, LocationKind, MoveTask, MoveTaskKind
+from wms_terminal.core.statements import Statement, run_together
 
 _OPEN_TO = text(
     "SELECT 1 FROM replenishment_task WHERE to_location_id = :l AND product_id = :p "
@@ -68,69 +70,82 @@ def raise_putaways(
     assert dock is not None and dock.id is not None
     raised: list[MoveTask] = []
     for pid in sorted(set(product_ids)):
-        planned = session.execute(
-            text(
-                "SELECT COALESCE(SUM(qty), 0) FROM replenishment_task WHERE from_location_id = :l "
-                "AND product_id = :p AND status = 'open'"
-            ),
-            {"l": dock.id, "p": pid},
-        ).scalar_one()
-        left = int(_on_hand(session, dock.id, pid)) - int(planned)
-        if limit is not None:
-            left = min(left, limit)
-        for to_id, room in _destinations(session, dock.warehouse_id, pid):
-            if left <= 0:
-                break
-            n = left if room is None else min(left, room)
-            if n <= 0:
-                continue
-            raised.append(
-                _add(session, MoveTaskKind.PUTAWAY, dock.warehouse_id, pid, dock.id, to_id, n)
-            )
-            left -= n
+        reads = putaway_statements(dock_id=dock.id, warehouse_id=dock.warehouse_id, product_id=pid)
+        plan = putaway_plan(run_together(session, reads), limit=limit)
+        raised += add_putaways(session, dock.warehouse_id, dock.id, pid, plan)
     return raised
 
 
-def _destinations(
-    session: Session, warehouse_id: int, product_id: int
-) -> list[tuple[int, int | None]]:
-    """(location, room) in the order put-away fills them; room None = no limit."""
-    out: list[tuple[int, int | None]] = []
-    # The product's pick faces, up to their maximum counting what is already on its way.
-    faces = session.execute(
-        text(
-            "SELECT l.id, l.max_qty - s.on_hand - COALESCE((SELECT SUM(t.qty) FROM "
-            "replenishment_task t WHERE t.to_location_id = l.id AND t.product_id = :p "
-            "AND t.status = 'open'), 0) FROM location l JOIN stock s ON s.location_id = l.id "
-            "WHERE s.product_id = :p AND l.warehouse_id = :w AND l.kind = 'pick_face' "
-            "AND l.active AND NOT l.blocked AND l.max_qty > 0 "
-            "ORDER BY l.aisle, l.bay, l.level, l.id"
-        ),
-        {"p": product_id, "w": warehouse_id},
-    ).all()
-    out += [(int(i), int(room)) for i, room in faces if int(room) > 0]
-    held = session.execute(
-        text(
-            "SELECT l.id FROM location l JOIN stock s ON s.location_id = l.id "
-            "WHERE s.product_id = :p AND l.warehouse_id = :w AND l.kind = 'reserve' AND l.active "
-            "AND NOT l.blocked ORDER BY s.on_hand DESC, l.id LIMIT 1"
-        ),
-        {"p": product_id, "w": warehouse_id},
-    ).scalar()
-    if held is None:
-        held = session.execute(
-            text(
-                "SELECT l.id FROM location l WHERE l.warehouse_id = :w AND l.kind = 'reserve' "
-                "AND l.active AND NOT l.blocked AND NOT EXISTS (SELECT 1 FROM stock s "
-                "WHERE s.location_id = l.id AND s.on_hand > 0) AND NOT EXISTS (SELECT 1 "
-                "FROM replenishment_task t WHERE t.to_location_id = l.id AND t.status = 'open') "
-                "ORDER BY l.aisle, l.bay, l.level, l.id LIMIT 1"
-            ),
-            {"w": warehouse_id},
-        ).scalar()
-    if held is not None:
-        out.append((int(held), None))
+# What of the product in the dock no open task moves yet: on hand there less what is planned.
+_LEFT = text(
+    "SELECT COALESCE((SELECT on_hand FROM stock WHERE location_id = :l AND product_id = :p), 0) "
+    "- COALESCE((SELECT SUM(qty) FROM replenishment_task WHERE from_location_id = :l "
+    "AND product_id = :p AND status = 'open'), 0)"
+)
+# The product's pick faces, up to their maximum counting what is already on its way.
+_FACES = text(
+    "SELECT l.id, l.max_qty - s.on_hand - COALESCE((SELECT SUM(t.qty) FROM "
+    "replenishment_task t WHERE t.to_location_id = l.id AND t.product_id = :p "
+    "AND t.status = 'open'), 0) FROM location l JOIN stock s ON s.location_id = l.id "
+    "WHERE s.product_id = :p AND l.warehouse_id = :w AND l.kind = 'pick_face' "
+    "AND l.active AND NOT l.blocked AND l.max_qty > 0 "
+    "ORDER BY l.aisle, l.bay, l.level, l.id"
+)
+# The rest: a reserve location already holding the product, else the first empty one
+# (COALESCE evaluates the second only when the first finds none).
+_RESERVE = text(
+    "SELECT COALESCE((SELECT l.id FROM location l JOIN stock s ON s.location_id = l.id "
+    "WHERE s.product_id = :p AND l.warehouse_id = :w AND l.kind = 'reserve' AND l.active "
+    "AND NOT l.blocked ORDER BY s.on_hand DESC, l.id LIMIT 1), "
+    "(SELECT l.id FROM location l WHERE l.warehouse_id = :w AND l.kind = 'reserve' "
+    "AND l.active AND NOT l.blocked AND NOT EXISTS (SELECT 1 FROM stock s "
+    "WHERE s.location_id = l.id AND s.on_hand > 0) AND NOT EXISTS (SELECT 1 "
+    "FROM replenishment_task t WHERE t.to_location_id = l.id AND t.status = 'open') "
+    "ORDER BY l.aisle, l.bay, l.level, l.id LIMIT 1))"
+)
+
+
+def putaway_statements(*, dock_id: int, warehouse_id: int, product_id: int) -> list[Statement]:
+    """The reads a put-away of `product_id` from the dock is planned with, to send together
+    (also after the caller's own statements that put the units there); `putaway_plan` reads
+    their rows."""
+    return [
+        Statement(_LEFT, {"l": dock_id, "p": product_id}),
+        Statement(_FACES, {"p": product_id, "w": warehouse_id}),
+        Statement(_RESERVE, {"p": product_id, "w": warehouse_id}),
+    ]
+
+
+def putaway_plan(
+    rows: Sequence[Sequence[Sequence[Any]]], *, limit: int | None = None
+) -> list[tuple[int, int]]:
+    """(destination, units) in the order put-away fills them: the pick faces while they have
+    room, the rest to the reserve location."""
+    left = int(rows[0][0][0]) if rows[0] else 0
+    if limit is not None:
+        left = min(left, limit)
+    out: list[tuple[int, int]] = []
+    for to_id, room in rows[1]:
+        if left <= 0:
+            break
+        n = min(left, int(room))
+        if n > 0:
+            out.append((int(to_id), n))
+            left -= n
+    reserve = rows[2][0][0] if rows[2] else None
+    if left > 0 and reserve is not None:
+        out.append((int(reserve), left))
     return out
+
+
+def add_putaways(
+    session: Session, warehouse_id: int, dock_id: int, product_id: int, plan: list[tuple[int, int]]
+) -> list[MoveTask]:
+    """The put-away tasks of a `putaway_plan`."""
+    return [
+        _add(session, MoveTaskKind.PUTAWAY, warehouse_id, product_id, dock_id, to_id, n)
+        for to_id, n in plan
+    ]
 
 
 def _on_hand(session: Session, location_id: int, product_id: int) -> int:

@@ -28,12 +28,16 @@ from wms_terminal.core.catalog import barcode_statement, matches, product_for_co
 from wms_terminal.core.codes import ORDER_RE, RMA_RE
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
-from wms_terminal.core.models import Location, MoveKind, ReturnOrder, ReturnUnit
+from wms_terminal.core.models import LocationKind, MoveKind, ReturnOrder, ReturnUnit
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.core.returns import Grade, Resolution, ReturnStatus
-from wms_terminal.core.service_locations import damaged_location, receiving_location
+from wms_terminal.core.service_locations import (
+    damaged_location,
+    find_statement,
+    receiving_location,
+)
 from wms_terminal.core.statements import Statement, json_value, run_together
-from wms_terminal.core.task_sources import raise_putaways
+from wms_terminal.core.task_sources import add_putaways, putaway_plan, putaway_statements
 from wms_terminal.returns.notices import RETURN_RECEIVED, queue_customer_notice
 
 
@@ -215,9 +219,9 @@ def _grade(
     lot: str | None,
     serial: str | None,
 ) -> Graded:
-    """The grade in four round trips on PostgreSQL (the lock; the return's lines with the
-    product lookup; the service location; every write together), plus the put-away's when the
-    unit is resold."""
+    """The grade in three round trips on PostgreSQL (the lock; the return's lines with the
+    service location and the product lookup; every write together, with a resold unit's
+    put-away reads), plus a resold unit's put-away task and back-order look-up."""
     number = rma.strip().upper()
     head = session.execute(
         text(_LOCK + (" FOR UPDATE OF ro" if _pg(session) else "")), {"n": number, "s": scan_id}
@@ -230,8 +234,14 @@ def _grade(
     if status != ReturnStatus.OPEN:
         raise ValidationError(f"{number} is {status}: nothing more to receive")
     lookup = barcode_statement(code)
+    kind = LocationKind.RECEIVING if grade == Grade.RESELL else LocationKind.DAMAGED
     reads = run_together(
-        session, [Statement(_LINES, {"r": ret_id}), *([lookup] if lookup is not None else [])]
+        session,
+        [
+            Statement(_LINES, {"r": ret_id}),
+            find_statement(int(wid), kind),
+            *([lookup] if lookup is not None else []),
+        ],
     )
     view = ReturnView(
         number,
@@ -244,7 +254,7 @@ def _grade(
         int(odd),
         str(resolution),
     )
-    found = [m.product_id for m in (matches(reads[1]) if lookup is not None else [])]
+    found = [m.product_id for m in (matches(reads[2]) if lookup is not None else [])]
     if not found:
         found = [m.product_id for m in product_for_code(session, code)]  # a typed SKU
     on_return = {x.product_id for x in view.lines}
@@ -262,13 +272,16 @@ def _grade(
     if why:
         line = None
     sku = next((x.sku for x in view.lines if x.product_id == pid), None) or _sku(session, pid)
-    place = None
+    place: tuple[int, str] | None = None  # (id, code) where the unit goes
     if pid is not None:
-        place = (
-            receiving_location(session, wid)
-            if grade == Grade.RESELL
-            else damaged_location(session, wid)
-        )
+        if reads[1]:
+            place = (int(reads[1][0][0]), str(reads[1][0][1]))
+        else:  # the warehouse's first return or damaged unit: the location is made now
+            made = (receiving_location if kind == LocationKind.RECEIVING else damaged_location)(
+                session, int(wid)
+            )
+            assert made.id is not None
+            place = (made.id, made.code)
     writes = _stock_statements(actor, number, int(wid), pid, grade, scan_id, place)
     n_stock = len(writes)
     now = utcnow()
@@ -284,7 +297,7 @@ def _grade(
                 "lot": lot,
                 "serial": serial,
                 "why": why,
-                "loc": place.id if place else None,
+                "loc": place[0] if place else None,
                 "scan": scan_id,
                 "u": actor.user_id,
                 "now": now,
@@ -328,15 +341,23 @@ def _grade(
             scan_id=scan_id,
         )
     )
+    resold = grade == Grade.RESELL and place is not None and pid is not None
+    if resold:
+        # The put-away is planned from what the dock holds once this unit is in: its reads go
+        # last in the same round trip.
+        assert place is not None and pid is not None
+        writes += putaway_statements(dock_id=place[0], warehouse_id=int(wid), product_id=pid)
     rows = run_together(session, writes)
     if n_stock:
         inventory.received(rows[:3])
         if n_stock > 3:
-            inventory.removed(rows[3:5], place.id if place and place.id else 0)
+            inventory.removed(rows[3:5], place[0] if place else 0)
     tasks: tuple[int, ...] = ()
     waiting: list[str] = []
-    if grade == Grade.RESELL and place is not None and place.id is not None and pid is not None:
-        raised = raise_putaways(session, receiving_location_id=place.id, product_ids=[pid])
+    if resold:
+        assert place is not None and pid is not None
+        plan = putaway_plan(rows[-3:])
+        raised = add_putaways(session, int(wid), place[0], pid, plan)
         tasks = tuple(t.id for t in raised if t.id is not None)
         waiting = order_numbers(
             session, waiting_orders(session, warehouse_id=int(wid), product_ids=[pid])
@@ -350,10 +371,11 @@ def _grade(
         unexpected=view.unexpected + (0 if line else 1),
     )
     if after.remaining == 0:
-        ret = _locked(session, number)
-        _close(session, actor, ret)
+        ret = session.get(ReturnOrder, int(ret_id))  # locked above
+        assert ret is not None
+        _close(session, actor, ret, after)
         after = replace(after, status=ret.status)
-    where = (place.code if place else None) if pid is not None else None
+    where = place[1] if place is not None else None
     return Graded(after, sku, grade, why, where, tasks, tuple(waiting))
 
 
@@ -384,14 +406,14 @@ def _stock_statements(
     pid: int | None,
     grade: str,
     scan_id: str,
-    place: Location | None,
+    place: tuple[int, str] | None,
 ) -> list[Statement]:
     """The unit into stock as its grade says: resell into receiving, the others into the
     damaged cage, scrap written off again at once (the ledger keeps both lines)."""
-    if pid is None or place is None or place.id is None:
+    if pid is None or place is None:
         return []  # no product: the unit waits in the cage, off the books
     reason = f"{rma} {grade}"
-    where = {"warehouse_id": wid, "location_id": place.id, "product_id": pid, "qty": 1}
+    where = {"warehouse_id": wid, "location_id": place[0], "product_id": pid, "qty": 1}
     out = inventory.receive_statements(
         **where, actor=actor, scan_id=scan_id, reason=reason, kind=MoveKind.RETURN
     )
@@ -439,14 +461,16 @@ def close_receipt(db: Database, actor: Actor, rma: str) -> ReturnView:
     return db.run(body, what="close a return's receipt")
 
 
-def _close(session: Session, actor: Actor, ret: ReturnOrder) -> None:
-    # An exchange whose replacement went out first is done with its parcel.
+def _close(
+    session: Session, actor: Actor, ret: ReturnOrder, seen: ReturnView | None = None
+) -> None:
+    """open -> received (completed: an exchange whose replacement went out first); `seen` is
+    the return as the caller has it already (the grade that received its last unit)."""
     done = ret.resolution == Resolution.EXCHANGE and ret.replacement_order_id is not None
     ret.status = ReturnStatus.COMPLETED if done else ReturnStatus.RECEIVED
     ret.received_at = utcnow()
     session.add(ret)
-    session.flush()
-    view = _view(session, ret)
+    view = seen or _view(session, ret)
     got = sum(x.received for x in view.lines)
     mails = queue_customer_notice(
         session,
