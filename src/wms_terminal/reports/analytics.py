@@ -150,7 +150,9 @@ def sales(session: Session, period: Period) -> Report:
     )
     if period.warehouse is not None:
         stmt = stmt.where(col(SalesOrder.warehouse_id).in_(list(wh)))
-    rates = dict(session.exec(select(CurrencyRate.currency, CurrencyRate.rate_to_eur)).all())
+    rates: dict[str, Decimal] = {
+        r.currency: r.rate_to_eur for r in session.exec(select(CurrencyRate))
+    }
     rows: list[tuple[Cell, ...]] = []
     for channel, currency, orders, total in session.exec(stmt):
         amount = _money(total)
