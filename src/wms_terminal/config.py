@@ -70,8 +70,14 @@ class Settings:
     def from_env(cls, database_url: str | None = None) -> Settings:
         given = bool(database_url or os.environ.get("WMS_DATABASE_URL"))
         url = given_database_url(database_url)
-        terminal = os.environ.get("WMS_TERMINAL_ID") or socket.gethostname()
-        return cls(database_url=normalise_database_url(url), terminal_id=terminal, url_given=given)
+        return cls(
+            database_url=normalise_database_url(url), terminal_id=terminal_id(), url_given=given
+        )
+
+
+def terminal_id() -> str:
+    """This terminal's name in the audit trail: WMS_TERMINAL_ID, else the host name."""
+    return os.environ.get("WMS_TERMINAL_ID") or socket.gethostname()
 
 
 def count_recount_threshold() -> int:

@@ -19,13 +19,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from wms_terminal import bootstrap
+from wms_terminal.config import terminal_id
 from wms_terminal.core.auth import Actor, authenticate, authenticate_account
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed
@@ -59,7 +59,7 @@ def actor_from_args(
     """Authenticate whoever the arguments name; raise AuthenticationFailed with the reason."""
     badge = (getattr(args, "badge", None) or "").strip()
     account = (getattr(args, "account", None) or "").strip()
-    where = terminal if terminal is not None else _terminal()
+    where = terminal if terminal is not None else terminal_id()
     if badge and account:
         raise AuthenticationFailed("give --badge or --account, not both")
     if badge:
@@ -115,7 +115,3 @@ def _credential(path: str | None, env: str, what: str, option: str) -> str:
         if value:
             return value
     raise AuthenticationFailed(f"no {what}: set {env} or give {option}")
-
-
-def _terminal() -> str:
-    return os.environ.get("WMS_TERMINAL_ID") or socket.gethostname()

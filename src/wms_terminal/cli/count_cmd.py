@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from wms_terminal import bootstrap
 from wms_terminal.cli import damaged_cmd, stock_levels_cmd
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.states import CountStatus
@@ -146,9 +146,7 @@ def _rows(c: CountView) -> list[tuple[str, object]]:
 
 
 def _do(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         r = counts.record_count(
             app.db,
             actor,
@@ -158,19 +156,13 @@ def _do(args: argparse.Namespace) -> int:
             location=args.location,
             item=args.item,
         )
-    finally:
-        app.close()
     emit(args.json, {"accepted": r.accepted, **r.to_outcome()}, r.message)
     return 0 if r.accepted else 1
 
 
 def _cancel(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         c = counts.cancel_count(app.db, actor, count_id=args.count_id, reason=args.reason)
-    finally:
-        app.close()
     print(f"count {c.count_id} cancelled; {c.location_code} {c.sku}")
     return 0
 
@@ -178,9 +170,7 @@ def _cancel(args: argparse.Namespace) -> int:
 def _adjust(args: argparse.Namespace) -> int:
     if args.qty is not None and args.qty < 0:
         raise ValidationError("--set needs 0 or more units")
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         done = adjust_stock(
             app.db,
             actor,
@@ -191,8 +181,6 @@ def _adjust(args: argparse.Namespace) -> int:
             reason_code=args.reason,
             note=args.note,
         )
-    finally:
-        app.close()
     ch = done.change
     emit(
         args.json,

@@ -15,7 +15,7 @@ import argparse
 import json
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.picking.damaged import list_damaged, settle_damaged
 
 
@@ -55,9 +55,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _settle(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         done = settle_damaged(
             app.db,
             actor,
@@ -67,8 +65,6 @@ def _settle(args: argparse.Namespace) -> int:
             restock=args.restock,
             note=args.note,
         )
-    finally:
-        app.close()
     if args.json:
         print(json.dumps(done.to_json(), indent=2))
         return 0

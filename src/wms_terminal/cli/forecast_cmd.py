@@ -16,7 +16,7 @@ import argparse
 from datetime import date
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 
 
@@ -79,9 +79,7 @@ def _day(text: str) -> date:
 def _run(args: argparse.Namespace) -> int:
     from wms_terminal.forecast.run import run_forecast
 
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         done = run_forecast(
             app.db,
             actor,
@@ -90,8 +88,6 @@ def _run(args: argparse.Namespace) -> int:
             days=args.days,
             overstock_days=args.overstock_days,
         )
-    finally:
-        app.close()
     methods = ", ".join(f"{n} {m}" for m, n in sorted(done.methods.items()))
     warned = ", ".join(f"{n} {k}" for k, n in sorted(done.warnings.items())) or "none"
     emit(

@@ -9,7 +9,7 @@ import json
 import sys
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments, signed_in
 from wms_terminal.cli.order_holds_cmd import register_orders as register_holds
 from wms_terminal.core.errors import AuthenticationFailed
 from wms_terminal.core.intake import check_references, import_orders
@@ -43,12 +43,8 @@ def register(orders: argparse.ArgumentParser, common: argparse.ArgumentParser) -
 
 
 def _cancel(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         done = cancel_order(app.db, actor, number=args.number, reason=args.reason)
-    finally:
-        app.close()
     if args.json:
         json.dump(
             {

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.picking import wave_admin
 from wms_terminal.picking.claims import release_list
@@ -126,12 +126,8 @@ def _wave_show(args: argparse.Namespace) -> int:
 
 
 def _wave_cancel(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         done = wave_admin.cancel_wave(app.db, actor, args.wave, reason=args.reason)
-    finally:
-        app.close()
     text = (
         f"cancelled {done.number}: {done.orders} order(s) back to waiting, "
         f"{done.pick_lists} pick list(s) cancelled, {done.totes_freed} tote(s) freed"
@@ -207,22 +203,14 @@ def _list_show(args: argparse.Namespace) -> int:
 
 
 def _list_release(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         release_list(app.db, actor, args.id)
-    finally:
-        app.close()
     print(f"pick list {args.id} given back: open for the next picker")
     return 0
 
 
 def _list_reassign(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         row = wave_admin.reassign_list(app.db, actor, args.id, args.to)
-    finally:
-        app.close()
     emit(args.json, row.to_json(), f"pick list {row.id} now with {row.claimed_by}")
     return 0

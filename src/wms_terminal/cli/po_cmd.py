@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.purchasing import (
@@ -103,9 +103,7 @@ def _receive(args: argparse.Namespace) -> int:
         raise ValidationError("give one --qty for each --item")
     if args.all and args.item:
         raise ValidationError("give --all or --item/--qty, not both")
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         receipt = receive_purchase_order(
             app.db,
             actor,
@@ -113,8 +111,6 @@ def _receive(args: argparse.Namespace) -> int:
             lines=list(zip(args.item, args.qty, strict=True)),
             everything=args.all,
         )
-    finally:
-        app.close()
     got = ", ".join(f"{q} x {s}" for s, q in receipt.received)
     waiting = ", ".join(receipt.backorders_waiting)
     tasks = ", ".join(str(i) for i in receipt.putaway_task_ids)
@@ -132,12 +128,8 @@ def _receive(args: argparse.Namespace) -> int:
 
 
 def _cancel(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         po = cancel_purchase_order(app.db, actor, number=args.number, reason=args.reason)
-    finally:
-        app.close()
     _show_po(po, args.json)
     return 0
 

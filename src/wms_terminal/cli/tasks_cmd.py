@@ -16,7 +16,7 @@ import argparse
 from sqlmodel import select
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
@@ -101,14 +101,10 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _claim(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         got = claim_next(
             app.db, actor, warehouse_id=_warehouse(app.db, args.warehouse), kind=args.kind
         )
-    finally:
-        app.close()
     if got is None:
         emit(args.json, None, "no open task to claim")
         return 1
@@ -117,9 +113,7 @@ def _claim(args: argparse.Namespace) -> int:
 
 
 def _do(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         done = do_task(
             app.db,
             actor,
@@ -129,8 +123,6 @@ def _do(args: argparse.Namespace) -> int:
             qty=args.qty,
             to_location=args.target,
         )
-    finally:
-        app.close()
     filled = ", ".join(done.backorders_filled)
     raised = ", ".join(str(i) for i in done.next_task_ids)
     emit(
@@ -150,23 +142,15 @@ def _do(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         view = release_task(app.db, actor, task_id=args.task)
-    finally:
-        app.close()
     emit(args.json, view.to_json(), lambda: _rows([view]))
     return 0
 
 
 def _cancel(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         view = cancel_task(app.db, actor, task_id=args.task, reason=args.reason)
-    finally:
-        app.close()
     emit(args.json, view.to_json(), lambda: _rows([view]))
     return 0
 

@@ -16,7 +16,7 @@ import argparse
 from typing import Any
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.states import TOTE_TRANSITIONS
 from wms_terminal.picking.tote_release import release_tote
@@ -127,23 +127,15 @@ def _when(at: Any) -> str:
 
 
 def _empty(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         view = empty_tote(app.db, actor, code=args.code, how="sorted" if args.sorted else "packed")
-    finally:
-        app.close()
     emit(args.json, view.to_json(), f"{view.code} emptied: free")
     return 0
 
 
 def _release(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         view = release_tote(app.db, actor, code=args.code, reason=args.reason, into=args.into)
-    finally:
-        app.close()
     moved = f"; its units are in {tote_label(args.into)}" if args.into else ""
     emit(args.json, view.to_json(), f"{view.code} released: free{moved}")
     return 0

@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 
 from wms_terminal import bootstrap
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core import users
 from wms_terminal.core.errors import ValidationError
@@ -125,12 +125,8 @@ def _add_account(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise ValidationError(f"cannot read {args.new_secret_file}: {exc}") from None
         secret = lines[0] if lines else ""
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         new = users.add_account(app.db, actor, name=args.name, role=args.role, secret=secret)
-    finally:
-        app.close()
     _print_secret(args.json, new.info.username, new.secret if secret is None else "")
     return 0
 
@@ -145,12 +141,8 @@ def _print_secret(as_json: bool, account: str, secret: str) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         rows = users.list_users(app.db, actor, include_inactive=args.all)
-    finally:
-        app.close()
     emit(
         args.json,
         [r.to_json() for r in rows],
@@ -172,15 +164,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _simple(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         if args.action == "unlock":
             info = users.unlock(app.db, actor, args.user)
         else:
             info = users.set_active(app.db, actor, args.user, active=args.action == "activate")
-    finally:
-        app.close()
     done = {"unlock": "unlocked", "deactivate": "deactivated", "activate": "activated"}
     if args.json:
         print(json.dumps(info.to_json()))
@@ -190,33 +178,21 @@ def _simple(args: argparse.Namespace) -> int:
 
 
 def _reset_pin(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         info = users.reset_pin(app.db, actor, args.user, args.new_pin)
-    finally:
-        app.close()
     print(f"new PIN set for {info.username}; lock-out lifted")
     return 0
 
 
 def _reset_secret(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         info, secret = users.reset_secret(app.db, actor, args.user)
-    finally:
-        app.close()
     _print_secret(args.json, info.username, secret)
     return 0
 
 
 def _role(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db)
+    with signed_in(args) as (app, actor):
         info = users.set_roles(app.db, actor, args.user, args.role)
-    finally:
-        app.close()
     print(f"{info.username} is now {' and '.join(info.roles)}")
     return 0

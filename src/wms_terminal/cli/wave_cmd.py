@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, text
 
 from wms_terminal import bootstrap
 from wms_terminal.cli import picklist_cmd
-from wms_terminal.cli.auth_args import actor_from_args, add_auth_arguments
+from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed, ValidationError
@@ -208,9 +208,7 @@ def _plan(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     _refuse_user_option(args)
     flt, capacity = _filter(args), _capacity(args)
-    app = bootstrap.connect(args.database)
-    try:
-        actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
+    with signed_in(args) as (app, actor):
         wave = release_wave(
             app.db,
             actor,
@@ -219,8 +217,6 @@ def _release(args: argparse.Namespace) -> int:
             routing_method=args.routing,
             capacity=capacity,
         )
-    finally:
-        app.close()
     emit(
         args.json,
         {
