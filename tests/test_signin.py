@@ -183,3 +183,48 @@ def test_the_sign_in_flow_loads_no_database_layer_until_a_badge_is_scanned() -> 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _audited(db: Database, action: str) -> list[tuple[str, str]]:
+    with db.reading() as s:
+        rows = s.exec(select(AuditEntry).where(AuditEntry.action == action)).all()
+    return [(r.terminal, str(r.detail.get("role"))) for r in rows]
+
+
+def test_the_role_chosen_at_the_prompt_is_audited(flow: SignInFlow, users: Database) -> None:
+    flow.enter(OTHER)
+    flow.enter(OTHER_PIN)
+    assert _audited(users, "login_role") == []  # nothing chosen yet
+    v = flow.enter("3")
+    assert v.actor is not None and v.actor.role == "manager"
+    assert _audited(users, "login_role") == [("hh-1", "manager")]
+
+
+def test_a_terminal_for_one_role_signs_in_in_it_without_asking(
+    users: Database, clock: Clock
+) -> None:
+    flow = SignInFlow(users, terminal="desk-9", timeout=30, clock=clock, role="manager")
+    flow.enter(OTHER)
+    v = flow.enter(OTHER_PIN)
+    assert v.expect == "done" and v.actor is not None
+    assert (v.actor.username, v.actor.role) == ("ada", "manager")
+    assert _audited(users, "login_role") == [("desk-9", "manager")]
+    # A user with the one role it asks for: signed in, no choice made, so no role line.
+    flow = SignInFlow(users, terminal="hh-2", timeout=30, clock=clock, role="picker")
+    flow.enter(BADGE)
+    v = flow.enter(PIN)
+    assert v.actor is not None and v.actor.role == "picker"
+    assert _audited(users, "login_role") == [("desk-9", "manager")]
+
+
+def test_a_terminal_for_one_role_refuses_a_user_without_it(users: Database, clock: Clock) -> None:
+    flow = SignInFlow(users, terminal="desk-9", timeout=30, clock=clock, role="supervisor")
+    flow.enter(BADGE)
+    v = flow.enter(PIN)
+    assert (v.expect, v.actor, v.error) == ("badge", None, True)
+    assert v.message == Msg.LACKS_ROLE.format(name="sam", role="supervisor")
+    assert _audited(users, "login_role_refused") == [("desk-9", "supervisor")]
+    # The next badge is asked for, as after any refusal: Ada has the role.
+    flow.enter(OTHER)
+    v = flow.enter(OTHER_PIN)
+    assert v.actor is not None and v.actor.role == "supervisor"

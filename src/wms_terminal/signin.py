@@ -9,6 +9,11 @@ The Textual login screen and the headless driver drive the same `SignInFlow`: ea
       +-- unknown/locked ---+  another badge: switches to it (not a wrong PIN for the first)
       +-- CMD-CANCEL, restart(), or no PIN (no role) within `timeout` seconds
 
+A terminal started for one role (`run --role R`) skips the role prompt and signs in in that
+role; a user who lacks it is refused after the PIN, back at the badge prompt. Every role chosen
+by a user with several (at the prompt or by `--role`), and every refusal for a lacking role, is
+audited (`core.auth.record_role`).
+
 The badge is read by the scanning layer's classifier, so one keyed in lower case (or typed with
 Caps Lock on) is the same badge. An unknown or locked badge is refused at once, before any PIN.
 The database calls (a read for the badge, one log-in transaction for the PIN) may raise the
@@ -56,6 +61,7 @@ class Msg:
     ROLE_TIMED_OUT = "No role chosen in time: scan your badge again"
     SWITCHED = "Badge {badge}: key your PIN"
     BAD_ROLE = "Choose 1 to {n}, or key the role's name"
+    LACKS_ROLE = "{name} has no {role} role, and this terminal is for {role}s: ask a manager"
     WELCOME = "Signed in: {name} ({role})"
 
 
@@ -94,9 +100,11 @@ class SignInFlow:
         terminal: str = "",
         timeout: float = PIN_TIMEOUT_S,
         clock: Callable[[], float] = time.monotonic,
+        role: str | None = None,
     ) -> None:
         self.db = db
         self.terminal = terminal
+        self.role = role  # the only role this terminal signs in (`run --role`), else asked
         self.timeout = timeout
         self._clock = clock
         self._reset()
@@ -183,19 +191,41 @@ class SignInFlow:
             self.tries_left, self.asked_at = outcome.tries_left, self._clock()
             return self._refuse(outcome.message)
         self.roles = outcome.roles
+        if self.role is not None:
+            return self._wanted_role(outcome.actor)
         if len(self.roles) == 1:
             return self._done(outcome.actor)
         self.actor, self.expect, self.asked_at = outcome.actor, Expect.ROLE, self._clock()
         return self.view()
 
+    def _wanted_role(self, actor: Actor) -> SignInView:
+        from wms_terminal.core.auth import record_role
+
+        wanted = self.role
+        assert wanted is not None
+        if wanted not in self.roles:
+            self.db.run(lambda s: record_role(s, actor, asked=wanted), what="log-in role")
+            self.restart()
+            return self._refuse(Msg.LACKS_ROLE.format(name=actor.username, role=wanted))
+        return self._chosen(replace(actor, role=wanted))
+
     def _role(self, choice: str) -> SignInView:
         assert self.actor is not None
         picked = choice.lower()
         if picked.isascii() and picked.isdigit() and 1 <= int(picked) <= len(self.roles):
-            return self._done(replace(self.actor, role=self.roles[int(picked) - 1]))
+            return self._chosen(replace(self.actor, role=self.roles[int(picked) - 1]))
         if picked in self.roles:
-            return self._done(replace(self.actor, role=picked))
+            return self._chosen(replace(self.actor, role=picked))
         return self._refuse(Msg.BAD_ROLE.format(n=len(self.roles)))
+
+    def _chosen(self, actor: Actor) -> SignInView:
+        """A role of a user with several: audited, then signed in (a user with one role has
+        no choice to record; the log-in line says who they are)."""
+        if len(self.roles) > 1:
+            from wms_terminal.core.auth import record_role
+
+            self.db.run(lambda s: record_role(s, actor), what="log-in role")
+        return self._done(actor)
 
     def _done(self, actor: Actor) -> SignInView:
         self.actor, self.expect, self.tries_left = actor, Expect.DONE, None

@@ -110,3 +110,50 @@ async def test_a_user_with_several_roles_chooses_one(sqlite_db: Database) -> Non
         await wait_for(pilot, lambda: in_mode(app, "mode-packer"))
         assert app.screen.id == "mode-packer" and app.actor is not None
         assert app.actor.role == "packer"
+
+
+async def test_a_terminal_run_for_one_role_opens_its_mode_and_refuses_others(
+    sqlite_db: Database,
+) -> None:
+    """`run --role R`: Sanne (picker and packer) is told she has no supervisor role and the
+    badge is asked again; with `--role packer` she lands in the packer's mode, not asked."""
+    with sqlite_db.transaction() as s:
+        user = s.exec(User.__table__.select().where(User.username == "sanne")).first()  # type: ignore[attr-defined]
+        s.add(UserRole(user_id=user.id, role="packer"))
+    app = WmsApp(sqlite_db, terminal="t1", role="supervisor")
+    async with app.run_test(size=(40, 16)) as pilot:
+        assert "supervisor sign-in" in shown(app, "#title")
+        await type_slowly(pilot, BADGE)
+        await type_slowly(pilot, PIN)
+        await _answered(pilot, app)
+        assert app.screen.id == "sign-in" and app.actor is None
+        said = shown(app, "#message").replace("\n", " ")
+        assert said == (
+            "sanne has no supervisor role, and this terminal is for supervisors: ask a manager"
+        )
+        assert "error" in app.screen.query_one("#message").classes
+        assert app.screen.query_one(ScanInput).placeholder == "badge"
+    app = WmsApp(sqlite_db, terminal="t1", role="packer")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await type_slowly(pilot, BADGE)
+        await type_slowly(pilot, PIN)
+        assert await wait_for(pilot, lambda: in_mode(app, "mode-packer"))
+        assert app.actor is not None and app.actor.role == "packer"
+
+
+def test_run_role_names_the_roles_and_refuses_another() -> None:
+    import subprocess
+    import sys
+
+    from wms_terminal.cli.run_cmd import ROLES
+    from wms_terminal.core.models.people import Role
+
+    assert ROLES == Role.ALL
+    out = subprocess.run(
+        [sys.executable, "-m", "wms_terminal", "run", "--role", "boss"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert "argument --role: invalid choice: 'boss'" in out.stderr

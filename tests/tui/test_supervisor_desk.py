@@ -14,10 +14,11 @@ from sqlalchemy import text
 from tests import factories as f
 from tests.picking.conftest import Floor, build_floor
 from tests.tui.helpers import type_slowly, wait_for
-from textual.widgets import DataTable, Input, Sparkline, Static, TabbedContent
+from textual.widgets import DataTable, Input, Select, Sparkline, Static, TabbedContent
 
 from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.invariants import check
+from wms_terminal.core.models import Zone
 from wms_terminal.picking import floor_map as fm
 from wms_terminal.picking import service
 from wms_terminal.picking.claims import get_list
@@ -301,3 +302,56 @@ async def test_with_two_warehouses_the_preview_starts_with_the_first(floor: Floo
         assert await wait_for(pilot, lambda: pool.preview is not None)
         assert pool.preview is not None
         assert (pool.preview.plan.warehouse_code, pool.preview.plan.orders) == ("MAIN", 1)
+
+
+async def test_with_two_warehouses_zones_and_progress_are_of_the_chosen_one(floor: Floor):
+    """Zone codes repeat across warehouses: the zone list is the chosen warehouse's. The
+    progress tab shows one warehouse's figures (the user's home, else the first), another by
+    its selector."""
+    with floor.db.transaction() as s:
+        zed = f.warehouse(s, "ZED", 51.0, 4.0)
+        s.add(Zone(warehouse_id=zed.id, code="Z9", name="Zone Z9"))
+    floor.order([(3, 2)])
+    floor.release()
+    app = _desk(floor)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _signed_in(app, pilot, floor.badges["boss"])
+        pool = app.screen.query_one(PoolPane)
+        assert await wait_for(pilot, lambda: pool.options is not None)
+        zone = app.screen.query_one("#f-zone", Select)
+        assert [v for _label, v in zone._options if isinstance(v, str)] == ["A", "B"]
+        app.screen.query_one("#f-warehouse", Select).value = "ZED"
+        assert await wait_for(
+            pilot, lambda: [v for _l, v in zone._options if isinstance(v, str)] == ["A", "Z9"]
+        )
+
+        await pilot.press("f4")
+        pane = app.screen.query_one(ProgressPane)
+        assert await wait_for(pilot, lambda: pane.progress is not None)
+        where = app.screen.query_one("#live-warehouse", Select)
+        assert where.value == "MAIN"
+        assert pane.progress is not None and pane.progress.lists == {"open": 1}
+        assert "Pick lists: open 1" in str(app.screen.query_one("#live-counts").render())
+        where.value = "ZED"
+        assert await wait_for(pilot, lambda: pane.progress is not None and not pane.progress.lists)
+        assert "Pick lists: none" in str(app.screen.query_one("#live-counts").render())
+        where.value = "MAIN"
+        assert await wait_for(pilot, lambda: pane.progress is not None and pane.progress.lists)
+
+
+async def test_progress_starts_with_the_users_home_warehouse(floor: Floor):
+    with floor.db.transaction() as s:
+        zed = f.warehouse(s, "ZED", 51.0, 4.0)
+        s.execute(
+            text("UPDATE app_user SET warehouse_id = :w WHERE username = 'boss'"), {"w": zed.id}
+        )
+    floor.order([(3, 2)])
+    floor.release()
+    app = _desk(floor)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _signed_in(app, pilot, floor.badges["boss"])
+        await pilot.press("f4")
+        pane = app.screen.query_one(ProgressPane)
+        assert await wait_for(pilot, lambda: pane.progress is not None)
+        assert app.screen.query_one("#live-warehouse", Select).value == "ZED"
+        assert pane.progress is not None and pane.progress.lists == {}

@@ -18,6 +18,10 @@ from wms_terminal.config import Settings, default_data_dir, idle_logout_seconds
 from wms_terminal.core.errors import ConfigurationError
 from wms_terminal.tui.camera_feed import camera_setting
 
+# The roles (core.models.people.Role.ALL), spelled out: importing the models would load the
+# database layer before the sign-in screen is drawn. tests/tui/test_run_role.py checks the match.
+ROLES = ("picker", "packer", "supervisor", "manager")
+
 if TYPE_CHECKING:
     from wms_terminal import bootstrap
     from wms_terminal.core.db import Database
@@ -35,6 +39,12 @@ def register(run: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
         metavar="DEVICE|FILE|URL",
         help="also read codes with a camera: a device index (0), a video file or a stream URL "
         "(rtsp://, http://); default: the setting WMS_CAMERA, else none",
+    )
+    run.add_argument(
+        "--role",
+        choices=ROLES,
+        help="this terminal's role: after sign-in, that role's mode without asking (a user "
+        "without the role is refused); default: the user's role, asked when they have several",
     )
     run.set_defaults(handler=_run)
 
@@ -67,6 +77,7 @@ def _run(args: argparse.Namespace) -> int:
         demo_users=demo_users,
         idle_logout_s=idle_logout_s,
         camera=camera_setting(args.camera),
+        role=args.role,
     )
     try:
         tui.run()

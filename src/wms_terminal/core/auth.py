@@ -218,6 +218,20 @@ def roles_of(session: Session, user: User) -> tuple[str, ...]:
     return (user.role, *(r for r in Role.ALL if r in extra and r != user.role))
 
 
+def record_role(session: Session, actor: Actor, *, asked: str | None = None) -> None:
+    """The audit line of the role a user with several roles works in at this terminal (chosen at
+    the prompt, or the one `run --role` asked for), or of a role asked for that they lack."""
+    record(
+        session,
+        action="login_role" if asked is None else "login_role_refused",
+        user_id=actor.user_id,
+        terminal=actor.terminal,
+        entity="user",
+        entity_id=str(actor.user_id),
+        role=actor.role if asked is None else asked,
+    )
+
+
 def check_account(
     session: Session, *, account: str, secret: str, terminal: str = ""
 ) -> Actor | str:

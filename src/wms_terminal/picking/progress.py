@@ -1,6 +1,7 @@
 """The floor's live progress for a supervisor's desk, read in one short read-only transaction:
 waves and pick lists by status, lines per picker per hour, short picks, open replenishment and
 count tasks, stock alerts (free stock at or under the reorder point) and purchase orders raised.
+All of one warehouse (`warehouse_id`): the desk shows one at a time (`desk_warehouses`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from wms_terminal.core.models import (
     PurchaseOrderLine,
     Stock,
     User,
+    Warehouse,
     Wave,
 )
 from wms_terminal.core.models._base import utcnow
@@ -87,6 +89,29 @@ class FloorProgress:
     alerts: tuple[StockAlert, ...]
     purchase_orders: tuple[RaisedOrder, ...]
     live_purchase_orders: int
+
+
+@dataclass(frozen=True)
+class DeskWarehouses:
+    """The warehouses a desk can show, by code, and the one it starts with: the user's home
+    warehouse, else the first by code."""
+
+    ids: dict[str, int]
+    first: str
+
+
+def desk_warehouses(db: Database, user_id: int | None) -> DeskWarehouses:
+    with db.reading() as s:
+        ids = {
+            str(code): int(wid)
+            for code, wid in s.exec(
+                select(Warehouse.code, Warehouse.id).order_by(col(Warehouse.code))
+            )
+            if wid is not None
+        }
+        user = s.get(User, user_id) if user_id is not None else None
+    home = next((c for c, i in ids.items() if user and i == user.warehouse_id), None)
+    return DeskWarehouses(ids, home or next(iter(ids), ""))
 
 
 def floor_progress(

@@ -30,6 +30,8 @@ from wms_terminal.tui.screens.login import DemoUser, LoginScreen
 from wms_terminal.tui.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from wms_terminal.core.auth import Actor
     from wms_terminal.core.db import Database
     from wms_terminal.scanning.scan import Scan
@@ -58,8 +60,13 @@ class WmsApp(App[None], inherit_bindings=False):
         idle_logout_s: float = 600.0,
         clock: Callable[[], float] = time.monotonic,
         camera: str | None = None,
+        role: str | None = None,
+        wall_clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        self.role = role  # `run --role R`: sign in to R's mode only (refused without R)
+        # The time of day screens show (UTC); None: the real one. Snapshot tests fix it.
+        self.wall_clock = wall_clock
         self.connection = Connecting(db) if callable(db) else Connecting.ready(db)
         self.terminal = terminal
         self.demo_users = list(demo_users)

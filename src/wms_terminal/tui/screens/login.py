@@ -57,7 +57,9 @@ class LoginScreen(Screen["Actor"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
-            yield Static(Text("wms-terminal · sign in"), id="title")
+            role = getattr(self.app, "role", None)
+            title = f"wms-terminal · {role} sign-in" if role else "wms-terminal · sign in"
+            yield Static(Text(title), id="title")
             yield Static(Text("Scan your badge"), id="prompt")
             yield ScanInput(placeholder="badge", id="entry")
             yield Static(wrapped(self.first_message), id="message")
@@ -117,10 +119,11 @@ class LoginScreen(Screen["Actor"]):
             from wms_terminal.signin import SignInFlow
 
             clock = getattr(self.app, "clock", None)  # WmsApp's (tests pass a fake one)
+            role = getattr(self.app, "role", None)  # `run --role R`: that role's mode only
             if clock is None:
-                self.flow = SignInFlow(self.db, terminal=self.terminal)
+                self.flow = SignInFlow(self.db, terminal=self.terminal, role=role)
             else:
-                self.flow = SignInFlow(self.db, terminal=self.terminal, clock=clock)
+                self.flow = SignInFlow(self.db, terminal=self.terminal, clock=clock, role=role)
         return self.flow
 
     # -- output ---------------------------------------------------------------------------

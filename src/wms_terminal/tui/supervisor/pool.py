@@ -121,11 +121,24 @@ class PoolPane(Horizontal, DeskPane):
             warehouse.value = options.warehouses[0]
         self.query_one("#f-carrier", Select).set_options(_options(options.carrier_services))
         self.query_one("#f-channel", Select).set_options(_options(options.channels))
-        zones = sorted({z for zs in options.zones.values() for z in zs})
-        self.query_one("#f-zone", Select).set_options(_options(tuple(zones)))
+        self._zones_of(self._value("#f-warehouse"))
         if options.flags:
             self.query_one("#f-flags", Input).placeholder = "any of " + ", ".join(options.flags)
         self.say(f"{options.releasable_orders} order(s) waiting to be released: F5 to preview")
+
+    def _zones_of(self, warehouse: str | None) -> None:
+        """The zone choices are the chosen warehouse's (zone codes repeat across warehouses;
+        a wave is of one warehouse). No warehouse chosen means the only one there is."""
+        if self.options is None:
+            return
+        zones = self.options.zones
+        if warehouse is None and len(self.options.warehouses) == 1:
+            warehouse = self.options.warehouses[0]
+        self.query_one("#f-zone", Select).set_options(_options(zones.get(warehouse or "", ())))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "f-warehouse":
+            self._zones_of(event.value if isinstance(event.value, str) else None)
 
     def _value(self, selector: str) -> str | None:
         value = self.query_one(selector, Select).value

@@ -26,6 +26,7 @@ from wms_terminal.tui.widgets.commands import is_logout
 DESK_CSS = """
 SupervisorScreen { layout: vertical; overflow: hidden hidden; }
 SupervisorScreen > TabbedContent { height: 1fr; }
+SupervisorScreen.-narrow Tab { padding: 0 0 0 1; }
 SupervisorScreen ContentSwitcher { height: 1fr; }
 SupervisorScreen TabPane { height: 1fr; padding: 0; }
 SupervisorScreen #message, SupervisorScreen #status { height: auto; max-height: 2; padding: 0 1; }
@@ -62,6 +63,9 @@ Confirm, Ask { align: center middle; }
 
 class SupervisorScreen(ModeScreen):
     DEFAULT_CSS = DESK_CSS
+    # Under 100 columns the tabs lose their right padding: the manager's eight tabs with their
+    # keys fit an 80-column terminal, each readable (tests/tui/test_desk_snapshots.py).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     ROLE_TITLE = "Supervisor"
     BINDINGS = [
         Binding("f1", "tab('pool')", "Pool", id="desk-pool"),
@@ -85,7 +89,7 @@ class SupervisorScreen(ModeScreen):
             with TabPane("Map F3", id="map"):
                 yield MapPane(id="map-pane")
             with TabPane("Progress F4", id="live"):
-                yield ProgressPane(self.db, id="live-pane")
+                yield ProgressPane(self.db, self.actor, id="live-pane")
             with TabPane("Waves F6", id="waves"):
                 yield WavesPane(self.db, self.actor, id="waves-pane")
             yield from self.extra_panes()
@@ -105,11 +109,27 @@ class SupervisorScreen(ModeScreen):
         self.call_after_refresh(self._focus_tab, tab)
 
     def _focus_tab(self, tab: str) -> None:
+        """The tab's first field gets the focus, so its keys work at once."""
+        if self.query_one(TabbedContent).active != tab:
+            return  # another tab was chosen meanwhile
         pane = self.query_one(f"TabPane#{tab}", TabPane)
-        for widget in pane.query("*"):
-            if widget.focusable:
-                widget.focus()
-                return
+        focused = self.focused
+        if focused is None or pane not in focused.ancestors_with_self:
+            for widget in pane.query("*"):
+                if widget.focusable:
+                    widget.focus()
+                    return
+
+    def on_descendant_blur(self) -> None:
+        # The field left behind on a hidden tab gives up the focus when its Hide event comes,
+        # which may be after the new tab's field took it: nothing would then be focused and the
+        # tab's keys would do nothing (seen after F7). Whoever ends up with no focus gets the
+        # active tab's first field again.
+        self.call_after_refresh(self._refocus)
+
+    def _refocus(self) -> None:
+        if self.focused is None and self.is_current:
+            self._focus_tab(self.query_one(TabbedContent).active)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "waves":
