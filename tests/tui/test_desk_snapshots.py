@@ -17,6 +17,7 @@ from tests.picking.conftest import Floor, build_floor
 from tests.tui.helpers import in_mode, screen_text, type_slowly, wait_for
 from tests.tui.snapshot import check_snapshot
 from textual.widgets import DataTable, TabbedContent
+from textual.widgets._tabbed_content import ContentTab
 
 from wms_terminal.core.auth import SYSTEM, create_user
 from wms_terminal.core.db import Database, make_engine
@@ -149,11 +150,11 @@ async def test_desk_screens(floor: Floor, size: tuple[int, int]) -> None:
 
         await _tab(pilot, app, "f11", "returns")
         await check_snapshot(pilot, app, f"desk_returns_{tag}")
-        # Every tab's label is whole on the screen, at 80 columns too.
+        # Every tab's name is whole on the screen, at 80 columns too (the keys when they fit).
         bar = screen_text(app).splitlines()[1]
-        for label in ("Pool F1", "Map F3", "Progress F4", "Waves F6", "Users F7", "Inbox F8"):
-            assert label in bar, bar
-        assert "Receiving F9" in bar and "Returns F11" in bar, bar
+        names = [str(tab.label) for tab in app.screen.query(ContentTab)]
+        assert len(names) >= 8 and all(name in bar for name in names), (names, bar)
+        assert len(bar) <= size[0]
 
 
 async def test_supervisor_desk_at_80x24(floor: Floor) -> None:

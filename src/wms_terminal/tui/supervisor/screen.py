@@ -8,10 +8,13 @@ labels name their keys; the footer keeps to the actions.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
+from wms_terminal.core.auth import Actor
+from wms_terminal.core.db import Database
 from wms_terminal.picking.wave_map import preview_map
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.tui.screens.mode import ModeScreen
@@ -63,9 +66,6 @@ Confirm, Ask { align: center middle; }
 
 class SupervisorScreen(ModeScreen):
     DEFAULT_CSS = DESK_CSS
-    # Under 100 columns the tabs lose their right padding: the manager's eight tabs with their
-    # keys fit an 80-column terminal, each readable (tests/tui/test_desk_snapshots.py).
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     ROLE_TITLE = "Supervisor"
     BINDINGS = [
         Binding("f1", "tab('pool')", "Pool", id="desk-pool"),
@@ -78,11 +78,12 @@ class SupervisorScreen(ModeScreen):
         Binding("f2", "logout", "Log out", id="desk-logout"),
     ]
 
+    def __init__(self, db: Database, actor: Actor, *, role: str | None = None) -> None:
+        super().__init__(db, actor, role=role)
+        self._tab_labels: dict[str, str] = {}  # pane id -> its label with the key
+
     def compose(self) -> ComposeResult:
-        yield Static(
-            plain(f"{self.ROLE_TITLE} · {self.actor.username} · {self.actor.terminal}", limit=80),
-            classes="desk-who",
-        )
+        yield Static(plain(self._who(), limit=80), classes="desk-who", id="desk-who")
         with TabbedContent(initial="pool"):
             with TabPane("Pool F1", id="pool"):
                 yield PoolPane(self.db, self.actor, id="pool-pane")
@@ -107,6 +108,36 @@ class SupervisorScreen(ModeScreen):
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         self.call_after_refresh(self._focus_tab, tab)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_tabs(event.size.width)
+
+    def _fit_tabs(self, width: int) -> None:
+        """Every tab whole on one line, the first of these that fits: the labels with their keys
+        ("Pool F1") a space either side; with one space between them; the names alone ("Pool":
+        the keys still work, docs/desk.md lists them) a space either side; with one between.
+        (Past that Textual scrolls the bar to the active tab.) Tested at 80 and 100 columns."""
+        tabs = self.query_one(TabbedContent)
+        panes = [p.id for p in tabs.query(TabPane) if p.id]
+        if not self._tab_labels:
+            self._tab_labels = {p: tabs.get_tab(p).label_text for p in panes}
+        keyed = [self._tab_labels[p] for p in panes]
+        names = [label.rsplit(" ", 1)[0] for label in keyed]
+        choices = [(keyed, 2), (keyed, 1), (names, 2), (names, 1)]
+        labels, pad = next(
+            ((ls, pad) for ls, pad in choices if sum(map(len, ls)) + pad * len(ls) <= width),
+            choices[-1],
+        )
+        self.set_class(pad == 1, "-narrow")
+        for pane, label in zip(panes, labels, strict=True):
+            tabs.get_tab(pane).label = label
+        who = self._who()
+        if labels is names:  # the keys, in the tabs' order, on the line above them
+            who += " · tabs " + " ".join(label.rsplit(" ", 1)[-1] for label in keyed)
+        self.query_one("#desk-who", Static).update(plain(who, limit=200))
+
+    def _who(self) -> str:
+        return f"{self.ROLE_TITLE} · {self.actor.username} · {self.actor.terminal}"
 
     def _focus_tab(self, tab: str) -> None:
         """The tab's first field gets the focus, so its keys work at once."""
