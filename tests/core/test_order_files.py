@@ -98,3 +98,28 @@ def test_json_monsters_are_refused_cleanly() -> None:
 def test_json_duplicates_are_refused() -> None:
     problems = _json_problems({"orders": [ORDER, {**ORDER, "channel": "WEB"}]})
     assert problems == ["orders[1]: duplicate of orders[0] (same channel and external id)"]
+
+
+def test_the_customers_language_is_read_checked_and_lower_cased() -> None:
+    [order] = parse_csv(HEADER + ",customer_language\nweb,A1,EUR,Ann,Ann,SKU-1,1,1.00,DE\n")
+    assert order.customer_language == "de"
+    [order] = parse_csv(HEADER + "\nweb,A1,EUR,Ann,Ann,SKU-1,1,1.00\n")
+    assert order.customer_language == ""
+    doc = {
+        "orders": [
+            {
+                "channel": "web",
+                "external_id": "J1",
+                "currency": "EUR",
+                "customer": {"name": "Jo", "language": "fr"},
+                "ship_to": {"name": "Jo"},
+                "lines": [{"sku": "SKU-1", "qty": 1, "unit_price": "1.00"}],
+            }
+        ]
+    }
+    [order] = parse_json(json.dumps(doc))
+    assert order.customer_language == "fr"
+    problems = _csv_problems(
+        "web,A1,EUR,Ann,Ann,SKU-1,1,1.00,deutsch", header=HEADER + ",customer_language"
+    )
+    assert any("customer_language must be a two-letter code such as de" in p for p in problems)

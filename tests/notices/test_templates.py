@@ -244,3 +244,23 @@ def test_a_customer_without_an_address_gets_a_visible_no_address_notice(
     outbox.retry(station.db, station.floor.actors["boss"], n.id)
     assert send_due(station.db, parse_smtp_url(smtp.url)).sent == 1
     assert smtp.mailbox.envelopes[0][1] == ["late@example.com"]
+
+
+def test_the_language_comes_with_the_imported_order(station: Station) -> None:
+    from dataclasses import replace
+
+    from tests import factories as f
+    from wms_terminal.core.auth import SYSTEM
+    from wms_terminal.core.intake import import_orders
+
+    spec = replace(
+        f.order("LANG1", [(station.floor.sku(1), 1)]),
+        customer_email="lang@example.com",
+        customer_language="de",
+    )
+    import_orders(station.db, [spec], actor=SYSTEM)
+    with station.db.reading() as s:
+        got = s.execute(
+            text("SELECT language FROM customer WHERE email = 'lang@example.com'")
+        ).scalar_one()
+    assert got == "de"

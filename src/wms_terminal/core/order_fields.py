@@ -57,6 +57,15 @@ def text(
     return s[:limit]
 
 
+def language(out: Collector, where: str, value: Any) -> str:
+    """An ISO 639-1 language code (two letters, e.g. `de`), lower case; "" when not given."""
+    s = "" if value is None else str(value).strip().lower()
+    if s and not (len(s) == 2 and s.isascii() and s.isalpha()):
+        out.add(where, f"customer_language must be a two-letter code such as de, not {s[:20]!r}")
+        return ""
+    return s
+
+
 def amount(out: Collector, where: str, name: str, value: Any, default: str | None) -> Decimal:
     if value in (None, "") and default is not None:
         return Decimal(default)
@@ -205,6 +214,7 @@ def order(
         customer_email=text(out, where, "customer_email", f.get("customer_email"), 200),
         customer_phone=text(out, where, "customer_phone", f.get("customer_phone"), 40),
         customer_ref=text(out, where, "customer_ref", f.get("customer_ref"), 80) or None,
+        customer_language=language(out, where, f.get("customer_language")),
         shipping=shipping,
         tax=tax,
         flags=flags,

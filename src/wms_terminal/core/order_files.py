@@ -47,6 +47,7 @@ CSV_COLUMNS = (
     "customer_email",
     "customer_phone",
     "customer_ref",
+    "customer_language",
     "ship_name",
     "ship_street",
     "ship_city",
@@ -202,6 +203,7 @@ def _read_csv(content: str, name: str) -> OrderFile:
                 "customer_email": g.get("customer_email"),
                 "customer_phone": g.get("customer_phone"),
                 "customer_ref": g.get("customer_ref"),
+                "customer_language": g.get("customer_language"),
                 "ship_to": {
                     "name": g.get("ship_name"),
                     "street": g.get("ship_street"),
@@ -285,6 +287,7 @@ def read_json_document(doc: Any, name: str) -> OrderFile:
                 "customer_email": customer.get("email"),
                 "customer_phone": customer.get("phone"),
                 "customer_ref": customer.get("ref"),
+                "customer_language": customer.get("language"),
             }
         )
         order, ok = fields.order(out, where, values, lines)

@@ -42,6 +42,8 @@ class OrderInput:
     customer_email: str = ""
     customer_phone: str = ""
     customer_ref: str | None = None
+    # The language of the customer's e-mails (ISO 639-1, e.g. "de"; "" = the warehouse's).
+    customer_language: str = ""
     shipping: Decimal = Decimal("0.00")
     tax: Decimal = Decimal("0.00")
     # Off the lines' subtotal (an accepted quote's total discount; the import files have none).
