@@ -13,6 +13,9 @@ The row's model needs the columns `id`, `status`, `claimed_by`, `claimed_until`,
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +25,11 @@ from sqlalchemy import ColumnElement, Update, or_, update
 from sqlmodel import Session, col, select
 
 WORKER_CHARS = 64  # the width of `claimed_by`
+
+
+def worker_name() -> str:
+    """Unique per worker process and run: the name its claims carry."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def backoff(attempts: int, base: timedelta, ceiling: timedelta) -> timedelta:
@@ -105,6 +113,40 @@ class Lease:
             .where(col(m.status) == self.working)
             .where(col(m.claimed_by) == worker[:WORKER_CHARS])
         )
+
+    def hold(
+        self, session: Session, row_ids: Sequence[int], worker: str, until: datetime
+    ) -> set[int]:
+        """Renew `worker`'s lease on claimed rows to `until` (one statement): the ids still its
+        own; the others were taken over after their lease ran out and must not be worked."""
+        m = self.model
+        got = session.execute(
+            update(m)
+            .where(col(m.id).in_(list(row_ids)))
+            .where(col(m.status) == self.working)
+            .where(col(m.claimed_by) == worker[:WORKER_CHARS])
+            .values(claimed_until=until)
+            .returning(col(m.id))
+        ).scalars()
+        return {int(i) for i in got}
+
+    def release(self, session: Session, row_ids: Sequence[int], worker: str) -> None:
+        """Hand claimed rows back untried: waiting again, their claim's attempt not counted."""
+        m = self.model
+        for row_id in row_ids:
+            session.execute(
+                self.ours(row_id, worker).values(
+                    status=self.waiting,
+                    attempts=col(m.attempts) - 1,
+                    claimed_by="",
+                    claimed_until=None,
+                )
+            )
+
+    def status_of(self, session: Session, row_id: int) -> str:
+        """The row's status now ("" when there is no such row)."""
+        row = session.get(self.model, row_id)
+        return str(row.status) if row is not None else ""
 
     def done(self, session: Session, row_id: int, worker: str, **values: Any) -> bool:
         """Record a finished row (`values` say how); False if the claim was lost meanwhile."""

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from wms_terminal.core import events, leases
@@ -347,24 +347,13 @@ def hold(
     """Renew the lease of claimed deliveries (one statement): the ids still the sender's (the
     others were taken over after their lease ran out and must not be sent) and the new end of
     the lease."""
-    at = now or utcnow()
-    until = at + LEASE
-    m = WebhookDelivery
-
-    def renew(session: Session) -> set[int]:
-        got = session.execute(
-            update(m)
-            .where(col(m.id).in_(delivery_ids))
-            .where(col(m.status) == St.SENDING)
-            .where(col(m.claimed_by) == sender[: leases.WORKER_CHARS])
-            .values(claimed_until=until)
-            .returning(col(m.id))
-        ).scalars()
-        return {int(i) for i in got}
-
+    until = (now or utcnow()) + LEASE
     if not delivery_ids:
         return set(), until
-    return db.run(renew, what="hold webhook deliveries"), until
+    held = db.run(
+        lambda s: _LEASE.hold(s, delivery_ids, sender, until), what="hold webhook deliveries"
+    )
+    return held, until
 
 
 def mark_sent(db: Database, delivery_id: int, sender: str, *, now: datetime | None = None) -> bool:
@@ -400,28 +389,14 @@ def mark_failed(
             delay=base_delay,
             ceiling=MAX_DELAY,
         )
-        if status is None:
-            d = session.get(WebhookDelivery, delivery_id)
-            return d.status if d else ""
-        return status
+        return status if status is not None else _LEASE.status_of(session, delivery_id)
 
     return db.run(failed, what="record a failed webhook")
 
 
 def release(db: Database, delivery_ids: list[int], sender: str) -> None:
     """Hand claimed deliveries back untried (the claim's attempt is not counted)."""
-    if not delivery_ids:
-        return
-
-    def back(session: Session) -> None:
-        for delivery_id in delivery_ids:
-            session.execute(
-                _LEASE.ours(delivery_id, sender).values(
-                    status=St.PENDING,
-                    attempts=col(WebhookDelivery.attempts) - 1,
-                    claimed_by="",
-                    claimed_until=None,
-                )
-            )
-
-    db.run(back, what="release webhook deliveries")
+    if delivery_ids:
+        db.run(
+            lambda s: _LEASE.release(s, delivery_ids, sender), what="release webhook deliveries"
+        )

@@ -131,11 +131,8 @@ def hold(db: Database, notice_id: int, sender: str, *, now: datetime | None = No
     sent."""
     at = now or utcnow()
 
-    def renew(session: Session) -> bool:
-        got = session.execute(_LEASE.ours(notice_id, sender).values(claimed_until=at + LEASE))
-        return bool(got.rowcount)  # type: ignore[attr-defined]
-
-    return db.run(renew, what="hold a notice")
+    held = db.run(lambda s: _LEASE.hold(s, [notice_id], sender, at + LEASE), what="hold a notice")
+    return bool(held)
 
 
 def _claimed(session: Session, notice_id: int) -> ClaimedNotice:
@@ -226,31 +223,15 @@ def mark_failed(
             delay=base_delay,
             ceiling=MAX_DELAY,
         )
-        if status is None:
-            n = session.get(Notification, notice_id)
-            return n.status if n else ""
-        return status
+        return status if status is not None else _LEASE.status_of(session, notice_id)
 
     return db.run(failed, what="record a failed notice")
 
 
 def release(db: Database, notice_ids: list[int], sender: str) -> None:
     """Hand claimed notices back untried (their claim's attempt is not counted)."""
-    if not notice_ids:
-        return
-
-    def back(session: Session) -> None:
-        for notice_id in notice_ids:
-            session.execute(
-                _LEASE.ours(notice_id, sender).values(
-                    status=NoticeStatus.PENDING,
-                    attempts=col(Notification.attempts) - 1,
-                    claimed_by="",
-                    claimed_until=None,
-                )
-            )
-
-    db.run(back, what="release notices")
+    if notice_ids:
+        db.run(lambda s: _LEASE.release(s, notice_ids, sender), what="release notices")
 
 
 def list_notices(

@@ -6,13 +6,14 @@ import logging
 import os
 import socket
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from wms_terminal.core import leases
 from wms_terminal.core.db import Database
 from wms_terminal.core.models import NoticeStatus
+from wms_terminal.core.worker_passes import PassReport, run_passes
 from wms_terminal.notices import outbox
 from wms_terminal.notices.smtp import SendFailed, SmtpServer, send_message
 from wms_terminal.notices.templates import TemplateProblem, render
@@ -21,27 +22,19 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class SendReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    errors: list[str] = field(default_factory=list)
+class SendReport(PassReport):
     # Nobody to send to (no e-mail address): recorded as no_address, not a failure.
     no_address: int = 0
     notes: list[str] = field(default_factory=list)
 
-    def add(self, other: SendReport) -> None:
-        self.sent += other.sent
-        self.retrying += other.retrying
-        self.failed += other.failed
-        self.errors.extend(other.errors)
-        self.no_address += other.no_address
-        self.notes.extend(other.notes)
+    def add(self, other: PassReport) -> None:
+        super().add(other)
+        if isinstance(other, SendReport):
+            self.no_address += other.no_address
+            self.notes.extend(other.notes)
 
-
-def sender_name() -> str:
-    """Unique per sender process and run: the name its claims carry."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    def handled(self) -> int:
+        return super().handled() + self.no_address
 
 
 def default_from() -> str:
@@ -59,7 +52,7 @@ def send_due(
     max_attempts: int = outbox.MAX_ATTEMPTS,
 ) -> SendReport:
     """One pass: claim up to `limit` due notices and try each once."""
-    me = sender or sender_name()
+    me = sender or leases.worker_name()
     origin = mail_from or default_from()
     report = SendReport()
     claimed = outbox.claim_due(db, me, limit=limit, max_attempts=max_attempts)
@@ -128,17 +121,18 @@ def run(
 ) -> SendReport:
     """Send passes until `stop` is set: the next pass at once while work is due, else after
     `interval` seconds."""
-    halt = stop or threading.Event()
-    me = sender_name()
-    total = SendReport()
-    while not halt.is_set():
+    me = leases.worker_name()
+
+    def one_pass() -> SendReport:
         if before_pass is not None:
             before_pass()  # e.g. queue the follow-ups now due, sent in this pass
-        report = send_due(db, server, sender=me, limit=limit)
-        total.add(report)
-        if callable(on_pass):
-            on_pass(report)
-        busy = report.sent + report.retrying + report.failed + report.no_address >= limit
-        if not busy:
-            halt.wait(interval)
-    return total
+        return send_due(db, server, sender=me, limit=limit)
+
+    return run_passes(
+        one_pass,
+        SendReport(),
+        limit=limit,
+        interval=interval,
+        stop=stop,
+        on_pass=on_pass if callable(on_pass) else None,
+    )

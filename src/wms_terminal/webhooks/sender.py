@@ -12,22 +12,19 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import os
-import socket
 import ssl
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from wms_terminal.core import webhooks
+from wms_terminal.core import leases, webhooks
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import WmsError
 from wms_terminal.core.models import WebhookDeliveryStatus
 from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.worker_passes import PassReport, run_passes
 
 from .signing import EVENT_ID_HEADER, EVENT_KIND_HEADER, SIGNATURE_HEADER, sign
 
@@ -41,22 +38,8 @@ class PostFailed(Exception):
         self.message = message
 
 
-@dataclass
-class SendReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def add(self, other: SendReport) -> None:
-        self.sent += other.sent
-        self.retrying += other.retrying
-        self.failed += other.failed
-        self.errors.extend(other.errors)
-
-
-def sender_name() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+class SendReport(PassReport):
+    """What one pass of the webhook sender did."""
 
 
 def body_of(delivery: webhooks.ClaimedDelivery) -> bytes:
@@ -103,7 +86,7 @@ def send_due(
     max_attempts: int = webhooks.MAX_ATTEMPTS,
 ) -> SendReport:
     """One pass: claim up to `limit` due deliveries and try each once."""
-    me = sender or sender_name()
+    me = sender or leases.worker_name()
     report = SendReport()
     claimed = webhooks.claim_due(db, me, limit=limit, max_attempts=max_attempts)
     down: set[int] = set()  # webhooks that failed in this pass
@@ -161,18 +144,15 @@ def run(
 ) -> SendReport:
     """Passes until `stop` is set: the next at once while a full pass was sent, else after
     `interval` seconds; a lost database is logged and tried again."""
-    halt = stop or threading.Event()
-    me = sender_name()
-    total = SendReport()
-    while not halt.is_set():
+    me = leases.worker_name()
+
+    def one_pass() -> SendReport:
         try:
-            report = send_due(db, sender=me, limit=limit)
+            return send_due(db, sender=me, limit=limit)
         except WmsError as exc:
             log.warning("webhook sender: %s", exc.message)
-            report = SendReport()
-        total.add(report)
-        if on_pass is not None:
-            on_pass(report)
-        if report.sent + report.retrying + report.failed < limit:
-            halt.wait(interval)
-    return total
+            return SendReport()
+
+    return run_passes(
+        one_pass, SendReport(), limit=limit, interval=interval, stop=stop, on_pass=on_pass
+    )
