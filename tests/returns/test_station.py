@@ -172,3 +172,34 @@ def test_a_serial_that_was_not_shipped_is_unexpected_and_done_closes_a_short_par
     v = flow.scan("CMD-DONE")
     assert v.expect == Expect.RMA and f"{rma} received: 1 of 2 unit(s), 1 unexpected" in v.message
     assert show_return(station.db, rma)["status"] == "received"
+
+
+def test_one_grade_sent_by_two_terminals_at_once_is_applied_once(station: Station):
+    # The scan's replay check reads after the return's lock: the later of the two sees the
+    # earlier's unit and answers with it (no duplicate key, no second unit).
+    import threading
+
+    fl = station.floor
+    (order,) = ship(station, [(5, 2)])
+    rma = _rma(station, order, [(5, 2)])
+    start = threading.Barrier(2)
+    got: list[object] = []
+
+    def grade() -> None:
+        start.wait()
+        got.append(
+            grade_unit(
+                station.db, station.packer, rma=rma, item=fl.gtin(5), grade="resell", scan_id="dup"
+            )
+        )
+
+    threads = [threading.Thread(target=grade) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(got) == 2, got
+    assert sorted(g.again for g in got) == [False, True]  # type: ignore[attr-defined]
+    assert scalar(station.db, "SELECT COUNT(*) FROM return_unit") == 1
+    assert show_return(station.db, rma)["lines"][0]["received"] == 1
+    assert check(station.db) == []

@@ -188,13 +188,18 @@ def _locked(session: Session, rma: str) -> ReturnOrder:
     return ret
 
 
-# The return's row locked, with what a grade needs of it in the same round trip: its order's
-# number, the unexpected units so far, and whether this scan was applied already.
+# The return's row locked, with its order's number (which never changes). What other
+# terminals may have written meanwhile is read after the lock, by statements of their own (on
+# PostgreSQL each takes its snapshot once the lock is held): whether this scan was applied
+# already, the unexpected units so far, the lines.
 _LOCK = (
     "SELECT ro.id, ro.status, ro.warehouse_id, ro.order_id, ro.resolution, "
-    "(SELECT number FROM sales_order WHERE id = ro.order_id), "
-    "(SELECT COUNT(*) FROM return_unit WHERE return_id = ro.id AND return_line_id IS NULL), "
-    "(SELECT id FROM return_unit WHERE scan_id = :s) FROM return_order ro WHERE ro.number = :n"
+    "(SELECT number FROM sales_order WHERE id = ro.order_id) "
+    "FROM return_order ro WHERE ro.number = :n"
+)
+_SEEN = text(
+    "SELECT (SELECT id FROM return_unit WHERE scan_id = :s), "
+    "(SELECT COUNT(*) FROM return_unit WHERE return_id = :r AND return_line_id IS NULL)"
 )
 _UNIT = text(
     "INSERT INTO return_unit (return_id, return_line_id, product_id, code, grade, lot, serial, "
@@ -224,25 +229,27 @@ def _grade(
     put-away reads), plus a resold unit's put-away task and back-order look-up."""
     number = rma.strip().upper()
     head = session.execute(
-        text(_LOCK + (" FOR UPDATE OF ro" if _pg(session) else "")), {"n": number, "s": scan_id}
+        text(_LOCK + (" FOR UPDATE OF ro" if _pg(session) else "")), {"n": number}
     ).first()
     if head is None:
         raise NotFound(f"no return {rma.strip()[:40]!r}")
-    ret_id, status, wid, order_id, resolution, order_no, odd, done_id = head
-    if done_id is not None:
-        return _again(session, _locked(session, number), int(done_id))
-    if status != ReturnStatus.OPEN:
-        raise ValidationError(f"{number} is {status}: nothing more to receive")
+    ret_id, status, wid, order_id, resolution, order_no = head
     lookup = barcode_statement(code)
     kind = LocationKind.RECEIVING if grade == Grade.RESELL else LocationKind.DAMAGED
-    reads = run_together(
+    seen, *reads = run_together(
         session,
         [
+            Statement(_SEEN, {"s": scan_id, "r": ret_id}),
             Statement(_LINES, {"r": ret_id}),
             find_statement(int(wid), kind),
             *([lookup] if lookup is not None else []),
         ],
     )
+    done_id, odd = seen[0]
+    if done_id is not None:
+        return _again(session, _locked(session, number), int(done_id))
+    if status != ReturnStatus.OPEN:
+        raise ValidationError(f"{number} is {status}: nothing more to receive")
     view = ReturnView(
         number,
         str(order_no),
