@@ -142,3 +142,34 @@ def test_one_manifest_per_warehouse(
     assert main([*args, "--warehouse", "MAIN"]) == 0
     assert json.loads(capsys.readouterr().out)["packages"] == 1
     assert [p["status"] for p in _list(db_url, capsys)] == ["shipped", "closed"]
+
+
+def test_orders_whose_customer_has_no_e_mail_are_named_at_hand_over(
+    station: Station, db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, wms_pin: str
+):
+    fl = station.floor
+    first, second = fl.order([(1, 1)]), fl.order([(2, 1)])
+    with station.db.transaction() as s:
+        s.execute(text("UPDATE customer SET email = ''"))
+        badge = f.cli_user(s, "dock", "packer")
+    by_sscc = {str(c["sscc"]): c for c in (pack_tote(station, t) for t in station.pick_all())}
+    closed = {
+        str(number): by_sscc[str(sscc)]
+        for number, sscc in rows(
+            station.db,
+            "SELECT so.number, p.sscc FROM package p JOIN sales_order so ON so.id = p.order_id",
+        )
+    }
+    args = ["shipments", "handover", "--sscc", str(closed[first]["sscc"]), "--json"]
+    assert main([*args, "--database", db_url, *badge]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["no_email"] == [first] and report["notices"] == 0
+    out = tmp_path / "manifest.pdf"
+    carrier = str(closed[second]["carrier"])
+    args = ["shipments", "manifest", "--carrier", carrier, "--out", str(out)]
+    assert main([*args, "--database", db_url, *badge]) == 0
+    assert f"no e-mail address, no track & trace sent: {second}" in capsys.readouterr().out
+    assert (
+        rows(station.db, "SELECT status, last_error FROM notification WHERE kind = 'track_trace'")
+        == [("no_address", "no e-mail address: the customer has none")] * 2
+    )
