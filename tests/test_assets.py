@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = (
     "demo/warehouse.toml",
     "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
+    "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
     "ubl-2.1/common/UBL-CommonAggregateComponents-2.1.xsd",
     "ubl-2.1/LICENSE-UBL.txt",
     "styles/app.tcss",

@@ -15,7 +15,9 @@ from pypdf import PdfReader
 
 from tests import factories as f
 from wms_terminal.cli import main
+from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.errors import InvalidTransition, ValidationError
+from wms_terminal.core.intake import import_orders
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.documents.ubl_schema import invoice_problems
 from wms_terminal.returns.flow import ReturnsFlow
@@ -38,9 +40,9 @@ def test_shipped_order_is_invoiced_once_due_after_net_days_and_paid(desk: Desk) 
     order = desk.order([(1, 3), (2, 2)])
     with pytest.raises(ValidationError, match="once shipped"):
         raise_invoice(desk.db, desk.boss, order=order)
-    ship_all(desk)
+    ship_all(desk)  # the hand-over raises the invoice, in its transaction
     today = utcnow().date()
-    [inv] = raise_due(desk.db, desk.boss, today=today)
+    [inv] = list_invoices(desk.db)
     assert (inv.number, inv.order, inv.status) == ("INV-0000001", order, "open")
     assert inv.due_on == today + timedelta(days=30)
     assert inv.total == Decimal("50.00") and [ln.qty for ln in inv.lines] == [3, 2]
@@ -71,7 +73,7 @@ def test_customer_invoiced_per_shipment_gets_one_per_hand_over(desk: Desk) -> No
     ship_all(desk)
     with pytest.raises(ValidationError, match="per shipment"):
         raise_invoice(desk.db, desk.boss, order=order)
-    [inv] = raise_due(desk.db, desk.boss)
+    [inv] = list_invoices(desk.db, customer="SHIP-1")
     assert inv.shipment is not None and inv.order == order and inv.total == Decimal("20.00")
     with pytest.raises(ValidationError, match="invoiced already"):
         raise_invoice(desk.db, desk.boss, shipment=inv.shipment)
@@ -82,10 +84,16 @@ def test_credit_note_of_a_return_is_linked_and_settles_the_invoice(
     desk: Desk, refund_first: bool
 ) -> None:
     fl = desk.station.floor
-    order = desk.order([(1, 1), (2, 1)])
-    ship_all(desk)
-    if not refund_first:
-        [inv] = raise_due(desk.db, desk.boss)
+    if refund_first:  # shipped before the customer had business terms: not invoiced yet
+        spec = f.order("LATE-1", [(fl.sku(1), 1), (fl.sku(2), 1)], email="late@example.com")
+        order = import_orders(desk.db, [spec], actor=SYSTEM).order_numbers[0]
+        ship_all(desk)
+        assert list_invoices(desk.db) == []
+        save_business_customer(desk.db, desk.boss, ref="late@example.com")
+    else:
+        order = desk.order([(1, 1), (2, 1)])
+        ship_all(desk)
+        [inv] = list_invoices(desk.db)
         pay_invoice(desk.db, desk.boss, inv.number, amount=Decimal("10.00"))
     rma = open_return(
         desk.db,
@@ -131,7 +139,7 @@ def test_pdf_and_ubl_are_valid_and_print_names_as_written(
     send_quote(desk.db, desk.boss, q)
     accept_quote(desk.db, desk.boss, q)
     ship_all(desk)
-    [inv] = raise_due(desk.db, desk.boss)
+    [inv] = list_invoices(desk.db)
     # 4 x 11.25 = 45.00; discount 1.35; shipping 6.95; VAT 21% of 50.60 = 10.63
     assert (inv.subtotal, inv.discount, inv.shipping, inv.tax, inv.total) == (
         Decimal("45.00"), Decimal("1.35"), Decimal("6.95"), Decimal("10.63"), Decimal("61.23"),
@@ -152,7 +160,9 @@ def test_command_line(
     sup = ["--database", db_url, "--badge", desk.station.sup_badge]
     desk.order([(4, 1)])
     ship_all(desk)
-    assert main(["invoices", "raise", "--due", "--json", *sup]) == 0
+    assert main(["invoices", "raise", "--due", "--json", *sup]) == 0  # raised at hand-over
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["invoices", "list", "--json", "--database", db_url]) == 0
     [inv] = json.loads(capsys.readouterr().out)
     assert (inv["invoice"], inv["net_days"], inv["overdue"]) == ("INV-0000001", 30, False)
     assert main(["invoices", "list", "--overdue", "--json", "--database", db_url]) == 0
@@ -216,10 +226,10 @@ def test_order_shipped_in_two_hand_overs_is_billed_in_two_invoices_that_add_up(
         labels.append(str(v.data["sscc"]))
         assert not flow.scan(labels[-1]).error
     first = hand_over(st.db, st.packer, sscc=labels[0])
-    assert first.orders_shipped == ()
-    [one] = raise_due(desk.db, desk.boss)
-    hand_over(st.db, st.packer, sscc=labels[1])
-    [two] = raise_due(desk.db, desk.boss)
+    assert first.orders_shipped == () and first.invoices == ("INV-0000001",)
+    second = hand_over(st.db, st.packer, sscc=labels[1])
+    assert second.invoices == ("INV-0000002",)
+    one, two = list_invoices(desk.db)
     assert (one.subtotal, one.discount, one.shipping, one.tax, one.total) == (
         Decimal("20.00"), Decimal("2.00"), Decimal("5.00"), Decimal("4.83"), Decimal("27.83"),
     )  # fmt: skip

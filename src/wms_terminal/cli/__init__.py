@@ -39,7 +39,7 @@ COMMANDS: dict[str, Command] = {
     "orders": Command("orders_cmd", "sales orders"),
     "carts": Command("carts_cmd", "shoppers' carts holding stock: list, sweep expired holds"),
     "customers": Command(
-        "order_holds_cmd", "customers on account: credit limits", "register_customers"
+        "order_holds_cmd", "business customers: terms, credit limits", "register_customers"
     ),
     "route": Command(
         "route_cmd", "route pick lists through a warehouse layout (JSON in, JSON out)"

@@ -6,6 +6,7 @@
     wms-terminal invoices list [--overdue | --status open|paid] [--customer REF] [--json]
     wms-terminal invoices pdf INV-0000001 --out F.pdf
     wms-terminal invoices ubl INV-0000001 --out F.xml      UBL 2.1, checked against its schema
+    wms-terminal invoices credit-note CN-0000001 --out F.xml   a credit note as UBL 2.1
 
 `raise` and `pay` sign in (badge + WMS_PIN, a supervisor or manager).
 """
@@ -68,6 +69,26 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
         d.add_argument("invoice", metavar="INV-NUMBER")
         d.add_argument("--out", required=True, metavar=suffix)
         d.set_defaults(handler=_document, kind=kind)
+    cn = sub.add_parser(
+        "credit-note",
+        parents=[common],
+        help="a credit note as UBL 2.1 XML (validated against the schema)",
+    )
+    cn.add_argument("credit_note", metavar="CN-NUMBER", help="CN-0000001, or the RMA it refunds")
+    cn.add_argument("--out", required=True, metavar="FILE.xml")
+    cn.set_defaults(handler=_credit_note)
+
+
+def _credit_note(args: argparse.Namespace) -> int:
+    from wms_terminal.cli.output import write_file
+    from wms_terminal.sales.invoice_docs import render_credit_note_ubl
+
+    app = bootstrap.connect(args.database)
+    try:
+        data = render_credit_note_ubl(app.db, args.credit_note)
+    finally:
+        app.close()
+    return write_file(args.out, lambda: data, 1, "credit note", suffix=".xml")
 
 
 def _date(raw: str) -> date:

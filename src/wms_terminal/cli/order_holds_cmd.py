@@ -6,6 +6,9 @@ payment gate and of credit limits (docs/payments.md).
     orders reject ORDER --reason R         a manager refuses it: the order is cancelled
     orders held [--json]                   orders waiting for payment or a manager
     customers credit-limit CUSTOMER --limit EUR|none
+    customers account CUSTOMER [--name N] [--email E] [--vat-id V] [--net-days D]
+        [--invoice-per order|shipment] [--street S --postcode P --city C --country CC]
+        [--credit-limit EUR|none] [--json]   the customer's one business record (docs/b2b.md)
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 import sys
 from decimal import Decimal, InvalidOperation
 
+from wms_terminal.cli.account_args import add_account_arguments, save_account
 from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.core.errors import ValidationError
 
@@ -76,6 +80,21 @@ def register_customers(customers: argparse.ArgumentParser, common: argparse.Argu
     lim.add_argument("--json", action="store_true", help="print the result as JSON")
     add_auth_arguments(lim)
     lim.set_defaults(handler=_credit_limit)
+    acc = csub.add_parser(
+        "account",
+        parents=[common],
+        help="a business customer's record: terms, billing address, credit limit",
+    )
+    acc.add_argument(
+        "customer", metavar="CUSTOMER", help="the customer's reference (or an existing e-mail)"
+    )
+    add_account_arguments(acc)
+    add_auth_arguments(acc)
+    acc.set_defaults(handler=_account)
+
+
+def _account(args: argparse.Namespace) -> int:
+    return save_account(args, args.customer)
 
 
 def _amount(raw: str) -> Decimal:

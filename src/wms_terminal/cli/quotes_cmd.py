@@ -1,7 +1,6 @@
 """`wms-terminal quotes ...`: quotes to business customers (docs/b2b.md).
 
-    wms-terminal quotes customer --ref REF [--name N] [--email E] [--vat-id V] [--net-days 30]
-        [--invoice-per order|shipment] [--street S --postcode P --city C --country CC] [--json]
+    wms-terminal quotes customer --ref REF ...   the same as `customers account REF ...`
     wms-terminal quotes create --customer REF --currency EUR --valid-until YYYY-MM-DD
         --line SKU:QTY[:PRICE[:DISCOUNT%]] [--line ...] [--discount PCT] [--shipping AMOUNT]
         [--vat PCT] [--note TEXT] [--json]
@@ -21,6 +20,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from wms_terminal import bootstrap
+from wms_terminal.cli.account_args import add_account_arguments, save_account
 from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.states import QuoteStatus
@@ -30,16 +30,13 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     p.description = "Quotes to business customers: create, send, accept into an order, print."
     sub = p.add_subparsers(dest="quotes_command", metavar="ACTION", required=True)
 
-    cu = sub.add_parser("customer", parents=[common], help="add or change a business customer")
+    cu = sub.add_parser(
+        "customer",
+        parents=[common],
+        help="add or change a business customer (as: customers account REF)",
+    )
     cu.add_argument("--ref", required=True, help="the customer's reference")
-    cu.add_argument("--name", default="", help="company name (needed for a new customer)")
-    cu.add_argument("--email", default="", help="e-mail for quotes and invoices")
-    cu.add_argument("--vat-id", default="", help="VAT identification number")
-    cu.add_argument("--net-days", type=int, default=30, help="payment terms (default 30)")
-    cu.add_argument("--invoice-per", choices=("order", "shipment"), default="order")
-    for name in ("street", "postcode", "city", "country"):
-        cu.add_argument(f"--{name}", default="", help=f"billing address: {name}")
-    cu.add_argument("--json", action="store_true", help="print JSON")
+    add_account_arguments(cu)
     add_auth_arguments(cu)
     cu.set_defaults(handler=_customer)
 
@@ -152,35 +149,7 @@ def _print(args: argparse.Namespace, v: object) -> None:
 
 
 def _customer(args: argparse.Namespace) -> int:
-    from wms_terminal.sales.customers import save_business_customer
-
-    with signed_in(args) as (app, actor):
-        t = save_business_customer(
-            app.db,
-            actor,
-            ref=args.ref,
-            name=args.name,
-            email=args.email,
-            vat_id=args.vat_id,
-            net_days=args.net_days,
-            invoice_per=args.invoice_per,
-            street=args.street,
-            city=args.city,
-            postcode=args.postcode,
-            country=args.country,
-        )
-    emit(
-        args.json,
-        {
-            "customer": t.ref,
-            "name": t.name,
-            "vat_id": t.vat_id,
-            "net_days": t.payment_terms_days,
-            "invoice_per": t.invoice_per,
-        },
-        f"{t.ref}: {t.name}, net {t.payment_terms_days} days, invoiced per {t.invoice_per}",
-    )
-    return 0
+    return save_account(args, args.ref)
 
 
 def _create(args: argparse.Namespace) -> int:

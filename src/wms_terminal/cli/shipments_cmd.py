@@ -138,11 +138,12 @@ def _manifest(args: argparse.Namespace) -> int:
             "orders_shipped": list(done.orders_shipped),
             "notices": done.notices,
             "no_email": list(done.no_email),
+            "invoices": list(done.invoices),
             "out": str(target),
         },
         f"{done.carrier}: {done.packages} package(s) shipped, "
         f"{len(done.orders_shipped)} order(s) complete, {done.notices} notice(s) queued; "
-        f"manifest {target}" + _no_email(done.no_email),
+        f"manifest {target}" + _invoices(done.invoices) + _no_email(done.no_email),
     )
     return 0
 
@@ -158,12 +159,20 @@ def _handover(args: argparse.Namespace) -> int:
             "orders_shipped": list(done.orders_shipped),
             "notices": done.notices,
             "no_email": list(done.no_email),
+            "invoices": list(done.invoices),
         },
         f"{args.sscc} handed to {done.carrier}"
         + (f": {', '.join(done.orders_shipped)} shipped" if done.orders_shipped else "")
+        + _invoices(done.invoices)
         + _no_email(done.no_email),
     )
     return 0
+
+
+def _invoices(numbers: tuple[str, ...]) -> str:
+    if not numbers:
+        return ""
+    return f"\ninvoiced: {', '.join(numbers[:10])}" + (" ..." if len(numbers) > 10 else "")
 
 
 def _no_email(orders: tuple[str, ...]) -> str:

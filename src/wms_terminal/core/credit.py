@@ -1,10 +1,20 @@
-"""B2B customers on account: a credit limit (EUR), their open exposure, and a manager's approval
-of an order that would take them over it (`core.release_rule`, hold "credit").
+"""B2B customers on account: a credit limit (EUR) on the customer's one business record
+(`business_customer`, managed by `sales.customers.save_business_customer`), their open
+exposure, and a manager's approval of an order that would take them over it
+(`core.release_rule`, hold "credit").
 
-Open exposure: the totals (in EUR at the current rates) of the customer's orders that are
-neither shipped, cancelled nor returned, leaving out those still waiting for approval. An order
-whose total would take it over the limit waits; a manager approves it (it may be released) or
-rejects it (it is cancelled, its stock goes to the waiting back-orders)."""
+Open exposure, one rule (`exposure_eur`), in EUR at the current rates:
+
+- open orders: the totals of the customer's orders not yet shipped, cancelled or returned (those
+  still waiting for approval left out), less what is already invoiced of them (a customer
+  invoiced per shipment has part of an order on an invoice while the rest waits);
+- unpaid invoices: what is outstanding on each open invoice (its total less payments and the
+  credit notes linked to it).
+
+An order shipped to a business customer is invoiced in the hand-over's transaction
+(`packing.shipments`), so it moves from the first part to the second without ever dropping out.
+An order whose total would take the exposure over the limit waits; a manager approves it (it may
+be released) or rejects it (it is cancelled, its stock goes to the waiting back-orders)."""
 
 from __future__ import annotations
 
@@ -12,22 +22,20 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select as sa_select
+from sqlalchemy import text
 from sqlmodel import Session, col, or_, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InvalidTransition, NotFound, ValidationError
-from wms_terminal.core.models import CurrencyRate, Customer, SalesOrder
-from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.models import BusinessCustomer, CurrencyRate, Customer, SalesOrder
+from wms_terminal.core.models._base import MONEY, utcnow
 from wms_terminal.core.money import BASE_CURRENCY, fits, round_money, to_base
 from wms_terminal.core.order_cancel import CancelledOrder, cancel_in
 from wms_terminal.core.release_rule import ReleaseHold, describe
 
 MAX_LIMIT = Decimal("1000000000")
-# Orders counting against the limit (those waiting for approval do not, yet).
-_CLOSED = ("shipped", "cancelled", "returned")
 
 
 def rates(session: Session) -> dict[str, Decimal]:
@@ -39,6 +47,18 @@ def rates(session: Session) -> dict[str, Decimal]:
     return fx
 
 
+_OPEN_ORDERS = text(
+    "SELECT o.id, o.total, o.currency, (SELECT SUM(i.total) FROM invoice i "
+    "WHERE i.order_id = o.id) AS invoiced FROM sales_order o WHERE o.customer_id = :c "
+    "AND o.status NOT IN ('shipped', 'cancelled', 'returned') AND o.release_hold <> 'credit'"
+).columns(total=MONEY, invoiced=MONEY)
+_UNPAID_INVOICES = text(
+    "SELECT i.total, i.paid, i.currency, (SELECT SUM(n.amount) FROM credit_note n "
+    "WHERE n.invoice_id = i.id) AS credited FROM invoice i "
+    "WHERE i.customer_id = :c AND i.status = 'open'"
+).columns(total=MONEY, paid=MONEY, credited=MONEY)
+
+
 def exposure_eur(
     session: Session,
     customer_id: int,
@@ -46,20 +66,34 @@ def exposure_eur(
     exclude: Collection[int] = (),
     fx: dict[str, Decimal] | None = None,
 ) -> Decimal:
-    """The customer's open exposure in EUR (orders in `exclude` left out)."""
+    """The customer's open exposure in EUR (see the module docstring; orders in `exclude`
+    left out)."""
     fx = fx if fx is not None else rates(session)
     total = Decimal("0.00")
-    rows = session.execute(
-        sa_select(col(SalesOrder.id), col(SalesOrder.total), col(SalesOrder.currency)).where(
-            col(SalesOrder.customer_id) == customer_id,
-            col(SalesOrder.status).not_in(_CLOSED),
-            col(SalesOrder.release_hold) != ReleaseHold.CREDIT,
-        )
-    )
-    for oid, amount, currency in rows:
+
+    def eur(amount: Decimal, currency: str) -> Decimal:
+        return to_base(amount, currency, fx.get(currency, Decimal(1)))
+
+    for oid, amount, currency, invoiced in session.execute(_OPEN_ORDERS, {"c": customer_id}):
         if oid not in exclude:
-            total += to_base(Decimal(amount), str(currency), fx.get(str(currency), Decimal(1)))
+            left = Decimal(amount) - Decimal(invoiced or 0)
+            if left > 0:
+                total += eur(left, str(currency))
+    for amount, paid, currency, credited in session.execute(_UNPAID_INVOICES, {"c": customer_id}):
+        owed = Decimal(amount) - Decimal(paid) - Decimal(credited or 0)
+        if owed > 0:
+            total += eur(owed, str(currency))
     return total
+
+
+def credit_limit(session: Session, customer_id: int) -> Decimal | None:
+    """The customer's credit limit in EUR; None: not on account."""
+    got = session.exec(
+        select(col(BusinessCustomer.credit_limit_eur)).where(
+            col(BusinessCustomer.customer_id) == customer_id
+        )
+    ).first()
+    return got
 
 
 def parse_limit(raw: str) -> Decimal | None:
@@ -114,6 +148,32 @@ def find_customer(session: Session, who: str) -> Customer:
     raise ValidationError(f"several customers have the e-mail {who[:80]!r}: give the reference")
 
 
+def set_limit_in(session: Session, actor: Actor, customer: Customer, limit: Decimal | None) -> None:
+    """In the caller's transaction: `customer`'s credit limit on its business record (made with
+    the default terms when it has none yet: 30 net days, one invoice per order)."""
+    require(actor, "manage_credit")
+    assert customer.id is not None
+    account = session.get(BusinessCustomer, customer.id)
+    if account is None:
+        if limit is None:
+            return  # not on account, and nothing to take off
+        account = BusinessCustomer(customer_id=customer.id)
+    before = account.credit_limit_eur
+    account.credit_limit_eur = limit
+    session.add(account)
+    session.flush()
+    record(
+        session,
+        action="credit_limit_set",
+        user_id=actor.user_id,
+        terminal=actor.terminal,
+        entity="customer",
+        entity_id=str(customer.id),
+        before=None if before is None else str(before),
+        after=None if limit is None else str(limit),
+    )
+
+
 def set_credit_limit(
     db: Database, actor: Actor, *, customer: str, limit: Decimal | None
 ) -> CreditLimit:
@@ -123,19 +183,7 @@ def set_credit_limit(
     def body(session: Session) -> CreditLimit:
         c = find_customer(session, customer)
         assert c.id is not None
-        before = c.credit_limit_eur
-        c.credit_limit_eur = limit
-        session.add(c)
-        record(
-            session,
-            action="credit_limit_set",
-            user_id=actor.user_id,
-            terminal=actor.terminal,
-            entity="customer",
-            entity_id=str(c.id),
-            before=None if before is None else str(before),
-            after=None if limit is None else str(limit),
-        )
+        set_limit_in(session, actor, c, limit)
         return CreditLimit(c.external_ref or c.email, c.name, limit, exposure_eur(session, c.id))
 
     return db.run(body, what="set a credit limit")
@@ -158,15 +206,18 @@ def waiting_approval(db: Database, *, limit: int = 200) -> list[Approval]:
     with db.reading() as session:
         fx = rates(session)
         rows = session.exec(
-            select(SalesOrder, Customer)
+            select(SalesOrder, Customer, BusinessCustomer)
             .join(Customer, col(Customer.id) == col(SalesOrder.customer_id))
+            .outerjoin(
+                BusinessCustomer, col(BusinessCustomer.customer_id) == col(SalesOrder.customer_id)
+            )
             .where(col(SalesOrder.release_hold) == ReleaseHold.CREDIT)
             .where(col(SalesOrder.status) != "cancelled")
             .order_by(col(SalesOrder.id))
             .limit(limit)
         ).all()
         out = []
-        for order, cust in rows:
+        for order, cust, account in rows:
             assert cust.id is not None
             out.append(
                 Approval(
@@ -176,7 +227,7 @@ def waiting_approval(db: Database, *, limit: int = 200) -> list[Approval]:
                     order.currency,
                     to_base(order.total, order.currency, fx.get(order.currency, Decimal(1))),
                     exposure_eur(session, cust.id, fx=fx),
-                    cust.credit_limit_eur or Decimal(0),
+                    (account.credit_limit_eur if account else None) or Decimal(0),
                 )
             )
         return out

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from wms_terminal import config
 from wms_terminal.core.credit import exposure_eur, rates
 from wms_terminal.core.db import Database
-from wms_terminal.core.models import Customer, SalesOrder
+from wms_terminal.core.models import BusinessCustomer, Customer, SalesOrder
 from wms_terminal.core.money import to_base
 from wms_terminal.core.release_rule import ReleaseHold
 
@@ -41,9 +41,11 @@ def apply_intake_holds(session: Session, order_ids: Sequence[int]) -> dict[int, 
             col(SalesOrder.customer_id),
             col(SalesOrder.total),
             col(SalesOrder.currency),
-            col(Customer.credit_limit_eur),
+            col(BusinessCustomer.credit_limit_eur),
         )
-        .join(Customer, col(Customer.id) == col(SalesOrder.customer_id))
+        .outerjoin(
+            BusinessCustomer, col(BusinessCustomer.customer_id) == col(SalesOrder.customer_id)
+        )
         .where(col(SalesOrder.id).in_(list(order_ids)))
         .order_by(col(SalesOrder.id))
     ).all()

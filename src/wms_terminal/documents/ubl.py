@@ -163,3 +163,90 @@ def invoice_xml(inv: UblInvoice) -> bytes:
         _amount(_el(line, "Price"), "PriceAmount", ln.unit_price, cur)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+
+
+@dataclass(frozen=True)
+class UblCreditNote:
+    """A refund's credit note (CN-...): the returned units at the price paid, the shipping
+    refunded and the restocking fees kept, as the credit note states them (it carries no VAT of
+    its own: category Z, 0 %). `invoice` is the invoice it credits, when it was invoiced."""
+
+    number: str
+    issued_on: str  # YYYY-MM-DD
+    currency: str
+    order: str
+    invoice: str | None
+    rma: str
+    seller: UblParty
+    buyer: UblParty
+    lines: tuple[UblLine, ...]
+    goods: Decimal
+    shipping: Decimal
+    fees: Decimal
+    amount: Decimal
+
+
+def credit_note_xml(cn: UblCreditNote) -> bytes:
+    """An OASIS UBL 2.1 CreditNote (type code 381); fees are an allowance, shipping a charge,
+    so LineExtensionAmount - AllowanceTotalAmount + ChargeTotalAmount = the amount credited."""
+    ET.register_namespace("", CREDIT_NOTE_NS)
+    for prefix in ("cac", "cbc"):
+        ET.register_namespace(prefix, NS[prefix])
+    cur = cn.currency
+    root = ET.Element(f"{{{CREDIT_NOTE_NS}}}CreditNote")
+    _el(root, "UBLVersionID", "2.1")
+    _el(root, "ID", cn.number)
+    _el(root, "IssueDate", cn.issued_on)
+    _el(root, "CreditNoteTypeCode", "381")  # UNCL1001: credit note
+    _el(root, "Note", f"Return {cn.rma}")
+    _el(root, "DocumentCurrencyCode", cur)
+    _el(_el(root, "OrderReference"), "ID", cn.order)
+    if cn.invoice:
+        _el(_el(_el(root, "BillingReference"), "InvoiceDocumentReference"), "ID", cn.invoice)
+    _party(root, "AccountingSupplierParty", cn.seller)
+    _party(root, "AccountingCustomerParty", cn.buyer)
+
+    def category(parent: ET.Element, tag: str) -> None:
+        tc = _el(parent, tag)
+        _el(tc, "ID", "Z")
+        _el(tc, "Percent", "0.00")
+        _el(_el(tc, "TaxScheme"), "ID", "VAT")
+
+    for charge, reason, amount in (
+        (False, "Restocking fees", cn.fees),
+        (True, "Shipping", cn.shipping),
+    ):
+        if amount:
+            ac = _el(root, "AllowanceCharge")
+            _el(ac, "ChargeIndicator", "true" if charge else "false")
+            _el(ac, "AllowanceChargeReason", reason)
+            _amount(ac, "Amount", amount, cur)
+            category(ac, "TaxCategory")
+    total = _el(root, "TaxTotal")
+    _amount(total, "TaxAmount", Decimal("0.00"), cur)
+    sub = _el(total, "TaxSubtotal")
+    _amount(sub, "TaxableAmount", cn.amount, cur)
+    _amount(sub, "TaxAmount", Decimal("0.00"), cur)
+    category(sub, "TaxCategory")
+    money = _el(root, "LegalMonetaryTotal")
+    _amount(money, "LineExtensionAmount", cn.goods, cur)
+    _amount(money, "TaxExclusiveAmount", cn.amount, cur)
+    _amount(money, "TaxInclusiveAmount", cn.amount, cur)
+    _amount(money, "AllowanceTotalAmount", cn.fees, cur)
+    _amount(money, "ChargeTotalAmount", cn.shipping, cur)
+    _amount(money, "PayableAmount", cn.amount, cur)
+    for no, ln in enumerate(cn.lines, start=1):
+        line = _el(root, "CreditNoteLine")
+        _el(line, "ID", str(no))
+        _el(line, "CreditedQuantity", str(ln.qty), unitCode="C62")
+        _amount(line, "LineExtensionAmount", ln.amount, cur)
+        item = _el(line, "Item")
+        _el(item, "Name", ln.name or ln.sku)
+        _el(_el(item, "SellersItemIdentification"), "ID", ln.sku)
+        category(item, "ClassifiedTaxCategory")
+        _amount(_el(line, "Price"), "PriceAmount", ln.unit_price, cur)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

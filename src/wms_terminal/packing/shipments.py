@@ -43,6 +43,7 @@ from wms_terminal.core.states import (
 )
 from wms_terminal.documents.manifest import Manifest, ManifestRow, manifest_pdf
 from wms_terminal.packing.service import set_order_status
+from wms_terminal.sales.invoices import raise_at_hand_over
 
 STATUSES = ("open", "held", "closed", "shipped")
 
@@ -110,6 +111,8 @@ class HandOver:
     pdf: bytes
     # Orders whose customer has no e-mail address: their track & trace notice is `no_address`.
     no_email: tuple[str, ...] = ()
+    # Invoices raised for business customers in the hand-over (`sales.invoices`).
+    invoices: tuple[str, ...] = ()
 
 
 _TO_SHIP = (
@@ -129,7 +132,12 @@ def _locked(session: Session, where: str, params: dict[str, Any]) -> list[Any]:
 
 
 def _ship(
-    session: Session, actor: Actor, rows: list[Any], at: datetime, no_email: list[str]
+    session: Session,
+    actor: Actor,
+    rows: list[Any],
+    at: datetime,
+    no_email: list[str],
+    invoices: list[str],
 ) -> tuple[list[str], int]:
     """Ship the packages of `rows` (read by `_locked`): the orders wholly shipped, notices;
     the orders whose customer has no e-mail address are added to `no_email`."""
@@ -142,7 +150,7 @@ def _ship(
     shipped_orders: list[str] = []
     notices = 0
     for order_id, packs in by_order.items():
-        sendable = _ship_order(session, actor, order_id, packs, at, shipped_orders)
+        sendable = _ship_order(session, actor, order_id, packs, at, shipped_orders, invoices)
         notices += sendable
         if not sendable:
             no_email.append(str(packs[0][2]))
@@ -174,7 +182,8 @@ def hand_over(db: Database, actor: Actor, *, sscc: str, now: datetime | None = N
             ).scalar_one()
         )
         no_email: list[str] = []
-        shipped_orders, notices = _ship(session, actor, rows, at, no_email)
+        invoices: list[str] = []
+        shipped_orders, notices = _ship(session, actor, rows, at, no_email, invoices)
         record(
             session,
             action="handed_over",
@@ -186,8 +195,11 @@ def hand_over(db: Database, actor: Actor, *, sscc: str, now: datetime | None = N
             carrier=carrier,
             orders_shipped=shipped_orders,
             no_email=no_email,
+            invoices=invoices,
         )
-        return HandOver(carrier, 1, tuple(shipped_orders), notices, b"", tuple(no_email))
+        return HandOver(
+            carrier, 1, tuple(shipped_orders), notices, b"", tuple(no_email), tuple(invoices)
+        )
 
     return db.run(body, what="hand a package over")
 
@@ -232,7 +244,8 @@ def manifest(
                 "(--warehouse CODE)"
             )
         no_email: list[str] = []
-        shipped_orders, notices = _ship(session, actor, rows, at, no_email)
+        invoices: list[str] = []
+        shipped_orders, notices = _ship(session, actor, rows, at, no_email, invoices)
         wh_code = session.execute(
             text("SELECT code FROM warehouse WHERE id = :w"), {"w": int(rows[0][9])}
         ).scalar_one()
@@ -268,8 +281,17 @@ def manifest(
             orders_shipped=shipped_orders,
             notices=notices,
             no_email=no_email,
+            invoices=invoices,
         )
-        return HandOver(carrier, len(rows), tuple(shipped_orders), notices, pdf, tuple(no_email))
+        return HandOver(
+            carrier,
+            len(rows),
+            tuple(shipped_orders),
+            notices,
+            pdf,
+            tuple(no_email),
+            tuple(invoices),
+        )
 
     return db.run(body, what="hand over to the carrier")
 
@@ -320,8 +342,10 @@ def _ship_order(
     packs: list[Any],
     at: datetime,
     shipped_orders: list[str],
+    invoices: list[str],
 ) -> int:
-    """Ship one order's packages of the hand-over; returns the notices queued (0 or 1)."""
+    """Ship one order's packages of the hand-over (and invoice them when the customer is a
+    business customer); returns the notices queued (0 or 1)."""
     number, wid, service_id = str(packs[0][2]), int(packs[0][9]), packs[0][10]
     shipment = Shipment(
         warehouse_id=wid,
@@ -348,6 +372,12 @@ def _ship_order(
         set_order_status(session, order_id, OrderStatus.PACKED, OrderStatus.SHIPPED)
         shipped_orders.append(number)
     _shipped_event(session, order_id, wid, packs, at, complete=complete)
+    assert shipment.id is not None
+    invoice = raise_at_hand_over(
+        session, actor, order_id, shipment.id, complete=complete, day=at.date()
+    )
+    if invoice is not None:
+        invoices.append(invoice)
     tracking = [str(p[4]) for p in packs]
     delivery = max(_iso(p[8]) for p in packs)
     carrier_service = str(packs[0][5])

@@ -4,9 +4,10 @@
 together pass what was paid): the amount (`core.returns.refund_for`: the units received on the
 return's lines at the price paid, less each grade's restocking fee, plus the shipping when the
 rule refunds it, once per order), a credit note numbered CN-0000001 without gaps, a payment
-event in the provider's outbox, the integrations' `order.refunded` event, the return
-`received -> completed`, the audit entry and the customer's "refund issued" e-mail in the notices
-outbox. Unexpected units give nothing back.
+event in the provider's outbox (not for a customer on account: its credit note settles
+against its invoice, `sales.invoices.link_credit_note`), the integrations' `order.refunded`
+event, the return `received -> completed`, the audit entry and the customer's "refund issued"
+e-mail in the notices outbox. Unexpected units give nothing back.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from wms_terminal.config import refund_shipping, restocking_fee_percent
 from wms_terminal.core import events
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.credit import credit_limit
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import (
@@ -145,27 +147,30 @@ def issue_refund(db: Database, actor: Actor, rma: str) -> Issued:
         session.add(note)
         session.flush()
         # A business customer's invoice that billed these units is credited (paid when nothing
-        # is left outstanding).
+        # is left outstanding). A customer on account paid nothing up front: the credit note
+        # settles against the invoice instead of the payment provider paying money back.
         invoice = link_credit_note(session, note)
-        session.add(
-            PaymentEvent(
-                warehouse_id=ret.warehouse_id,
-                kind="refund",
-                order_id=order_id,
-                credit_note_id=note.id,
-                amount=refund.amount,
-                currency=order.currency,
-                payload={
-                    "order": order.number,
-                    "external_id": order.external_id,
-                    "channel": order.channel,
-                    "rma": ret.number,
-                    "credit_note": number,
-                    "amount": str(refund.amount),
-                    "currency": order.currency,
-                },
+        on_account = credit_limit(session, order.customer_id) is not None
+        if not on_account:
+            session.add(
+                PaymentEvent(
+                    warehouse_id=ret.warehouse_id,
+                    kind="refund",
+                    order_id=order_id,
+                    credit_note_id=note.id,
+                    amount=refund.amount,
+                    currency=order.currency,
+                    payload={
+                        "order": order.number,
+                        "external_id": order.external_id,
+                        "channel": order.channel,
+                        "rma": ret.number,
+                        "credit_note": number,
+                        "amount": str(refund.amount),
+                        "currency": order.currency,
+                    },
+                )
             )
-        )
         ret.status = ReturnStatus.COMPLETED
         session.add(ret)
         events.emit(
@@ -226,6 +231,7 @@ def issue_refund(db: Database, actor: Actor, rma: str) -> Issued:
             fees=str(refund.fees),
             notices=mails,
             invoice=invoice,
+            settled_on_account=on_account,
         )
         return Issued(
             ret.number,

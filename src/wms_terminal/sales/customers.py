@@ -1,20 +1,32 @@
-"""Business customers: a customer (found or created by its reference) with a VAT id, payment
-terms in net days, invoices per order or per shipment, and a billing address."""
+"""Business customers: one record per customer (`business_customer`) holding its VAT id,
+payment terms in net days, invoices per order or per shipment, a billing address and, when it
+buys on account, its credit limit (`core.credit`). `save_business_customer` is the one way to
+write it (`wms-terminal customers account`, and its older spellings `quotes customer` and
+`customers credit-limit`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.credit import find_customer, set_limit_in
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import BusinessCustomer, Customer
 
 INVOICE_PER = ("order", "shipment")
 MAX_TERMS = 365
+
+
+class _Keep:
+    """An option not given: the record keeps what it has."""
+
+
+KEEP = _Keep()
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,25 @@ class BusinessTerms:
     street: str = ""
     city: str = ""
     postcode: str = ""
+    credit_limit_eur: Decimal | None = None  # None: not on account
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "customer": self.ref,
+            "name": self.name,
+            "email": self.email,
+            "vat_id": self.vat_id,
+            "net_days": self.payment_terms_days,
+            "invoice_per": self.invoice_per,
+            "street": self.street,
+            "postcode": self.postcode,
+            "city": self.city,
+            "country": self.country,
+            "on_account": self.credit_limit_eur is not None,
+            "credit_limit_eur": None
+            if self.credit_limit_eur is None
+            else f"{self.credit_limit_eur:.2f}",
+        }
 
 
 def save_business_customer(
@@ -41,22 +72,28 @@ def save_business_customer(
     name: str = "",
     email: str = "",
     vat_id: str = "",
-    net_days: int = 30,
-    invoice_per: str = "order",
+    net_days: int | None = None,
+    invoice_per: str | None = None,
     street: str = "",
     city: str = "",
     postcode: str = "",
     country: str = "",
+    credit_limit: Decimal | _Keep | None = KEEP,
 ) -> BusinessTerms:
-    """Create or update the business terms of customer `ref` (a new customer needs a name)."""
+    """Create or update the business record of customer `ref` (its reference, or the e-mail of
+    an existing customer; a new customer needs a reference and a name). Options left out keep
+    what the record has (a new record: 30 net days, invoiced per order); `credit_limit` puts
+    it on account (EUR), changes the limit or takes it off (None): a manager's right."""
     require(actor, "manage_quotes")
+    if not isinstance(credit_limit, _Keep):
+        require(actor, "manage_credit")
     ref, name, country = ref.strip(), " ".join(name.split()), country.strip().upper()
     problems = []
     if not ref or len(ref) > 80:
         problems.append("a customer reference of 1 to 80 characters")
-    if not 0 <= net_days <= MAX_TERMS:
+    if net_days is not None and not 0 <= net_days <= MAX_TERMS:
         problems.append(f"payment terms of 0 to {MAX_TERMS} net days")
-    if invoice_per not in INVOICE_PER:
+    if invoice_per is not None and invoice_per not in INVOICE_PER:
         problems.append(f"invoices per {' or '.join(INVOICE_PER)}")
     if country and not (len(country) == 2 and country.isalpha()):
         problems.append("a two-letter country code (ISO 3166)")
@@ -66,10 +103,11 @@ def save_business_customer(
         raise ValidationError("business customer needs " + "; ".join(problems))
 
     def body(s: Session) -> BusinessTerms:
-        customer = s.exec(select(Customer).where(col(Customer.external_ref) == ref)).first()
-        if customer is None:
+        try:
+            customer = find_customer(s, ref)
+        except NotFound:
             if not name:
-                raise ValidationError(f"no customer {ref!r} yet: give its --name")
+                raise ValidationError(f"no customer {ref!r} yet: give its --name") from None
             customer = Customer(external_ref=ref, name=name, email=email.strip().lower())
         else:
             customer.name = name or customer.name
@@ -79,8 +117,10 @@ def save_business_customer(
         assert customer.id is not None
         terms = s.get(BusinessCustomer, customer.id) or BusinessCustomer(customer_id=customer.id)
         terms.vat_id = vat_id.strip() or terms.vat_id
-        terms.payment_terms_days = net_days
-        terms.invoice_per = invoice_per
+        terms.payment_terms_days = (
+            net_days if net_days is not None else terms.payment_terms_days or 30
+        )
+        terms.invoice_per = invoice_per or terms.invoice_per or "order"
         terms.street = street.strip() or terms.street
         terms.city = city.strip() or terms.city
         terms.postcode = postcode.strip() or terms.postcode
@@ -93,10 +133,12 @@ def save_business_customer(
             user_id=actor.user_id,
             terminal=actor.terminal,
             entity="customer",
-            entity_id=ref,
-            net_days=net_days,
-            invoice_per=invoice_per,
+            entity_id=customer.external_ref or customer.email,
+            net_days=terms.payment_terms_days,
+            invoice_per=terms.invoice_per,
         )
+        if not isinstance(credit_limit, _Keep):
+            set_limit_in(s, actor, customer, credit_limit)
         return terms_of(s, customer.id)
 
     return db.run(body, what="business customer")
@@ -123,6 +165,7 @@ def terms_of(s: Session, customer_id: int) -> BusinessTerms:
         street=terms.street,
         city=terms.city,
         postcode=terms.postcode,
+        credit_limit_eur=terms.credit_limit_eur,
     )
 
 
@@ -135,6 +178,7 @@ def business_customer_id(s: Session, ref: str) -> int:
     ).first()
     if row is None:
         raise NotFound(
-            f"no business customer {ref.strip()[:80]!r} (add one: quotes customer --ref REF ...)"
+            f"no business customer {ref.strip()[:80]!r} "
+            "(add one: customers account REF --name N ...)"
         )
     return int(row)

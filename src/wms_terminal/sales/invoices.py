@@ -6,6 +6,9 @@ moved in the transaction that writes the invoice; a transaction that fails gives
 back with everything else, so numbers never skip, and the counter row's lock hands each number
 out once. Raising locks the order's row: two clerks cannot invoice the same units.
 
+Invoices are raised at the hand-over to the carrier, in its transaction
+(`raise_at_hand_over`, called by `packing.shipments`); `raise_due` catches up what is left.
+
 What an invoice bills: a customer invoiced per shipment gets one invoice per hand-over to the
 carrier (the units in that shipment's packages); one invoiced per order gets one invoice once
 the order has shipped (every unit shipped). Line prices are the order's (a quote's discounted
@@ -195,6 +198,40 @@ def raise_due(db: Database, actor: Actor, *, today: date | None = None) -> list[
     done = [raise_invoice(db, actor, shipment=int(sid), today=day) for (sid,) in per_shipment]
     done += [raise_invoice(db, actor, order=str(n), today=day) for (n,) in per_order]
     return done
+
+
+def raise_at_hand_over(
+    s: Session, actor: Actor, order_id: int, shipment_id: int, *, complete: bool, day: date
+) -> str | None:
+    """In the hand-over's transaction: the invoice a business customer's terms call for now
+    (one for this shipment when invoiced per shipment; one for the order once it has wholly
+    shipped when invoiced per order). Not a business customer, or nothing due yet: None. An
+    invoice that cannot be raised (no exchange rate for the currency, say) does not stop the
+    carrier: it is left for `invoices raise --due`, and the audit log says why."""
+    per = s.execute(
+        text(
+            "SELECT b.invoice_per FROM business_customer b JOIN sales_order o "
+            "ON o.customer_id = b.customer_id WHERE o.id = :o"
+        ),
+        {"o": order_id},
+    ).scalar()
+    if per is None or (per == "order" and not complete):
+        return None
+    try:
+        with s.begin_nested():
+            return raise_in(s, actor, order_id, shipment_id if per == "shipment" else None, day)
+    except ValidationError as e:
+        record(
+            s,
+            action="invoice_deferred",
+            user_id=actor.user_id,
+            terminal=actor.terminal,
+            entity="sales_order",
+            entity_id=str(order_id),
+            shipment=shipment_id,
+            reason=str(e)[:200],
+        )
+        return None
 
 
 def _invoiced(s: Session, order_id: int) -> dict[int, int]:

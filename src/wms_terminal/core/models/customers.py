@@ -24,9 +24,6 @@ class Customer(SQLModel, table=True):
     created_at: datetime = created_at()
     # No follow-up e-mails (review request, care instructions) after delivery.
     followup_opt_out: bool = False
-    # On account (B2B): open exposure in EUR above which an order waits for a manager
-    # (`core.credit`). None: not on account.
-    credit_limit_eur: Decimal | None = Field(default=None, sa_type=MONEY)
     # The language of the customer's e-mails (ISO 639-1, e.g. "de"); "" = the warehouse's.
     language: str = Field(default="", sa_type=String(8))
 

@@ -13,8 +13,9 @@ from ._base import MONEY, RATE, created_at, timestamp
 
 
 class BusinessCustomer(SQLModel, table=True):
-    """A customer buying on account: quoted, invoiced with payment terms (net days), on
-    one invoice per order or one per shipment, billed to this address."""
+    """A business customer's one record (`sales.customers`, `wms-terminal customers account`):
+    quoted, invoiced with payment terms (net days), on one invoice per order or one per
+    shipment, billed to this address; on account when it has a credit limit (`core.credit`)."""
 
     __tablename__ = "business_customer"
     __table_args__ = (
@@ -29,6 +30,9 @@ class BusinessCustomer(SQLModel, table=True):
     city: str = Field(default="", sa_type=String(100))
     postcode: str = Field(default="", sa_type=String(20))
     country: str = Field(default="", sa_type=String(2))
+    # On account: open exposure in EUR above which an order waits for a manager
+    # (`core.credit`). None: not on account (pays as the channel says, like anyone).
+    credit_limit_eur: Decimal | None = Field(default=None, sa_type=MONEY)
 
 
 class Quote(SQLModel, table=True):
