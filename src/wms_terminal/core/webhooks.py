@@ -397,6 +397,4 @@ def mark_failed(
 def release(db: Database, delivery_ids: list[int], sender: str) -> None:
     """Hand claimed deliveries back untried (the claim's attempt is not counted)."""
     if delivery_ids:
-        db.run(
-            lambda s: _LEASE.release(s, delivery_ids, sender), what="release webhook deliveries"
-        )
+        db.run(lambda s: _LEASE.release(s, delivery_ids, sender), what="release webhook deliveries")

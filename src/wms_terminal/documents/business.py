@@ -4,15 +4,13 @@ packing slip and credit note (the shipped DejaVu Sans); every text from data is 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
-from wms_terminal.documents.text import para, register_fonts
+from wms_terminal.documents.money_doc import build_a4, item_table, totals_table
+from wms_terminal.documents.text import para
 
 
 @dataclass(frozen=True)
@@ -44,17 +42,6 @@ class BusinessDoc:
 
 
 def business_pdf(d: BusinessDoc) -> bytes:
-    regular, bold = register_fonts()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"{d.kind} {d.number}",
-    )
     quote = any(ln.list_price for ln in d.lines)
     head: list[object] = ["SKU", "Product", "Qty"]
     head += ["List", "Disc."] if quote else []
@@ -69,29 +56,6 @@ def business_pdf(d: BusinessDoc) -> bytes:
         if quote
         else [34 * mm, 70 * mm, 14 * mm, 28 * mm, 28 * mm]
     )
-    table = Table(data, repeatRows=1, colWidths=widths)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), regular, 8),
-                ("FONT", (0, 0), (-1, 0), bold, 8),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
-    totals = Table([list(t) for t in d.totals], colWidths=[60 * mm, 32 * mm], hAlign="RIGHT")
-    totals.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), regular, 10),
-                ("FONT", (0, -1), (-1, -1), bold, 10),
-                ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
-                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-            ]
-        )
-    )
     facts = "  -  ".join(f"{k} {v}" for k, v in (("Date", d.issued), *d.facts))
     customer = [d.customer, *d.address] + ([f"VAT {d.vat_id}"] if d.vat_id else [])
     story: list[object] = [
@@ -100,11 +64,10 @@ def business_pdf(d: BusinessDoc) -> bytes:
         Spacer(1, 6 * mm),
         para("\n".join(customer), 10, multiline=True),
         Spacer(1, 8 * mm),
-        table,
+        item_table(data, widths, size=8, numbers_from=2),
         Spacer(1, 6 * mm),
-        totals,
+        totals_table(d.totals),
     ]
     if d.note:
         story += [Spacer(1, 6 * mm), para(d.note, 9, multiline=True)]
-    doc.build(story)
-    return out.getvalue()
+    return build_a4(f"{d.kind} {d.number}", story)

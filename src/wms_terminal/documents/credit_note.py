@@ -4,16 +4,14 @@ goods, shipping, fees and the amount in the order's currency. Data text is escap
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
-from wms_terminal.documents.text import para, register_fonts
+from wms_terminal.documents.money_doc import build_a4, item_table, totals_table
+from wms_terminal.documents.text import para
 
 
 @dataclass(frozen=True)
@@ -42,51 +40,15 @@ class CreditNoteDoc:
 
 
 def credit_note_pdf(c: CreditNoteDoc) -> bytes:
-    regular, bold = register_fonts()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"Credit note {c.number}",
-    )
     data: list[list[object]] = [["SKU", "Units", f"Price ({c.currency})", "Goods", "Fees"]]
     for ln in c.lines:
         data.append([para(ln.sku, 9), str(ln.units), ln.unit_price, ln.goods, ln.fees])
-    table = Table(data, repeatRows=1, colWidths=[60 * mm, 18 * mm, 32 * mm, 32 * mm, 32 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), regular, 9),
-                ("FONT", (0, 0), (-1, 0), bold, 9),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
-    totals = Table(
-        [
-            ["Goods", c.goods],
-            ["Shipping refunded", c.shipping],
-            ["Restocking fees", f"-{c.fees}"],
-            [f"Refunded ({c.currency})", c.amount],
-        ],
-        colWidths=[60 * mm, 32 * mm],
-        hAlign="RIGHT",
-    )
-    totals.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), regular, 10),
-                ("FONT", (0, -1), (-1, -1), bold, 10),
-                ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
-                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-            ]
-        )
+    widths = [60 * mm, 18 * mm, 32 * mm, 32 * mm, 32 * mm]
+    totals = (
+        ("Goods", c.goods),
+        ("Shipping refunded", c.shipping),
+        ("Restocking fees", f"-{c.fees}"),
+        (f"Refunded ({c.currency})", c.amount),
     )
     story: list[object] = [
         para(f"Credit note {c.number}", 16, bold=True),
@@ -94,9 +56,8 @@ def credit_note_pdf(c: CreditNoteDoc) -> bytes:
         Spacer(1, 6 * mm),
         para("\n".join((c.customer, *c.address)), 10, multiline=True),
         Spacer(1, 8 * mm),
-        table,
+        item_table(data, widths, size=9, numbers_from=1),
         Spacer(1, 6 * mm),
-        totals,
+        totals_table(totals),
     ]
-    doc.build(story)
-    return out.getvalue()
+    return build_a4(f"Credit note {c.number}", story)
