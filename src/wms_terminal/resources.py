@@ -15,10 +15,6 @@ from wms_terminal.core.errors import ConfigurationError
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def has_asset(*parts: str) -> bool:
-    return ASSETS.joinpath(*parts).is_file()
-
-
 def asset(*parts: str) -> Path:
     """The path of a shipped file; ConfigurationError naming it when the install lacks it."""
     path = ASSETS.joinpath(*parts)

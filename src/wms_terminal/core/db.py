@@ -59,10 +59,6 @@ def busy_notices(listener: Callable[[str], None]) -> Iterator[None]:
 READ_ONLY = "wms_read_only"
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 5) -> Engine:
     """Build the engine for `url`. Called once at start-up (bootstrap), never at import."""
     try:

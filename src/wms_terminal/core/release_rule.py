@@ -65,10 +65,6 @@ ON_THE_FLOOR = (
 )
 
 
-def is_releasable(status: str, hold: str) -> bool:
-    return status in OrderStatus.RELEASABLE and hold == ReleaseHold.NONE
-
-
 def describe(hold: str) -> str:
     """What the order waits for, in words for the operator."""
     return {

@@ -46,18 +46,6 @@ class Transferred:
     to_on_hand: int
 
 
-def movable(session: Session, *, location_id: int, product_id: int) -> int:
-    """Units of `product_id` at `location_id` that a transfer may move now."""
-    row = session.execute(
-        text("SELECT id, on_hand - reserved FROM stock WHERE location_id = :l AND product_id = :p"),
-        {"l": location_id, "p": product_id},
-    ).first()
-    if row is None:
-        return 0
-    held = sum(int(r[1]) for r in session.execute(text(_MOVABLE), {"s": row[0]}))
-    return int(row[1]) + held
-
-
 def transfer(
     session: Session,
     *,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from barcode.codex import Code128, Gs1_128
-from barcode.ean import EuropeanArticleNumber8, EuropeanArticleNumber13
+from barcode.ean import EuropeanArticleNumber13
 
 from wms_terminal.scanning import gs1
 from wms_terminal.scanning.scan import GS
@@ -73,14 +73,6 @@ def ean13(digits: str) -> Symbol:
     if not gs1.check_digit_ok(digits):
         raise BarcodeDataError("EAN-13 check digit is wrong: refusing to print another product")
     return Symbol(EuropeanArticleNumber13(digits).build()[0], digits)
-
-
-def ean8(digits: str) -> Symbol:
-    if len(digits) != 8 or not digits.isascii() or not digits.isdigit():
-        raise BarcodeDataError("EAN-8 needs exactly 8 digits")
-    if not gs1.check_digit_ok(digits):
-        raise BarcodeDataError("EAN-8 check digit is wrong: refusing to print another product")
-    return Symbol(EuropeanArticleNumber8(digits).build()[0], digits)
 
 
 def module_width(symbol: Symbol, available: float, *, preferred: float) -> float:
