@@ -3,7 +3,6 @@ table with its bar chart drawn in the terminal, the next report, the period."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -11,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from tests import factories as f
-from tests.picking.conftest import Floor, build_floor
-from tests.tui.helpers import in_mode, type_slowly, wait_for
+from tests.picking.conftest import Floor
+from tests.tui.desk_helpers import manager_floor, sign_in_manager
+from tests.tui.helpers import wait_for
 
-from wms_terminal.core.auth import SYSTEM, create_user
-from wms_terminal.core.db import Database, make_engine
+from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.intake import import_orders
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.manager.analytics_pane import AnalyticsPane, AnalyticsTable
@@ -23,22 +22,16 @@ from wms_terminal.tui.manager.analytics_pane import AnalyticsPane, AnalyticsTabl
 
 @pytest.fixture
 def floor(sqlite_template: Path, tmp_path: Path) -> Iterator[Floor]:
-    path = tmp_path / "analytics.sqlite3"
-    shutil.copy(sqlite_template, path)
-    db = Database(make_engine(f"sqlite:///{path}"))
-    floor = build_floor(db)
-    with db.transaction() as s:
-        mia = create_user(s, username="mia", name="Mia", role="manager", pin=f.CLI_PIN)
-        floor.badges["mia"] = mia.badge_code
+    floor = manager_floor(sqlite_template, tmp_path / "analytics.sqlite3")
     yesterday = datetime.now(UTC) - timedelta(days=1)
     orders = [
         f.order("W-1", [("SKU-00001", 2)]),
         f.order("W-2", [("SKU-00002", 1)]),
         f.order("M-1", [("SKU-00003", 3)], channel="marketplace", currency="USD"),
     ]
-    import_orders(db, [replace(o, ordered_at=yesterday) for o in orders], actor=SYSTEM)
+    import_orders(floor.db, [replace(o, ordered_at=yesterday) for o in orders], actor=SYSTEM)
     yield floor
-    db.dispose()
+    floor.db.dispose()
 
 
 def _cells(table: AnalyticsTable) -> list[list[str]]:
@@ -48,9 +41,7 @@ def _cells(table: AnalyticsTable) -> list[list[str]]:
 async def test_the_desk_shows_each_report_as_a_table_and_a_chart(floor: Floor):
     app = WmsApp(floor.db, terminal="desk-1")
     async with app.run_test(size=(120, 36)) as pilot:
-        await type_slowly(pilot, floor.badges["mia"])
-        await type_slowly(pilot, f.CLI_PIN)
-        assert await wait_for(pilot, lambda: in_mode(app, "mode-manager"))
+        await sign_in_manager(pilot, app, floor.badges["mia"])
         await pilot.press("ctrl+g")
         pane = app.screen.query_one(AnalyticsPane)
         table = app.screen.query_one(AnalyticsTable)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -11,13 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from tests import factories as f
-from tests.picking.conftest import Floor, build_floor
-from tests.tui.helpers import in_mode, type_slowly, wait_for
+from tests.picking.conftest import Floor
+from tests.tui.desk_helpers import manager_floor, sign_in_manager
+from tests.tui.helpers import type_slowly, wait_for
 
 from wms_terminal.core.approval_queue import ApprovalQueue
-from wms_terminal.core.auth import SYSTEM, Actor, create_user
+from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.credit import set_credit_limit
-from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.intake import import_orders
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.manager.approvals_pane import ApprovalsPane, ApprovalsTable
@@ -25,17 +24,9 @@ from wms_terminal.tui.manager.approvals_pane import ApprovalsPane, ApprovalsTabl
 
 @pytest.fixture
 def floor(sqlite_template: Path, tmp_path: Path) -> Iterator[Floor]:
-    path = tmp_path / "approvals.sqlite3"
-    shutil.copy(sqlite_template, path)
-    db = Database(make_engine(f"sqlite:///{path}"))
-    floor = build_floor(db)
-    with db.transaction() as s:
-        mia = create_user(s, username="mia", name="Mia", role="manager", pin=f.CLI_PIN)
-        assert mia.id is not None
-        floor.badges["mia"] = mia.badge_code
-        floor.actors["mia"] = Actor(mia.id, "mia", "manager", terminal="desk-1")
+    floor = manager_floor(sqlite_template, tmp_path / "approvals.sqlite3")
     yield floor
-    db.dispose()
+    floor.db.dispose()
 
 
 def _orders(floor: Floor) -> list[str]:
@@ -73,9 +64,7 @@ async def test_the_manager_approves_and_rejects_on_the_desk(floor: Floor) -> Non
     _first, second, third = _orders(floor)
     app = WmsApp(floor.db, terminal="desk-1")
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_slowly(pilot, floor.badges["mia"])
-        await type_slowly(pilot, f.CLI_PIN)
-        assert await wait_for(pilot, lambda: in_mode(app, "mode-manager"))
+        await sign_in_manager(pilot, app, floor.badges["mia"])
         await pilot.press("f8")
         table = app.screen.query_one(ApprovalsTable)
         assert await wait_for(pilot, lambda: table.row_count == 2)

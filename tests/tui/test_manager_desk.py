@@ -4,19 +4,19 @@ order raised by a reorder point shows in the inbox and is received from the desk
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from tests import factories as f
-from tests.picking.conftest import Floor, build_floor
+from tests.picking.conftest import Floor
+from tests.tui.desk_helpers import manager_floor
 from tests.tui.helpers import in_mode, type_slowly, wait_for
 from textual.widgets import DataTable, Input
 
-from wms_terminal.core.auth import SYSTEM, authenticate, create_user
-from wms_terminal.core.db import Database, make_engine
+from wms_terminal.core.auth import SYSTEM, authenticate
+from wms_terminal.core.db import Database
 from wms_terminal.core.errors import WmsError
 from wms_terminal.core.models import Notification, Product
 from wms_terminal.core.reorder import check_reorder_points
@@ -29,15 +29,9 @@ from wms_terminal.tui.widgets.scan_input import ScanInput
 
 @pytest.fixture
 def floor(sqlite_template: Path, tmp_path: Path) -> Iterator[Floor]:
-    path = tmp_path / "desk.sqlite3"
-    shutil.copy(sqlite_template, path)
-    db = Database(make_engine(f"sqlite:///{path}"))
-    floor = build_floor(db)
-    with db.transaction() as s:
-        mia = create_user(s, username="mia", name="Mia", role="manager", pin=f.CLI_PIN)
-        floor.badges["mia"] = mia.badge_code
+    floor = manager_floor(sqlite_template, tmp_path / "desk.sqlite3")
     yield floor
-    db.dispose()
+    floor.db.dispose()
 
 
 def _scalar(db: Database, sql: str, **params: object) -> int:

@@ -3,18 +3,15 @@ warnings, stockouts first, filtered by kind; r runs the forecast from the desk."
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from tests import factories as f
-from tests.picking.conftest import Floor, build_floor
-from tests.tui.helpers import in_mode, type_slowly, wait_for
+from tests.picking.conftest import Floor
+from tests.tui.desk_helpers import manager_floor, sign_in_manager
+from tests.tui.helpers import wait_for
 
-from wms_terminal.core.auth import create_user
-from wms_terminal.core.db import Database, make_engine
 from wms_terminal.core.models import DemandForecast, Notification
 from wms_terminal.tui.app import WmsApp
 from wms_terminal.tui.manager.stock_pane import StockPane, StockTable
@@ -22,13 +19,8 @@ from wms_terminal.tui.manager.stock_pane import StockPane, StockTable
 
 @pytest.fixture
 def floor(sqlite_template: Path, tmp_path: Path) -> Iterator[Floor]:
-    path = tmp_path / "stock.sqlite3"
-    shutil.copy(sqlite_template, path)
-    db = Database(make_engine(f"sqlite:///{path}"))
-    floor = build_floor(db)
-    with db.transaction() as s:
-        mia = create_user(s, username="mia", name="Mia", role="manager", pin=f.CLI_PIN)
-        floor.badges["mia"] = mia.badge_code
+    floor = manager_floor(sqlite_template, tmp_path / "stock.sqlite3")
+    with floor.db.transaction() as s:
         # 50 units free each: product 3 sells 20 a day (2.5 days of cover, 7 days lead time),
         # product 4 one in ten days (500 days), product 5 five a day (10 days: healthy).
         for n, daily in ((3, 20.0), (4, 0.1), (5, 5.0)):
@@ -45,7 +37,7 @@ def floor(sqlite_template: Path, tmp_path: Path) -> Iterator[Floor]:
                 )
             )
     yield floor
-    db.dispose()
+    floor.db.dispose()
 
 
 def _cells(table: StockTable) -> list[list[str]]:
@@ -55,9 +47,7 @@ def _cells(table: StockTable) -> list[list[str]]:
 async def test_the_desk_shows_stock_warnings_filters_them_and_runs_the_forecast(floor: Floor):
     app = WmsApp(floor.db, terminal="desk-1")
     async with app.run_test(size=(120, 30)) as pilot:
-        await type_slowly(pilot, floor.badges["mia"])
-        await type_slowly(pilot, f.CLI_PIN)
-        assert await wait_for(pilot, lambda: in_mode(app, "mode-manager"))
+        await sign_in_manager(pilot, app, floor.badges["mia"])
         await pilot.press("f12")
         pane = app.screen.query_one(StockPane)
         table = app.screen.query_one(StockTable)
