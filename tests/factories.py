@@ -9,7 +9,6 @@ from stdnum import ean
 
 from wms_terminal.core.auth import SYSTEM, create_user
 from wms_terminal.core.codes import location_barcode, location_code
-from wms_terminal.core.inventory import receive
 from wms_terminal.core.models import (
     CurrencyRate,
     Location,
@@ -20,6 +19,7 @@ from wms_terminal.core.models import (
     Zone,
 )
 from wms_terminal.core.order_files import AddressInput, LineInput, OrderInput
+from wms_terminal.core.stock_in_out import receive
 
 LAYOUT = {
     "aisles": 4,
@@ -119,6 +119,16 @@ def reference_data(session: Session) -> None:
     session.add(CurrencyRate(currency="GBP", rate_to_eur=Decimal("1.17")))
     for code, prio in (("GIFT", 1), ("VIP", 10), ("REPLACEMENT", 5)):
         session.add(OrderFlag(code=code, name=code.title(), wave_priority=prio))
+
+
+def two_product_warehouse(session: Session, qty: int = 10) -> tuple[Warehouse, Product, Product]:
+    """The reference data and MAIN with SKU-00001 and SKU-00002, `qty` each in a pick face."""
+    reference_data(session)
+    wh = warehouse(session, "MAIN", 52.0, 4.5)
+    p1, p2 = product(session, 1), product(session, 2)
+    put(session, location(session, wh, 1, 1), p1, qty)
+    put(session, location(session, wh, 1, 2), p2, qty)
+    return wh, p1, p2
 
 
 def order(

@@ -22,11 +22,7 @@ NewKey = Callable[..., str]
 def stocked(db: Database, wms_pin: str) -> Database:
     """MAIN with SKU-00001 (10 in a pick face, 5 in receiving) and SKU-00002 (10)."""
     with db.transaction() as s:
-        f.reference_data(s)
-        wh = f.warehouse(s, "MAIN", 52.0, 4.5)
-        p1, p2 = f.product(s, 1), f.product(s, 2)
-        f.put(s, f.location(s, wh, 1, 1), p1, 10)
-        f.put(s, f.location(s, wh, 1, 2), p2, 10)
+        wh, p1, _ = f.two_product_warehouse(s)
         f.put(s, f.location(s, wh, 2, 1, kind="receiving"), p1, 5)
     return db
 

@@ -22,11 +22,7 @@ HEADER = "channel,external_id,currency,customer_name,ship_name,ship_country,sku,
 @pytest.fixture
 def stocked(db: Database, wms_pin: str) -> Database:
     with db.transaction() as s:
-        f.reference_data(s)
-        wh = f.warehouse(s, "MAIN", 52.0, 4.5)
-        p1, p2 = f.product(s, 1), f.product(s, 2)
-        f.put(s, f.location(s, wh, 1, 1), p1, 1000)
-        f.put(s, f.location(s, wh, 1, 2), p2, 1000)
+        f.two_product_warehouse(s, 1000)
     return db
 
 

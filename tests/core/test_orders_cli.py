@@ -23,11 +23,7 @@ SAMPLE = Path(__file__).with_name("orders_sample.csv")
 @pytest.fixture
 def stocked(db: Database, wms_pin: str) -> Database:
     with db.transaction() as s:
-        f.reference_data(s)
-        wh = f.warehouse(s, "MAIN", 52.0, 4.5)
-        p1, p2 = f.product(s, 1), f.product(s, 2)
-        f.put(s, f.location(s, wh, 1, 1), p1, 10)
-        f.put(s, f.location(s, wh, 1, 2), p2, 10)
+        f.two_product_warehouse(s)
     return db
 
 
@@ -161,11 +157,7 @@ def test_locked_sqlite_file_is_reported_busy_and_nothing_written(
     url = f"sqlite:///{path}"
     db = Database(__import__("wms_terminal.core.db", fromlist=["make_engine"]).make_engine(url))
     with db.transaction() as s:
-        f.reference_data(s)
-        wh = f.warehouse(s, "MAIN", 52.0, 4.5)
-        p1, p2 = f.product(s, 1), f.product(s, 2)
-        f.put(s, f.location(s, wh, 1, 1), p1, 10)
-        f.put(s, f.location(s, wh, 1, 2), p2, 10)
+        f.two_product_warehouse(s)
         sup = f.cli_user(s, "sue")
     monkeypatch.setenv("WMS_PIN", f.CLI_PIN)
     monkeypatch.setenv("WMS_SQLITE_BUSY_TIMEOUT_MS", "100")
