@@ -16,7 +16,6 @@ from wms_terminal.core.backorders import rereserve
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from wms_terminal.core.intake import import_orders
-from wms_terminal.core.inventory import receive
 from wms_terminal.core.models import (
     AuditEntry,
     OrderLine,
@@ -26,6 +25,7 @@ from wms_terminal.core.models import (
     StockMove,
 )
 from wms_terminal.core.order_cancel import cancel_order
+from wms_terminal.core.stock_in_out import receive
 
 SUPERVISOR = Actor(user_id=None, username="sue", role="supervisor", terminal="t1")
 PICKER = Actor(user_id=None, username="pia", role="picker", terminal="t1")

@@ -79,7 +79,7 @@ def test_ledger_is_append_only(db: Database) -> None:
 
 
 def test_insert_ignore_counts_what_went_in(db: Database) -> None:
-    from wms_terminal.core.db import insert_ignore
+    from wms_terminal.core.bulk_sql import insert_ignore
     from wms_terminal.core.models import Counter
 
     with db.transaction() as s:

@@ -13,7 +13,6 @@ from wms_terminal.core.auth import SYSTEM
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import PermissionDenied, ValidationError
 from wms_terminal.core.intake import import_orders
-from wms_terminal.core.inventory import remove
 from wms_terminal.core.models import MoveTask, StockMove
 from wms_terminal.core.move_tasks import (
     cancel_task,
@@ -23,6 +22,7 @@ from wms_terminal.core.move_tasks import (
     list_tasks,
     release_task,
 )
+from wms_terminal.core.stock_in_out import remove
 from wms_terminal.core.task_sources import replenish_if_low
 from wms_terminal.picking.wave_release import release_wave
 from wms_terminal.picking.wave_selection import WaveFilter

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, delete, exists, func, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from wms_terminal.core.db import insert_rows
+from wms_terminal.core.bulk_sql import insert_rows
 from wms_terminal.core.errors import WmsError
 from wms_terminal.core.models import CartHold, CartHoldLine, CartHoldStatus, MoveKind, StockMove
 from wms_terminal.core.models._base import utcnow

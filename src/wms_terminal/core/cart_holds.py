@@ -32,8 +32,9 @@ from wms_terminal.core import inventory
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.backorders import rereserve
+from wms_terminal.core.bulk_sql import insert_rows
 from wms_terminal.core.cart_expiry import end_expired, end_hold
-from wms_terminal.core.db import Database, insert_rows
+from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InsufficientStock, InvalidTransition, NotFound, ValidationError
 from wms_terminal.core.intake import import_in
 from wms_terminal.core.inventory import write_moves

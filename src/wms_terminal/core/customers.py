@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from wms_terminal.core.db import insert_rows, values_source
+from wms_terminal.core.bulk_sql import insert_rows, values_source
 from wms_terminal.core.models import Customer
 from wms_terminal.core.models._base import MONEY, utcnow
 from wms_terminal.core.order_files import OrderInput

@@ -20,8 +20,8 @@ from wms_terminal.core.allocation import (
 )
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor
+from wms_terminal.core.bulk_sql import insert_rows
 from wms_terminal.core.customers import add_lifetime_value, match_or_create
-from wms_terminal.core.db import insert_rows
 from wms_terminal.core.inventory import Taken, move, take_planned, write_moves
 from wms_terminal.core.models import (
     Address,

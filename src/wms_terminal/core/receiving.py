@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from wms_terminal.core import inventory
+from wms_terminal.core import stock_in_out
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.backorders import order_numbers, waiting_orders
@@ -143,7 +143,7 @@ def receive_in(
     assert dock.id is not None
     received: list[tuple[str, int]] = []
     for pid, qty in sorted(want.items()):
-        inventory.receive(
+        stock_in_out.receive(
             session,
             location_id=dock.id,
             product_id=pid,

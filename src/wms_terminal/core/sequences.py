@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlmodel import Session
 
-from wms_terminal.core.db import insert_ignore
+from wms_terminal.core.bulk_sql import insert_ignore
 from wms_terminal.core.models import Counter
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from wms_terminal.core import inventory
 from wms_terminal.core.auth import Actor
-from wms_terminal.core.db import insert_ignore
+from wms_terminal.core.bulk_sql import insert_ignore
 from wms_terminal.core.errors import InsufficientStock, NotFound, ValidationError
 from wms_terminal.core.models import Location, MoveKind, Reservation, Stock
 

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from wms_terminal.core import inventory
+from wms_terminal.core import inventory, stock_in_out
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
@@ -178,7 +178,7 @@ def settle_damaged(
                 f"{waiting} damaged {the_sku} wait in {wh}, not {scrap + restock}"
             )
         if scrap:
-            inventory.remove(
+            stock_in_out.remove(
                 session,
                 location_id=int(loc_id),
                 product_id=int(pid),

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
-from wms_terminal.core import inventory
+from wms_terminal.core import stock_in_out
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.models import MoveKind
 from wms_terminal.core.service_locations import receiving_location
@@ -62,7 +62,7 @@ def put_back(session: Session, actor: Actor, list_ids: Sequence[int], *, reason:
     assert dock.id is not None
     per_line: dict[int, int] = defaultdict(int)
     for task_id, order_id, line_id, product_id, picked, status, _, _ in rows:
-        inventory.receive(
+        stock_in_out.receive(
             session,
             location_id=dock.id,
             product_id=int(product_id),

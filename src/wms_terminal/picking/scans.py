@@ -230,7 +230,8 @@ def _store_rejection(
 def _insert_new(session: Session, row: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING: True when this row was written.
 
-    (Not `core.db.insert_ignore`: its rowcount is -1 on PostgreSQL with psycopg executemany.)"""
+    (Not `core.bulk_sql.insert_ignore`: its rowcount is -1 on PostgreSQL with psycopg
+    executemany.)"""
     table = ScanRecord.__table__  # type: ignore[attr-defined]
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert

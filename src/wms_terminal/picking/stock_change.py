@@ -18,7 +18,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import text
 from sqlmodel import Session, col
 
-from wms_terminal.core import inventory
+from wms_terminal.core import stock_in_out
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.backorders import rereserve
@@ -80,7 +80,7 @@ def set_quantity(
     moved: list[MovedOrder] = []
     rereserved: list[int] = []
     if qty > before:
-        inventory.receive(
+        stock_in_out.receive(
             session,
             location_id=location_id,
             product_id=product_id,
@@ -117,7 +117,7 @@ def set_quantity(
                 reason=reason,
                 scan_id=scan_id,
             )
-        inventory.remove(
+        stock_in_out.remove(
             session,
             location_id=location_id,
             product_id=product_id,

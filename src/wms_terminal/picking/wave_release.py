@@ -26,7 +26,8 @@ from sqlmodel import Session
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
-from wms_terminal.core.db import Database, analyze, insert_rows
+from wms_terminal.core.bulk_sql import insert_rows
+from wms_terminal.core.db import Database, analyze
 from wms_terminal.core.errors import ValidationError, WmsError
 from wms_terminal.core.models import PickList, PickTask, Wave
 from wms_terminal.core.models._base import utcnow

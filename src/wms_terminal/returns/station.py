@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import DateTime, bindparam, text
 from sqlmodel import Session, col, select
 
-from wms_terminal.core import events, inventory
+from wms_terminal.core import events, stock_in_out
 from wms_terminal.core.audit import audit_statement, record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.backorders import order_numbers, waiting_orders
@@ -356,9 +356,9 @@ def _grade(
         writes += putaway_statements(dock_id=place[0], warehouse_id=int(wid), product_id=pid)
     rows = run_together(session, writes)
     if n_stock:
-        inventory.received(rows[:3])
+        stock_in_out.received(rows[:3])
         if n_stock > 3:
-            inventory.removed(rows[3:5], place[0] if place else 0)
+            stock_in_out.removed(rows[3:5], place[0] if place else 0)
     tasks: tuple[int, ...] = ()
     waiting: list[str] = []
     if resold:
@@ -421,11 +421,11 @@ def _stock_statements(
         return []  # no product: the unit waits in the cage, off the books
     reason = f"{rma} {grade}"
     where = {"warehouse_id": wid, "location_id": place[0], "product_id": pid, "qty": 1}
-    out = inventory.receive_statements(
+    out = stock_in_out.receive_statements(
         **where, actor=actor, scan_id=scan_id, reason=reason, kind=MoveKind.RETURN
     )
     if grade == Grade.SCRAP:
-        out += inventory.remove_statements(
+        out += stock_in_out.remove_statements(
             **where, actor=actor, kind=MoveKind.ADJUSTMENT, scan_id=scan_id, reason=reason
         )
     return out

@@ -32,7 +32,8 @@ from sqlmodel import Session
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
-from wms_terminal.core.db import Database, insert_ignore
+from wms_terminal.core.bulk_sql import insert_ignore
+from wms_terminal.core.db import Database
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import JournalDay
 from wms_terminal.core.models._base import COST, MONEY, RATE, UTC_DATETIME, utcnow
