@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from tests import factories as f
+from tests.core.stockyard import ledger_matches_stock
 from wms_terminal.core.auth import SYSTEM, Actor
 from wms_terminal.core.backorders import rereserve
 from wms_terminal.core.db import Database
@@ -22,7 +23,6 @@ from wms_terminal.core.models import (
     Reservation,
     SalesOrder,
     Stock,
-    StockMove,
 )
 from wms_terminal.core.order_cancel import cancel_order
 from wms_terminal.core.stock_in_out import receive
@@ -55,26 +55,6 @@ def _state(db: Database, ext: str) -> tuple[str, int, int]:
             )
         ).one()
         return order.status, int(reserved), int(short)
-
-
-def _ledger_matches_stock(db: Database) -> None:
-    with db.reading() as s:
-        for st in s.exec(select(Stock)):
-            on_hand, reserved = s.execute(
-                select(
-                    func.coalesce(func.sum(StockMove.on_hand_delta), 0),
-                    func.coalesce(func.sum(StockMove.reserved_delta), 0),
-                ).where(
-                    StockMove.location_id == st.location_id, StockMove.product_id == st.product_id
-                )
-            ).one()
-            held = s.execute(
-                select(func.coalesce(func.sum(Reservation.qty), 0)).where(
-                    Reservation.stock_id == st.id, Reservation.status == "active"
-                )
-            ).scalar_one()
-            assert (st.on_hand, st.reserved) == (on_hand, reserved), st
-            assert st.reserved == held, st
 
 
 def _arrive(db: Database, ids: dict[str, int], product: str, qty: int) -> list[int]:
@@ -110,14 +90,14 @@ def test_arriving_stock_serves_vip_then_priority_then_oldest_promise(
     assert _state(db, "EARLY") == ("partially_reserved", 1, 1)
     assert _state(db, "LATE") == ("backordered", 0, 2)
     assert _state(db, "NOPROMISE") == ("backordered", 0, 2)
-    _ledger_matches_stock(db)
+    ledger_matches_stock(db)
 
     # The next delivery serves the rest of EARLY, then LATE, then the order with no promise.
     _arrive(db, floor, "p2", 4)
     assert _state(db, "EARLY") == ("reserved", 2, 0)
     assert _state(db, "LATE") == ("reserved", 2, 0)
     assert _state(db, "NOPROMISE") == ("partially_reserved", 1, 1)
-    _ledger_matches_stock(db)
+    ledger_matches_stock(db)
     with db.reading() as s:
         assert (
             s.exec(select(func.count()).where(col(AuditEntry.action) == "backorder_filled")).one()
@@ -170,7 +150,7 @@ def test_cancelling_an_order_gives_its_stock_to_the_back_orders(
         ).all()
         audit = s.exec(select(AuditEntry).where(AuditEntry.action == "order_cancelled")).one()
         assert audit.detail["reason"] == "customer asked"
-    _ledger_matches_stock(db)
+    ledger_matches_stock(db)
 
 
 def test_cancel_refusals_change_nothing(db: Database, floor: dict[str, int]):
@@ -187,4 +167,4 @@ def test_cancel_refusals_change_nothing(db: Database, floor: dict[str, int]):
     cancel_order(db, SUPERVISOR, number=number, reason="x")
     with pytest.raises(InvalidTransition, match="cancelled"):
         cancel_order(db, SUPERVISOR, number=number, reason="again")
-    _ledger_matches_stock(db)
+    ledger_matches_stock(db)
