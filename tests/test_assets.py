@@ -25,6 +25,7 @@ SHIPPED = (
     "templates/email/en/notice.txt",
     "templates/email/en/purchase_order.txt",
     "templates/email/en/refund_issued.txt",
+    "templates/email/en/quote_sent.txt",
     "templates/email/en/return_authorised.txt",
     "templates/email/en/return_received.txt",
     "templates/email/en/track_trace.txt",

@@ -15,6 +15,7 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.models import NoticeStatus
 from wms_terminal.core.worker_passes import PassReport, run_passes
 from wms_terminal.notices import outbox
+from wms_terminal.notices.attachments import AttachmentProblem, attach
 from wms_terminal.notices.smtp import SendFailed, SmtpServer, send_message
 from wms_terminal.notices.templates import TemplateProblem, render
 
@@ -70,6 +71,10 @@ def send_due(
                 # Nothing half-filled goes out: the notice fails with the reason, kept in the
                 # outbox for `notices retry` once the template is fixed.
                 raise SendFailed(f"template problem: {exc}", permanent=True) from None
+            try:
+                attach(db, message, notice.data)
+            except AttachmentProblem as exc:
+                raise SendFailed(str(exc), permanent=True) from None
             if not outbox.hold(db, notice.id, me):
                 continue  # our lease ran out and another sender took it over
             send_message(server, message)

@@ -5,24 +5,11 @@ WMS_SELLER_COUNTRY (docs/b2b.md)."""
 
 from __future__ import annotations
 
-import os
-
 from wms_terminal.core.db import Database
 from wms_terminal.documents.business import BusinessDoc, DocLine
 from wms_terminal.documents.ubl import UblCreditNote, UblInvoice, UblLine, UblParty
 from wms_terminal.sales.invoices import InvoiceView, show_invoice
-
-
-def seller() -> UblParty:
-    env = os.environ.get
-    return UblParty(
-        name=env("WMS_SELLER_NAME", "").strip() or "wms-terminal",
-        vat_id=env("WMS_SELLER_VAT_ID", "").strip(),
-        street=env("WMS_SELLER_STREET", "").strip(),
-        postcode=env("WMS_SELLER_POSTCODE", "").strip(),
-        city=env("WMS_SELLER_CITY", "").strip(),
-        country=env("WMS_SELLER_COUNTRY", "").strip().upper()[:2],
-    )
+from wms_terminal.sales.seller import seller
 
 
 def invoice_document(v: InvoiceView) -> BusinessDoc:

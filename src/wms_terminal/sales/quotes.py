@@ -32,6 +32,8 @@ from wms_terminal.core.models import (
     Channel,
     CurrencyRate,
     Customer,
+    NoticeStatus,
+    Notification,
     Product,
     Quote,
     QuoteLine,
@@ -39,11 +41,13 @@ from wms_terminal.core.models import (
 )
 from wms_terminal.core.models._base import UTC_DATETIME, utcnow
 from wms_terminal.core.money import fits, is_currency, round_money
+from wms_terminal.core.notice_queue import NO_EMAIL
 from wms_terminal.core.order_input import AddressInput, LineInput, OrderInput
 from wms_terminal.core.sequences import next_number
 from wms_terminal.core.statements import for_update
 from wms_terminal.core.states import QUOTE_TRANSITIONS, QuoteStatus, can_transition, transition
 from wms_terminal.sales.customers import BusinessTerms, business_customer_id, terms_of
+from wms_terminal.sales.seller import seller
 
 MAX_LINES = 500
 HUNDRED = Decimal(100)
@@ -325,6 +329,7 @@ def _change(
         now = utcnow()
         if new == QuoteStatus.SENT:
             quote.sent_at = now
+            _queue_quote_mail(s, quote)
         else:
             quote.decided_at = now
         s.add(quote)
@@ -341,7 +346,41 @@ def _change(
     return show_quote(db, db.run(body, what="quote"))
 
 
+def _queue_quote_mail(s: Session, quote: Quote) -> None:
+    """The quote e-mailed to the customer with its PDF (`notices.attachments` renders it when
+    the notices sender sends it), queued in the transaction that marks it sent. A customer
+    without an e-mail address: recorded as no_address (`notices list` shows it)."""
+    customer = s.get(Customer, quote.customer_id)
+    assert customer is not None
+    email = customer.email.strip()
+    s.add(
+        Notification(
+            recipient_role="customer",
+            recipient_email=email,
+            kind="quote_sent",
+            subject=f"Quote {quote.number}",
+            body=(
+                f"please find our quote {quote.number} attached: {quote.total} "
+                f"{quote.currency}, valid until {quote.valid_until.isoformat()}.\n"
+            )[:2000],
+            language=customer.language,
+            data={
+                "name": customer.name,
+                "quote": quote.number,
+                "total": str(quote.total),
+                "currency": quote.currency,
+                "valid_until": quote.valid_until.isoformat(),
+                "seller": seller().name,
+                "attachments": [{"kind": "quote_pdf", "number": quote.number}],
+            },
+            status=NoticeStatus.PENDING if email else NoticeStatus.NO_ADDRESS,
+            last_error="" if email else NO_EMAIL,
+        )
+    )
+
+
 def send_quote(db: Database, actor: Actor, number: str, *, today: date | None = None) -> QuoteView:
+    """Draft -> sent, and the quote e-mailed to the customer with its PDF (see above)."""
     return _change(db, actor, number, QuoteStatus.SENT, today=today)
 
 
