@@ -21,6 +21,7 @@ from wms_terminal.core.auth import Actor, create_user
 from wms_terminal.core.credit import approve_order, exposure_eur, set_credit_limit
 from wms_terminal.core.db import make_engine
 from wms_terminal.core.errors import PermissionDenied
+from wms_terminal.core.models._base import utcnow
 from wms_terminal.documents.ubl_schema import credit_note_problems
 from wms_terminal.returns.flow import ReturnsFlow
 from wms_terminal.returns.refund import issue_refund
@@ -235,3 +236,53 @@ def test_refund_to_a_customer_not_on_account_still_pays_back(desk: Desk) -> None
     issue_refund(desk.db, desk.station.packer, rma)
     with desk.db.reading() as s:
         assert s.execute(text("SELECT COUNT(*) FROM payment_event")).scalar_one() == 1
+
+
+def test_an_invoice_that_cannot_be_raised_at_hand_over_waits_for_the_catch_up(desk: Desk) -> None:
+    """The carrier is never stopped by an invoice: without an exchange rate for the order's
+    currency the hand-over ships, says why in the audit log, and `raise --due` raises it later."""
+    from wms_terminal.sales.invoices import raise_due
+    from wms_terminal.sales.quotes import LineSpec, accept_quote, create_quote, send_quote
+
+    fl = desk.station.floor
+    q = create_quote(
+        desk.db, desk.boss, customer=ACME, currency="USD", valid_until=utcnow().date(),
+        lines=[LineSpec(fl.sku(1), 2, Decimal("19.99"))],
+    ).number  # fmt: skip
+    send_quote(desk.db, desk.boss, q)
+    order = accept_quote(desk.db, desk.boss, q).order
+    from tests.packing.conftest import pack_tote
+    from wms_terminal.packing.shipments import manifest
+
+    [closed] = [pack_tote(desk.station, t) for t in desk.station.pick_all()]
+    with desk.db.transaction() as s:  # the rate is gone by the time the carrier comes
+        s.execute(text("DELETE FROM currency_rate WHERE currency = 'USD'"))
+    done = manifest(desk.db, desk.station.packer, carrier=str(closed["carrier"]))
+    assert done.orders_shipped == (order,) and done.invoices == ()
+    with desk.db.reading() as s:
+        assert s.execute(text("SELECT status FROM sales_order")).scalar_one() == "shipped"
+        (what, why) = s.execute(
+            text("SELECT entity_id, detail FROM audit_log WHERE action = 'invoice_deferred'")
+        ).one()
+    assert what == order and "no exchange rate for currency USD" in str(why)
+    assert list_invoices(desk.db) == []
+    with desk.db.transaction() as s:
+        s.execute(text("INSERT INTO currency_rate (currency, rate_to_eur) VALUES ('USD', 0.92)"))
+    [inv] = raise_due(desk.db, desk.boss)
+    assert (inv.order, inv.total, inv.currency) == (order, Decimal("39.98"), "USD")
+
+
+def test_manifest_command_names_the_invoices_it_raised(
+    desk: Desk, db_url: str, wms_pin: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.packing.conftest import pack_tote
+
+    order = desk.order([(1, 1)])
+    [closed] = [pack_tote(desk.station, t) for t in desk.station.pick_all()]
+    args = ["shipments", "manifest", "--carrier", str(closed["carrier"]), "--json",
+            "--out", str(tmp_path / "m.pdf"), "--database", db_url,
+            "--badge", desk.station.sup_badge]  # fmt: skip
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["orders_shipped"], report["invoices"]) == ([order], ["INV-0000001"])
+    assert wms_pin == f.CLI_PIN

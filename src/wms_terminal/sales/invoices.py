@@ -208,14 +208,15 @@ def raise_at_hand_over(
     shipped when invoiced per order). Not a business customer, or nothing due yet: None. An
     invoice that cannot be raised (no exchange rate for the currency, say) does not stop the
     carrier: it is left for `invoices raise --due`, and the audit log says why."""
-    per = s.execute(
+    got = s.execute(
         text(
-            "SELECT b.invoice_per FROM business_customer b JOIN sales_order o "
+            "SELECT b.invoice_per, o.number FROM business_customer b JOIN sales_order o "
             "ON o.customer_id = b.customer_id WHERE o.id = :o"
         ),
         {"o": order_id},
-    ).scalar()
-    if per is None or (per == "order" and not complete):
+    ).first()
+    per = None if got is None else str(got[0])
+    if got is None or (per == "order" and not complete):
         return None
     try:
         with s.begin_nested():
@@ -227,7 +228,7 @@ def raise_at_hand_over(
             user_id=actor.user_id,
             terminal=actor.terminal,
             entity="sales_order",
-            entity_id=str(order_id),
+            entity_id=str(got[1]),
             shipment=shipment_id,
             reason=str(e)[:200],
         )
