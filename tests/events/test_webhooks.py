@@ -19,7 +19,7 @@ from tests import factories as f
 from tests.events.hook_server import HookServer
 from tests.picking.helpers import rows, scalar
 from wms_terminal.cli import main
-from wms_terminal.core import events, webhooks
+from wms_terminal.core import events, webhook_deliveries, webhooks
 from wms_terminal.core.auth import Actor, create_user
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, PermissionDenied, ValidationError
@@ -164,18 +164,18 @@ def test_a_sender_that_dies_mid_send_leaves_the_event_to_go_out_again(
     boss = _people(db)
     webhooks.add_webhook(db, boss, account="shop", url=hooks.url)
     (event_id,) = _emit(db)
-    (claimed,) = webhooks.claim_due(db, "dead-sender")
-    assert webhooks.claim_due(db, "another") == []  # held by the first
+    (claimed,) = webhook_deliveries.claim_due(db, "dead-sender")
+    assert webhook_deliveries.claim_due(db, "another") == []  # held by the first
     # The lease runs out: the next sender takes it again, and the dead one can record nothing.
-    later = utcnow() + webhooks.LEASE + timedelta(seconds=1)
-    (again,) = webhooks.claim_due(db, "alive", now=later)
+    later = utcnow() + webhook_deliveries.LEASE + timedelta(seconds=1)
+    (again,) = webhook_deliveries.claim_due(db, "alive", now=later)
     assert again.event.id == claimed.event.id == event_id and again.attempt == 2
     # The first sender, back to life, may not send it (its hold finds the claim gone) nor
     # record it.
-    assert webhooks.hold(db, [claimed.id], "dead-sender")[0] == set()
-    assert webhooks.hold(db, [again.id], "alive")[0] == {again.id}
-    assert not webhooks.mark_sent(db, claimed.id, "dead-sender")
-    assert webhooks.mark_sent(db, again.id, "alive")
+    assert webhook_deliveries.hold(db, [claimed.id], "dead-sender")[0] == set()
+    assert webhook_deliveries.hold(db, [again.id], "alive")[0] == {again.id}
+    assert not webhook_deliveries.mark_sent(db, claimed.id, "dead-sender")
+    assert webhook_deliveries.mark_sent(db, again.id, "alive")
     assert _delivery(db, event_id).status == "sent"
 
 
@@ -236,7 +236,7 @@ def test_the_webhooks_command_walks_add_work_fail_retry_remove(
     assert added["webhook"] == 1 and added["secret"].startswith("whsec_")
     (event_id,) = _emit(db)
     hooks.script = ["500"] * 10
-    for _ in range(webhooks.MAX_ATTEMPTS):
+    for _ in range(webhook_deliveries.MAX_ATTEMPTS):
         with db.transaction() as s:
             for d in s.exec(select(WebhookDelivery)):
                 d.next_attempt_at = None
@@ -249,7 +249,7 @@ def test_the_webhooks_command_walks_add_work_fail_retry_remove(
     assert "failed 1" in listed and "last error: HTTP 500" in listed
     assert main(["webhooks", "deliveries", "--status", "failed", "--json", *base]) == 0
     (failed,) = json.loads(capsys.readouterr().out)["deliveries"]
-    assert (failed["event"], failed["attempts"]) == (event_id, webhooks.MAX_ATTEMPTS)
+    assert (failed["event"], failed["attempts"]) == (event_id, webhook_deliveries.MAX_ATTEMPTS)
     assert main(["webhooks", "retry", "--webhook", "1", *base, *badge]) == 0
     assert "1 delivery queued again" in capsys.readouterr().out
     assert main(["webhooks", "work", "--once", *base, *badge]) == 0

@@ -1,9 +1,10 @@
 """The webhook sender: claims due deliveries, POSTs each event signed, records each try.
 
 A 2xx answer is a delivery. Anything else (another status, no answer within the timeout, a
-dropped or refused connection) is a failed try, due again after a back-off (`core.webhooks`),
-failed for good out of attempts. After a failed try the rest of that webhook's deliveries claimed
-in the pass go back untried: a dead endpoint costs one attempt per pass, not one per event.
+dropped or refused connection) is a failed try, due again after a back-off
+(`core.webhook_deliveries`), failed for good out of attempts. After a failed try the rest of
+that webhook's deliveries claimed in the pass go back untried: a dead endpoint costs one
+attempt per pass, not one per event.
 Redirects are not followed (a POST that moved is a failure to look at, not to guess at).
 """
 
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from wms_terminal.core import leases, webhooks
+from wms_terminal.core import leases, webhook_deliveries
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import WmsError
 from wms_terminal.core.models import WebhookDeliveryStatus
@@ -42,7 +43,7 @@ class SendReport(PassReport):
     """What one pass of the webhook sender did."""
 
 
-def body_of(delivery: webhooks.ClaimedDelivery) -> bytes:
+def body_of(delivery: webhook_deliveries.ClaimedDelivery) -> bytes:
     return json.dumps(delivery.event.to_json(), separators=(",", ":"), sort_keys=True).encode()
 
 
@@ -81,14 +82,14 @@ def send_due(
     *,
     sender: str | None = None,
     limit: int = 50,
-    timeout: float = webhooks.TIMEOUT_S,
-    base_delay: timedelta = webhooks.BASE_DELAY,
-    max_attempts: int = webhooks.MAX_ATTEMPTS,
+    timeout: float = webhook_deliveries.TIMEOUT_S,
+    base_delay: timedelta = webhook_deliveries.BASE_DELAY,
+    max_attempts: int = webhook_deliveries.MAX_ATTEMPTS,
 ) -> SendReport:
     """One pass: claim up to `limit` due deliveries and try each once."""
     me = sender or leases.worker_name()
     report = SendReport()
-    claimed = webhooks.claim_due(db, me, limit=limit, max_attempts=max_attempts)
+    claimed = webhook_deliveries.claim_due(db, me, limit=limit, max_attempts=max_attempts)
     down: set[int] = set()  # webhooks that failed in this pass
     ours: set[int] = set()
     held_until = utcnow()
@@ -99,7 +100,7 @@ def send_due(
         # short, the rest of the pass is held again in one statement, and a delivery another
         # sender took over meanwhile (our lease ran out) is skipped.
         if utcnow() + timedelta(seconds=2 * timeout) >= held_until:
-            ours, held_until = webhooks.hold(db, [c.id for c in claimed[n:]], me)
+            ours, held_until = webhook_deliveries.hold(db, [c.id for c in claimed[n:]], me)
         if d.id not in ours:
             continue
         body = body_of(d)
@@ -115,7 +116,7 @@ def send_due(
             if not 200 <= status < 300:
                 raise PostFailed(f"HTTP {status}")
         except PostFailed as exc:
-            outcome = webhooks.mark_failed(
+            outcome = webhook_deliveries.mark_failed(
                 db, d.id, me, exc.message, base_delay=base_delay, max_attempts=max_attempts
             )
             report.errors.append(f"webhook {d.webhook_id} event {d.event.id}: {exc.message}")
@@ -127,9 +128,9 @@ def send_due(
                         exc.message)  # fmt: skip
             down.add(d.webhook_id)
             rest = [c.id for c in claimed[n + 1 :] if c.webhook_id == d.webhook_id]
-            webhooks.release(db, rest, me)
+            webhook_deliveries.release(db, rest, me)
         else:
-            if webhooks.mark_sent(db, d.id, me):
+            if webhook_deliveries.mark_sent(db, d.id, me):
                 report.sent += 1
     return report
 

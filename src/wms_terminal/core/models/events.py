@@ -1,5 +1,5 @@
 """The business event feed for integrations, and the webhooks that push it (`core.events`,
-`core.webhooks`)."""
+`core.webhooks`, `core.webhook_deliveries`)."""
 
 from __future__ import annotations
 
