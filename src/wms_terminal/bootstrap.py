@@ -22,6 +22,13 @@ class App:
     def close(self) -> None:
         self.db.dispose()
 
+    # `with connect(...) as app:` closes the connection on the way out, whatever happens.
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def connect(
     database_url: str | None = None,

@@ -86,11 +86,8 @@ def actor_from_args(
 def signed_in(args: argparse.Namespace) -> Iterator[tuple[bootstrap.App, Actor]]:
     """Connect to the database the arguments name and sign in whoever they name (as this
     terminal); the connection is closed on the way out."""
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         yield app, actor_from_args(args, app.db, terminal=app.settings.terminal_id)
-    finally:
-        app.close()
 
 
 def _credential(path: str | None, env: str, what: str, option: str) -> str:

@@ -26,11 +26,8 @@ def register(cmd: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
 
 
 def _check(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         problems = check(app.db)
-    finally:
-        app.close()
     if args.json:
         json.dump({"ok": not problems, "problems": [p.to_dict() for p in problems]}, sys.stdout)
         print()

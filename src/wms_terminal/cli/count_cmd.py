@@ -90,15 +90,12 @@ def _warehouse_id(app: bootstrap.App, code: str | None) -> int | None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         found = counts.list_counts(
             app.db,
             warehouse_id=_warehouse_id(app, args.warehouse),
             statuses=tuple(args.status) or CountStatus.ACTIVE,
         )
-    finally:
-        app.close()
     emit(
         args.json,
         {"counts": [c.as_data() for c in found]},
@@ -116,11 +113,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         c = counts.get_count(app.db, args.count_id)
-    finally:
-        app.close()
     emit(args.json, c.as_data(), lambda: table(_rows(c)))
     return 0
 

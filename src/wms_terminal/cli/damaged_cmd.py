@@ -38,11 +38,8 @@ def register(ssub: argparse._SubParsersAction, common: argparse.ArgumentParser) 
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         found = list_damaged(app.db, warehouse=args.warehouse)
-    finally:
-        app.close()
     if args.json:
         print(json.dumps([d.to_json() for d in found], indent=2))
         return 0

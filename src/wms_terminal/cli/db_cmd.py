@@ -24,23 +24,17 @@ def register(db: argparse.ArgumentParser, common: argparse.ArgumentParser) -> No
 
 def _upgrade(args: argparse.Namespace) -> int:
     # The default file may be made; a path someone typed only with --create.
-    app = bootstrap.connect(
+    with bootstrap.connect(
         args.database, require_schema=False, create=args.create, create_default=True
-    )
-    try:
+    ) as app:
         rev = migrate.upgrade(app.db.engine, args.revision)
-    finally:
-        app.close()
     print(f"database at schema {rev}")
     return 0
 
 
 def _current(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database, require_schema=False)
-    try:
+    with bootstrap.connect(args.database, require_schema=False) as app:
         rev = migrate.current_revision(app.db.engine)
-    finally:
-        app.close()
     head = migrate.head_revision()
     print(f"{rev or 'none'} (head {head})")
     return 0 if rev == head else 1

@@ -60,12 +60,8 @@ def _label(args: argparse.Namespace) -> int:
     from wms_terminal.documents.shipping_label import label_pdf, label_zpl
     from wms_terminal.printing import sources
 
-    app = bootstrap.connect(args.database)
-    try:
-        with app.db.reading() as session:
-            label = sources.shipping_label(session, sources.package_id_for_sscc(session, args.sscc))
-    finally:
-        app.close()
+    with bootstrap.connect(args.database) as app, app.db.reading() as session:
+        label = sources.shipping_label(session, sources.package_id_for_sscc(session, args.sscc))
     title = f"label-{label.sscc}"
     if args.zpl:
         render = lambda: label_zpl(label).encode()  # noqa: E731
@@ -78,16 +74,12 @@ def _slip(args: argparse.Namespace) -> int:
     from wms_terminal.printing import sources
 
     paper = _paper(args)
-    app = bootstrap.connect(args.database)
-    try:
-        with app.db.reading() as session:
-            if args.sscc:
-                package_id = sources.package_id_for_sscc(session, args.sscc)
-                slip = sources.packing_slip(session, package_id=package_id)
-            else:
-                slip = sources.packing_slip(session, order=args.order)
-    finally:
-        app.close()
+    with bootstrap.connect(args.database) as app, app.db.reading() as session:
+        if args.sscc:
+            package_id = sources.package_id_for_sscc(session, args.sscc)
+            slip = sources.packing_slip(session, package_id=package_id)
+        else:
+            slip = sources.packing_slip(session, order=args.order)
     render = lambda: packing_slip_pdf(slip, paper)  # noqa: E731
     return deliver(args, render, 1, "packing slip", title=f"slip-{slip.order}")
 
@@ -97,11 +89,7 @@ def _picklist(args: argparse.Namespace) -> int:
     from wms_terminal.printing import sources
 
     paper = _paper(args)
-    app = bootstrap.connect(args.database)
-    try:
-        with app.db.reading() as session:
-            sheet = sources.pick_sheet(session, args.list_id)
-    finally:
-        app.close()
+    with bootstrap.connect(args.database) as app, app.db.reading() as session:
+        sheet = sources.pick_sheet(session, args.list_id)
     render = lambda: pick_sheet_pdf(sheet, paper)  # noqa: E731
     return deliver(args, render, 1, "pick list sheet", title=f"picklist-{sheet.list_id}")

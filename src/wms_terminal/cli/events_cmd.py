@@ -24,11 +24,8 @@ def register(top: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         got = events.read_feed(app.db, after=args.after, limit=args.limit, kinds=args.kind)
-    finally:
-        app.close()
     data = {
         "events": [e.to_json() for e in got],
         "next_after": got[-1].id if got else args.after,

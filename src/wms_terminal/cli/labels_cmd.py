@@ -81,37 +81,33 @@ def _locations(args: argparse.Namespace) -> int:
     from wms_terminal.core.models import Location, Warehouse, Zone
     from wms_terminal.documents.labels import LocationLabel, location_sheet
 
-    app = bootstrap.connect(args.database)
-    try:
-        with app.db.reading() as session:
-            wid = _warehouse_id(session, args.warehouse)
-            query = (
-                select(Location, Warehouse.code, Zone.code)
-                .join(Warehouse, Warehouse.id == Location.warehouse_id)  # type: ignore[arg-type]
-                .join(Zone, Zone.id == Location.zone_id)  # type: ignore[arg-type]
-            )
-            if wid is not None:
-                query = query.where(Location.warehouse_id == wid)
-            if args.zone:
-                _check_zone(session, wid, args.zone)
-                query = query.where(Zone.code == args.zone)
-            if args.aisle:
-                query = query.where(Location.aisle.in_(args.aisle))  # type: ignore[attr-defined]
-            if not args.include_inactive:
-                query = query.where(Location.active == True)  # noqa: E712
-            query = query.order_by(
-                col(Warehouse.code),
-                col(Location.aisle),
-                col(Location.bay),
-                col(Location.level),
-                col(Location.side),
-            )
-            labels = [
-                LocationLabel(barcode=loc.barcode, code=loc.code, warehouse=wh, zone=zone)
-                for loc, wh, zone in session.exec(query).all()
-            ]
-    finally:
-        app.close()
+    with bootstrap.connect(args.database) as app, app.db.reading() as session:
+        wid = _warehouse_id(session, args.warehouse)
+        query = (
+            select(Location, Warehouse.code, Zone.code)
+            .join(Warehouse, Warehouse.id == Location.warehouse_id)  # type: ignore[arg-type]
+            .join(Zone, Zone.id == Location.zone_id)  # type: ignore[arg-type]
+        )
+        if wid is not None:
+            query = query.where(Location.warehouse_id == wid)
+        if args.zone:
+            _check_zone(session, wid, args.zone)
+            query = query.where(Zone.code == args.zone)
+        if args.aisle:
+            query = query.where(Location.aisle.in_(args.aisle))  # type: ignore[attr-defined]
+        if not args.include_inactive:
+            query = query.where(Location.active == True)  # noqa: E712
+        query = query.order_by(
+            col(Warehouse.code),
+            col(Location.aisle),
+            col(Location.bay),
+            col(Location.level),
+            col(Location.side),
+        )
+        labels = [
+            LocationLabel(barcode=loc.barcode, code=loc.code, warehouse=wh, zone=zone)
+            for loc, wh, zone in session.exec(query).all()
+        ]
     return deliver(args, lambda: location_sheet(labels), len(labels), "location labels")
 
 
@@ -122,20 +118,16 @@ def _totes(args: argparse.Namespace) -> int:
     from wms_terminal.core.models import Tote, Warehouse
     from wms_terminal.documents.labels import ToteLabel, tote_sheet
 
-    app = bootstrap.connect(args.database)
-    try:
-        with app.db.reading() as session:
-            wid = _warehouse_id(session, args.warehouse)
-            query = select(Tote.code, Warehouse.code).join(
-                Warehouse,
-                Warehouse.id == Tote.warehouse_id,  # type: ignore[arg-type]
-            )
-            if wid is not None:
-                query = query.where(Tote.warehouse_id == wid)
-            rows = session.exec(query.order_by(Tote.code)).all()
-            labels = [ToteLabel(code=code, warehouse=wh) for code, wh in rows]
-    finally:
-        app.close()
+    with bootstrap.connect(args.database) as app, app.db.reading() as session:
+        wid = _warehouse_id(session, args.warehouse)
+        query = select(Tote.code, Warehouse.code).join(
+            Warehouse,
+            Warehouse.id == Tote.warehouse_id,  # type: ignore[arg-type]
+        )
+        if wid is not None:
+            query = query.where(Tote.warehouse_id == wid)
+        rows = session.exec(query.order_by(Tote.code)).all()
+        labels = [ToteLabel(code=code, warehouse=wh) for code, wh in rows]
     return deliver(args, lambda: tote_sheet(labels), len(labels), "tote labels")
 
 
@@ -146,23 +138,19 @@ def _badges(args: argparse.Namespace) -> int:
     from wms_terminal.core.models import User, UserKind
     from wms_terminal.documents.labels import BadgeLabel, badge_sheet
 
-    app = bootstrap.connect(args.database)
-    try:
-        with app.db.reading() as session:
-            wid = _warehouse_id(session, args.warehouse)
-            query = select(User).where(User.kind == UserKind.PERSON)  # accounts have no badge
-            if wid is not None:
-                query = query.where(User.warehouse_id == wid)
-            if args.role:
-                query = query.where(User.role == args.role)
-            if args.user:
-                query = query.where(User.username.in_(args.user))  # type: ignore[attr-defined]
-            if not args.include_inactive:
-                query = query.where(User.active == True)  # noqa: E712
-            users: Sequence[User] = session.exec(query.order_by(User.name)).all()
-            labels = [BadgeLabel(code=u.badge_code, name=u.name, role=u.role) for u in users]
-    finally:
-        app.close()
+    with bootstrap.connect(args.database) as app, app.db.reading() as session:
+        wid = _warehouse_id(session, args.warehouse)
+        query = select(User).where(User.kind == UserKind.PERSON)  # accounts have no badge
+        if wid is not None:
+            query = query.where(User.warehouse_id == wid)
+        if args.role:
+            query = query.where(User.role == args.role)
+        if args.user:
+            query = query.where(User.username.in_(args.user))  # type: ignore[attr-defined]
+        if not args.include_inactive:
+            query = query.where(User.active == True)  # noqa: E712
+        users: Sequence[User] = session.exec(query.order_by(User.name)).all()
+        labels = [BadgeLabel(code=u.badge_code, name=u.name, role=u.role) for u in users]
     return deliver(args, lambda: badge_sheet(labels), len(labels), "badges")
 
 

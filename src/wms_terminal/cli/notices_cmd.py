@@ -76,13 +76,10 @@ def register(notices: argparse.ArgumentParser, common: argparse.ArgumentParser) 
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         notices = outbox.list_notices(
             app.db, failed_only=args.failed, status=args.status, limit=max(args.limit, 1)
         )
-    finally:
-        app.close()
 
     def lines() -> list[str]:
         if not notices:

@@ -177,11 +177,8 @@ def _held(args: argparse.Namespace) -> int:
     from wms_terminal.core.order_holds import held_orders
     from wms_terminal.core.release_rule import describe
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         rows = held_orders(app.db)
-    finally:
-        app.close()
     if args.json:
         json.dump([r.as_data() for r in rows], sys.stdout)
         print()

@@ -74,16 +74,13 @@ def _import(args: argparse.Namespace) -> int:
             "or --account NAME with WMS_SECRET"
         )
     parsed = read_order_file(args.file)  # an unreadable file stops here
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         # Format and reference problems together, in file order: one try shows them all.
         problems = parsed.problems + check_references(app.db, parsed.orders)
         if problems:
             raise ImportFileError(str(args.file), problems)
         actor = actor_from_args(args, app.db, terminal=app.settings.terminal_id)
         result = import_orders(app.db, parsed.orders, actor=actor, name=str(args.file))
-    finally:
-        app.close()
     summary = {
         "file": str(args.file),
         "format": parsed.kind,

@@ -47,12 +47,9 @@ def _line(e: pe.PaymentEventView) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         status = None if args.status == "all" else args.status
         got = pe.list_events(app.db, status=status, limit=max(1, min(args.limit, pe.MAX_PAGE)))
-    finally:
-        app.close()
 
     def lines() -> list[str]:
         out: list[str] = []

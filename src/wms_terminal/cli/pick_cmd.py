@@ -63,8 +63,7 @@ def run_driver(args: argparse.Namespace, driver: Any, who: str, **extra: Any) ->
     from wms_terminal.headless.driver import Options
     from wms_terminal.headless.events import EventWriter
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         options = Options(
             terminal=app.settings.terminal_id,
             badge=args.badge,
@@ -74,8 +73,6 @@ def run_driver(args: argparse.Namespace, driver: Any, who: str, **extra: Any) ->
             **extra,
         )
         return int(driver(app.db, EventWriter(sys.stdout), options).run(_lines()))
-    finally:
-        app.close()
 
 
 def _pin(args: argparse.Namespace) -> str | None:

@@ -74,13 +74,10 @@ def register(top: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
 
 
 def _wave_list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         rows = wave_admin.list_waves(
             app.db, status=args.status, warehouse=args.warehouse, limit=max(1, args.limit)
         )
-    finally:
-        app.close()
     emit(
         args.json,
         [r.to_json() for r in rows],
@@ -104,11 +101,8 @@ def _wave_list(args: argparse.Namespace) -> int:
 
 
 def _wave_show(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         detail = wave_admin.show_wave(app.db, args.wave)
-    finally:
-        app.close()
     w = detail.wave
     emit(
         args.json,
@@ -143,13 +137,10 @@ def _wave_cancel(args: argparse.Namespace) -> int:
 
 
 def _list_list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         rows = wave_admin.list_pick_lists(
             app.db, wave=args.wave, status=args.status, limit=max(1, args.limit)
         )
-    finally:
-        app.close()
     emit(args.json, [r.to_json() for r in rows], lambda: _lists(rows) or ["no pick lists"])
     return 0
 
@@ -172,11 +163,8 @@ def _lists(rows: Sequence[wave_admin.ListRow]) -> list[str]:
 
 
 def _list_show(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         row, tasks = wave_admin.show_pick_list(app.db, args.id)
-    finally:
-        app.close()
     emit(
         args.json,
         {**row.to_json(), "tasks": tasks},

@@ -67,11 +67,8 @@ def _units(text: str) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         found = list_purchase_orders(app.db, warehouse=args.warehouse, status=args.status)
-    finally:
-        app.close()
     emit(
         args.json,
         [p.to_json() for p in found],
@@ -89,11 +86,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         po = show_purchase_order(app.db, args.number)
-    finally:
-        app.close()
     _show_po(po, args.json)
     return 0
 

@@ -55,13 +55,10 @@ def register(top: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
 def _list(args: argparse.Namespace) -> int:
     from wms_terminal.printing import outbox
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         jobs = outbox.list_jobs(
             app.db, status=args.status, station=args.station, limit=max(args.limit, 1)
         )
-    finally:
-        app.close()
 
     def lines() -> list[str]:
         if not jobs:

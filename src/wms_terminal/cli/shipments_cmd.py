@@ -78,11 +78,8 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         packages = list_packages(app.db, status=args.status, carrier=args.carrier)
-    finally:
-        app.close()
 
     def text() -> list[str]:
         rows = table(

@@ -27,14 +27,11 @@ def _levels(args: argparse.Namespace) -> int:
     from wms_terminal.core.auth import SYSTEM
     from wms_terminal.core.stock_levels import stock_levels
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         # A read, like every listing command: whoever holds the database URL may look.
         rows = stock_levels(
             app.db, SYSTEM, sku=args.sku, warehouse=args.warehouse, limit=args.limit
         )
-    finally:
-        app.close()
     if args.json:
         json.dump([r.__dict__ for r in rows], sys.stdout)
         print()

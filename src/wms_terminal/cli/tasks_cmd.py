@@ -85,8 +85,7 @@ def _warehouse(db: Database, code: str | None) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         wid = _warehouse(app.db, args.warehouse) if args.warehouse else None
         found = list_tasks(
             app.db,
@@ -94,8 +93,6 @@ def _list(args: argparse.Namespace) -> int:
             kind=args.kind,
             status=None if args.status == "all" else args.status,
         )
-    finally:
-        app.close()
     emit(args.json, [t.to_json() for t in found], lambda: _rows(found, empty="no tasks"))
     return 0
 

@@ -82,11 +82,8 @@ def _rows(totes: list[ToteView]) -> list[str]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         totes = list_totes(app.db, warehouse=args.warehouse, status=args.status)
-    finally:
-        app.close()
     counts: dict[str, int] = {}
     for v in totes:
         counts[v.status] = counts.get(v.status, 0) + 1
@@ -96,11 +93,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         view, events = get_tote(app.db, args.code)
-    finally:
-        app.close()
     history: list[dict[str, Any]] = [
         {"at": _when(e.at), "action": e.action, "user": e.user, "detail": e.detail} for e in events
     ]

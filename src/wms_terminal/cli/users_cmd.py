@@ -96,16 +96,13 @@ def _roles() -> str:
 
 
 def _add(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         # The first user of an empty database cannot log in as anyone: it needs no badge.
         bootstrapping = users.no_users_yet(app.db) and not (args.badge or args.account)
         actor = None if bootstrapping else actor_from_args(args, app.db)
         new = users.add_user(
             app.db, actor, name=args.name, role=args.role, pin=args.pin, username=args.username
         )
-    finally:
-        app.close()
     if args.json:
         print(json.dumps({"badge": new.info.badge}))
     else:

@@ -190,8 +190,7 @@ def _lists(db: Database, plan: WavePlan) -> list[dict[str, Any]]:
 
 def _plan(args: argparse.Namespace) -> int:
     flt, capacity = _filter(args), _capacity(args)
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         plan = plan_wave(
             app.db, flt, strategy=args.strategy, routing_method=args.routing, capacity=capacity
         )
@@ -199,8 +198,6 @@ def _plan(args: argparse.Namespace) -> int:
             # Like release: an empty wave is an answer the script must notice.
             raise ValidationError(M.WAVE_EMPTY)
         lists = _lists(app.db, plan)
-    finally:
-        app.close()
     emit(args.json, {**plan.to_json(), "lists": lists}, lambda: _table(plan, lists))
     return 0
 

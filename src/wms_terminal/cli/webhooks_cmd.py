@@ -63,11 +63,8 @@ def register(top: argparse.ArgumentParser, common: argparse.ArgumentParser) -> N
 
 
 def _list(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         hooks = webhooks.list_webhooks(app.db)
-    finally:
-        app.close()
 
     def lines() -> list[str]:
         out: list[str] = []
@@ -123,13 +120,10 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _deliveries(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         got = webhooks.list_deliveries(
             app.db, webhook_id=args.webhook, status=args.status, limit=args.limit
         )
-    finally:
-        app.close()
 
     def lines() -> list[str]:
         out: list[str] = []
