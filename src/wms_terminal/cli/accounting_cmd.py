@@ -6,9 +6,9 @@ A manager signs in (badge + WMS_PIN): exporting a day that has ended posts it.""
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
+from wms_terminal.cli.arg_types import iso_date
 from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.core.errors import ValidationError
 
@@ -17,18 +17,11 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     p.description = "The accounting journal per day (docs/accounting.md)."
     sub = p.add_subparsers(dest="accounting_command", metavar="ACTION", required=True)
     ex = sub.add_parser("export", parents=[common], help="one day's journal as CSV or JSON")
-    ex.add_argument("--day", required=True, type=_date, metavar="YYYY-MM-DD", help="UTC day")
+    ex.add_argument("--day", required=True, type=iso_date, metavar="YYYY-MM-DD", help="UTC day")
     ex.add_argument("--format", required=True, choices=("csv", "json"))
     ex.add_argument("--out", required=True, metavar="FILE", help="FILE.csv or FILE.json")
     add_auth_arguments(ex)
     ex.set_defaults(handler=_export)
-
-
-def _date(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{raw[:20]!r} is not a date YYYY-MM-DD") from None
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from wms_terminal import bootstrap
+from wms_terminal.cli.arg_types import iso_date
 from wms_terminal.cli.render import emit, table
 
 NAMES = ("sales", "on-time", "pick-accuracy", "pickers", "cycle-time", "returns")
@@ -21,20 +21,13 @@ NAMES = ("sales", "on-time", "pick-accuracy", "pickers", "cycle-time", "returns"
 
 def register(an: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     an.add_argument("report", choices=NAMES, metavar="REPORT", help=" | ".join(NAMES))
-    an.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD")
-    an.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD")
+    an.add_argument("--from", dest="start", type=iso_date, metavar="YYYY-MM-DD")
+    an.add_argument("--to", dest="end", type=iso_date, metavar="YYYY-MM-DD")
     an.add_argument("--warehouse", metavar="CODE")
     out = an.add_mutually_exclusive_group()
     out.add_argument("--csv", action="store_true", help="CSV with a header line")
     out.add_argument("--json", action="store_true")
     an.set_defaults(handler=_run)
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text[:20]!r}") from None
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -13,9 +13,9 @@ sets the day the history ends before (default: today, UTC).
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from wms_terminal import bootstrap
+from wms_terminal.cli.arg_types import iso_date
 from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 
@@ -30,7 +30,7 @@ def register(fc: argparse.ArgumentParser, common: argparse.ArgumentParser) -> No
     run.add_argument("--service-level", type=_share, default=0.95, metavar="P")
     run.add_argument("--days", type=_days, default=56, metavar="N", help="days of history")
     run.add_argument("--overstock-days", type=_days, default=120, metavar="N")
-    run.add_argument("--today", type=_day, metavar="YYYY-MM-DD")
+    run.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD")
     run.add_argument("--json", action="store_true")
     add_auth_arguments(run)
     run.set_defaults(handler=_run)
@@ -39,7 +39,7 @@ def register(fc: argparse.ArgumentParser, common: argparse.ArgumentParser) -> No
     )
     bt.add_argument("--days", type=_days, default=56, metavar="N", help="days of history")
     bt.add_argument("--horizon", type=_days, default=14, metavar="N", help="days held out")
-    bt.add_argument("--today", type=_day, metavar="YYYY-MM-DD")
+    bt.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD")
     bt.add_argument("--smooth-alpha", type=_share, metavar="A", help="SES constant (smooth)")
     bt.add_argument("--occurrence-alpha", type=_share, metavar="A", help="TSB demand chance")
     bt.add_argument("--size-alpha", type=_share, metavar="A", help="TSB demand size")
@@ -67,13 +67,6 @@ def _days(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 3650:
         raise argparse.ArgumentTypeError(f"not a number of days (1 to 3650): {text[:20]!r}")
     return int(text)
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text[:20]!r}") from None
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -14,11 +14,11 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from wms_terminal import bootstrap
+from wms_terminal.cli.arg_types import iso_date
 from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 
@@ -42,7 +42,7 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     pay = sub.add_parser("pay", parents=[common], help="record a payment received")
     pay.add_argument("invoice", metavar="INV-NUMBER")
     pay.add_argument("--amount", required=True, type=_amount, metavar="A")
-    pay.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="paid on (default today)")
+    pay.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="paid on (default today)")
     pay.add_argument("--reference", default="", help="the bank's reference")
     pay.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(pay)
@@ -89,13 +89,6 @@ def _credit_note(args: argparse.Namespace) -> int:
     finally:
         app.close()
     return write_file(args.out, lambda: data, 1, "credit note", suffix=".xml")
-
-
-def _date(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{raw[:20]!r} is not a date YYYY-MM-DD") from None
 
 
 def _amount(raw: str) -> Decimal:

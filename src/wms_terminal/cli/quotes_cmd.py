@@ -16,11 +16,11 @@ Every action that changes data signs in (badge + WMS_PIN, a supervisor or manage
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from wms_terminal import bootstrap
 from wms_terminal.cli.account_args import add_account_arguments, save_account
+from wms_terminal.cli.arg_types import iso_date
 from wms_terminal.cli.auth_args import add_auth_arguments, signed_in
 from wms_terminal.cli.render import emit, table
 from wms_terminal.core.states import QuoteStatus
@@ -43,7 +43,7 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     cr = sub.add_parser("create", parents=[common], help="a draft quote")
     cr.add_argument("--customer", required=True, metavar="REF", help="business customer")
     cr.add_argument("--currency", required=True, help="ISO 4217 code, e.g. EUR")
-    cr.add_argument("--valid-until", required=True, metavar="YYYY-MM-DD", type=_date)
+    cr.add_argument("--valid-until", required=True, metavar="YYYY-MM-DD", type=iso_date)
     cr.add_argument(
         "--line",
         action="append",
@@ -72,7 +72,7 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
 
     rv = sub.add_parser("revise", parents=[common], help="a declined or expired quote to draft")
     rv.add_argument("quote", metavar="Q-NUMBER")
-    rv.add_argument("--valid-until", required=True, metavar="YYYY-MM-DD", type=_date)
+    rv.add_argument("--valid-until", required=True, metavar="YYYY-MM-DD", type=iso_date)
     rv.add_argument("--json", action="store_true", help="print JSON")
     add_auth_arguments(rv)
     rv.set_defaults(handler=_revise)
@@ -101,13 +101,6 @@ def register(p: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Non
     ls.add_argument("--customer", metavar="REF")
     ls.add_argument("--json", action="store_true", help="print JSON")
     ls.set_defaults(handler=_list)
-
-
-def _date(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{raw[:20]!r} is not a date YYYY-MM-DD") from None
 
 
 def _dec(raw: str) -> Decimal:
