@@ -114,3 +114,51 @@ async def test_an_unexpected_error_while_opening_exits_non_zero(
     assert app.return_code == EXIT_UNEXPECTED
     told = capsys.readouterr().err
     assert "unexpected error (RuntimeError)" in told and "hunter2" not in told
+
+
+# Besides those: the order desk's and the documents' libraries, which other commands load.
+NOT_FOR_A_PICKER = (*NOT_FOR_A_TERMINAL, "fastapi", "starlette", "uvicorn", "jinja2", "xmlschema")
+NOT_FOR_A_PICKER += ("httpx", "PIL", "babel", "pycountry", "biip", "alembic", "textual_serve")
+
+_PICKER_SESSION = """
+import asyncio, json, sys
+from wms_terminal.core.db import Database, make_engine
+from wms_terminal.tui.app import WmsApp
+
+async def main():
+    app = WmsApp(Database(make_engine(sys.argv[1])), terminal="t1", idle_logout_s=0)
+    async with app.run_test(size=(40, 16)) as pilot:
+        for text in (sys.argv[2], sys.argv[3]):
+            await pilot.press(*text, "enter")
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if app.screen.id == "mode-picker" or text == sys.argv[2]:
+                    break
+        assert app.screen.id == "mode-picker", app.screen
+        await pilot.press("enter")  # asks for a list (there is none)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "No pick list" in str(app.screen.query_one("#message").render()):
+                break
+        else:
+            raise SystemExit("no answer to the claim")
+    print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+
+asyncio.run(main())
+"""
+
+
+def test_a_picker_session_loads_none_of_the_heavy_libraries(sqlite_db: Database) -> None:
+    """Signed in as a picker and asking for a list, in a fresh interpreter: no camera, PDF,
+    forecast, API, template or e-invoice library (bench/bench_picker_screen.py: the memory)."""
+    url = sqlite_db.engine.url.render_as_string(hide_password=False)
+    out = subprocess.run(
+        [sys.executable, "-c", _PICKER_SESSION, url, BADGE, PIN],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert {"sqlalchemy", "argon2", "textual"} <= loaded  # it did sign in and ask
+    assert loaded & set(NOT_FOR_A_PICKER) == set()
