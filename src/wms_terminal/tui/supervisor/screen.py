@@ -81,6 +81,7 @@ class SupervisorScreen(ModeScreen):
     def __init__(self, db: Database, actor: Actor, *, role: str | None = None) -> None:
         super().__init__(db, actor, role=role)
         self._tab_labels: dict[str, str] = {}  # pane id -> its label with the key
+        self._focus_wanted: str | None = None  # a tab switched to by key, its field not focused
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self._who(), limit=80), classes="desk-who", id="desk-who")
@@ -106,6 +107,7 @@ class SupervisorScreen(ModeScreen):
         yield from ()
 
     def action_tab(self, tab: str) -> None:
+        self._focus_wanted = tab  # until its field has the focus (see on_descendant_blur)
         self.query_one(TabbedContent).active = tab
         self.call_after_refresh(self._focus_tab, tab)
 
@@ -153,14 +155,22 @@ class SupervisorScreen(ModeScreen):
 
     def on_descendant_blur(self) -> None:
         # The field left behind on a hidden tab gives up the focus when its Hide event comes,
-        # which may be after the new tab's field took it: nothing would then be focused and the
-        # tab's keys would do nothing (seen after F7). Whoever ends up with no focus gets the
-        # active tab's first field again.
+        # which may be after the new tab's field took it: the focus then goes to nothing or to
+        # the tab bar, and the tab's keys do nothing (seen after F7). So after a blur: no focus,
+        # or a tab just switched to by key whose field has not got it, gets that field.
         self.call_after_refresh(self._refocus)
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        wanted = self._focus_wanted
+        if wanted and any(node.id == wanted for node in event.widget.ancestors_with_self):
+            self._focus_wanted = None  # the switch is done: the user moves the focus freely
+
     def _refocus(self) -> None:
-        if self.focused is None and self.is_current:
-            self._focus_tab(self.query_one(TabbedContent).active)
+        if not self.is_current:
+            return
+        active = self.query_one(TabbedContent).active
+        if self.focused is None or self._focus_wanted == active:
+            self._focus_tab(active)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "waves":
