@@ -216,3 +216,14 @@ def test_check_reports_an_unapproved_order_on_a_wave(floor: Floor) -> None:
         )
     problems = [p for p in check(floor.db) if p.kind == "unapproved_on_wave"]
     assert len(problems) == 1 and number in problems[0].detail
+
+
+def test_an_unknown_channel_in_the_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wms_terminal.config import payment_channels
+    from wms_terminal.core.errors import ConfigurationError
+
+    monkeypatch.setenv("WMS_PAYMENT_CHANNELS", "web, marketplace")
+    assert payment_channels() == {"web", "marketplace"}
+    monkeypatch.setenv("WMS_PAYMENT_CHANNELS", "web,fax")
+    with pytest.raises(ConfigurationError, match="WMS_PAYMENT_CHANNELS must be like"):
+        payment_channels()
