@@ -50,7 +50,7 @@ def rates(session: Session) -> dict[str, Decimal]:
 _OPEN_ORDERS = text(
     "SELECT o.id, o.total, o.currency, (SELECT SUM(i.total) FROM invoice i "
     "WHERE i.order_id = o.id) AS invoiced FROM sales_order o WHERE o.customer_id = :c "
-    "AND o.status NOT IN ('shipped', 'cancelled', 'returned') AND o.release_hold <> 'credit'"
+    "AND o.status NOT IN ('shipped', 'cancelled', 'returned') AND o.release_hold <> :held"
 ).columns(total=MONEY, invoiced=MONEY)
 _UNPAID_INVOICES = text(
     "SELECT i.total, i.paid, i.currency, (SELECT SUM(n.amount) FROM credit_note n "
@@ -74,7 +74,8 @@ def exposure_eur(
     def eur(amount: Decimal, currency: str) -> Decimal:
         return to_base(amount, currency, fx.get(currency, Decimal(1)))
 
-    for oid, amount, currency, invoiced in session.execute(_OPEN_ORDERS, {"c": customer_id}):
+    got = session.execute(_OPEN_ORDERS, {"c": customer_id, "held": ReleaseHold.CREDIT})
+    for oid, amount, currency, invoiced in got:
         if oid not in exclude:
             left = Decimal(amount) - Decimal(invoiced or 0)
             if left > 0:
