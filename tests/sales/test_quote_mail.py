@@ -75,3 +75,20 @@ def test_an_attachment_that_cannot_be_made_fails_the_notice_and_sends_nothing(
     assert (report.sent, report.failed) == (0, 2) and smtp.mailbox.messages == []
     assert any("Q-9999999" in e for e in report.errors)
     assert any("unknown attachment kind 'mystery'" in e for e in report.errors)
+
+
+def test_quote_mail_is_in_the_customers_language(
+    desk: Desk,
+    smtp: SmtpServerFixture,  # noqa: F811
+) -> None:
+    from sqlalchemy import text
+
+    with desk.db.transaction() as s:
+        s.execute(text("UPDATE customer SET language = 'de' WHERE external_ref = 'ACME-1'"))
+    number = desk.quote([(1, 1)])
+    send_quote(desk.db, desk.boss, number)
+    smtp.start()
+    assert send_due(desk.db, parse_smtp_url(smtp.url)).sent == 1
+    (mail,) = smtp.mailbox.messages
+    assert mail["Subject"] == f"Angebot {number} von wms-terminal"
+    assert mail["Content-Language"] == "de" and len(list(mail.iter_attachments())) == 1

@@ -31,6 +31,9 @@ class AttachmentProblem(Exception):
 def attach(db: Database, message: EmailMessage, data: Mapping[str, Any]) -> int:
     """Add the notice's attachments to `message`; returns how many."""
     wanted = data.get("attachments") or []
+    # Making the message multipart moves its Content-* headers onto the text part: the
+    # language is set on the whole message again below.
+    language = message["Content-Language"]
     for item in wanted:
         kind, number = str(item.get("kind", "")), str(item.get("number", ""))
         render = RENDERERS.get(kind)
@@ -42,4 +45,6 @@ def attach(db: Database, message: EmailMessage, data: Mapping[str, Any]) -> int:
             raise AttachmentProblem(f"attachment {kind} {number[:40]}: {exc}") from None
         maintype, _, subtype = mime.partition("/")
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+    if wanted and language and message["Content-Language"] is None:
+        message["Content-Language"] = language
     return len(wanted)
