@@ -10,13 +10,13 @@ import math
 import random
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from wms_terminal.core import auth
 from wms_terminal.core.auth import Actor
+from wms_terminal.core.bulk_sql import insert_rows
 from wms_terminal.core.codes import tote_code
 from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.inventory import move
@@ -50,19 +50,6 @@ from wms_terminal.demo.catalog import ProductSpec
 from wms_terminal.demo.floor import FloorPlan
 
 DEMO_ACTOR = Actor(user_id=None, username="demo", role=Role.MANAGER, terminal="demo")
-
-
-def _insert_ids(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    table = model.__table__
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [r[0] for r in session.execute(stmt, rows)]
-
-
-def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(model.__table__), rows)
 
 
 def ensure_empty(session: Session) -> None:
@@ -106,23 +93,25 @@ def write_master(
 
 def _write_reference(session: Session) -> None:
     """Currency rates, order flags, carriers with their services, box types."""
-    _insert(
+    insert_rows(
         session,
         CurrencyRate,
         [{"currency": c, "rate_to_eur": r} for c, r in reference.RATES.items()],
+        returning_ids=False,
     )
-    _insert(
+    insert_rows(
         session,
         OrderFlag,
         [{"code": c, "name": n, "wave_priority": p} for c, n, p in reference.FLAGS],
+        returning_ids=False,
     )
     for carrier in reference.CARRIERS:
-        cid = _insert_ids(
+        cid = insert_rows(
             session,
             Carrier,
             [{"code": carrier.code, "name": carrier.name, "gs1_prefix": carrier.gs1_prefix}],
         )[0]
-        service_ids = _insert_ids(
+        service_ids = insert_rows(
             session,
             CarrierService,
             [
@@ -140,7 +129,7 @@ def _write_reference(session: Session) -> None:
             ],
         )
         by_code = dict(zip((s.code for s in carrier.services), service_ids, strict=True))
-        _insert(
+        insert_rows(
             session,
             CarrierRate,
             [
@@ -154,8 +143,9 @@ def _write_reference(session: Session) -> None:
                 for code, zone, grams, price in reference.carrier_rates()
                 if code in by_code
             ],
+            returning_ids=False,
         )
-    _insert(
+    insert_rows(
         session,
         BoxType,
         [
@@ -171,6 +161,7 @@ def _write_reference(session: Session) -> None:
             }
             for code, name, length, width, height, max_g, tare, cost in reference.box_types()
         ],
+        returning_ids=False,
     )
 
 
@@ -183,7 +174,7 @@ def _write_catalogue(
 ) -> list[int]:
     """Suppliers, products with reorder points, barcodes; returns product ids by index."""
     sups = catalog.suppliers()
-    supplier_ids = _insert_ids(
+    supplier_ids = insert_rows(
         session,
         Supplier,
         [
@@ -223,7 +214,7 @@ def _write_catalogue(
                 "active": True,
             }
         )
-    product_ids = _insert_ids(session, Product, product_rows)
+    product_ids = insert_rows(session, Product, product_rows)
     barcodes = [
         {"product_id": product_ids[p.index], "barcode": p.gtin13, "kind": "gtin13", "pack_qty": 1}
         for p in products
@@ -237,7 +228,7 @@ def _write_catalogue(
         for p in products
         if p.gtin14
     ]
-    _insert(session, ProductBarcode, barcodes)
+    insert_rows(session, ProductBarcode, barcodes, returning_ids=False)
     return product_ids
 
 
@@ -247,7 +238,7 @@ def _write_floors(session: Session, plans: list[FloorPlan], product_ids: list[in
     manager_wh: int | None = None
     for plan in plans:
         wh = plan.warehouse
-        wid = _insert_ids(
+        wid = insert_rows(
             session,
             Warehouse,
             [
@@ -268,7 +259,7 @@ def _write_floors(session: Session, plans: list[FloorPlan], product_ids: list[in
         zone_ids = dict(
             zip(
                 [z.code for z in plan.zones],
-                _insert_ids(
+                insert_rows(
                     session,
                     Zone,
                     [
@@ -279,7 +270,7 @@ def _write_floors(session: Session, plans: list[FloorPlan], product_ids: list[in
                 strict=True,
             )
         )
-        loc_ids = _insert_ids(
+        loc_ids = insert_rows(
             session,
             Location,
             [
@@ -303,7 +294,7 @@ def _write_floors(session: Session, plans: list[FloorPlan], product_ids: list[in
         )
         receiving_location(session, wid)  # where purchase orders are received
         damaged_location(session, wid)  # where damaged units wait for a supervisor
-        _insert(
+        insert_rows(
             session,
             Stock,
             [
@@ -316,9 +307,10 @@ def _write_floors(session: Session, plans: list[FloorPlan], product_ids: list[in
                 }
                 for li, pi, qty in plan.stock
             ],
+            returning_ids=False,
         )
         # The ledger accounts for every unit: one receipt line per opening stock row.
-        _insert(
+        insert_rows(
             session,
             StockMove,
             [
@@ -333,14 +325,16 @@ def _write_floors(session: Session, plans: list[FloorPlan], product_ids: list[in
                 )
                 for li, pi, qty in plan.stock
             ],
+            returning_ids=False,
         )
-        _insert(
+        insert_rows(
             session,
             Tote,
             [
                 {"warehouse_id": wid, "code": tote_code(wh.code, n), "status": "free"}
                 for n in range(1, wh.totes + 1)
             ],
+            returning_ids=False,
         )
         # Scarce products already sit at or below their reorder point: raise their orders now.
         check_reorder_points(
@@ -370,7 +364,7 @@ def _write_people(
             warehouse_id=manager_wh,
             email=f"{u.username}@wms-demo.example",
         )
-    customer_ids = _insert_ids(
+    customer_ids = insert_rows(
         session,
         Customer,
         [
@@ -386,7 +380,7 @@ def _write_people(
             for c in customers
         ],
     )
-    _insert(
+    insert_rows(
         session,
         CustomerContact,
         [
@@ -400,4 +394,5 @@ def _write_people(
             for cid, c in zip(customer_ids, customers, strict=True)
             if c.contact
         ],
+        returning_ids=False,
     )
