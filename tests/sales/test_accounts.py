@@ -286,3 +286,15 @@ def test_manifest_command_names_the_invoices_it_raised(
     report = json.loads(capsys.readouterr().out)
     assert (report["orders_shipped"], report["invoices"]) == ([order], ["INV-0000001"])
     assert wms_pin == f.CLI_PIN
+
+
+def test_on_account_skips_the_payment_gate_business_terms_alone_do_not(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WMS_PAYMENT_CHANNELS", "phone")  # orders from quotes come in by phone
+    waits = desk.order([(1, 1)])  # ACME has terms but no credit limit: it pays first
+    assert _state(desk, waits) == ("reserved", "payment")
+    mia, _ = _manager(desk)
+    save_business_customer(desk.db, mia, ref=ACME, credit_limit=Decimal("100"))
+    free = desk.order([(2, 1)])  # on account: checked against the limit instead
+    assert _state(desk, free) == ("reserved", "")
