@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +25,6 @@ from wms_terminal.core.models import AuditEntry, SalesOrder
 from wms_terminal.core.order_files import parse_json
 
 ORDERS = 5
-
-
-class Outage:
-    """Makes the database unreachable (`cut`) and reachable again (`restore`)."""
-
-    def __init__(self, cut: Callable[[], None], restore: Callable[[], None]) -> None:
-        self.cut, self.restore = cut, restore
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
