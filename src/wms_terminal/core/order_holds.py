@@ -51,11 +51,12 @@ def apply_intake_holds(session: Session, order_ids: Sequence[int]) -> dict[int, 
     ).all()
     new_ids = set(order_ids)
     held: dict[int, str] = {}
-    fx = rates(session)
+    fx: dict[str, Decimal] = {}  # read only when a customer on account is among them
     running: dict[int, Decimal] = {}
     for oid, channel, cid, total, currency, limit in rows:
         if limit is not None:
             cid = int(cid)
+            fx = fx or rates(session)
             if cid not in running:
                 running[cid] = exposure_eur(session, cid, exclude=new_ids, fx=fx)
             amount = to_base(Decimal(total), str(currency), fx.get(str(currency), Decimal(1)))
