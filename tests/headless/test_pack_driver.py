@@ -78,7 +78,8 @@ def test_a_packer_packs_every_order_through_the_subprocess(station: Station, db_
 def test_wrong_item_over_scan_hold_short_and_a_weight_off(station: Station) -> None:
     fl = station.floor
     order = fl.order([(1, 2)])
-    (tote,) = station.pick_all()
+    other = fl.order([(2, 1)])
+    tote, other_tote = station.pick_all()
     robot = _in_thread(station)
     event = robot.until_prompt()
     assert (event["expect"], event["barcode"], event["next_order"]) == ("tote", tote, order)
@@ -99,8 +100,9 @@ def test_wrong_item_over_scan_hold_short_and_a_weight_off(station: Station) -> N
     robot.send(fl.gtin(1))
     event = robot.send("CMD-SKIP")  # the second unit is missing: hold
     assert robot.events[-2]["event"] == "ok" and "hold" in robot.events[-2]["message"]
-    assert event["expect"] == "tote" and event["barcode"] == tote  # held work is still work
-    event = robot.send(tote)
+    # A held order leaves the queue (it waits for its unit): the next order is offered.
+    assert (event["expect"], event["barcode"], event["next_order"]) == ("tote", other_tote, other)
+    event = robot.send(order)  # the unit turned up: the order's number opens it again
     assert (event["expect"], event["barcode"]) == ("order", order)
     event = robot.send(order)
     assert event["expect"] == "product" and event["lines"][0]["verified"] == 1
@@ -120,8 +122,11 @@ def test_wrong_item_over_scan_hold_short_and_a_weight_off(station: Station) -> N
     event = robot.send(f.CLI_PIN)
     assert event["expect"] == "label", robot.events[-2]
     assert event["barcode"] == event["sscc"]
-    assert scalar(station.db, "SELECT weight_g FROM package") == 1500 != expected_kg * 1000
-    done = robot.send(event["barcode"])
+    assert scalar(station.db, "SELECT weight_g FROM package WHERE status = 'closed'") == 1500
+    assert expected_kg * 1000 != 1500
+    event = robot.send(event["barcode"])
+    assert (event["expect"], event["barcode"]) == ("tote", other_tote)
+    done = robot.work()
     assert done == {"event": "done", "message": NO_WORK}
     assert robot.io.close() == 0
     assert check(station.db) == []

@@ -213,18 +213,6 @@ def test_a_pick_list_sheet_opens_its_orders(station: Station):
     assert "nothing to pack" in PackFlow(station.db, station.packer).open(pick_list=999).error
 
 
-def test_a_short_that_would_ship_nothing_is_refused(station: Station):
-    fl = station.floor
-    fl.order([(1, 1)])
-    (tote,) = station.pick_all()
-    flow = PackFlow(station.db, station.packer)
-    flow.scan(tote)
-    v = flow.command(Command.SHORT)
-    assert v.expect == "product" and "call a supervisor" in v.error
-    assert scalar(station.db, "SELECT qty_pack_short FROM order_line") == 0
-    assert scalar(station.db, "SELECT COUNT(*) FROM count_task") == 0
-
-
 def test_a_case_counts_its_pack_quantity_and_other_codes_are_refused(station: Station):
     fl = station.floor
     fl.order([(1, 3)])

@@ -254,7 +254,9 @@ def test_documents_and_label_sheets_go_to_a_printer(
     assert "--printer: printer 'lpt1:'" in capsys.readouterr().err
 
 
-def test_package_n_of_n_is_printed_once_n_is_known(station: Station, tmp_path: Path) -> None:
+def test_package_n_of_n_is_printed_from_the_box_plan_before_the_last_unit(
+    station: Station, tmp_path: Path
+) -> None:
     fl = station.floor
     fl.order([(1, 2)])
     (tote,) = station.pick_all()
@@ -267,14 +269,15 @@ def test_package_n_of_n_is_printed_once_n_is_known(station: Station, tmp_path: P
     assert first
     print_due(station.db, spool(tmp_path), "w1")
     label_one = tmp_path / "labels" / f"label-{first}.pdf"
-    # Printed at once, while a unit is still to pack: the count is not known yet.
-    assert "Package 1" in text_of(label_one) and "Package 1 of" not in text_of(label_one)
+    # Printed at once, while a unit is still to pack: N is the box plan's (one box for the rest).
+    assert "Package 1 of 2" in text_of(label_one)
     flow.scan(first)
     flow.scan(fl.gtin(1))
     flow.scan("BOX-S")
     second = flow.key_weight(101 + 150).barcode
     print_due(station.db, spool(tmp_path), "w1")
     assert "Package 2 of 2" in text_of(tmp_path / "labels" / f"label-{second}.pdf")
-    with station.db.reading() as session:  # a reprint of the first now says 1 of 2
+    with station.db.reading() as session:  # the plan held: no relabel, a reprint says 1 of 2
         package_id = sources.package_id_for_sscc(session, first)
         assert sources.shipping_label(session, package_id).package_text == "Package 1 of 2"
+    assert scalar(station.db, "SELECT COUNT(*) FROM print_job WHERE kind = 'shipping_label'") == 2

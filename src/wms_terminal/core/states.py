@@ -103,7 +103,11 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     # Picking or picked, back to waiting when its wave is cancelled before its lists are done:
     # the picked units are put back (`picking.put_back`) and back-ordered until put away.
     _S.PICKING: frozenset({_S.PICKED, _S.RESERVED, _S.PARTIALLY_RESERVED, _S.BACKORDERED}),
-    _S.PICKED: frozenset({_S.PACKING, _S.PACKED, _S.PARTIALLY_RESERVED, _S.BACKORDERED}),
+    # Cancelled when nothing of it is found at packing: its units ship later as a follow-up
+    # back-order (`packing.remainder`).
+    _S.PICKED: frozenset(
+        {_S.PACKING, _S.PACKED, _S.PARTIALLY_RESERVED, _S.BACKORDERED, _S.CANCELLED}
+    ),
     _S.PACKING: frozenset({_S.PACKED, _S.PICKED}),
     # Back to packing when one of its closed packages is reopened before hand-over.
     _S.PACKED: frozenset({_S.SHIPPED, _S.PACKING}),

@@ -38,7 +38,7 @@ from wms_terminal.core.states import (
     PackageStatus,
     require_transition,
 )
-from wms_terminal.packing import rates
+from wms_terminal.packing import plan, rates, remainder
 from wms_terminal.packing.service import free_totes, packable, set_order_status
 from wms_terminal.packing.sscc import next_sscc
 from wms_terminal.packing.views import OrderView
@@ -50,7 +50,8 @@ _CLOSE = text(
     "UPDATE package SET status = 'closed', box_type_id = :box, weight_g = :w, "
     "expected_weight_g = :exp, weight_approved_by = :ok, sscc = :sscc, tracking_number = :tr, "
     "carrier_service_id = :svc, shipping_cost = :cost, currency = :cur, ship_date = :sd, "
-    "expected_delivery = :ed, packed_by = :by, closed_at = :at WHERE id = :p AND status = 'open'"
+    "expected_delivery = :ed, packed_by = :by, closed_at = :at, package_count = :n "
+    "WHERE id = :p AND status = 'open'"
 ).bindparams(bindparam("at", type_=UTC_DATETIME))
 _PACKED_UNITS = text(
     "UPDATE order_line SET qty_packed = qty_packed + (SELECT pl.qty FROM package_line pl "
@@ -133,10 +134,12 @@ def close(
         )
         sscc = pkg.sscc or next_sscc(session)
         tracking = pkg.tracking or rates.tracking_number(session, choice.carrier)
+        count = plan.forecast(plan.box_types(session), view)
         session.execute(
             _CLOSE,
             {
                 "p": pkg.package_id,
+                "n": count,
                 "box": bt.id,
                 "w": weight_g,
                 "exp": expected,
@@ -160,6 +163,12 @@ def close(
         new = OrderStatus.PACKED if complete else OrderStatus.PACKING
         set_order_status(session, order_id, view.status, new)
         freed = free_totes(session, actor, view, package_id=pkg.package_id) if complete else []
+        relabel: list[int] = []
+        follow_up = None
+        if complete:
+            count = view.closed_packages + 1
+            relabel = plan.settle_count(session, actor, view, closing=pkg.package_id)
+            follow_up = remainder.back_order_rest(session, actor, order_id)
         for kind in DOCUMENTS:
             session.add(
                 PrintJob(
@@ -181,6 +190,9 @@ def close(
             "expected_delivery": choice.expected_delivery.isoformat(),
             "order_status": new,
             "totes_freed": freed,
+            "count": count,  # N of "package n of N" as its label says it
+            "relabel": relabel,  # earlier packages of the order whose label said another N
+            "backorder": follow_up,  # the order that ships the units not in any package
         }
         record(
             session,
@@ -196,11 +208,11 @@ def close(
             approved_by=approved_by,
             **{k: data[k] for k in ("carrier", "service", "cost", "tracking")},
         )
-        return Outcome(
-            "closed",
-            f"{view.number} package {pkg.seq} closed: {choice.service} {tracking}",
-            data,
-            view.warehouse_id,
-        )
+        notes = [f"{view.number} package {pkg.seq} of {count} closed: {choice.service} {tracking}"]
+        if relabel:
+            notes.append(f"relabel package(s) {', '.join(map(str, relabel))}: {count} in all")
+        if follow_up:
+            notes.append(f"the rest ships later as {follow_up}")
+        return Outcome("closed", ". ".join(notes), data, view.warehouse_id)
 
     return run_scan(db, actor, scan_id=scan_id, action="pack_close", raw=box, body=body)

@@ -267,6 +267,12 @@ class PackFlow(Opening, ScanFlow[PackView]):
             self.message = HELP
             return self.view()
         o = self.order
+        held = o is not None and o.package is not None and o.package.status == "held"
+        if held and self.expect is Expect.ORDER and cmd in (Command.SHORT, Command.DAMAGED):
+            assert o is not None
+            if not self._claim(o):  # a held order shipped short: the station takes it first
+                return self.view()
+            self.expect = Expect.PRODUCT
         if o is None or self.expect in (Expect.TOTE, Expect.ORDER):
             self.error = "scan a tote or an order first"
             return self.view()
@@ -289,7 +295,7 @@ class PackFlow(Opening, ScanFlow[PackView]):
             r = service.short(self.db, self.actor, scan_id=sid, order_id=o.order_id, reason=reason)
             if self._took(r):
                 self._reload()
-                if r.data.get("order_status") == "packed":
+                if r.data.get("order_status") in ("packed", "cancelled"):
                     self._leave(r.message)
                 elif self._units():
                     self._to_box()
@@ -360,6 +366,12 @@ class PackFlow(Opening, ScanFlow[PackView]):
     def _after_label(self, note: str) -> None:
         assert self.order is not None
         done = self.closed.get("order_status") == "packed"
+        # What the packer must still do or know once the order is packed.
+        if relabel := self.closed.get("relabel"):
+            seqs = ", ".join(map(str, relabel))
+            note += f". Relabel package(s) {seqs}: {self.closed.get('count')} in all"
+        if follow_up := self.closed.get("backorder"):
+            note += f". The rest ships later as {follow_up}"
         self.box = self.weight_g = None
         self.closed = {}
         if done:

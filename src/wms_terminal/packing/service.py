@@ -27,7 +27,7 @@ from wms_terminal.core.states import (
     PackageStatus,
     require_transition,
 )
-from wms_terminal.packing import claim
+from wms_terminal.packing import claim, plan, remainder
 from wms_terminal.packing.reading import order_view, orders_in_tote
 from wms_terminal.packing.views import OrderView
 from wms_terminal.picking.location_block import raise_count
@@ -263,7 +263,10 @@ def resume(db: Database, actor: Actor, *, scan_id: str, order_id: int) -> ScanRe
 
 def short(db: Database, actor: Actor, *, scan_id: str, order_id: int, reason: str) -> ScanResult:
     """The units not verified are not there (missing, damaged): the order ships without them.
-    Each line's missing units are counted on it (`qty_pack_short`) and audited with the reason."""
+    Each line's missing units are counted on it (`qty_pack_short`) and audited with the reason;
+    what does not ship becomes a follow-up back-order (`packing.remainder`) once the order is
+    packed. When nothing of the order is here at all (no unit verified, none closed, none still
+    being picked), the order is cancelled and the follow-up ships all of it later."""
 
     def body(session: Session) -> Outcome:
         code = _reason(reason)
@@ -272,13 +275,7 @@ def short(db: Database, actor: Actor, *, scan_id: str, order_id: int, reason: st
         if not shorted:
             raise Rejected("nothing_short", f"every unit of {view.number} is verified", clean=True)
         in_box = view.package.units if view.package is not None else 0
-        if not in_box and not view.closed_packages and view.units_out == 0:
-            # Nothing of the order would ship: that is for a supervisor, not a short.
-            raise Rejected(
-                "all_missing",
-                f"nothing of {view.number} is here: hold it (CMD-SKIP) and call a supervisor",
-                clean=True,
-            )
+        nothing = not in_box and not view.closed_packages and view.units_out == 0
         if view.package is not None and view.package.status == PackageStatus.HELD:
             move_package(session, view.package.package_id, PackageStatus.HELD, PackageStatus.OPEN)
         for x in view.lines:
@@ -304,17 +301,27 @@ def short(db: Database, actor: Actor, *, scan_id: str, order_id: int, reason: st
         )
         units = sum(shorted.values())
         data: dict[str, Any] = {"short": shorted, "count_tasks": counts}
+        note = f"{view.number}: {units} unit(s) short ({code})"
         after = order_view(session, order_id)
         pkg = after.package
         if after.units_out == 0 and (pkg is None or pkg.units == 0):
             # Nothing left to verify or close: the order is done with what was packed.
             if pkg is not None:
-                move_package(session, pkg.package_id, pkg.status, PackageStatus.CANCELLED)
-            if after.closed_packages:
-                set_order_status(session, order_id, after.status, OrderStatus.PACKED)
-                data["order_status"] = OrderStatus.PACKED
-                data["totes_freed"] = free_totes(session, actor, order_view(session, order_id))
-        return Outcome("short", f"{view.number}: {units} unit(s) short ({code})", data)
+                move_package(session, pkg.package_id, PackageStatus.OPEN, PackageStatus.CANCELLED)
+            new = OrderStatus.CANCELLED if nothing else OrderStatus.PACKED
+            set_order_status(session, order_id, after.status, new)
+            claim.end(session, order_id)
+            data["order_status"] = new
+            data["totes_freed"] = free_totes(session, actor, order_view(session, order_id))
+            if new == OrderStatus.PACKED:
+                data["relabel"] = plan.settle_count(session, actor, after)
+            follow_up = remainder.back_order_rest(session, actor, order_id)
+            data["backorder"] = follow_up
+            if nothing:
+                note = f"{view.number}: nothing of it is here: cancelled"
+            if follow_up:
+                note += f"; its {'units' if nothing else 'missing units'} ship later as {follow_up}"
+        return Outcome("short", note, data)
 
     return run_scan(db, actor, scan_id=scan_id, action="pack_short", raw=reason, body=body)
 

@@ -1,5 +1,11 @@
 """The work waiting at a packing station: orders that can be packed now (picked, or being
-packed with no other station's package open), with a tote of theirs that reached packing."""
+packed with no other station's package open), with a tote of theirs that reached packing.
+
+Not in the queue: an order on hold (a unit missing: it waits until the unit turns up or the
+order is shorted: scanning its number still opens it), an order another station has claimed,
+and an order another packer set aside with a box open on their bench (theirs to finish). A
+supervisor sees the last three on the desk's Packing tab (`packing.stations`) and frees a claim
+or a set-aside box (`packing.claim.free`): the order comes back into every station's queue."""
 
 from __future__ import annotations
 
@@ -17,8 +23,8 @@ _WAITING = text(
     " AND t.pick_list_id = pt.pick_list_id WHERE pt.order_id = so.id AND pt.qty_picked > 0 "
     " AND t.status IN ('at_packing', 'at_sorting')) "
     "FROM sales_order so WHERE so.warehouse_id = :w AND so.status IN ('picked', 'packing') "
-    "AND NOT EXISTS (SELECT 1 FROM package p WHERE p.order_id = so.id AND p.status = 'open' "
-    "AND p.packed_by <> :u) "
+    "AND NOT EXISTS (SELECT 1 FROM package p WHERE p.order_id = so.id AND (p.status = 'held' "
+    "OR (p.status = 'open' AND p.packed_by <> :u))) "
     "AND (so.pack_claim_user_id IS NULL OR so.pack_claimed_at < :stale "
     "OR (so.pack_claim_user_id = :u AND so.pack_claim_terminal = :t)) "
     "ORDER BY so.number LIMIT :n"

@@ -4,9 +4,10 @@ never see the database.
 
 A label is read back from the package as closed (`packing.close`): its SSCC, tracking number,
 carrier service and weight are never recomputed here, so a reprint carries the same SSCC.
-"Package n of N" counts the order's packages that are not cancelled once the order is packed;
-while units of it are still to pack, N is not known yet and the label says "Package n" (a
-reprint after the last package says n of N).
+"Package n of N" is the package's own `package_count`, set when it was closed (the forecast of
+`packing.plan`, made the real count for every package at the order's last close, which queues a
+new label for each whose N changed); a package closed before that column existed says N once
+its order is packed, and "Package n" before.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def shipping_label(session: Session, package_id: int) -> ShippingLabel:
     pkg = session.execute(
         text(
             "SELECT p.sscc, p.tracking_number, p.seq, p.weight_g, p.ship_date, p.order_id, "
-            "p.warehouse_id, c.code, cs.name, p.status FROM package p "
+            "p.warehouse_id, c.code, cs.name, p.status, p.package_count FROM package p "
             "LEFT JOIN carrier_service cs ON cs.id = p.carrier_service_id "
             "LEFT JOIN carrier c ON c.id = cs.carrier_id WHERE p.id = :p"
         ).columns(ship_date=Date()),
@@ -89,7 +90,19 @@ def shipping_label(session: Session, package_id: int) -> ShippingLabel:
     ).first()
     if pkg is None:
         raise NotFound(f"no package {package_id}")
-    sscc, tracking, seq, weight, ship_date, order_id, warehouse_id, carrier, service, status = pkg
+    (
+        sscc,
+        tracking,
+        seq,
+        weight,
+        ship_date,
+        order_id,
+        warehouse_id,
+        carrier,
+        service,
+        status,
+        said,
+    ) = pkg
     if not sscc or not carrier:
         raise NotFound(f"package {package_id} is {status}: it has no label before it is closed")
     order = _order(session, order_id=order_id)
@@ -106,7 +119,13 @@ def shipping_label(session: Session, package_id: int) -> ShippingLabel:
         ship_to=_address(*order[8:13]),
         order=order.number,
         package_no=int(seq),
-        package_count=(max(int(count or 0), int(seq)) if order.status in PACKED_OR_LATER else None),
+        package_count=(
+            int(said)
+            if said is not None
+            else max(int(count or 0), int(seq))
+            if order.status in PACKED_OR_LATER
+            else None
+        ),
         weight_g=int(weight or 0),
         ship_date=ship_date,
         notes=tuple(_flags(session, order_id)),

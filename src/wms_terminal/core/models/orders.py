@@ -74,6 +74,8 @@ class SalesOrder(SQLModel, table=True):
     pack_claimed_at: datetime | None = timestamp()
     # Why the order may not be released yet ('' when it may): `core.release_rule`.
     release_hold: str = Field(default="", sa_type=String(20))
+    # A back-order follow-up (`packing.remainder`): the order whose units this one ships later.
+    backorder_of_id: int | None = Field(default=None, foreign_key="sales_order.id", index=True)
 
 
 class OrderLine(SQLModel, table=True):

@@ -90,6 +90,9 @@ class Package(SQLModel, table=True):
     closed_at: datetime | None = timestamp()
     # Package n of the order (1-based), for "package n of N" on the label.
     seq: int = 1
+    # The N its label says, set at the close (`packing.package_count`): the packages closed so
+    # far plus those the box plan still needs; fixed for all of them at the order's last close.
+    package_count: int | None = None
     expected_weight_g: int = 0
     # The supervisor who accepted a weight beyond the tolerance.
     weight_approved_by: int | None = Field(default=None, foreign_key="app_user.id")
