@@ -139,7 +139,12 @@ class Robot:
 
     def next_event(self) -> Event:
         line = self.io.readline()
-        assert line, f"the driver ended early after {self.events[-3:]}"
+        if not line:  # the process ended: say why (its exit code and stderr)
+            code = self.io.close()
+            raise AssertionError(
+                f"the driver ended early (exit {code}) after {self.events[-3:]}: "
+                f"{getattr(self.io, 'stderr', '')[-2000:]}"
+            )
         assert line.endswith("\n") and "\n" not in line[:-1], line
         event: Event = json.loads(line)
         self.events.append(event)

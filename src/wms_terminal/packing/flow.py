@@ -28,16 +28,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import select
-
 from wms_terminal.core.auth import Actor, authenticate, require
 from wms_terminal.core.codes import Command, pick_list_id
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import AuthenticationFailed
-from wms_terminal.core.models import BoxType
 from wms_terminal.packing import close as closing
-from wms_terminal.packing import service
-from wms_terminal.packing.boxes import Box
+from wms_terminal.packing import plan, service
 from wms_terminal.packing.flow_open import Opening
 from wms_terminal.packing.reading import (
     orders_on_list,
@@ -88,17 +84,7 @@ class PackFlow(Opening, ScanFlow[PackView]):
         self.error = ""
         self.last_result: ScanResult | None = None
         with db.reading() as s:
-            self.boxes = tuple(
-                Box(
-                    b.code,
-                    b.inner_length_mm,
-                    b.inner_width_mm,
-                    b.inner_height_mm,
-                    b.max_weight_g,
-                    b.tare_weight_g,
-                )
-                for b in s.exec(select(BoxType)).all()
-            )
+            self.boxes = plan.box_types(s)
 
     # -- driving --------------------------------------------------------------------------
 

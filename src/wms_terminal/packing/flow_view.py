@@ -6,7 +6,7 @@ from typing import Any
 
 from wms_terminal.core.auth import Actor
 from wms_terminal.core.db import Database
-from wms_terminal.packing import claim
+from wms_terminal.packing import claim, plan
 from wms_terminal.packing import close as closing
 from wms_terminal.packing.boxes import Box, Item, Packed, Suggestion, smallest, suggest
 from wms_terminal.packing.reading import order_view
@@ -38,14 +38,7 @@ class Showing:
 
     def _items(self, lines: dict[int, int]) -> list[Item]:
         assert self.order is not None
-        by = {x.line_id: x for x in self.order.lines}
-        out: list[Item] = []
-        for lid, qty in sorted(lines.items()):
-            x = by[lid]
-            # A product without dimensions counts as 1 mm each way: it fits (the packer sees).
-            length, width, height = (max(1, d) for d in x.dims_mm)
-            out.extend(Item(x.sku, length, width, height, x.weight_g) for _ in range(qty))
-        return out
+        return plan.items(self.order, lines)
 
     def _package_fit(self) -> Packed | None:
         o = self.order
