@@ -94,32 +94,42 @@ def release(db: Database, actor: Actor, order_id: int) -> None:
 
 
 def free(db: Database, actor: Actor, *, scan_id: str, number: str) -> ScanResult:
-    """A supervisor frees an order a station has left open (the station went away)."""
+    """A supervisor frees an order a station has left open (the station went away) or a packer
+    set aside with a box open on their bench (the packer went home): the claim ends and the open
+    box is any station's to finish (its verified units stay in it), so the order comes back into
+    every station's queue (`packing.work`)."""
 
     def body(session: Session) -> Outcome:
         require(actor, "release_tote")
         row = session.execute(
-            text("SELECT id, warehouse_id FROM sales_order WHERE number = :n"), {"n": number}
+            text(
+                "SELECT so.id, so.warehouse_id, so.pack_claim_terminal, so.pack_claim_user_id, "
+                "p.id, u.name FROM sales_order so LEFT JOIN package p ON p.order_id = so.id "
+                "AND p.status = 'open' AND p.packed_by IS NOT NULL "
+                "LEFT JOIN app_user u ON u.id = p.packed_by WHERE so.number = :n"
+            ),
+            {"n": number},
         ).first()
         if row is None:
             raise Rejected("no_order", f"no order {number}", clean=True)
-        who = session.execute(
-            text("SELECT pack_claim_terminal, pack_claim_user_id FROM sales_order WHERE id = :o"),
-            {"o": row[0]},
-        ).first()
-        if who is None or who[1] is None:
+        order_id, warehouse_id, station, claimed_by, box, packer = row
+        if claimed_by is None and box is None:
             raise Rejected("not_claimed", f"{number} is not open at any station", clean=True)
-        end(session, int(row[0]))
+        end(session, int(order_id))
+        if box is not None:
+            session.execute(text("UPDATE package SET packed_by = NULL WHERE id = :p"), {"p": box})
+        where = f"open at {station}" if claimed_by is not None else f"set aside by {packer}"
         record(
             session,
             action="pack_claim_freed",
             user_id=actor.user_id,
             terminal=actor.terminal,
-            warehouse_id=row[1],
+            warehouse_id=warehouse_id,
             entity="order",
             entity_id=number,
-            station=who[0],
+            station=station if claimed_by is not None else "",
+            box_of=packer if box is not None else "",
         )
-        return Outcome("freed", f"{number} freed (was open at {who[0]})")
+        return Outcome("freed", f"{number} freed (was {where})")
 
     return run_scan(db, actor, scan_id=scan_id, action="pack_free", raw=number, body=body)

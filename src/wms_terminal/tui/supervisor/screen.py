@@ -1,9 +1,10 @@
 """The supervisor's desk: tabs switched by F-keys, each pane reading through services in workers.
 
 F1 order pool and wave preview · F3 floor map · F4 live progress · F6 waves and pick lists ·
-F11 returns (customer service: look-ups, opening a return; with the handle_returns permission) ·
-F5 preview (or reload the waves) · ctrl+r release the previewed wave · F2 log out. The tab
-labels name their keys; the footer keeps to the actions.
+ctrl+o orders at the pack stations (free one a station or a packer left) · F11 returns (customer
+service: look-ups, opening a return; with the handle_returns permission) · F5 preview (or
+reload the waves) · ctrl+r release the previewed wave · F2 log out. The tab labels name their
+keys; the footer keeps to the actions.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from wms_terminal.picking.wave_map import preview_map
 from wms_terminal.scanning.scan import Scan
 from wms_terminal.tui.screens.mode import ModeScreen
 from wms_terminal.tui.supervisor.map_pane import MapPane
+from wms_terminal.tui.supervisor.packing_pane import PackingPane
 from wms_terminal.tui.supervisor.pool import PoolPane
 from wms_terminal.tui.supervisor.progress_pane import ProgressPane
 from wms_terminal.tui.supervisor.returns_pane import ReturnsPane
@@ -51,6 +53,9 @@ SupervisorScreen #message { min-height: 0; }
 #waves-table { height: 1fr; }
 #wave-lists { height: 1fr; border-top: solid $primary-darken-2; }
 #rd-table { height: 1fr; }
+#pk-table { height: 1fr; }
+#pk-say { height: auto; padding: 0 1; }
+#pk-say.error { color: $error; }
 #rd-head { height: auto; padding: 0 1; }
 #rd-form { height: auto; }
 #rd-lines { width: 2fr; }
@@ -72,6 +77,7 @@ class SupervisorScreen(ModeScreen):
         Binding("f3", "tab('map')", "Map", id="desk-map", show=False),
         Binding("f4", "tab('live')", "Progress", id="desk-live", show=False),
         Binding("f6", "tab('waves')", "Waves", id="desk-waves", show=False),
+        Binding("ctrl+o", "tab('packing')", "Packing", id="desk-packing", show=False),
         Binding("f11", "tab('returns')", "Returns", id="desk-returns", show=False),
         Binding("f5", "refresh", "Preview/reload", id="desk-refresh"),
         Binding("ctrl+r", "release", "Release", id="desk-release"),
@@ -98,6 +104,8 @@ class SupervisorScreen(ModeScreen):
             if self.actor.can("handle_returns"):
                 with TabPane("Returns F11", id="returns"):
                     yield ReturnsPane(self.db, self.actor, id="returns-pane")
+            with TabPane("Packing ^O", id="packing"):
+                yield PackingPane(self.db, self.actor, id="packing-pane")
         yield Static("", id="message")
         yield Static("", id="status")
         yield Footer()
@@ -177,6 +185,8 @@ class SupervisorScreen(ModeScreen):
             self.query_one(WavesPane).reload()
         elif event.pane.id == "live":
             self.query_one(ProgressPane).refresh_now()
+        elif event.pane.id == "packing":
+            self.query_one(PackingPane).reload()
 
     def action_refresh(self) -> None:
         active = self.query_one(TabbedContent).active
@@ -184,6 +194,8 @@ class SupervisorScreen(ModeScreen):
             self.query_one(WavesPane).reload()
         elif active == "live":
             self.query_one(ProgressPane).refresh_now()
+        elif active == "packing":
+            self.query_one(PackingPane).reload()
         else:
             self.query_one(PoolPane).run_preview()
 
