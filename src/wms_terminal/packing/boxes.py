@@ -21,6 +21,7 @@ Pure: nothing here reads the database (`packing.service` builds the items and bo
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -208,6 +209,14 @@ def pack(box: Box, items: Sequence[Item], *, budget: int = BUDGET) -> tuple[Plac
 
 def smallest(boxes: Iterable[Box], items: Sequence[Item]) -> Packed | None:
     """The smallest box that holds all the items, with their placement."""
+    return _smallest(tuple(boxes), tuple(items))
+
+
+# The station asks the same questions again and again (every scan draws the plan for the same
+# units; the next scan's box is the last scan's "one more"): the answers are pure functions of
+# frozen values, so they are kept (bounded) instead of searched again each time.
+@functools.lru_cache(maxsize=1024)
+def _smallest(boxes: tuple[Box, ...], items: tuple[Item, ...]) -> Packed | None:
     weight = sum(i.weight_g for i in items)
     for box in _by_size(boxes):
         placed = pack(box, items)
@@ -218,6 +227,11 @@ def smallest(boxes: Iterable[Box], items: Sequence[Item]) -> Packed | None:
 
 def suggest(boxes: Iterable[Box], items: Sequence[Item]) -> Suggestion:
     """One box if one holds everything, else several packages (see the module docstring)."""
+    return _suggest(tuple(boxes), tuple(items))
+
+
+@functools.lru_cache(maxsize=256)
+def _suggest(boxes: tuple[Box, ...], items: tuple[Item, ...]) -> Suggestion:
     sizes = _by_size(boxes)
     if not items or not sizes:
         return Suggestion((), tuple(items))
