@@ -39,9 +39,10 @@ def sscc(serial: int) -> str:
     return next(body + d for d in "0123456789" if gs1.check_digit_ok(body + d))
 
 
-def labels(*, latin: bool) -> list[ShippingLabel]:
-    """Labels to Latin addresses (the viewer's Helvetica, nothing embedded) or to Cyrillic and
-    Greek ones (DejaVu Sans subsets embedded in each PDF)."""
+def labels(*, latin: bool, cjk: bool = False) -> list[ShippingLabel]:
+    """Labels to Latin addresses (the viewer's Helvetica, nothing embedded), to Cyrillic and
+    Greek ones (DejaVu Sans subsets embedded in each PDF), or to Chinese ones (DejaVu Sans and
+    the CJK fallback, per character, both embedded as subsets)."""
     ship_from = Address("Main warehouse", ("Hafenstraße 1", "20457 Hamburg", "DE"))
     return [
         ShippingLabel(
@@ -53,6 +54,8 @@ def labels(*, latin: bool) -> list[ShippingLabel]:
             ship_to=(
                 Address(f"Jane Ørsted {i}", ("Møllegade 5", "2200 København", "DK"))
                 if latin
+                else Address(f"王小明 {i}", ("北京市朝阳区建国路 88 号", "100022 北京", "CN"))
+                if cjk
                 else Address(f"Дмитрий Ørsted {i}", ("Οδός Ελένης 5", "90-001 Łódź", "PL"))
             ),
             order=f"SO-{i:06d}",
@@ -110,7 +113,9 @@ def report(what: str, count: int, wall: float, cpu: float, target: float | None)
 def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     latin, other = labels(latin=True), labels(latin=False)
+    chinese = labels(latin=False, cjk=True)
     label_pdf(other[0])  # fonts registered, caches warm, outside the timing
+    label_pdf(chinese[0])
 
     def pdfs(items: list[ShippingLabel]) -> Callable[[], int]:
         def work() -> int:
@@ -127,6 +132,7 @@ def main() -> None:
 
     report("shipping labels, PDF, Latin addresses", *timed(pdfs(latin)), 350)
     report("shipping labels, PDF, Cyrillic/Greek addresses", *timed(pdfs(other)), 350)
+    report("shipping labels, PDF, Chinese addresses", *timed(pdfs(chinese)), 350)
     report("shipping labels, ZPL", *timed(zpls), 350)
 
     sheets = [sheet(seed) for seed in range(1, SHEETS + 1)]
