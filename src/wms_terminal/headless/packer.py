@@ -98,12 +98,14 @@ class PackerDriver(Driver):
             barcode = self._next.barcode if self._next else None
             fields["next_order"] = self._next.number if self._next else None
         elif flow.expect is Expect.PRODUCT and flow.order is not None:
-            line = next((x for x in flow.order.lines if x.remaining > 0), None)
+            # The box plan says which unit goes in next, and when this box is complete.
+            nxt = flow.next_unit()
+            line = next((x for x in flow.order.lines if x.line_id == nxt), None)
             barcode = self.hints.product_barcode(line.product_id) if line else None
             fields["sku"] = line.sku if line else None
             package = flow.order.package
-            if line and package and package.units and not flow.fits_one_more(line.line_id):
-                barcode = Command.DONE.barcode  # the box is full: close it, the rest goes next
+            if line is None and package is not None and package.units:
+                barcode = Command.DONE.barcode  # the plan's box is full: close it
         elif flow.expect is Expect.BOX:
             plan = v.suggestion.box_codes if v.suggestion else ()
             fields["boxes"] = list(plan)

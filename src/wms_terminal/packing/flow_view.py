@@ -53,6 +53,34 @@ class Showing:
         lines[line_id] = lines.get(line_id, 0) + 1
         return smallest(self.boxes, self._items(lines)) is not None
 
+    def next_unit(self) -> int | None:
+        """The order line whose unit goes into the open box next, following the box plan (its
+        first package for what is left of the order), or None when the box holds the plan's
+        first package (close it: CMD-DONE) or nothing is left to verify. Following it makes the
+        label's N (`packing.plan.forecast`) come true. Without a plan (nothing fits a box): the
+        first line with a unit left, while one more still fits."""
+        o = self.order
+        if o is None:
+            return None
+        todo = [x for x in o.lines if x.remaining > 0]
+        if not todo:
+            return None
+        in_box = dict(o.package.lines) if o.package is not None else {}
+        sku_in_box: dict[str, int] = {}
+        for x in o.lines:
+            sku_in_box[x.sku] = sku_in_box.get(x.sku, 0) + in_box.get(x.line_id, 0)
+        plan = self.suggestion()
+        if plan is None or not plan.packages:
+            first = todo[0]
+            return first.line_id if not in_box or self.fits_one_more(first.line_id) else None
+        wanted: dict[str, int] = {}
+        for unit in plan.packages[0].placed:
+            wanted[unit.key] = wanted.get(unit.key, 0) + 1
+        for x in todo:
+            if sku_in_box.get(x.sku, 0) < wanted.get(x.sku, 0):
+                return x.line_id
+        return None
+
     def suggestion(self) -> Suggestion | None:
         """The box plan for what is left of the order (the current package included)."""
         o = self.order
