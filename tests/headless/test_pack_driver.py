@@ -202,3 +202,38 @@ def test_an_order_packed_meanwhile_at_another_station_is_left(station: Station) 
     assert robot.events[-2]["event"] == "error" and "nothing to pack" in robot.events[-2]["message"]
     assert done == {"event": "done", "message": NO_WORK}
     assert robot.io.close() == 0
+
+
+def test_following_the_box_plan_gives_every_label_the_right_n_of_n_first_time(
+    station: Station,
+) -> None:
+    """Three units that each fill a BOX-XL and two small ones: the driver's hints follow the
+    plan (which unit next, CMD-DONE when its box is complete), so every label's N, forecast at
+    its close, is the real count: no package is relabelled."""
+    fl = station.floor
+    with station.db.transaction() as s:
+        s.execute(
+            text(
+                "UPDATE product SET length_mm = 350, width_mm = 350, height_mm = 350 WHERE sku = :s"
+            ),
+            {"s": fl.sku(1)},
+        )
+    fl.order([(2, 2), (1, 3)])
+    station.pick_all()
+    robot = _in_thread(station)
+    assert robot.work()["event"] == "done"
+    assert robot.io.close() == 0
+    assert rows(station.db, "SELECT seq, package_count FROM package ORDER BY seq") == [
+        (1, 3),
+        (2, 3),
+        (3, 3),
+    ]
+    assert (
+        rows(
+            station.db,
+            "SELECT package_id, COUNT(*) FROM print_job WHERE kind = 'shipping_label' "
+            "GROUP BY package_id HAVING COUNT(*) > 1",
+        )
+        == []
+    )
+    assert check(station.db) == []
