@@ -111,6 +111,7 @@ def test_a_shift_from_wave_to_track_and_trace(
         packing = [pool.submit(pack, b) for b in packers]
         picked = list(pool.map(pick, enumerate(pickers, 1)))
         picking_done.set()
+        picked_s = time.monotonic() - started
         packed_runs = [run for p in packing for run in p.result()]
     shift_s = time.monotonic() - started
     assert picked == [("done", 0)] * PICKERS
@@ -153,6 +154,8 @@ def test_a_shift_from_wave_to_track_and_trace(
     packages = rows(db, "SELECT id, sscc FROM package WHERE status = 'closed'")
     ssccs = [s for _, s in packages]
     assert len(set(ssccs)) == len(ssccs) >= ORDERS and all(s and len(s) == 18 for s in ssccs)
+    # The robots follow the box plan (the driver's hints): every label's "n of N" was right
+    # first time, so no package was relabelled.
     labels = rows(db, "SELECT package_id, status, printed_on FROM print_job "
                   "WHERE kind = 'shipping_label'")  # fmt: skip
     assert sorted(p for p, _s, _o in labels) == sorted(p for p, _ in packages)
@@ -195,4 +198,4 @@ def test_a_shift_from_wave_to_track_and_trace(
     capsys.readouterr()
     assert main(["check", "--json", "--database", db_url]) == 0
     assert json.loads(capsys.readouterr().out)["ok"] is True
-    print(f"shift: {ORDERS} orders picked and packed in {shift_s:.1f} s")
+    print(f"shift: {ORDERS} orders picked in {picked_s:.1f} s, packed by {shift_s:.1f} s")
