@@ -11,6 +11,9 @@ In the transaction of the close (run once per scan id, `picking.scans.run_scan`)
   none is still being picked, no package open);
 - each tote of the order at packing whose orders are all packed now, emptied and freed
   (`picking.totes.empty_tote_in`: how="packed", or "sorted" for a tote at consolidation);
+- the package's N of "package n of N" (`packing.plan`: the box plan's forecast; at the order's
+  last close the real count for every package, a new label for each whose N changed), and the
+  follow-up back-order for the units that ship in none of its packages (`packing.remainder`);
 - the print jobs, in the print outbox (`print_job`), for the printer workers
   (`printing.outbox`) to take: one "packing_slip" and one "shipping_label" row per close,
   `package_id` naming the package, `station` the closing terminal, status "queued". The
@@ -134,7 +137,9 @@ def close(
         )
         sscc = pkg.sscc or next_sscc(session)
         tracking = pkg.tracking or rates.tracking_number(session, choice.carrier)
-        count = plan.forecast(plan.box_types(session), view)
+        # N of "package n of N": the box plan's forecast while units are left to verify.
+        count = plan.forecast(plan.box_types(session), view) if view.remaining else None
+        count = count or view.closed_packages + 1
         session.execute(
             _CLOSE,
             {
