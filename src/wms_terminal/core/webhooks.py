@@ -20,6 +20,7 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import BusinessEvent, User, UserKind, Webhook, WebhookDelivery
 from wms_terminal.core.models import WebhookDeliveryStatus as St
+from wms_terminal.core.models._base import iso_or_none
 
 
 def new_secret() -> str:
@@ -180,9 +181,6 @@ class DeliveryView:
     next_attempt_at: datetime | None
 
     def to_json(self) -> dict[str, Any]:
-        def iso(t: datetime | None) -> str | None:
-            return t.isoformat() if t else None
-
         return {
             "id": self.id,
             "webhook": self.webhook_id,
@@ -191,9 +189,9 @@ class DeliveryView:
             "status": self.status,
             "attempts": self.attempts,
             "last_error": self.last_error,
-            "created_at": iso(self.created_at),
-            "sent_at": iso(self.sent_at),
-            "next_attempt_at": iso(self.next_attempt_at),
+            "created_at": iso_or_none(self.created_at),
+            "sent_at": iso_or_none(self.sent_at),
+            "next_attempt_at": iso_or_none(self.next_attempt_at),
         }
 
 

@@ -39,7 +39,7 @@ from wms_terminal.core.models import (
     User,
     Warehouse,
 )
-from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.models._base import iso_or_none, utcnow
 
 LEASE = timedelta(minutes=15)  # > the SMTP timeouts of one send (at most 300 s each step)
 MAX_ATTEMPTS = 8
@@ -85,9 +85,6 @@ class NoticeView:
     body: str = ""
 
     def to_json(self) -> dict[str, object]:
-        def iso(t: datetime | None) -> str | None:
-            return t.isoformat() if t else None
-
         return {
             "id": self.id,
             "kind": self.kind,
@@ -95,9 +92,9 @@ class NoticeView:
             "status": self.status,
             "attempts": self.attempts,
             "last_error": self.last_error,
-            "created_at": iso(self.created_at),
-            "sent_at": iso(self.sent_at),
-            "next_attempt_at": iso(self.next_attempt_at),
+            "created_at": iso_or_none(self.created_at),
+            "sent_at": iso_or_none(self.sent_at),
+            "next_attempt_at": iso_or_none(self.next_attempt_at),
         }
 
 

@@ -32,7 +32,7 @@ from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.leases import Lease
 from wms_terminal.core.models import Package, PrintJob, SalesOrder
-from wms_terminal.core.models._base import utcnow
+from wms_terminal.core.models._base import iso_or_none, utcnow
 from wms_terminal.core.models.shipping import PrintJobStatus as S
 
 LEASE = timedelta(minutes=2)  # > the printers' own timeouts (lp 30 s, raw TCP 10 s)
@@ -69,9 +69,6 @@ class PrintJobView:
     printed_on: str
 
     def to_json(self) -> dict[str, Any]:
-        def iso(t: datetime | None) -> str | None:
-            return t.isoformat() if t else None
-
         return {
             "id": self.id,
             "kind": self.kind,
@@ -81,9 +78,9 @@ class PrintJobView:
             "sscc": self.sscc,
             "attempts": self.attempts,
             "last_error": self.last_error,
-            "created_at": iso(self.created_at),
-            "printed_at": iso(self.printed_at),
-            "next_attempt_at": iso(self.next_attempt_at),
+            "created_at": iso_or_none(self.created_at),
+            "printed_at": iso_or_none(self.printed_at),
+            "next_attempt_at": iso_or_none(self.next_attempt_at),
             "printed_on": self.printed_on,
         }
 

@@ -125,6 +125,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def iso_or_none(at: datetime | None) -> str | None:
+    """A timestamp for JSON: ISO 8601, or None when there is none."""
+    return at.isoformat() if at else None
+
+
 def created_at() -> Any:
     return Field(default_factory=utcnow, sa_type=UTC_DATETIME, nullable=False)
 
