@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from tests.notices.conftest import SmtpServerFixture, smtp  # noqa: F401 (the fixture)
 from wms_terminal.core.models import Notification
-from wms_terminal.notices.outbox import list_notices
+from wms_terminal.notices.outbox import list_notices, retry
 from wms_terminal.notices.sender import send_due
 from wms_terminal.notices.smtp import parse_smtp_url
 from wms_terminal.sales.customers import save_business_customer
@@ -51,6 +51,12 @@ def test_customer_without_an_address_is_recorded_not_failed(
     assert smtp.mailbox.messages == []
     [notice] = [n for n in list_notices(desk.db) if n.kind == "quote_sent"]
     assert notice.status == "no_address"
+    # The address added later, the notice retried: the quote reaches the customer.
+    save_business_customer(desk.db, desk.boss, ref="NOMAIL", email="ap@nomail.example")
+    retry(desk.db, desk.boss, notice.id)
+    assert send_due(desk.db, parse_smtp_url(smtp.url)).sent == 1
+    (mail,) = smtp.mailbox.messages
+    assert mail["To"] == "ap@nomail.example" and number in mail["Subject"]
 
 
 def test_an_attachment_that_cannot_be_made_fails_the_notice_and_sends_nothing(

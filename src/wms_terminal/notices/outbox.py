@@ -35,6 +35,7 @@ from wms_terminal.core.models import (
     Customer,
     NoticeStatus,
     Notification,
+    Quote,
     SalesOrder,
     User,
     Warehouse,
@@ -297,13 +298,18 @@ def retry(db: Database, actor: Actor, notice_id: int) -> NoticeView:
 
 
 def _customer_email(session: Session, n: Notification) -> str:
-    """The current address of the customer of the order a customer notice is about."""
-    order = str((n.data or {}).get("order", ""))
-    if not order:
+    """The current address of the customer of the order (or the quote: `quotes send`'s mail
+    has no order) a customer notice is about."""
+    data = n.data or {}
+    order, quote = str(data.get("order", "")), str(data.get("quote", ""))
+    if order:
+        stmt = select(Customer.email).join(
+            SalesOrder, col(SalesOrder.customer_id) == col(Customer.id)
+        )
+        stmt = stmt.where(col(SalesOrder.number) == order)
+    elif quote:
+        stmt = select(Customer.email).join(Quote, col(Quote.customer_id) == col(Customer.id))
+        stmt = stmt.where(col(Quote.number) == quote)
+    else:
         return ""
-    got = session.execute(
-        select(Customer.email)
-        .join(SalesOrder, col(SalesOrder.customer_id) == col(Customer.id))
-        .where(col(SalesOrder.number) == order)
-    ).scalar()
-    return str(got or "").strip()
+    return str(session.execute(stmt).scalar() or "").strip()
