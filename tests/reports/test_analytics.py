@@ -241,6 +241,11 @@ def test_analytics_as_csv_and_json_on_the_command_line(books: Books, db_url: str
     assert main(["analytics", "returns", "--from", "2026-12-02", "--to", "2026-12-01",
                  "--database", db_url]) == 2  # fmt: skip
     assert "starts (2026-12-02) after it ends" in capsys.readouterr().err
+    # A year-9999 (or year-1) period is a typing error: a clear message, not a crash.
+    for start, end in (("9999-12-30", "9999-12-31"), ("0001-01-01", "2026-11-30")):
+        assert main(["analytics", "sales", "--from", start, "--to", end,
+                     "--database", db_url]) == 2  # fmt: skip
+        assert "is outside 2000-01-01 to 2099-12-31" in capsys.readouterr().err
 
 
 def test_a_wrong_item_scanned_at_the_station_counts_as_a_mispick(db: Database):

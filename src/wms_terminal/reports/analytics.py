@@ -31,6 +31,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from wms_terminal.core.bounds import date_problem
 from wms_terminal.core.errors import NotFound, ValidationError
 from wms_terminal.core.models import (
     AuditEntry,
@@ -74,6 +75,11 @@ class Period:
         first = start or last - timedelta(days=DEFAULT_DAYS - 1)
         if first > last:
             raise ValidationError(f"the period starts ({first}) after it ends ({last})")
+        for name, day in (("the start", first), ("the end", last)):
+            # A typing error (9999-12-31): the day after it is not a date Python can make.
+            problem = date_problem(name, datetime.combine(day, time(0), tzinfo=UTC))
+            if problem:
+                raise ValidationError(problem)
         return cls(
             datetime.combine(first, time(0), tzinfo=UTC),
             datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC),
