@@ -34,12 +34,8 @@ def _run(args: argparse.Namespace) -> int:
     from wms_terminal.reports.analytics import Period, report
 
     period = Period.days(args.start, args.end, warehouse=args.warehouse)
-    app = bootstrap.connect(args.database)
-    try:
-        with app.db.reading() as session:
-            found = report(session, args.report, period)
-    finally:
-        app.close()
+    with bootstrap.connect(args.database) as app, app.db.reading() as session:
+        found = report(session, args.report, period)
     if args.csv:
         sys.stdout.write(found.to_csv())
         return 0

@@ -35,11 +35,8 @@ def _list(args: argparse.Namespace) -> int:
     from wms_terminal import bootstrap
     from wms_terminal.core.cart_holds import list_carts
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         carts = list_carts(app.db, include_ended=args.all)
-    finally:
-        app.close()
     if args.json:
         json.dump([c.as_data() for c in carts], sys.stdout)
         print()

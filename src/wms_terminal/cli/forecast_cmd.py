@@ -110,14 +110,8 @@ def _backtest(args: argparse.Namespace) -> int:
         occurrence=args.occurrence_alpha or defaults.occurrence,
         size=args.size_alpha or defaults.size,
     )
-    app = bootstrap.connect(args.database)
-    try:
-        with app.db.reading() as session:
-            history = read_history(
-                session, end=args.today or datetime.now(UTC).date(), days=args.days
-            )
-    finally:
-        app.close()
+    with bootstrap.connect(args.database) as app, app.db.reading() as session:
+        history = read_history(session, end=args.today or datetime.now(UTC).date(), days=args.days)
     result = backtest(history, horizon=args.horizon, params=params)
 
     def num(v: float | None) -> str:
@@ -145,14 +139,8 @@ def _backtest(args: argparse.Namespace) -> int:
 def _health(args: argparse.Namespace) -> int:
     from wms_terminal.forecast.health import stock_health
 
-    app = bootstrap.connect(args.database)
-    try:
-        with app.db.reading() as session:
-            found = stock_health(
-                session, warehouse=args.warehouse, overstock_days=args.overstock_days
-            )
-    finally:
-        app.close()
+    with bootstrap.connect(args.database) as app, app.db.reading() as session:
+        found = stock_health(session, warehouse=args.warehouse, overstock_days=args.overstock_days)
     if args.kind:
         found = [w for w in found if w.kind == args.kind.replace("-", " ")]
     emit(

@@ -83,11 +83,8 @@ def _credit_note(args: argparse.Namespace) -> int:
     from wms_terminal.cli.output import write_file
     from wms_terminal.sales.invoice_docs import render_credit_note_ubl
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         data = render_credit_note_ubl(app.db, args.credit_note)
-    finally:
-        app.close()
     return write_file(args.out, lambda: data, 1, "credit note", suffix=".xml")
 
 
@@ -149,11 +146,8 @@ def _pay(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     from wms_terminal.sales.invoices import show_invoice
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         v = show_invoice(app.db, args.invoice)
-    finally:
-        app.close()
 
     def text() -> list[str]:
         body = table(
@@ -176,13 +170,10 @@ def _show(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from wms_terminal.sales.invoices import list_invoices
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         views = list_invoices(
             app.db, status=args.status, overdue=args.overdue, customer=args.customer
         )
-    finally:
-        app.close()
     emit(args.json, [v.as_json() for v in views], lambda: _lines(views))
     return 0
 
@@ -192,10 +183,7 @@ def _document(args: argparse.Namespace) -> int:
     from wms_terminal.sales.invoice_docs import render_invoice_pdf, render_invoice_ubl
 
     render = render_invoice_pdf if args.kind == "pdf" else render_invoice_ubl
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         data = render(app.db, args.invoice)
-    finally:
-        app.close()
     suffix = ".pdf" if args.kind == "pdf" else ".xml"
     return write_file(args.out, lambda: data, 1, "invoice", suffix=suffix)

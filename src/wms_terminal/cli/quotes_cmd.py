@@ -188,11 +188,8 @@ def _revise(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     from wms_terminal.sales.quotes import show_quote
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         v = show_quote(app.db, args.quote)
-    finally:
-        app.close()
     _print(args, v)
     return 0
 
@@ -201,22 +198,16 @@ def _pdf(args: argparse.Namespace) -> int:
     from wms_terminal.cli.output import write_file
     from wms_terminal.sales.quote_docs import render_quote
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         pdf = render_quote(app.db, args.quote)
-    finally:
-        app.close()
     return write_file(args.out, lambda: pdf, 1, "quote")
 
 
 def _list(args: argparse.Namespace) -> int:
     from wms_terminal.sales.quotes import list_quotes
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         views = list_quotes(app.db, status=args.status, customer=args.customer)
-    finally:
-        app.close()
     emit(
         args.json,
         [

@@ -174,11 +174,8 @@ def _exchange(args: argparse.Namespace) -> int:
 def _customer(args: argparse.Namespace) -> int:
     from wms_terminal.returns.history import customer_returns
 
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         got = customer_returns(app.db, args.who)
-    finally:
-        app.close()
 
     def text() -> list[str]:
         head = [
@@ -233,11 +230,8 @@ def _label(args: argparse.Namespace) -> int:
     from wms_terminal.returns.rma import return_label
 
     target = _pdf_target(args.out)
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         label = return_label(app.db, args.rma)
-    finally:
-        app.close()
     _write(target, return_label_pdf(label))
     print(f"{label.rma}: return label {target}")
     return 0
@@ -248,22 +242,16 @@ def _credit_note(args: argparse.Namespace) -> int:
     from wms_terminal.returns.refund import credit_note_document
 
     target = _pdf_target(args.out)
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         doc = credit_note_document(app.db, args.rma)
-    finally:
-        app.close()
     _write(target, credit_note_pdf(doc))
     print(f"{doc.number}: {doc.amount} {doc.currency} for {doc.rma}; {target}")
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
-    app = bootstrap.connect(args.database)
-    try:
+    with bootstrap.connect(args.database) as app:
         got = show_return(app.db, args.rma)
-    finally:
-        app.close()
 
     def text() -> list[str]:
         head = [
