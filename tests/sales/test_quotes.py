@@ -77,6 +77,38 @@ def test_every_bad_line_is_reported_and_nothing_is_written(desk: Desk) -> None:
         desk.quote([(1, 1)], customer="NOBODY")
 
 
+def test_huge_quantities_and_prices_are_refused_not_a_crash(desk: Desk) -> None:
+    # The order intake's bounds (qty 1 to 100000, amounts to 1000000.00): past them the quote
+    # could not become an order, and the database could not hold its amounts.
+    sku = desk.station.floor.sku(1)
+    with pytest.raises(ValidationError) as err:
+        create_quote(
+            desk.db,
+            desk.boss,
+            customer=ACME,
+            currency="EUR",
+            valid_until=utcnow().date() + timedelta(days=1),
+            lines=[
+                LineSpec(sku, 99999999999999999999, Decimal("1")),
+                LineSpec(sku, 1, Decimal("1e30")),
+            ],
+        )
+    assert "quantity must be 1 to 100000" in err.value.message
+    assert "price 1E+30 is more than 1000000.00" in err.value.message
+    with pytest.raises(ValidationError, match=r"shipping 1E\+30 is more than 1000000.00"):
+        desk_quote = [LineSpec(sku, 1, Decimal("1"))]
+        create_quote(
+            desk.db,
+            desk.boss,
+            customer=ACME,
+            currency="EUR",
+            valid_until=utcnow().date() + timedelta(days=1),
+            lines=desk_quote,
+            shipping=Decimal("1e30"),
+        )
+    assert list_quotes(desk.db) == []
+
+
 def test_accepted_quote_becomes_one_order_through_the_intake(desk: Desk) -> None:
     number = desk.quote([(1, 4), (3, 2)])
     with pytest.raises(InvalidTransition, match="draft"):

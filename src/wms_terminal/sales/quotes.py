@@ -42,6 +42,7 @@ from wms_terminal.core.models import (
 from wms_terminal.core.models._base import UTC_DATETIME, utcnow
 from wms_terminal.core.money import fits, is_currency, round_money
 from wms_terminal.core.notice_queue import NO_EMAIL
+from wms_terminal.core.order_fields import MAX_AMOUNT, MAX_QTY
 from wms_terminal.core.order_input import AddressInput, LineInput, OrderInput
 from wms_terminal.core.sequences import next_number
 from wms_terminal.core.statements import for_update
@@ -175,7 +176,9 @@ def create_quote(
         problems.append(f"valid until {valid_until} is in the past")
     if not lines or len(lines) > MAX_LINES:
         problems.append(f"a quote has 1 to {MAX_LINES} lines")
-    if (
+    if shipping.is_finite() and shipping > MAX_AMOUNT:
+        problems.append(f"shipping {shipping} is more than {MAX_AMOUNT}")
+    elif (
         not shipping.is_finite()
         or shipping < 0
         or (is_currency(currency) and not fits(shipping, currency))
@@ -205,14 +208,18 @@ def create_quote(
             if p is None or p.id is None:
                 bad.append(f"{where}: unknown SKU")
                 continue
-            if ln.qty <= 0:
-                bad.append(f"{where}: quantity must be positive")
+            if not 1 <= ln.qty <= MAX_QTY:  # the order intake's bounds: it must become one
+                bad.append(f"{where}: quantity must be 1 to {MAX_QTY}")
+                continue
             price = ln.price
             if price is None:
                 if p.currency != currency:
                     bad.append(f"{where}: list price is in {p.currency}; give a {currency} price")
                     continue
                 price = p.price
+            if price.is_finite() and price > MAX_AMOUNT:
+                bad.append(f"{where}: price {price} is more than {MAX_AMOUNT}")
+                continue
             if not price.is_finite() or price < 0 or not fits(price, currency):
                 bad.append(f"{where}: price {price} is not an amount in {currency}")
                 continue
