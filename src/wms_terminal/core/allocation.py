@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session
 
-from wms_terminal.core.inventory import StockRow, Taken, candidate_rows, plan, take
+from wms_terminal.core.inventory import StockRow, Taken, candidate_rows_in, plan, take
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,7 @@ class StockMirror:
     """Free stock per warehouse and product for one chunk, kept in step with what we take."""
 
     def __init__(self, session: Session, warehouse_ids: list[int], product_ids: set[int]) -> None:
-        self.rows: dict[int, dict[int, list[StockRow]]] = {
-            wid: candidate_rows(session, wid, product_ids) for wid in warehouse_ids
-        }
+        self.rows = candidate_rows_in(session, warehouse_ids, product_ids)
 
     def free(self, wid: int, pid: int) -> int:
         return sum(r.available for r in self.rows[wid].get(pid, []))

@@ -93,19 +93,20 @@ def end_hold(
 
 def release_expired(
     session: Session,
-    warehouse_id: int,
+    warehouse_ids: Iterable[int],
     product_ids: Iterable[int],
     *,
     user_id: int | None = None,
     terminal: str = "",
 ) -> dict[int, set[int]]:
-    """End the expired holds that hold any of `product_ids` in the warehouse (a hold another
+    """End the expired holds that hold any of `product_ids` in these warehouses (a hold another
     transaction is ending right now is skipped: it is being freed). Returns what was freed."""
     ids = sorted(set(product_ids))
-    if not ids:
+    wids = sorted(set(warehouse_ids))
+    if not ids or not wids:
         return {}
     in_scope = [
-        col(CartHold.warehouse_id) == warehouse_id,
+        col(CartHold.warehouse_id).in_(wids),
         exists().where(
             col(CartHoldLine.hold_id) == col(CartHold.id), col(CartHoldLine.product_id).in_(ids)
         ),

@@ -90,11 +90,21 @@ def candidate_rows(
     Expired cart holds on these products are ended first (`cart_expiry`): their units are free
     for whoever allocates, whether or not the sweeper has come by.
     """
+    return candidate_rows_in(session, [warehouse_id], product_ids)[warehouse_id]
+
+
+def candidate_rows_in(
+    session: Session, warehouse_ids: Sequence[int], product_ids: Iterable[int]
+) -> dict[int, dict[int, list[StockRow]]]:
+    """`candidate_rows` of several warehouses at once (an import chunk weighing its sites):
+    per warehouse, per product; two statements whatever the number of warehouses."""
     ids = sorted(set(product_ids))
-    rows: dict[int, list[StockRow]] = {pid: [] for pid in ids}
-    if not ids:
+    rows: dict[int, dict[int, list[StockRow]]] = {
+        wid: {pid: [] for pid in ids} for wid in warehouse_ids
+    }
+    if not ids or not warehouse_ids:
         return rows
-    release_expired(session, warehouse_id, ids)
+    release_expired(session, warehouse_ids, ids)
     stmt = (
         sa_select(
             col(Stock.id),
@@ -102,27 +112,29 @@ def candidate_rows(
             col(Stock.product_id),
             col(Stock.on_hand) - col(Stock.reserved),
             col(Location.kind),
+            col(Stock.warehouse_id),
         )
         .join(Location, col(Location.id) == col(Stock.location_id))
-        .where(col(Stock.warehouse_id) == warehouse_id)
+        .where(col(Stock.warehouse_id).in_(list(warehouse_ids)))
         .where(col(Stock.product_id).in_(ids))
         .where(col(Stock.on_hand) > col(Stock.reserved))
         .where(col(Location.active))
         .where(col(Location.kind).in_(PICKABLE))  # not receiving: put away first
         .where(col(Location.blocked).is_(False))  # being counted: not reserved from
     )
-    for sid, lid, pid, avail, kind in session.execute(stmt):
-        rows[pid].append(StockRow(sid, lid, pid, int(avail), kind == LocationKind.PICK_FACE))
-    for found in rows.values():
-        found.sort(key=lambda r: (not r.pick_face, -r.available, r.stock_id))
+    for sid, lid, pid, avail, kind, wid in session.execute(stmt):
+        rows[wid][pid].append(StockRow(sid, lid, pid, int(avail), kind == LocationKind.PICK_FACE))
+    for per_product in rows.values():
+        for found in per_product.values():
+            found.sort(key=lambda r: (not r.pick_face, -r.available, r.stock_id))
     return rows
 
 
 def available_by_product(
-    session: Session, warehouse_id: int, product_ids: Iterable[int], *, pickable_only: bool = True
+    session: Session, warehouse_id: int, product_ids: Iterable[int]
 ) -> dict[int, int]:
     """Free units per product; stock on a location being counted (blocked) is not free, nor
-    (unless `pickable_only` is False: the reorder check) stock waiting in receiving."""
+    stock waiting in receiving."""
     ids = sorted(set(product_ids))
     if not ids:
         return {}
@@ -132,10 +144,9 @@ def available_by_product(
         .where(Stock.warehouse_id == warehouse_id)
         .where(Stock.product_id.in_(ids))  # type: ignore[attr-defined]
         .where(col(Location.blocked).is_(False))
+        .where(col(Location.kind).in_(PICKABLE))
         .group_by(Stock.product_id)  # type: ignore[arg-type]
     )
-    if pickable_only:
-        stmt = stmt.where(col(Location.kind).in_(PICKABLE))
     found = {pid: int(total or 0) for pid, total in session.exec(stmt)}
     return {pid: found.get(pid, 0) for pid in ids}
 

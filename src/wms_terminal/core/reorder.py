@@ -9,22 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from wms_terminal.core import events
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor
-from wms_terminal.core.inventory import available_by_product
 from wms_terminal.core.models import (
-    DemandForecast,
     Notification,
-    OrderLine,
     Product,
     PurchaseOrder,
     PurchaseOrderLine,
-    SalesOrder,
     Supplier,
     Warehouse,
 )
@@ -45,6 +41,28 @@ def open_key(warehouse_id: int, product_id: int) -> str:
     return f"{warehouse_id}:{product_id}"
 
 
+# Per product with a reorder quantity, in one statement (one round trip per warehouse): free
+# units in the warehouse (blocked locations not counted; receiving counted: those units are on
+# their way to the shelves, no new order for them), units back-ordered on the warehouse's live
+# orders, the forecast's reorder point, and whether an open purchase order line exists.
+_LEVELS = text(
+    "SELECT p.id, "
+    "(SELECT COALESCE(SUM(s.on_hand - s.reserved), 0) FROM stock s "
+    " JOIN location l ON l.id = s.location_id "
+    " WHERE s.warehouse_id = :w AND s.product_id = p.id AND NOT l.blocked) AS free, "
+    "(SELECT COALESCE(SUM(ol.qty_backordered), 0) FROM order_line ol "
+    " JOIN sales_order so ON so.id = ol.order_id "
+    " WHERE ol.warehouse_id = :w AND ol.product_id = p.id AND ol.qty_backordered > 0 "
+    " AND so.status NOT IN ('cancelled', 'shipped', 'returned')) AS owed, "
+    "(SELECT f.reorder_point FROM demand_forecast f "
+    " WHERE f.warehouse_id = :w AND f.product_id = p.id) AS forecast_point, "
+    "p.reorder_point, "
+    "EXISTS (SELECT 1 FROM purchase_order_line pol "
+    " WHERE pol.open_key = :key || CAST(p.id AS VARCHAR)) AS is_open "
+    "FROM product p WHERE p.id IN :ids AND p.reorder_qty > 0 ORDER BY p.id"
+).bindparams(bindparam("ids", expanding=True))
+
+
 def check_reorder_points(
     session: Session, *, warehouse_id: int, product_ids: Iterable[int], actor: Actor
 ) -> list[RaisedOrder]:
@@ -52,35 +70,18 @@ def check_reorder_points(
     ids = sorted(set(product_ids))
     if not ids:
         return []
-    products = session.exec(
-        select(Product).where(col(Product.id).in_(ids), col(Product.reorder_qty) > 0)
+    levels = session.execute(
+        _LEVELS, {"w": warehouse_id, "key": open_key(warehouse_id, 0)[:-1], "ids": ids}
     ).all()
-    if not products:
-        return []
-    available = available_by_product(
-        session, warehouse_id, [p.id for p in products if p.id], pickable_only=False
-    )  # units in receiving are on their way to the shelves: no new order for them
-    open_keys = set(
-        session.exec(
-            select(PurchaseOrderLine.open_key).where(
-                PurchaseOrderLine.open_key.in_(  # type: ignore[union-attr]
-                    [open_key(warehouse_id, p.id) for p in products if p.id]
-                )
-            )
-        ).all()
-    )
-    waiting = backordered_by_product(session, warehouse_id, [p.id for p in products if p.id])
-    points = reorder_points(session, warehouse_id, [p.id for p in products if p.id])
     raised: list[RaisedOrder] = []
-    for product in products:
-        assert product.id is not None
-        free = available.get(product.id, 0)
-        owed = waiting.get(product.id, 0)
-        point = points.get(product.id, product.reorder_point)
-        key = open_key(warehouse_id, product.id)
+    for pid, free, owed, forecast_point, own_point, is_open in levels:
+        free, owed = int(free or 0), int(owed or 0)
+        point = int(forecast_point) if forecast_point is not None else int(own_point)
         # Back-ordered units are already promised: they count against what is free.
-        if free - owed > point or key in open_keys:
+        if free - owed > point or is_open:
             continue
+        product = session.get(Product, int(pid))
+        assert product is not None
         order = _raise(
             session,
             warehouse_id=warehouse_id,
@@ -93,35 +94,6 @@ def check_reorder_points(
         if order is not None:
             raised.append(order)
     return raised
-
-
-def reorder_points(session: Session, warehouse_id: int, product_ids: list[int]) -> dict[int, int]:
-    """The forecast's reorder points in this warehouse (products without one are left out)."""
-    if not product_ids:
-        return {}
-    stmt = select(DemandForecast.product_id, DemandForecast.reorder_point).where(
-        col(DemandForecast.warehouse_id) == warehouse_id,
-        col(DemandForecast.product_id).in_(product_ids),
-    )
-    return {pid: int(point) for pid, point in session.exec(stmt)}
-
-
-def backordered_by_product(
-    session: Session, warehouse_id: int, product_ids: list[int]
-) -> dict[int, int]:
-    """Units back-ordered per product on this warehouse's live orders."""
-    if not product_ids:
-        return {}
-    stmt = (
-        select(col(OrderLine.product_id), func.sum(col(OrderLine.qty_backordered)))
-        .join(SalesOrder, col(SalesOrder.id) == col(OrderLine.order_id))
-        .where(col(OrderLine.warehouse_id) == warehouse_id)
-        .where(col(OrderLine.product_id).in_(product_ids))
-        .where(col(OrderLine.qty_backordered) > 0)
-        .where(col(SalesOrder.status).not_in(("cancelled", "shipped", "returned")))
-        .group_by(col(OrderLine.product_id))
-    )
-    return {pid: int(n or 0) for pid, n in session.exec(stmt)}
 
 
 def _raise(

@@ -5,19 +5,19 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlmodel import Session
 
-from wms_terminal.core.bulk_sql import insert_ignore
-from wms_terminal.core.models import Counter
+# One statement: creates the sequence at its first use, else counts on (the row stays locked
+# to the end of the transaction, so numbers never repeat or skip between concurrent writers).
+_NEXT = text(
+    "INSERT INTO counter (name, value) VALUES (:name, :n) "
+    "ON CONFLICT (name) DO UPDATE SET value = counter.value + excluded.value RETURNING value"
+)
 
 
 def allocate(session: Session, name: str, count: int = 1) -> range:
     """Reserve `count` consecutive numbers of sequence `name` (1-based) in this transaction."""
     if count < 1:
         raise ValueError("count must be positive")
-    insert_ignore(session, Counter, [{"name": name, "value": 0}])
-    last = session.execute(
-        text("UPDATE counter SET value = value + :n WHERE name = :name RETURNING value"),
-        {"n": count, "name": name},
-    ).scalar_one()
+    last = session.execute(_NEXT, {"n": count, "name": name}).scalar_one()
     return range(last - count + 1, last + 1)
 
 

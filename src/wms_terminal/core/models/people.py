@@ -166,7 +166,7 @@ class ScanRecord(SQLModel, table=True):
 
 class Counter(SQLModel, table=True):
     """Named number sequences (order, wave, purchase order, SSCC serial) that work on every backend:
-    `UPDATE counter SET value = value + n RETURNING value` hands out a block atomically."""
+    an upsert adding n `RETURNING value` hands out a block atomically (`core.sequences`)."""
 
     name: str = Field(sa_type=String(40), primary_key=True)
     value: int = 0
