@@ -11,13 +11,10 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 
-from sqlalchemy import tuple_
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from wms_terminal.core.allocation import WarehouseSite
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database, first_line
@@ -28,14 +25,7 @@ from wms_terminal.core.errors import (
     WmsError,
 )
 from wms_terminal.core.intake_chunk import ImportResult, Part, PlanOutdated, Refs, write_chunk
-from wms_terminal.core.models import (
-    CarrierService,
-    CurrencyRate,
-    OrderFlag,
-    Product,
-    SalesOrder,
-    Warehouse,
-)
+from wms_terminal.core.intake_refs import load_refs, present_keys, refs_and_existing
 from wms_terminal.core.money import is_currency
 from wms_terminal.core.order_files import ImportFileError, OrderInput, Problem
 
@@ -78,12 +68,11 @@ def import_orders(
     the API's small batches do without)."""
     require(actor, "import_orders")
     with db.reading() as session:
-        refs = _load_refs(session, orders)
-        existing = _existing(session, orders)
+        refs, present = refs_and_existing(session, orders)
     problems = _reference_problems(orders, refs)
     if problems:
         raise ImportFileError(name, problems)
-    todo = [o for o in orders if (o.channel, o.external_id) not in existing]
+    todo = [o for o in orders if (o.channel, o.external_id) not in present]
     result = ImportResult(already_present=len(orders) - len(todo))
     try:
         for start in range(0, len(todo), chunk_size):
@@ -144,11 +133,11 @@ def import_in(
     """One order written in the caller's transaction (an accepted quote, with the quote's own
     status change): the same reference checks and writing as an import; its number."""
     require(actor, "import_orders")
-    refs = _load_refs(session, [order])
+    refs = load_refs(session, [order])
     problems = _reference_problems([order], refs)
     if problems:
         raise ImportFileError(name, problems)
-    if _existing(session, [order]):
+    if present_keys(session, [order]):
         raise ValidationError(f"{name}: an order {order.channel}/{order.external_id} exists")
     part = write_chunk(
         session,
@@ -185,7 +174,7 @@ def _write_chunk_retrying(
         except IntegrityError:
             # Another import wrote some of these orders meanwhile: drop them and write the rest.
             with db.reading() as session:
-                done = _existing(session, chunk)
+                done = present_keys(session, chunk)
             if not done:
                 raise  # not a duplicate order: a real constraint broke, report it
             result.already_present += len(done)
@@ -206,49 +195,13 @@ def _write_chunk_retrying(
     raise DatabaseBusy("order import kept colliding with another import; run it again")
 
 
-def _load_refs(session: Session, orders: Sequence[OrderInput]) -> Refs:
-    skus = {ln.sku for o in orders for ln in o.lines}
-    products: dict[str, int] = {}
-    sku_list = sorted(skus)
-    for i in range(0, len(sku_list), 900):
-        part = sku_list[i : i + 900]
-        for pid, sku in session.exec(
-            select(col(Product.id), col(Product.sku)).where(
-                col(Product.sku).in_(part), col(Product.active)
-            )
-        ):
-            if pid is not None:
-                products[sku] = pid
-    flags = {
-        c: i
-        for i, c in session.exec(select(col(OrderFlag.id), col(OrderFlag.code)))
-        if i is not None
-    }
-    services = {
-        c: i
-        for i, c in session.exec(select(col(CarrierService.id), col(CarrierService.code)))
-        if i is not None
-    }
-    rates = {
-        c: r
-        for c, r in session.exec(select(col(CurrencyRate.currency), col(CurrencyRate.rate_to_eur)))
-    }
-    rates.setdefault("EUR", Decimal("1"))
-    sites = list(session.exec(select(Warehouse).order_by(col(Warehouse.id))))
-    warehouses = [
-        WarehouseSite(w.id, w.latitude, w.longitude, w.country) for w in sites if w.id is not None
-    ]
-    codes = {w.id: w.code for w in sites if w.id is not None}
-    return Refs(products, flags, services, rates, warehouses, codes)
-
-
 def check_references(db: Database, orders: Sequence[OrderInput]) -> list[Problem]:
     """What the database does not know of these orders (SKUs, flags, carrier services, rates).
 
     Orders that also have format problems may be given: blank or malformed values are skipped
     here (they are reported by the file check), so one pass reports everything."""
     with db.reading() as session:
-        return _reference_problems(orders, _load_refs(session, orders))
+        return _reference_problems(orders, load_refs(session, orders))
 
 
 def _reference_problems(orders: Sequence[OrderInput], refs: Refs) -> list[Problem]:
@@ -267,15 +220,3 @@ def _reference_problems(orders: Sequence[OrderInput], refs: Refs) -> list[Proble
     if not refs.warehouses:
         problems.append(Problem("database", "no warehouse is set up"))
     return problems
-
-
-def _existing(session: Session, orders: Sequence[OrderInput]) -> set[tuple[str, str]]:
-    keys = sorted({(o.channel, o.external_id) for o in orders})
-    found: set[tuple[str, str]] = set()
-    for i in range(0, len(keys), 400):
-        part = keys[i : i + 400]
-        stmt = select(SalesOrder.channel, SalesOrder.external_id).where(
-            tuple_(SalesOrder.channel, SalesOrder.external_id).in_(part)
-        )
-        found.update((c, e) for c, e in session.exec(stmt))
-    return found
