@@ -204,6 +204,8 @@ def list_deliveries(
     """Deliveries, newest first (a webhook's; of one status)."""
     if status is not None and status not in DELIVERY_STATUSES:
         raise ValidationError(f"unknown status {status!r}: one of {', '.join(DELIVERY_STATUSES)}")
+    if webhook_id is not None and not 1 <= webhook_id <= events.MAX_ID:
+        return []  # no such webhook (an INTEGER column cannot hold the id)
     with db.reading() as session:
         stmt = (
             select(WebhookDelivery, col(BusinessEvent.kind))

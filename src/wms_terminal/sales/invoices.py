@@ -35,6 +35,7 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InvalidTransition, NotFound, ValidationError
+from wms_terminal.core.events import MAX_ID
 from wms_terminal.core.models import (
     BusinessCustomer,
     CreditNote,
@@ -157,7 +158,8 @@ def raise_invoice(
 
     def body(s: Session) -> str:
         if shipment is not None:
-            ship = s.get(Shipment, shipment)
+            # An id an INTEGER column cannot hold is no shipment (the driver would overflow).
+            ship = s.get(Shipment, shipment) if 1 <= shipment <= MAX_ID else None
             if ship is None:
                 raise NotFound(f"no shipment {shipment}")
             return raise_in(s, actor, ship.order_id, shipment, day)
