@@ -101,6 +101,20 @@ def test_one_record_for_terms_and_credit_limit(desk: Desk) -> None:
         assert s.execute(text("SELECT COUNT(*) FROM business_customer")).scalar_one() == 1
 
 
+def test_control_characters_in_a_business_customer_are_refused(desk: Desk) -> None:
+    # They would go into the UBL XML (which cannot hold them), PDFs and e-mail headers.
+    from wms_terminal.core.errors import ValidationError
+
+    for field in ("name", "street", "city", "email", "vat_id"):
+        with pytest.raises(ValidationError, match=f"{field} contains control characters"):
+            save_business_customer(desk.db, desk.boss, ref="BEL", **{field: "Bell\x07 Ltd"})
+    with desk.db.reading() as s:
+        assert (
+            s.execute(text("SELECT COUNT(*) FROM customer WHERE external_ref = 'BEL'")).one()[0]
+            == 0
+        )
+
+
 def test_customers_account_command_and_its_older_spellings(
     desk: Desk, db_url: str, wms_pin: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,7 @@ write it (`wms-terminal customers account`, and its older spellings `quotes cust
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -99,6 +100,13 @@ def save_business_customer(
         problems.append("a two-letter country code (ISO 3166)")
     if len(name) > 200 or len(vat_id) > 40 or len(street) > 200 or len(city) > 100:
         problems.append("a name, street and city of at most 200/200/100 characters")
+    # The import's rule: control characters would reach UBL XML (which cannot hold them),
+    # PDFs and e-mail headers.
+    fields = {"ref": ref, "name": name, "email": email, "vat_id": vat_id, "street": street}
+    fields |= {"city": city, "postcode": postcode}
+    for field, value in fields.items():
+        if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):
+            problems.append(f"no control characters ({field} contains control characters)")
     if problems:
         raise ValidationError("business customer needs " + "; ".join(problems))
 
