@@ -5,7 +5,7 @@ intake (one order, stock reserved), the PDF and the command line."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -105,6 +105,15 @@ def test_huge_quantities_and_prices_are_refused_not_a_crash(desk: Desk) -> None:
             valid_until=utcnow().date() + timedelta(days=1),
             lines=desk_quote,
             shipping=Decimal("1e30"),
+        )
+    with pytest.raises(ValidationError, match=r"valid until 9999-12-31.* is outside 2000-01-01"):
+        create_quote(
+            desk.db,
+            desk.boss,
+            customer=ACME,
+            currency="EUR",
+            valid_until=date(9999, 12, 31),
+            lines=[LineSpec(sku, 1, Decimal("1"))],
         )
     assert list_quotes(desk.db) == []
 

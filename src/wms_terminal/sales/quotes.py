@@ -16,7 +16,7 @@ date has passed is expired by the first action that finds it so, and cannot be a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Date, bindparam, text
@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.bounds import date_problem
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import InvalidTransition, NotFound, ValidationError
 from wms_terminal.core.intake import import_in
@@ -152,6 +153,12 @@ def _today() -> date:
     return utcnow().date()
 
 
+def _too_late(valid_until: date) -> str:
+    """Why a validity date is refused (9999-12-31 is a typing error), or ""."""
+    day = datetime.combine(valid_until, time(0), tzinfo=UTC)
+    return date_problem("valid until", day) or ""
+
+
 def create_quote(
     db: Database,
     actor: Actor,
@@ -174,6 +181,8 @@ def create_quote(
         problems.append(f"unknown currency {currency[:8]!r}")
     if valid_until < (today or _today()):
         problems.append(f"valid until {valid_until} is in the past")
+    elif _too_late(valid_until):
+        problems.append(_too_late(valid_until))
     if not lines or len(lines) > MAX_LINES:
         problems.append(f"a quote has 1 to {MAX_LINES} lines")
     if shipping.is_finite() and shipping > MAX_AMOUNT:
@@ -404,6 +413,8 @@ def revise_quote(
     require(actor, "manage_quotes")
     if valid_until < (today or _today()):
         raise ValidationError(f"valid until {valid_until} is in the past")
+    if _too_late(valid_until):
+        raise ValidationError(_too_late(valid_until))
     expire_due(db, today)
 
     def body(s: Session) -> str:
