@@ -107,14 +107,6 @@ def write_orders(
     return out
 
 
-def submit_order(db: Database, actor: Actor, doc: Any) -> Submitted:
-    """One order, checked and written on its own (without a queue)."""
-    outcome = write_orders(db, actor, [check_order(db, doc)])[0]
-    if isinstance(outcome, ImportFileError):
-        raise outcome
-    return outcome
-
-
 @dataclass
 class _Pending:
     actor: Actor
