@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from tests.api.conftest import order_doc
 from wms_terminal.core.db import Database
-from wms_terminal.core.models import AuditEntry, SalesOrder, Stock, User
+from wms_terminal.core.models import AuditEntry, Customer, SalesOrder, Stock, User
 
 
 def _reserved(db: Database) -> int:
@@ -143,3 +143,25 @@ def test_orders_sent_at_once_are_each_answered_for_themselves(
     assert bad.status_code == 422
     assert bad.json()["problems"] == [{"where": "lines[1]", "reason": "unknown SKU 'KIT-404'"}]
     assert _orders(stocked) == 6 and _reserved(stocked) == 6
+
+
+def test_a_german_customers_order_keeps_their_language(
+    api: httpx.Client, stocked: Database
+) -> None:
+    doc = order_doc("WEB-DE")
+    doc["customer"] = {"name": "Jana Schmidt", "email": "jana@example.de", "language": "de"}
+    r = api.post("/v1/orders", json=doc)
+    assert r.status_code == 201, r.text
+    with stocked.reading() as s:
+        language = s.exec(
+            select(Customer.language)
+            .join(SalesOrder, col(SalesOrder.customer_id) == col(Customer.id))
+            .where(col(SalesOrder.number) == r.json()["order"])
+        ).one()
+    assert language == "de"
+
+    bad = order_doc("WEB-XX")
+    bad["customer"] = {"name": "Jana Schmidt", "language": "German"}
+    refused = api.post("/v1/orders", json=bad)
+    assert refused.status_code == 422
+    assert any("language" in p["reason"] for p in refused.json()["problems"]), refused.text

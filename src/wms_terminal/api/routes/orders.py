@@ -79,7 +79,14 @@ ORDER_SCHEMA: dict[str, Any] = {
         "customer": {
             "type": "object",
             "required": ["name"],
-            "properties": {"name": _TEXT, "email": _TEXT, "phone": _TEXT, "ref": _TEXT},
+            "properties": {
+                "name": _TEXT,
+                "email": _TEXT,
+                "phone": _TEXT,
+                "ref": _TEXT,
+                # ISO 639-1, e.g. "de": the language of the customer's e-mails
+                "language": {"type": "string", "maxLength": 2},
+            },
         },
         "ship_to": {
             "type": "object",
