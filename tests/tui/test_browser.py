@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -153,3 +154,24 @@ def test_serve_on_a_taken_port_says_so(sqlite_path: Path) -> None:
         out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in out.stderr and "in use" in out.stderr
+
+
+def test_serve_role_is_each_sessions_role() -> None:
+    from wms_terminal.cli import build_parser
+    from wms_terminal.cli.serve_cmd import session_command
+
+    parser = build_parser("serve")
+    packing = session_command(parser.parse_args(["serve", "--role", "packer"]))
+    assert packing == shlex.join([sys.executable, "-m", "wms_terminal", "run", "--role", "packer"])
+    plain = session_command(parser.parse_args(["serve"]))
+    assert plain == shlex.join([sys.executable, "-m", "wms_terminal", "run"])
+    # The session's own parser accepts what serve passes it.
+    run = build_parser("run").parse_args(shlex.split(packing)[3:])
+    assert run.role == "packer"
+
+
+def test_serve_refuses_an_unknown_role() -> None:
+    argv = [sys.executable, "-m", "wms_terminal", "serve", "--role", "boss"]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "invalid choice: 'boss'" in out.stderr

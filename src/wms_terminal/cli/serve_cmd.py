@@ -1,10 +1,11 @@
-"""`wms-terminal serve [--host H] [--port P]`: the terminal app in a web browser (textual-serve).
+"""`wms-terminal serve [--host H] [--port P] [--role R]`: the terminal app in a web browser.
 
-Each browser tab gets its own `wms-terminal run` process, the same app as at a terminal, signed in
-by badge and PIN. The database is checked once before serving (a mistyped URL stops here with its
-reason) and handed to the sessions in WMS_DATABASE_URL, never on a command line where `ps` would
-show its password. textual-serve's own logging prints tracebacks with their local variables (the
-sessions' environment among them): it is replaced by plain log lines.
+Each browser tab gets its own `wms-terminal run` process (textual-serve), the same app as at a
+terminal, signed in by badge and PIN; with `--role R` each is `run --role R`. The database is
+checked once before serving (a mistyped URL stops here with its reason) and handed to the
+sessions in WMS_DATABASE_URL, never on a command line where `ps` would show its password.
+textual-serve's own logging prints tracebacks with their local variables (the sessions'
+environment among them): it is replaced by plain log lines.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import shlex
 import sys
 from typing import Any
 
+from wms_terminal.cli.run_cmd import ROLES
 from wms_terminal.core.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,12 @@ def register(serve: argparse.ArgumentParser, common: argparse.ArgumentParser) ->
         "--public-url",
         metavar="URL",
         help="the address browsers use when it differs (behind a proxy), e.g. https://wms.example",
+    )
+    serve.add_argument(
+        "--role",
+        choices=ROLES,
+        help="every session's role, as `run --role`: after sign-in, that role's mode without "
+        "asking (a user without the role is refused); default: the user's role",
     )
     serve.set_defaults(handler=_serve)
 
@@ -70,11 +78,18 @@ def _server(args: argparse.Namespace) -> Any:
                 logger.propagate = False
                 logger.setLevel(logging.INFO)
 
-    command = shlex.join([sys.executable, "-m", "wms_terminal", "run"])
     return PlainLogServer(
-        command,
+        session_command(args),
         host=args.host,
         port=args.port,
         title="wms-terminal",
         public_url=args.public_url,
     )
+
+
+def session_command(args: argparse.Namespace) -> str:
+    """The command line each browser session runs (the database goes in the environment)."""
+    argv = [sys.executable, "-m", "wms_terminal", "run"]
+    if args.role:
+        argv += ["--role", args.role]
+    return shlex.join(argv)
