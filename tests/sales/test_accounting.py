@@ -6,7 +6,7 @@ a rate changed; the command line."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from tests import factories as f
 from wms_terminal.cli import main
 from wms_terminal.core.auth import Actor, create_user
 from wms_terminal.core.errors import PermissionDenied
-from wms_terminal.core.models import CurrencyRate, Product
+from wms_terminal.core.models import CurrencyRate, JournalDay, Product
 from wms_terminal.core.models._base import utcnow
 from wms_terminal.returns.flow import ReturnsFlow
 from wms_terminal.returns.refund import issue_refund
@@ -142,3 +142,9 @@ def test_command_line_export_twice_is_byte_identical(
     bad = ["accounting", "export", "--day", today, "--format", "csv", "--out",
            str(tmp_path / "x.json"), "--database", db_url, "--badge", badge]  # fmt: skip
     assert main(bad) == 2 and ".csv" in capsys.readouterr().err
+    # Year 1 is a typing error: refused, and no journal day is posted for it.
+    year_one = ["accounting", "export", "--day", "0001-01-01", "--format", "csv", "--out",
+                str(tmp_path / "y.csv"), "--database", db_url, "--badge", badge]  # fmt: skip
+    assert main(year_one) == 2 and "outside 2000-01-01" in capsys.readouterr().err
+    with desk.db.reading() as s:
+        assert s.get(JournalDay, date(1, 1, 1)) is None

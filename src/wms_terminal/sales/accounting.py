@@ -32,6 +32,7 @@ from sqlmodel import Session
 
 from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
+from wms_terminal.core.bounds import date_problem
 from wms_terminal.core.bulk_sql import insert_ignore
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import ValidationError
@@ -72,6 +73,10 @@ def export_journal(db: Database, actor: Actor, day: date, *, today: date | None 
     now = today or utcnow().date()
     if day > now:
         raise ValidationError(f"{day} has not begun yet: nothing to export")
+    # A typing error (0001-01-01) would be posted for good: refused like any date so far out.
+    problem = date_problem("the day", datetime.combine(day, time(0), tzinfo=UTC))
+    if problem:
+        raise ValidationError(problem)
 
     def body(s: Session) -> Journal:
         stored = s.get(JournalDay, day)
