@@ -6,6 +6,7 @@ F5 (or Enter in a field) previews; ctrl+r releases what the preview shows, after
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
@@ -68,7 +69,7 @@ class PoolPane(Horizontal, DeskPane):
         with VerticalScroll(id="filters"):
             for label, widget in (
                 ("Warehouse", Select[str]([], prompt="the only one", id="f-warehouse")),
-                ("Cut-off", Input(placeholder="ship by 2026-12-01", id="f-cutoff")),
+                ("Cut-off", Input(placeholder=f"ship by {self._today()}", id="f-cutoff")),
                 ("Carrier", Select[str]([], prompt="any", id="f-carrier")),
                 ("Channel", Select[str]([], prompt="any", id="f-channel")),
                 ("Zone", Select[str]([], prompt="any", id="f-zone")),
@@ -101,6 +102,11 @@ class PoolPane(Horizontal, DeskPane):
         with Vertical(id="preview"):
             yield Static(Text("Set the filters, then F5 to preview", style="dim"), id="summary")
             yield DataTable(id="pool-orders", cursor_type="row", zebra_stripes=True)
+
+    def _today(self) -> str:
+        """Today's date (UTC, as cut-offs are read): an example that never goes stale."""
+        clock = getattr(self.app, "wall_clock", None)  # fixed in snapshot tests
+        return (clock() if clock else datetime.now(UTC)).date().isoformat()
 
     def on_mount(self) -> None:
         table = self.query_one("#pool-orders", DataTable)
