@@ -210,6 +210,9 @@ def test_bad_webhooks_are_refused_and_only_managers_manage_them(db: Database):
     boss = _people(db)
     with pytest.raises(ValidationError, match="http:// or https://"):
         webhooks.add_webhook(db, boss, account="shop", url="ftp://example.com/x")
+    for url in ("http://[::1/x", "http://e.example:notaport/x", "http://e.example:99999/x"):
+        with pytest.raises(ValidationError, match="http:// or https://"):
+            webhooks.add_webhook(db, boss, account="shop", url=url)
     with pytest.raises(ValidationError, match="unknown event kind"):
         webhooks.add_webhook(db, boss, account="shop", url="https://e.example/x", kinds="x.y")
     with pytest.raises(NotFound, match="no active integration account"):

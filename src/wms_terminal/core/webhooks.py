@@ -29,7 +29,11 @@ def new_secret() -> str:
 
 def check_url(url: str) -> str:
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is no number, or past 65535, raises here)
+    except ValueError:
+        parts = urlsplit("")  # unreadable (an open IPv6 bracket, a bad port): refused below
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError(f"a webhook URL is http:// or https:// with a host, not {url[:80]!r}")
     if len(url) > 500 or not url.isprintable() or " " in url:
