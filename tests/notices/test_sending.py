@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from wms_terminal.core.auth import SYSTEM, Actor
 from wms_terminal.core.db import Database, make_engine
-from wms_terminal.core.errors import PermissionDenied, ValidationError
+from wms_terminal.core.errors import NotFound, PermissionDenied, ValidationError
 from wms_terminal.core.models import NoticeStatus, Notification
 from wms_terminal.notices import outbox as ob
 from wms_terminal.notices.sender import send_due
@@ -111,6 +111,8 @@ def test_a_refused_recipient_fails_for_good_shows_up_and_can_be_retried(
     assert view.status == NoticeStatus.PENDING and view.attempts == 0
     with pytest.raises(ValidationError, match="not failed"):
         ob.retry(outbox.db, SYSTEM, nid)
+    with pytest.raises(NotFound, match="no notice 99999999999999999999"):
+        ob.retry(outbox.db, SYSTEM, 99999999999999999999)  # past the column: no notice
     assert send_due(outbox.db, server).sent == 1
     assert smtp.mailbox.notice_ids() == [nid]
 

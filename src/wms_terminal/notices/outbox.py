@@ -31,6 +31,7 @@ from wms_terminal.core.audit import record
 from wms_terminal.core.auth import Actor, require
 from wms_terminal.core.db import Database
 from wms_terminal.core.errors import NotFound, ValidationError
+from wms_terminal.core.events import MAX_ID
 from wms_terminal.core.models import (
     Customer,
     NoticeStatus,
@@ -268,7 +269,8 @@ def retry(db: Database, actor: Actor, notice_id: int) -> NoticeView:
     require(actor, "manage_notices")
 
     def again(session: Session) -> NoticeView:
-        n = session.get(Notification, notice_id)
+        # An id the INTEGER column cannot hold is no notice (the driver would overflow).
+        n = session.get(Notification, notice_id) if 1 <= notice_id <= MAX_ID else None
         if n is None:
             raise NotFound(f"no notice {notice_id}")
         if n.status not in (NoticeStatus.FAILED, NoticeStatus.NO_ADDRESS):
