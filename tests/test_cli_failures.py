@@ -54,3 +54,27 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     )
     assert proc.stdout == "x"
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["notices", "retry", "99999999999999999999"],
+        ["notices", "list", "--limit", "99999999999999999999"],
+        ["count", "show", "99999999999999999999"],
+        ["picklist", "show", "-99999999999999999999"],
+        ["print", "retry", "99999999999999999999"],
+        ["webhooks", "deliveries", "--limit", "99999999999999999999"],
+    ],
+)
+def test_a_number_past_what_the_database_holds_is_refused_before_any_work(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It crashed the driver (OverflowError on SQLite); no command needs such a number.
+    url = f"sqlite:///{tmp_path / 'none.sqlite3'}"
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--database", url])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "is out of range (-2147483648 to 2147483647)" in err and "Traceback" not in err
+    assert not (tmp_path / "none.sqlite3").exists()  # refused before touching the database

@@ -112,9 +112,23 @@ def _command_in(argv: Sequence[str] | None) -> str | None:
     return command
 
 
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # an INTEGER column (ids, quantities, limits)
+
+
+def _check_int_range(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse a whole number no INTEGER column holds (an id or a limit of 20 digits): the
+    driver would crash on it (OverflowError on SQLite) deep inside a command."""
+    for name, value in vars(args).items():
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, int) and not isinstance(v, bool) and not INT_MIN <= v <= INT_MAX:
+                shown = str(v) if len(str(v)) <= 24 else f"{str(v)[:24]}..."
+                parser.error(f"{name} {shown} is out of range ({INT_MIN} to {INT_MAX})")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
+    _check_int_range(parser, args)
     if not hasattr(args, "database"):
         args.database = None
     logging.basicConfig(
