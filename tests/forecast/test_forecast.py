@@ -254,6 +254,9 @@ def test_forecast_commands(shop: Shop, db_url: str, wms_pin: str, capsys: Any):
     assert main(["forecast", "health", "--kind", "stockout", "--json", "--database", db_url]) == 0
     (warn,) = json.loads(capsys.readouterr().out)
     assert warn["sku"] == "SKU-00001" and warn["free"] == 30 and warn["cover_days"] < 9
+    # A warehouse that does not exist is said so, not "no warnings, run the forecast first".
+    assert main(["forecast", "health", "--warehouse", "NOPE", "--database", db_url]) == 1
+    assert "no warehouse 'NOPE'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["forecast", "run", "--service-level", "95", *shop.badge, "--database", db_url])
     assert "not a share between 0 and 1" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from wms_terminal.core.errors import NotFound
 from wms_terminal.core.models import (
     DemandForecast,
     Location,
@@ -77,6 +78,11 @@ def stock_health(
         .join(Product, col(Product.id) == col(DemandForecast.product_id))
     )
     if warehouse:
+        if (
+            session.exec(select(Warehouse.id).where(col(Warehouse.code) == warehouse)).first()
+            is None
+        ):
+            raise NotFound(f"no warehouse {warehouse[:20]!r}")
         rows_q = rows_q.where(col(Warehouse.code) == warehouse)
     warnings: list[HealthWarning] = []
     for fc, code, sku, name in session.exec(rows_q):
