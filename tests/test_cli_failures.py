@@ -78,3 +78,12 @@ def test_a_number_past_what_the_database_holds_is_refused_before_any_work(
     err = capsys.readouterr().err
     assert "is out of range (-2147483648 to 2147483647)" in err and "Traceback" not in err
     assert not (tmp_path / "none.sqlite3").exists()  # refused before touching the database
+
+
+def test_a_folder_that_cannot_be_written_is_said_not_a_crash() -> None:
+    from wms_terminal.cli.output import write_file
+    from wms_terminal.core.errors import ValidationError
+
+    # /proc exists but takes no new files: the temporary file cannot be made (it crashed).
+    with pytest.raises(ValidationError, match=r"cannot write /proc/wms-review\.pdf"):
+        write_file("/proc/wms-review.pdf", lambda: b"%PDF-1.4", 1, "test")

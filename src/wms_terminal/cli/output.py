@@ -83,7 +83,10 @@ def write_file(
     if not target.parent.is_dir():
         raise ValidationError(f"no such directory: {target.parent}")
     data = _render(render, count, what, f"nothing written to {target}")
-    fd, tmp = tempfile.mkstemp(prefix=".wms-", suffix=suffix, dir=target.parent)
+    try:  # a folder we may not write in (read-only, /proc): said, not a crash
+        fd, tmp = tempfile.mkstemp(prefix=".wms-", suffix=suffix, dir=target.parent)
+    except OSError as exc:
+        raise ValidationError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
