@@ -257,6 +257,12 @@ def test_forecast_commands(shop: Shop, db_url: str, wms_pin: str, capsys: Any):
     # A warehouse that does not exist is said so, not "no warnings, run the forecast first".
     assert main(["forecast", "health", "--warehouse", "NOPE", "--database", db_url]) == 1
     assert "no warehouse 'NOPE'" in capsys.readouterr().err
+    # A year-1 or year-9999 "today" is a typing error: refused, nothing forecast or mailed.
+    assert main(["forecast", "backtest", "--today", "0001-01-01", "--database", db_url]) == 2
+    assert "is outside 2000-01-01 to 2099-12-31" in capsys.readouterr().err
+    assert main(["forecast", "run", "--today", "9999-12-31", *shop.badge,
+                 "--database", db_url]) == 2  # fmt: skip
+    assert "is outside 2000-01-01 to 2099-12-31" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["forecast", "run", "--service-level", "95", *shop.badge, "--database", db_url])
     assert "not a share between 0 and 1" in capsys.readouterr().err

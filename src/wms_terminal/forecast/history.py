@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from wms_terminal.core.bounds import date_problem
+from wms_terminal.core.errors import ValidationError
 from wms_terminal.core.models import (
     DemandHistory,
     OrderLine,
@@ -41,6 +43,10 @@ def read_history(session: Session, *, end: date, days: int = HISTORY_DAYS) -> Hi
     """The `days` days before `end` (not `end` itself: a day still under way would read low)."""
     import numpy as np
 
+    # A typing error (9999-12-31, 0001-01-01): refused before anything is read or set.
+    problem = date_problem("the day the history ends", datetime.combine(end, time(0), tzinfo=UTC))
+    if problem:
+        raise ValidationError(problem)
     start = end - timedelta(days=days)
     warehouses = list(session.exec(select(Warehouse.id).order_by(col(Warehouse.id))).all())
     products = list(
