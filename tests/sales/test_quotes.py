@@ -115,6 +115,16 @@ def test_huge_quantities_and_prices_are_refused_not_a_crash(desk: Desk) -> None:
             valid_until=date(9999, 12, 31),
             lines=[LineSpec(sku, 1, Decimal("1"))],
         )
+    with pytest.raises(ValidationError, match="the note contains control characters"):
+        create_quote(
+            desk.db,
+            desk.boss,
+            customer=ACME,
+            currency="EUR",
+            valid_until=utcnow().date() + timedelta(days=1),
+            lines=[LineSpec(sku, 1, Decimal("1"))],
+            note="\x1b[31mred\x1b[0m",
+        )
     assert list_quotes(desk.db) == []
 
 

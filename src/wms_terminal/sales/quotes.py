@@ -15,6 +15,7 @@ date has passed is expired by the first action that finds it so, and cannot be a
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -195,6 +196,8 @@ def create_quote(
         problems.append(f"shipping {shipping} is not an amount in {currency}")
     if len(note) > 500:
         problems.append("the note is longer than 500 characters")
+    if any(ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in note):
+        problems.append("the note contains control characters")  # it is printed on the PDF
     disc = _percent(discount_percent, "the total discount")
     vat = _percent(tax_percent, "VAT")
     if problems:
