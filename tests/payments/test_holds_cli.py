@@ -49,6 +49,8 @@ def test_payment_and_approval_from_the_command_line(
     pay = ["orders", "payment", number, "authorised", "--database", db_url, *boss]
     code, err = _run(capsys, *pay, "--amount", "1O", "--reference", "r1")
     assert code != 0 and "--amount must be a number" in str(err)
+    code, err = _run(capsys, *pay, "--amount", "1e30", "--reference", "r1")
+    assert code == 2 and "amount must be 0 to 99999999999999.99, not 1E+30" in str(err)
     code, err = _run(capsys, *pay, "--amount", "19.99", "--reference", "r1")
     assert code != 0 and "less than the order's total 20.00 EUR" in str(err)
     assert _hold(floor, number) == ("reserved", "payment")

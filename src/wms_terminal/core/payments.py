@@ -68,7 +68,7 @@ def check_input(outcome: str, amount: Decimal, reference: str) -> list[str]:
     if outcome not in Outcome.ALL:
         problems.append(f"outcome must be {' or '.join(Outcome.ALL)}, not {outcome[:20]!r}")
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e14"):
-        problems.append(f"amount must be 0 or more, not {amount}")
+        problems.append(f"amount must be 0 to 99999999999999.99, not {amount}")
     ref = reference.strip()
     if not ref or len(ref) > 80 or not ref.isprintable():
         problems.append("reference must be 1 to 80 printable characters")
