@@ -213,6 +213,11 @@ def test_bad_webhooks_are_refused_and_only_managers_manage_them(db: Database):
     for url in ("http://[::1/x", "http://e.example:notaport/x", "http://e.example:99999/x"):
         with pytest.raises(ValidationError, match="http:// or https://"):
             webhooks.add_webhook(db, boss, account="shop", url=url)
+    # A login in the URL would be listed in clear: refused, and never echoed back.
+    for url in ("https://shop:s3cret@e.example/x", "ftp://shop:s3cret@e.example/x"):
+        with pytest.raises(ValidationError, match="no user or password") as refused:
+            webhooks.add_webhook(db, boss, account="shop", url=url)
+        assert "s3cret" not in str(refused.value)
     with pytest.raises(ValidationError, match="unknown event kind"):
         webhooks.add_webhook(db, boss, account="shop", url="https://e.example/x", kinds="x.y")
     with pytest.raises(NotFound, match="no active integration account"):

@@ -34,6 +34,12 @@ def check_url(url: str) -> str:
         parts.port  # noqa: B018 (a port that is no number, or past 65535, raises here)
     except ValueError:
         parts = urlsplit("")  # unreadable (an open IPv6 bracket, a bad port): refused below
+    if "@" in parts.netloc:
+        # A login in the URL would be stored and listed in clear; the signature authenticates.
+        raise ValidationError(
+            "a webhook URL carries no user or password: each delivery is signed with the "
+            "webhook's secret (X-WMS-Signature, docs/events.md)"
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError(f"a webhook URL is http:// or https:// with a host, not {url[:80]!r}")
     if len(url) > 500 or not url.isprintable() or " " in url:
