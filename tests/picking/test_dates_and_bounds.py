@@ -97,10 +97,10 @@ def test_import_refuses_dates_at_the_edge(
         (("--cutoff", "9999-12-31T23:00-05:00"), "cut-off 9999-12-31T23:00:00-05:00 is outside"),
         (("--cutoff", "0001-01-01T00:00+01:00"), "cut-off 0001-01-01T00:00:00+01:00 is outside"),
         (("--cutoff", "9999-12-31"), "is outside 2000-01-01 to 2099-12-31"),
-        (("--priority-min", "99999999999999999999"), "minimum priority must be -100 to 100"),
-        (("--priority-min", "-99999999999999999999"), "minimum priority must be -100 to 100"),
-        (("--max-orders", "99999999999999999999"), "order limit must be 1 to 1,000,000"),
-        (("--cart-totes", "99999999999999999999"), "--cart-totes must be 1 to 100"),
+        (("--priority-min", "101"), "minimum priority must be -100 to 100"),
+        (("--priority-min", "-101"), "minimum priority must be -100 to 100"),
+        (("--max-orders", "1000001"), "order limit must be 1 to 1,000,000"),
+        (("--cart-totes", "101"), "--cart-totes must be 1 to 100"),
     ],
 )
 def test_wave_filters_at_the_edge_are_refused_with_a_message(
