@@ -88,7 +88,8 @@ async def _shell(db: object, size: tuple[int, int], words: list[str]) -> None:
         login._show(SignInView(expect="badge", prompt="Scan your badge", message="", error=False))
         await type_slowly(pilot, PACKER_BADGE)
         await type_slowly(pilot, PIN)
-        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        # A worker's first sign-in (argon2, the first query) can take seconds on a loaded machine.
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), tries=600)
         home = app.screen
         assert isinstance(home, HomeScreen)
         await settle(pilot, app)
