@@ -57,6 +57,7 @@ from wms_terminal.core.sequences import next_number
 from wms_terminal.core.statements import for_update
 from wms_terminal.core.states import INVOICE_TRANSITIONS, InvoiceStatus, OrderStatus, transition
 from wms_terminal.sales.customers import BusinessTerms, business_customer_id, terms_of
+from wms_terminal.sales.numbered import locked_by_number
 
 PREFIX = "INV-"
 SHIPPED = (OrderStatus.SHIPPED, OrderStatus.RETURNED)
@@ -482,16 +483,7 @@ def link_credit_note(s: Session, note: CreditNote) -> str | None:
 
 
 def _locked(s: Session, number: str) -> Invoice:
-    found = s.execute(
-        text("SELECT id FROM invoice WHERE number = :n" + for_update(s)),
-        {"n": number.strip().upper()},
-    ).scalar()
-    if found is None:
-        raise NotFound(f"no invoice {number.strip()[:20]!r}")
-    inv = s.get(Invoice, int(found))
-    assert inv is not None
-    s.refresh(inv)
-    return inv
+    return locked_by_number(s, Invoice, "invoice", number, "invoice")
 
 
 # ---------------------------------------------------------------------------- reading

@@ -47,9 +47,9 @@ from wms_terminal.core.notice_queue import NO_EMAIL
 from wms_terminal.core.order_fields import MAX_AMOUNT, MAX_QTY
 from wms_terminal.core.order_input import AddressInput, LineInput, OrderInput
 from wms_terminal.core.sequences import next_number
-from wms_terminal.core.statements import for_update
 from wms_terminal.core.states import QUOTE_TRANSITIONS, QuoteStatus, can_transition, transition
 from wms_terminal.sales.customers import BusinessTerms, business_customer_id, terms_of
+from wms_terminal.sales.numbered import locked_by_number
 from wms_terminal.sales.seller import seller
 
 MAX_LINES = 500
@@ -316,16 +316,7 @@ def expire_due(db: Database, today: date | None = None) -> int:
 
 
 def _locked(s: Session, number: str) -> Quote:
-    found = s.execute(
-        text("SELECT id FROM quote WHERE number = :n" + for_update(s)),
-        {"n": number.strip().upper()},
-    ).scalar()
-    if found is None:
-        raise NotFound(f"no quote {number.strip()[:20]!r}")
-    quote = s.get(Quote, int(found))
-    assert quote is not None
-    s.refresh(quote)
-    return quote
+    return locked_by_number(s, Quote, "quote", number, "quote")
 
 
 def _move(quote: Quote, new: str) -> None:
